@@ -1,0 +1,49 @@
+# Chalkmark — the README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export PORT
+
+.PHONY: run test test-fast lint bench install chromium migration clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: set up, migrate, seed the demo on an empty database, serve on localhost:$(PORT)
+run: install
+	$(BIN)/chalkmark db upgrade
+	$(BIN)/chalkmark seed-demo --if-empty
+	CHALKMARK_DEMO=$${CHALKMARK_DEMO:-1} $(BIN)/chalkmark serve --host $${HOST:-127.0.0.1} --port $(PORT)
+
+## make test: set up (Chromium too) and run unit, web, e2e; again on Postgres when configured
+test: install chromium
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+# Debian's Chromium for the e2e suite (Playwright never downloads a browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-liberation; \
+	fi
+
+lint: install
+	$(BIN)/ruff check server tests bench
+
+bench: install
+	$(BIN)/python -m bench
+
+migration: install
+	$(BIN)/chalkmark db revision -m "$(m)"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

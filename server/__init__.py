@@ -1,0 +1,69 @@
+"""Chalkmark: create_app() wires config, extensions, blueprints and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from server import db, web
+from server.config import Settings
+from server.extensions import compress, csrf, htmx, limiter
+
+AREAS = (
+    "catalog", "auth", "evidence", "submissions", "review", "game", "notify", "coach",
+    "badges", "admin", "pwa",
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Settings | dict | None = None) -> Flask:
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(settings.instance_dir),
+    )
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="chalkmark_session",
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
+        # Tokens live as long as the session: a form left open over lunch still submits.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        # Werkzeug refuses bodies over this before reading them; kinds have smaller limits.
+        MAX_CONTENT_LENGTH=settings.max_video_bytes + 1024 * 1024,
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        COMPRESS_MIMETYPES=[
+            "text/html", "text/css", "application/javascript", "text/javascript",
+            "application/json", "application/manifest+json", "image/svg+xml",
+        ],
+    )
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    web.init_app(app)
+    _register_blueprints(app)
+
+    from server.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Every area's blueprint; each area owns its URLs (see DESIGN.md §2).
+    from importlib import import_module
+
+    for area in AREAS:
+        app.register_blueprint(import_module(f"server.{area}.routes").bp)

@@ -1,0 +1,99 @@
+"""`chalkmark ...` (or `flask --app server ...`): database, demo data, admin, serving."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlmodel import Session, select
+
+from server import migrate
+from server.models import Stack
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(serve_command)
+
+
+@click.group("db", help="Database schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Apply every migration up to the newest.")
+@with_appcontext
+def db_upgrade() -> None:
+    migrate.upgrade(current_app.config["SETTINGS"].database_url)
+    click.echo("Database is up to date.")
+
+
+@db_group.command("revision", help="Autogenerate a migration from server/models.py.")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    migrate.revision(current_app.config["SETTINGS"].database_url, message)
+
+
+def _engine():
+    return current_app.extensions["db_engine"]
+
+
+@click.command("seed-demo", help="Load the demo stacks, people and submissions.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when stacks already exist.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    from server.demo.seed import seed_demo
+
+    with Session(_engine()) as session:
+        if if_empty and session.exec(select(Stack)).first() is not None:
+            click.echo("Demo data already present; left as it is.")
+            return
+        summary = seed_demo(session=session)
+    click.echo(f"Seeded demo data: {summary}")
+
+
+@click.command("create-admin", help="Create an admin and print a one-time sign-up link.")
+@click.option("--name", "display_name", required=True)
+@click.option("--email", default=None)
+@with_appcontext
+def create_admin_command(display_name: str, email: str | None) -> None:
+    from server.auth import service as auth_service
+
+    settings = current_app.config["SETTINGS"]
+    with Session(_engine()) as session:
+        user, token = auth_service.create_admin(
+            session=session,
+            display_name=display_name,
+            email=email,
+            link_ttl_seconds=24 * 3600,
+        )
+    click.echo(f"Admin {user.display_name} (@{user.handle}) created.")
+    click.echo(f"Open this link within 24 hours to add a passkey: "
+               f"{settings.public_url}/auth/link/{token}")
+
+
+@click.command("serve", help="Serve with waitress (what `make run` uses).")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=None, type=int)
+@with_appcontext
+def serve_command(host: str, port: int | None) -> None:
+    from waitress import serve
+
+    settings = current_app.config["SETTINGS"]
+    port = port or settings.port
+    click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
+    serve(current_app._get_current_object(), host=host, port=port, threads=8)
+
+
+def _create_app():
+    from server import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=_create_app, add_default_commands=True)
+    cli.main(prog_name="chalkmark")

@@ -1,0 +1,100 @@
+"""One Settings object, read from CHALKMARK_* environment variables.
+
+Defaults are the embedded setup: SQLite file, in-process jobs, local evidence directory,
+memory rate limits. Every scale-out part is switched on by setting its URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlparse
+
+MB = 1024 * 1024
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"CHALKMARK_{name}", default)
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _persistent_secret(instance_dir: Path) -> str:
+    """A secret key that survives restarts without ever living in the repository."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass
+class Settings:
+    instance_dir: Path = Path("instance")
+    database_url: str = ""
+    secret_key: str = ""
+    public_url: str = ""
+    port: int = 5000
+    demo: bool = False
+    redis_url: str | None = None
+    storage_dir: Path | None = None
+    rp_name: str = "Chalkmark"
+    challenge_ttl_seconds: int = 300
+    device_link_ttl_seconds: int = 900
+    review_lease_hours: int = 48
+    max_photo_bytes: int = 20 * MB
+    max_file_bytes: int = 25 * MB
+    max_video_bytes: int = 500 * MB
+    signin_rate_limit: str = "30 per minute"
+    ratelimit_enabled: bool = True
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        instance_dir = Path(_env("INSTANCE_DIR", "instance")).resolve()
+        port = int(os.environ.get("PORT", "5000"))
+        settings = cls(
+            instance_dir=instance_dir,
+            database_url=_env("DATABASE_URL", f"sqlite:///{instance_dir / 'chalkmark.db'}"),
+            secret_key=_env("SECRET_KEY") or "",
+            public_url=_env("PUBLIC_URL", f"http://localhost:{port}"),
+            port=port,
+            demo=_flag("DEMO"),
+            redis_url=_env("REDIS_URL") or None,
+            storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
+            ratelimit_enabled=_flag("RATELIMIT", True),
+        )
+        for key, value in overrides.items():
+            if key not in {f.name for f in fields(cls)}:
+                raise TypeError(f"unknown setting {key!r}")
+            setattr(settings, key, value)
+        if not settings.secret_key:
+            settings.secret_key = _persistent_secret(settings.instance_dir)
+        if settings.storage_dir is None:
+            settings.storage_dir = settings.instance_dir / "evidence"
+        return settings
+
+    @property
+    def rp_id(self) -> str:
+        """WebAuthn relying-party id: the public host name (never an IP address)."""
+        return urlparse(self.public_url).hostname or "localhost"
+
+    @property
+    def origin(self) -> str:
+        parsed = urlparse(self.public_url)
+        return f"{parsed.scheme}://{parsed.netloc}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return urlparse(self.public_url).scheme == "https"

@@ -1,0 +1,339 @@
+"""Every table, in one module so relationships never import in a circle.
+
+Table models do not validate (SQLModel); services validate input before building them.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite keeps no zone, so every datetime in the DB is naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    ASSESSOR = "assessor"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    COHORT = "cohort"
+    ANONYMOUS = "anonymous"
+    HIDDEN = "hidden"
+
+
+class EvidenceKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+    FILE = "file"
+    TEXT = "text"
+    LINK = "link"
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    AWARDED = "awarded"
+    NOT_YET = "not_yet"
+    WITHDRAWN = "withdrawn"
+
+
+class Decision(StrEnum):
+    AWARD = "awarded"
+    NOT_YET = "not_yet"
+
+
+# --- people and sign-in -------------------------------------------------------------
+
+
+class Org(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=80)
+    name: str = Field(max_length=200)
+    blind_review: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(unique=True, index=True, max_length=40)
+    display_name: str = Field(max_length=80)
+    email: str | None = Field(default=None, unique=True, max_length=254)
+    roles: str = Field(default=Role.TEACHER.value, max_length=80)  # comma-separated Role
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
+    school: str | None = Field(default=None, max_length=200)
+    locale: str = Field(default="en", max_length=16)
+    timezone: str = Field(default="UTC", max_length=64)
+    leaderboard_visibility: str = Field(default=Visibility.COHORT.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_active_at: datetime | None = None
+
+    @property
+    def role_set(self) -> set[str]:
+        return {r for r in self.roles.split(",") if r}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_set
+
+
+class Passkey(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: str = Field(unique=True, index=True, max_length=1400)  # base64url
+    user_id: int = Field(foreign_key="user.id", index=True)
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sign_count: int = 0
+    transports: str = Field(default="", max_length=200)  # comma-separated
+    nickname: str = Field(default="Passkey", max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class WebAuthnChallenge(SQLModel, table=True):
+    """A pending ceremony; deleted before its response is verified (one use only)."""
+
+    id: str = Field(default_factory=new_uuid, primary_key=True, max_length=36)
+    purpose: str = Field(max_length=20)  # register | login | add-device
+    challenge: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    expires_at: datetime = Field(index=True)
+
+
+class RecoveryCode(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    used_at: datetime | None = None
+
+
+class DeviceLink(SQLModel, table=True):
+    """A one-time link that lets a signed-in user add a passkey on another device."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+# --- catalog ------------------------------------------------------------------------
+
+
+class Stack(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=80)
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False))
+    category: str = Field(default="", max_length=80, index=True)
+    published: bool = True
+    position: int = 0
+
+
+class Credential(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    stack_id: int = Field(foreign_key="stack.id", index=True)
+    slug: str = Field(unique=True, index=True, max_length=80)
+    title: str = Field(max_length=200)
+    competency: str = Field(default="", sa_column=Column(Text, nullable=False))
+    key_method: str = Field(default="", sa_column=Column(Text, nullable=False))
+    method_components: str = Field(default="", sa_column=Column(Text, nullable=False))
+    research: str = Field(default="", sa_column=Column(Text, nullable=False))
+    resources: str = Field(default="", sa_column=Column(Text, nullable=False))
+    points: int = 100
+    credit_hours: float = 0.0
+    version: int = 1
+    status: str = Field(default="published", max_length=20)
+    position: int = 0
+
+
+class EvidenceRequirement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    position: int = 0
+    kind: str = Field(max_length=10)  # EvidenceKind
+    prompt: str = Field(sa_column=Column(Text, nullable=False))
+    min_count: int = 1
+    max_count: int = 1
+
+
+class RubricCriterion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    position: int = 0
+    title: str = Field(max_length=200)
+    met_descriptor: str = Field(sa_column=Column(Text, nullable=False))
+    not_yet_descriptor: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- cohorts and appointments -------------------------------------------------------
+
+
+class Cohort(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
+    coach_id: int = Field(foreign_key="user.id", index=True)
+    invite_code: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CohortMember(SQLModel, table=True):
+    cohort_id: int = Field(foreign_key="cohort.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class AssessorAppointment(SQLModel, table=True):
+    """An admin made this user a reviewer for every credential of a stack."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    stack_id: int = Field(foreign_key="stack.id", primary_key=True, index=True)
+    appointed_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- submissions, evidence, review --------------------------------------------------
+
+
+class Submission(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "credential_id", "attempt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    credential_version: int = 1
+    attempt: int = 1
+    status: str = Field(default=SubmissionStatus.DRAFT.value, max_length=12, index=True)
+    consent_given: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = Field(default=None, index=True)
+    decided_at: datetime | None = None
+    version: int = 1  # optimistic locking: every state change bumps it
+
+
+class EvidenceItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    requirement_id: int = Field(foreign_key="evidencerequirement.id", index=True)
+    client_uuid: str = Field(unique=True, max_length=36)
+    kind: str = Field(max_length=10)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    url: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=500)
+    filename: str | None = Field(default=None, max_length=255)
+    blob_key: str | None = Field(default=None, max_length=200)
+    thumb_key: str | None = Field(default=None, max_length=200)
+    mime: str | None = Field(default=None, max_length=100)
+    bytes: int = 0
+    sha256: str | None = Field(default=None, max_length=64)
+    width: int | None = None
+    height: int | None = None
+    captured_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Review(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    assessor_id: int = Field(foreign_key="user.id", index=True)
+    claimed_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime
+    decision: str | None = Field(default=None, max_length=12)
+    feedback: str | None = Field(default=None, sa_column=Column(Text))
+    decided_at: datetime | None = None
+
+
+class CriterionScore(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("review_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    criterion_id: int = Field(foreign_key="rubriccriterion.id")
+    met: bool = False
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class Award(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id", unique=True)
+    issued_at: datetime = Field(default_factory=utcnow)
+    salt: str = Field(default_factory=lambda: uuidlib.uuid4().hex, max_length=32)
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = Field(default=None, max_length=500)
+
+
+# --- game, notifications, coaching, audit -------------------------------------------
+
+
+class PointEvent(SQLModel, table=True):
+    """Append-only ledger; the unique key makes every rule pay once per reference."""
+
+    __table_args__ = (UniqueConstraint("user_id", "rule", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    rule: str = Field(max_length=40)
+    points: int
+    ref: str = Field(max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Notification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=30)
+    title: str = Field(max_length=200)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    url: str = Field(default="/", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    read_at: datetime | None = None
+
+
+class PushSubscription(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint: str = Field(unique=True, max_length=1000)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    user_agent: str = Field(default="", max_length=300)
+    failures: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    last_ok_at: datetime | None = None
+
+
+class Nudge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    coach_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    deliver_after: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class AccessLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=40)
+    target: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

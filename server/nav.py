@@ -1,0 +1,54 @@
+"""The header's links for a signed-in person. Areas add entries here as they land;
+an entry whose endpoint is not registered is skipped, so the list never breaks a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app, url_for
+
+from server.models import User
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    endpoint: str
+    allowed: Callable[[User], bool]
+    badge: Callable[[User], int] | None = None
+
+
+def _anyone(_user: User) -> bool:
+    return True
+
+
+def _role(*roles: str) -> Callable[[User], bool]:
+    return lambda user: any(user.has_role(r) for r in (*roles, "admin"))
+
+
+ENTRIES: list[NavEntry] = [
+    NavEntry("My credentials", "submissions.mine", _anyone),
+    NavEntry("Review", "review.queue", _role("assessor")),
+    NavEntry("Cohorts", "coach.cohorts", _role("coach")),
+    NavEntry("Admin", "admin.home", _role("admin")),
+    NavEntry("Inbox", "notify.inbox", _anyone),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    badge: int = 0
+
+
+def links_for(user: User) -> list[NavLink]:
+    links = []
+    for entry in ENTRIES:
+        if entry.endpoint not in current_app.view_functions or not entry.allowed(user):
+            continue
+        badge = entry.badge(user) if entry.badge else 0
+        links.append(NavLink(entry.label, url_for(entry.endpoint), badge))
+    return links
