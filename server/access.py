@@ -31,14 +31,11 @@ def is_admin(user: User | None) -> bool:
 def is_qualified_assessor(*, session: Session, user: User | None, credential: Credential) -> bool:
     if user is None:
         return False
-    if is_admin(user):
+    if is_admin(user) or _has_award(session, user.id, credential.id):
         return True
-    if not user.has_role("assessor") and not _has_award(session, user.id, credential.id):
+    if not user.has_role("assessor"):
         return False
-    if _has_award(session, user.id, credential.id):
-        return True
-    appointment = session.get(AssessorAppointment, (user.id, credential.stack_id))
-    return appointment is not None
+    return session.get(AssessorAppointment, (user.id, credential.stack_id)) is not None
 
 
 def _has_award(session: Session, user_id: int, credential_id: int) -> bool:
