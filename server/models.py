@@ -14,8 +14,9 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    """Naive UTC: SQLite keeps no zone, so every datetime in the DB is naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC. SQLModel stores datetimes as UTC and refuses naive ones (it returns
+    aware UTC on read too, even from SQLite), so compare only aware datetimes."""
+    return datetime.now(UTC)
 
 
 def new_uuid() -> str:
@@ -82,6 +83,9 @@ class User(SQLModel, table=True):
     leaderboard_visibility: str = Field(default=Visibility.COHORT.value, max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
     last_active_at: datetime | None = None
+    # WebAuthn user handle (base64url random bytes): one per person, the same on every
+    # passkey, so an authenticator never keeps two accounts for them.
+    webauthn_user_id: str | None = Field(default=None, unique=True, max_length=88)
 
     @property
     def role_set(self) -> set[str]:
