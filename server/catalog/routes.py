@@ -1,5 +1,10 @@
-from flask import Blueprint
+"""The public catalog: home, stacks (search + category filter), a stack, a credential.
+No sign-in needed; every page works without JavaScript and htmx only refines the search."""
 
+from flask import Blueprint, request
+
+from server.catalog import service
+from server.db import get_session
 from server.htmx import render
 
 bp = Blueprint("catalog", __name__)
@@ -7,9 +12,40 @@ bp = Blueprint("catalog", __name__)
 
 @bp.get("/")
 def home():
-    return render("catalog/home.html")
+    featured = service.featured_stacks(session=get_session())
+    return render("catalog/home.html", featured=featured)
 
 
 @bp.get("/stacks")
 def stacks():
-    return render("catalog/home.html")
+    session = get_session()
+    query = service.normalise_query(request.args.get("q"))
+    category = request.args.get("category", "").strip()
+    cards = service.list_stacks(session=session, query=query, category=category)
+    return render(
+        "catalog/stacks.html",
+        "catalog/_stack_results.html",
+        cards=cards,
+        query=query,
+        category=category,
+        categories=service.categories(session=session),
+    )
+
+
+@bp.get("/stacks/<slug>")
+def stack(slug: str):
+    detail = service.get_stack(session=get_session(), slug=slug)
+    return render("catalog/stack.html", detail=detail, stack=detail.stack)
+
+
+@bp.get("/credentials/<slug>")
+def credential(slug: str):
+    detail = service.get_credential(session=get_session(), slug=slug)
+    return render(
+        "catalog/credential.html",
+        detail=detail,
+        credential=detail.credential,
+        stack=detail.stack,
+        count_label=service.count_label,
+        kind_labels=service.KIND_LABELS,
+    )

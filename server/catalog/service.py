@@ -1,0 +1,239 @@
+"""The public catalog: published stacks and credentials, search and category filters.
+
+Only published stacks and credentials are ever returned; anything else is NotFound, so
+a draft never leaks through a guessed slug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from server.errors import NotFound
+from server.models import Credential, EvidenceRequirement, RubricCriterion, Stack
+
+PUBLISHED = "published"
+MAX_QUERY_LENGTH = 100
+KIND_LABELS = {
+    "photo": "Photo",
+    "video": "Video",
+    "file": "File",
+    "text": "Written response",
+    "link": "Link",
+}
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: str
+    url: str | None = None
+
+    @property
+    def is_link(self) -> bool:
+        # Only web addresses become links, so a stored `javascript:` never runs.
+        return bool(self.url) and self.url.lower().startswith(("https://", "http://"))
+
+
+@dataclass
+class StackCard:
+    stack: Stack
+    credential_titles: list[str] = field(default_factory=list)
+
+    @property
+    def credential_count(self) -> int:
+        return len(self.credential_titles)
+
+
+@dataclass
+class CredentialSummary:
+    credential: Credential
+    evidence_count: int
+
+
+@dataclass
+class StackDetail:
+    stack: Stack
+    credentials: list[CredentialSummary]
+
+
+@dataclass
+class CredentialDetail:
+    credential: Credential
+    stack: Stack
+    method_components: list[str]
+    resources: list[Resource]
+    requirements: list[EvidenceRequirement]
+    criteria: list[RubricCriterion]
+
+
+# --- text stored one item per line --------------------------------------------------
+
+
+def parse_lines(text: str | None) -> list[str]:
+    """One item per line; blank lines and surrounding spaces are ignored."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def parse_resources(text: str | None) -> list[Resource]:
+    """Lines of `Title | https://url`; the url is optional (a book, a chapter)."""
+    resources = []
+    for line in parse_lines(text):
+        title, separator, url = line.rpartition("|")
+        if not separator:
+            title, url = line, ""
+        title, url = title.strip(), url.strip()
+        resources.append(Resource(title=title or url, url=url or None))
+    return resources
+
+
+def count_label(min_count: int, max_count: int) -> str:
+    """How many items a requirement asks for, in words a teacher reads at a glance."""
+    if min_count <= 0:
+        return f"optional, up to {max_count}"
+    if max_count <= min_count:
+        return str(min_count)
+    return f"{min_count} to {max_count}"
+
+
+# --- stacks -------------------------------------------------------------------------
+
+
+def _published_credentials():
+    return select(Credential).where(Credential.status == PUBLISHED)
+
+
+def normalise_query(query: str | None) -> str:
+    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+
+
+def categories(*, session: Session) -> list[str]:
+    rows = session.exec(
+        select(Stack.category).where(Stack.published.is_(True), Stack.category != "").distinct()
+    ).all()
+    return sorted(rows, key=str.lower)
+
+
+def list_stacks(*, session: Session, query: str = "", category: str = "") -> list[StackCard]:
+    """Published stacks in catalog order, matching the search words (title, summary or a
+    credential's title, any case) and the category when given."""
+    statement = select(Stack).where(Stack.published.is_(True))
+    query = normalise_query(query)
+    if query:
+        needle = query.lower()
+        credential_match = (
+            select(Credential.id)
+            .where(
+                Credential.stack_id == Stack.id,
+                Credential.status == PUBLISHED,
+                func.lower(Credential.title).contains(needle, autoescape=True),
+            )
+            .exists()
+        )
+        statement = statement.where(
+            or_(
+                func.lower(Stack.title).contains(needle, autoescape=True),
+                func.lower(Stack.summary).contains(needle, autoescape=True),
+                credential_match,
+            )
+        )
+    if category:
+        statement = statement.where(Stack.category == category)
+    stacks = session.exec(statement.order_by(Stack.position, Stack.title)).all()
+    return _cards(session, stacks)
+
+
+def featured_stacks(*, session: Session, limit: int = 3) -> list[StackCard]:
+    return list_stacks(session=session)[:limit]
+
+
+def _cards(session: Session, stacks: list[Stack]) -> list[StackCard]:
+    cards = {stack.id: StackCard(stack=stack) for stack in stacks}
+    if not cards:
+        return []
+    credentials = session.exec(
+        _published_credentials()
+        .where(Credential.stack_id.in_(cards.keys()))
+        .order_by(Credential.position, Credential.title)
+    ).all()
+    for credential in credentials:
+        cards[credential.stack_id].credential_titles.append(credential.title)
+    return list(cards.values())
+
+
+def get_stack(*, session: Session, slug: str) -> StackDetail:
+    stack = session.exec(
+        select(Stack).where(Stack.slug == slug, Stack.published.is_(True))
+    ).first()
+    if stack is None:
+        raise NotFound("We couldn't find that stack. It may have been renamed or retired.")
+    credentials = session.exec(
+        _published_credentials()
+        .where(Credential.stack_id == stack.id)
+        .order_by(Credential.position, Credential.title)
+    ).all()
+    counts = _requirement_counts(session, [c.id for c in credentials])
+    summaries = [CredentialSummary(c, counts.get(c.id, 0)) for c in credentials]
+    return StackDetail(stack=stack, credentials=summaries)
+
+
+def _requirement_counts(session: Session, credential_ids: list[int]) -> dict[int, int]:
+    if not credential_ids:
+        return {}
+    rows = session.exec(
+        select(EvidenceRequirement.credential_id, func.count(EvidenceRequirement.id))
+        .where(EvidenceRequirement.credential_id.in_(credential_ids))
+        .group_by(EvidenceRequirement.credential_id)
+    ).all()
+    return dict(rows)
+
+
+# --- credentials --------------------------------------------------------------------
+
+
+def get_published_credential(*, session: Session, slug: str) -> tuple[Credential, Stack]:
+    row = session.exec(
+        select(Credential, Stack)
+        .join(Stack, Stack.id == Credential.stack_id)
+        .where(
+            Credential.slug == slug,
+            Credential.status == PUBLISHED,
+            Stack.published.is_(True),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(
+            "We couldn't find that micro-credential. It may have been renamed or retired."
+        )
+    return row
+
+
+def get_credential(*, session: Session, slug: str) -> CredentialDetail:
+    credential, stack = get_published_credential(session=session, slug=slug)
+    return CredentialDetail(
+        credential=credential,
+        stack=stack,
+        method_components=parse_lines(credential.method_components),
+        resources=parse_resources(credential.resources),
+        requirements=requirements_for(session=session, credential_id=credential.id),
+        criteria=criteria_for(session=session, credential_id=credential.id),
+    )
+
+
+def requirements_for(*, session: Session, credential_id: int) -> list[EvidenceRequirement]:
+    """A credential's evidence requirements in the order teachers see them."""
+    return list(session.exec(
+        select(EvidenceRequirement)
+        .where(EvidenceRequirement.credential_id == credential_id)
+        .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
+    ).all())
+
+
+def criteria_for(*, session: Session, credential_id: int) -> list[RubricCriterion]:
+    """A credential's rubric, in the order both the teacher and the assessor see it."""
+    return list(session.exec(
+        select(RubricCriterion)
+        .where(RubricCriterion.credential_id == credential_id)
+        .order_by(RubricCriterion.position, RubricCriterion.id)
+    ).all())
