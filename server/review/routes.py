@@ -1,5 +1,120 @@
 """Routes of the review area (thin views over review/service.py)."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("review", __name__)
+import re
+
+from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
+
+from server.auth.session import require_user, roles_required
+from server.db import get_session
+from server.errors import Conflict
+from server.htmx import render, wants_fragment
+from server.review import service
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+SCORE_FIELD = re.compile(r"^(met|comment)_(\d+)$")
+
+
+def _blind_key() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _evidence_links() -> dict:
+    """Link evidence files only once the evidence area serves them."""
+    views = current_app.view_functions
+    return {"can_link_files": "evidence.file" in views,
+            "can_show_thumbs": "evidence.thumb" in views}
+
+
+@bp.errorhandler(Conflict)
+def _conflict(err: Conflict):
+    get_session().rollback()
+    return render("review/conflict.html", "review/_conflict.html", status=409,
+                  message=err.message)
+
+
+@bp.get("")
+@roles_required("assessor")
+def queue():
+    only_mine = request.args.get("show") == "mine"
+    rows = service.queue(session=get_session(), assessor=require_user(), only_mine=only_mine,
+                         blind_key=_blind_key())
+    return render("review/queue.html", "review/_queue_rows.html", rows=rows,
+                  only_mine=only_mine)
+
+
+@bp.get("/history")
+@roles_required("assessor")
+def history():
+    rows = service.history(session=get_session(), assessor=require_user(),
+                           blind_key=_blind_key())
+    return render("review/history.html", rows=rows)
+
+
+@bp.post("/<int:submission_id>/claim")
+@roles_required("assessor")
+def claim(submission_id: int):
+    session = get_session()
+    hours = current_app.config["SETTINGS"].review_lease_hours
+    service.claim(session=session, assessor=require_user(), submission_id=submission_id,
+                  lease_hours=hours)
+    session.commit()
+    flash(f"It's yours to review: held for you for {hours} hours.", "success")
+    return _see_other(url_for("review.show", submission_id=submission_id))
+
+
+@bp.get("/<int:submission_id>")
+@roles_required("assessor")
+def show(submission_id: int):
+    review = service.review_page(session=get_session(), viewer=require_user(),
+                                 submission_id=submission_id, blind_key=_blind_key())
+    return render("review/show.html", review=review, values=None, errors={},
+                  **_evidence_links())
+
+
+@bp.post("/<int:submission_id>/decide")
+@roles_required("assessor")
+def decide(submission_id: int):
+    session, user = get_session(), require_user()
+    values = _form_values(request.form)
+    try:
+        service.decide(session=session, assessor=user, submission_id=submission_id,
+                       decision=values["decision"], scores=values["scores"],
+                       feedback=values["feedback"])
+    except service.DecisionInvalid as err:
+        session.rollback()
+        review = service.review_page(session=session, viewer=user,
+                                     submission_id=submission_id, blind_key=_blind_key())
+        return render("review/show.html", "review/_rubric_form.html", status=422,
+                      review=review, values=values, errors=err.errors, **_evidence_links())
+    session.commit()
+    flash("Decision saved.", "success")
+    return _see_other(url_for("review.queue"))
+
+
+def _form_values(form) -> dict:
+    """The rubric form as the service wants it, and as the form re-renders it."""
+    met: dict[int, str] = {}
+    comments: dict[int, str] = {}
+    for key, value in form.items():
+        match = SCORE_FIELD.match(key)
+        if match:
+            target = met if match[1] == "met" else comments
+            target[int(match[2])] = value
+    scores = {
+        cid: ({"met": True, "not_yet": False}.get(met.get(cid, "")), comments.get(cid, ""))
+        for cid in met.keys() | comments.keys()
+    }
+    return {"decision": form.get("decision", ""), "feedback": form.get("feedback", ""),
+            "met": met, "comments": comments, "scores": scores}
+
+
+def _see_other(url: str):
+    """303 after a POST; an htmx request gets HX-Redirect so the whole page changes."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)

@@ -1,0 +1,86 @@
+"""The assessor's review page with 50 evidence items: how long one render takes.
+
+Builds a throwaway SQLite database (one credential, one submitted attempt with 50 mixed
+text/link/photo items, a qualified assessor), signs in through the Flask test client and
+GETs the page 50 times after a short warm-up.
+
+Run: python -m bench.review_page
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from sqlmodel import Session, SQLModel
+
+from bench.common import summary_ms, write_result
+
+ITEMS = 50
+RUNS = 50
+WARMUP = 5
+
+
+def _app():
+    from server import create_app
+    from server.config import Settings
+
+    root = Path(tempfile.mkdtemp(prefix="chalkmark-bench-review-"))
+    app = create_app(Settings(
+        instance_dir=root / "instance",
+        database_url=f"sqlite:///{root / 'bench.db'}",
+        secret_key="bench",
+        storage_dir=root / "evidence",
+        public_url="http://localhost:5000",
+        ratelimit_enabled=False,
+    ))
+    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    return app
+
+
+def _seed(app) -> tuple[int, int]:
+    from tests.support.factories import make_credential, make_user
+    from tests.support.review_data import add_evidence, appoint, submit
+
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        credential = make_credential(session, criteria=4, kinds=("photo", "text", "link"),
+                                     title="Working Memory")
+        assessor = make_user(session, "assessor", name="Jordan Lee")
+        appoint(session, assessor, credential)
+        teacher = make_user(session, name="Maya Patel", school="Lincoln Elementary")
+        submission = submit(session, teacher, credential)
+        add_evidence(session, submission, count=ITEMS)
+        return assessor.id, submission.id
+
+
+def measure() -> dict:
+    app = _app()
+    assessor_id, submission_id = _seed(app)
+    client = app.test_client()
+    with client.session_transaction() as flask_session:
+        flask_session["uid"] = assessor_id
+    path = f"/review/{submission_id}"
+    for _ in range(WARMUP):
+        assert client.get(path).status_code == 200
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    assert html.count('class="review-evidence-item') == ITEMS
+    return {"page": "review.show", "evidence_items": ITEMS, "database": "sqlite",
+            "html_bytes": len(html.encode()), **summary_ms(samples)}
+
+
+def main() -> None:
+    result = measure()
+    path = write_result("review_page", result)
+    print(f"review page ({ITEMS} evidence items, {result['n']} runs): "
+          f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms -> {path}")
+
+
+if __name__ == "__main__":
+    main()

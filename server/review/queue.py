@@ -1,0 +1,149 @@
+"""The assessor's queue and their decision history: one query each, oldest work first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from server import access
+from server.models import (
+    AssessorAppointment,
+    Award,
+    Credential,
+    Org,
+    Review,
+    Submission,
+    User,
+    utcnow,
+)
+from server.review.rules import REVIEWABLE, org_is_blind, pseudonym, waiting_text
+
+QUEUE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission_id: int
+    credential_title: str
+    attempt: int
+    submitted_at: datetime | None
+    waiting: str
+    teacher: str
+    school: str | None  # None in blind mode
+    mine: bool  # I hold the live lease
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    submission_id: int
+    credential_title: str
+    attempt: int
+    teacher: str
+    decision: str
+    decided_at: datetime
+    assessor: str
+
+
+def _qualified_clause(assessor: User):
+    """SQL twin of access.is_qualified_assessor, for every credential at once."""
+    if access.is_admin(assessor):
+        return None
+    earned = select(Award.credential_id).where(
+        Award.user_id == assessor.id, Award.revoked_at.is_(None)
+    )
+    clause = Submission.credential_id.in_(earned)
+    if assessor.has_role("assessor"):
+        appointed = select(AssessorAppointment.stack_id).where(
+            AssessorAppointment.user_id == assessor.id
+        )
+        clause = or_(clause, Credential.stack_id.in_(appointed))
+    return clause
+
+
+def _live_lease(now: datetime):
+    return select(Review.id).where(
+        Review.submission_id == Submission.id,
+        Review.decision.is_(None),
+        Review.claimed_until > now,
+    )
+
+
+def queue(*, session: Session, assessor: User, only_mine: bool = False,
+          now: datetime | None = None, blind_key: str = "") -> list[QueueRow]:
+    """Waiting submissions this assessor may take: submitted, or in review with no live
+    lease held by someone else; never their own; oldest submitted first."""
+    now = now or utcnow()
+    teacher_org = aliased(Org)
+    mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
+    held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
+    query = (
+        select(Submission, Credential.title, User, teacher_org.blind_review, mine)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .join(User, User.id == Submission.user_id)
+        .outerjoin(teacher_org, teacher_org.id == User.org_id)
+        .where(Submission.status.in_(REVIEWABLE), Submission.user_id != assessor.id)
+        .where(~held_by_other)
+        .order_by(Submission.submitted_at, Submission.id)
+        .limit(QUEUE_LIMIT)
+    )
+    qualified = _qualified_clause(assessor)
+    if qualified is not None:
+        query = query.where(qualified)
+    if only_mine:
+        query = query.where(mine)
+    assessor_blind = org_is_blind(session, assessor.org_id)
+    rows = []
+    for submission, title, teacher, teacher_blind, is_mine in session.exec(query):
+        blind = assessor_blind or bool(teacher_blind)
+        rows.append(QueueRow(
+            submission_id=submission.id,
+            credential_title=title,
+            attempt=submission.attempt,
+            submitted_at=submission.submitted_at,
+            waiting=waiting_text(submission.submitted_at, now),
+            teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}" if blind
+            else teacher.display_name,
+            school=None if blind else teacher.school,
+            mine=bool(is_mine),
+        ))
+    return rows
+
+
+def history(*, session: Session, assessor: User, limit: int = 200,
+            blind_key: str = "") -> list[HistoryRow]:
+    """Decisions made, newest first: my own, or everyone's for an admin."""
+    teacher_org = aliased(Org)
+    reviewer = aliased(User)
+    query = (
+        select(Review, Submission, Credential.title, User, teacher_org.blind_review,
+               reviewer.display_name)
+        .join(Submission, Submission.id == Review.submission_id)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .join(User, User.id == Submission.user_id)
+        .join(reviewer, reviewer.id == Review.assessor_id)
+        .outerjoin(teacher_org, teacher_org.id == User.org_id)
+        .where(Review.decision.is_not(None))
+        .order_by(Review.decided_at.desc(), Review.id.desc())
+        .limit(limit)
+    )
+    if not access.is_admin(assessor):
+        query = query.where(Review.assessor_id == assessor.id)
+    assessor_blind = org_is_blind(session, assessor.org_id)
+    return [
+        HistoryRow(
+            submission_id=submission.id,
+            credential_title=title,
+            attempt=submission.attempt,
+            teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
+            if (assessor_blind or teacher_blind) else teacher.display_name,
+            decision=review.decision,
+            decided_at=review.decided_at,
+            assessor=assessor_name,
+        )
+        for review, submission, title, teacher, teacher_blind, assessor_name
+        in session.exec(query)
+    ]

@@ -1,0 +1,257 @@
+"""The assessor's side of review: queue, claim, the review page's data, decide, history.
+
+Plain functions taking `session=` and plain values; they raise typed errors and never
+commit (the view does). The queue lives in queue.py and deciding in decide.py; this
+module is the area's front door.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from server.errors import Conflict
+from server.models import (
+    CriterionScore,
+    EvidenceItem,
+    EvidenceRequirement,
+    Review,
+    RubricCriterion,
+    Submission,
+    User,
+    utcnow,
+)
+from server.notify import service as notify
+from server.review.decide import DecisionInvalid, Scores, decide
+from server.review.queue import HistoryRow, QueueRow, history, queue
+from server.review.rules import (
+    DECIDED,
+    REVIEWABLE,
+    already_decided,
+    already_reviewing,
+    conflict_after_race,
+    display_name,
+    is_blind,
+    live_lease,
+    load_for_reviewer,
+    open_review_of,
+    teacher_label,
+)
+
+__all__ = [
+    "DecisionInvalid", "HistoryRow", "QueueRow", "Scores", "claim", "decide", "history",
+    "queue", "review_page",
+]
+
+
+def claim(*, session: Session, assessor: User, submission_id: int, lease_hours: int,
+          now: datetime | None = None) -> Review:
+    """Hold a submission for `lease_hours`. Two assessors claiming at once: the version
+    check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
+    now = now or utcnow()
+    found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
+    submission = found.submission
+    if submission.status in DECIDED:
+        raise already_decided(session=session, submission=submission, reader=assessor)
+    if submission.status not in REVIEWABLE:
+        raise Conflict("This submission is no longer waiting for review.")
+    until = now + timedelta(hours=lease_hours)
+    lease = live_lease(session=session, submission_id=submission.id, now=now)
+    if lease is not None and lease.assessor_id != assessor.id:
+        raise already_reviewing(session=session, lease=lease)
+    if lease is not None:  # mine already: claiming again renews it
+        lease.claimed_until = until
+        session.add(lease)
+        return lease
+    result = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.status.in_(REVIEWABLE),
+            Submission.version == submission.version,
+        )
+        .values(status="in_review", updated_at=now, version=Submission.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise conflict_after_race(session=session, submission=submission, reader=assessor,
+                                  now=now)
+    session.refresh(submission)
+    review = open_review_of(session=session, submission_id=submission.id,
+                            assessor_id=assessor.id) or Review(
+        submission_id=submission.id, assessor_id=assessor.id)
+    review.claimed_at, review.claimed_until = now, until
+    session.add(review)
+    notify.send(session=session, user_id=submission.user_id, kind="review_started",
+                title=f"An assessor started reviewing {found.credential.title}"[:200],
+                body="You'll get a notice here when they decide.",
+                url=f"/submissions/{submission.id}")
+    session.flush()
+    return review
+
+
+# --- the review page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: int
+    kind: str
+    text: str | None
+    link: str | None  # only http(s): never a javascript: URL in an href
+    raw_url: str | None
+    note: str | None
+    filename: str | None
+    has_thumb: bool
+    has_file: bool
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class RequirementGroup:
+    requirement: EvidenceRequirement
+    items: list[EvidenceView]
+
+
+@dataclass(frozen=True)
+class PastDecision:
+    attempt: int
+    submission_id: int
+    decision: str
+    decided_at: datetime
+    assessor: str
+    feedback: str
+    scores: list[tuple[str, bool, str]]  # criterion title, met, comment
+
+
+@dataclass
+class ReviewPage:
+    submission: Submission
+    credential_title: str
+    teacher: str
+    school: str | None
+    groups: list[RequirementGroup]
+    criteria: list[RubricCriterion]
+    lease_holder: str | None = None
+    lease_until: datetime | None = None
+    lease_mine: bool = False
+    can_decide: bool = False
+    can_claim: bool = False
+    notice: str | None = None  # why the form is read-only
+    past: list[PastDecision] = field(default_factory=list)
+
+
+def review_page(*, session: Session, viewer: User, submission_id: int,
+                now: datetime | None = None, blind_key: str = "") -> ReviewPage:
+    now = now or utcnow()
+    found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
+    submission, credential = found.submission, found.credential
+    blind = is_blind(session=session, assessor=viewer, teacher=found.teacher)
+    criteria = list(session.exec(
+        select(RubricCriterion)
+        .where(RubricCriterion.credential_id == credential.id)
+        .order_by(RubricCriterion.position, RubricCriterion.id)
+    ))
+    page = ReviewPage(
+        submission=submission,
+        credential_title=credential.title,
+        teacher=teacher_label(found.teacher, blind=blind, key=blind_key),
+        school=None if blind else found.teacher.school,
+        groups=_evidence_groups(session, submission),
+        criteria=criteria,
+        past=_past_decisions(session, submission, criteria),
+    )
+    _describe_state(session, page, viewer, now)
+    return page
+
+
+def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datetime) -> None:
+    submission = page.submission
+    if submission.status in DECIDED:
+        page.notice = "This attempt has been decided; its decision is shown below."
+        return
+    if submission.status not in REVIEWABLE:
+        page.notice = "This submission is no longer waiting for review."
+        return
+    lease = live_lease(session=session, submission_id=submission.id, now=now)
+    if lease is not None:
+        page.lease_holder = display_name(session, lease.assessor_id)
+        page.lease_until = lease.claimed_until
+        page.lease_mine = lease.assessor_id == viewer.id
+    if lease is not None and not page.lease_mine:
+        page.notice = f"Claimed by {page.lease_holder}: you can read it, but only they can " \
+                      "decide while their claim lasts."
+        return
+    page.can_decide = True
+    page.can_claim = lease is None
+
+
+def _evidence_groups(session: Session, submission: Submission) -> list[RequirementGroup]:
+    requirements = session.exec(
+        select(EvidenceRequirement)
+        .where(EvidenceRequirement.credential_id == submission.credential_id)
+        .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
+    ).all()
+    items = session.exec(
+        select(EvidenceItem)
+        .where(EvidenceItem.submission_id == submission.id)
+        .order_by(EvidenceItem.created_at, EvidenceItem.id)
+    ).all()
+    by_requirement: dict[int, list[EvidenceView]] = {r.id: [] for r in requirements}
+    for item in items:
+        by_requirement.setdefault(item.requirement_id, []).append(_evidence_view(item))
+    return [RequirementGroup(r, by_requirement[r.id]) for r in requirements]
+
+
+def _evidence_view(item: EvidenceItem) -> EvidenceView:
+    return EvidenceView(
+        id=item.id, kind=item.kind, text=item.text, link=_safe_link(item.url),
+        raw_url=item.url, note=item.note, filename=item.filename,
+        has_thumb=bool(item.thumb_key), has_file=bool(item.blob_key),
+        width=item.width, height=item.height,
+    )
+
+
+def _safe_link(url: str | None) -> str | None:
+    if not url:
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
+
+
+def _past_decisions(session: Session, submission: Submission,
+                    criteria: list[RubricCriterion]) -> list[PastDecision]:
+    """Every decided attempt of this teacher at this credential, newest first."""
+    rows = session.exec(
+        select(Review, Submission.attempt, User.display_name)
+        .join(Submission, Submission.id == Review.submission_id)
+        .join(User, User.id == Review.assessor_id)
+        .where(
+            Submission.user_id == submission.user_id,
+            Submission.credential_id == submission.credential_id,
+            Review.decision.is_not(None),
+        )
+        .order_by(Review.decided_at.desc(), Review.id.desc())
+    ).all()
+    titles = {c.id: c.title for c in criteria}
+    scores: dict[int, list[tuple[str, bool, str]]] = {}
+    if rows:
+        for score in session.exec(
+            select(CriterionScore)
+            .where(CriterionScore.review_id.in_([review.id for review, _, _ in rows]))
+            .order_by(CriterionScore.id)
+        ):
+            scores.setdefault(score.review_id, []).append(
+                (titles.get(score.criterion_id, "Criterion"), score.met, score.comment))
+    return [
+        PastDecision(attempt=attempt, submission_id=review.submission_id,
+                     decision=review.decision, decided_at=review.decided_at,
+                     assessor=assessor, feedback=review.feedback or "",
+                     scores=scores.get(review.id, []))
+        for review, attempt, assessor in rows
+    ]
