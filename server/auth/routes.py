@@ -1,22 +1,166 @@
-from flask import Blueprint, redirect, url_for
+"""Signing up, signing in and out: pages, and the JSON steps of the passkey ceremonies.
 
-from server.auth.session import logout_user
+The account pages (passkeys, device links, recovery codes) are in account_views.py, on the
+same blueprint.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
+
+from server.auth import passkeys, recovery, service
+from server.auth import views_support as support
+from server.auth.session import (
+    login_required,
+    login_user,
+    logout_user,
+    redirect_to_sign_in,
+    safe_next,
+)
+from server.db import get_session
+from server.demo.people import DEMO_HANDLES
+from server.errors import ChalkmarkError, InvalidInput
+from server.extensions import limiter
 from server.htmx import render
+from server.web import error_response
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+rate_limited = limiter.limit(support.signin_rate_limit, methods=["POST"])
+TOO_MANY = "Too many tries from here. Please wait a minute, then try again."
+
+
+@bp.errorhandler(ChalkmarkError)
+def _auth_error(err: ChalkmarkError):
+    # The ceremony endpoints speak JSON; their messages are shown in the page by passkeys.js.
+    if support.wants_json():
+        return support.json_error(err.message, err.status_code, field=err.field)
+    if err.status_code == 401:
+        return redirect_to_sign_in()
+    return error_response(err.status_code, err.title, err.message)
+
+
+@bp.errorhandler(429)
+def _too_many(_err):
+    if support.wants_json():
+        return support.json_error(TOO_MANY, 429)
+    return error_response(429, "Too many tries", TOO_MANY)
+
+
+# --- sign in ------------------------------------------------------------------------
+
+
+def _sign_in_page(status: int = 200, **context):
+    return render("auth/sign_in.html", status=status, next=request.values.get("next", ""),
+                  demo_roles=list(DEMO_HANDLES), **context)
 
 
 @bp.get("/sign-in")
 def sign_in():
-    return render("catalog/home.html")
+    return _sign_in_page()
 
 
-@bp.get("/account")
-def account():
-    return render("catalog/home.html")
+@bp.post("/login/options")
+@rate_limited
+def login_options():
+    return jsonify(passkeys.begin_sign_in(session=get_session(),
+                                          rp=support.relying_party()))
+
+
+@bp.post("/login/verify")
+@rate_limited
+def login_verify():
+    body = support.json_body()
+    user = passkeys.finish_sign_in(session=get_session(), rp=support.relying_party(),
+                                   challenge_id=body.get("challengeId"),
+                                   credential=body.get("credential"))
+    login_user(user)
+    return jsonify({"redirect": safe_next(body.get("next"))})
+
+
+@bp.post("/recovery")
+@rate_limited
+def recovery_sign_in():
+    db = get_session()
+    try:
+        user = recovery.redeem(session=db, code=request.form.get("code", ""))
+    except InvalidInput as err:
+        return _sign_in_page(422, recovery_error=err.message)
+    login_user(user)
+    left = recovery.unused_count(session=db, user=user)
+    flash(f"You signed in with a recovery code ({left} left). Add a passkey now, so you "
+          "can sign in with it next time.", "warning")
+    return redirect(url_for("auth.account", _anchor="passkeys"), 303)
+
+
+@bp.post("/demo/<role>")
+def demo(role: str):
+    if not support.settings().demo or role not in DEMO_HANDLES:
+        abort(404)
+    user = service.user_by_handle(session=get_session(), handle=DEMO_HANDLES[role])
+    if user is None:
+        flash(f"The demo {role} isn't set up yet. Load the demo data "
+              "(`chalkmark seed-demo`) and try again.", "error")
+        return redirect(url_for("auth.sign_in"), 303)
+    login_user(user)
+    return redirect(safe_next(request.form.get("next")), 303)
 
 
 @bp.post("/sign-out")
 def sign_out():
     logout_user()
     return redirect(url_for("catalog.home"), 303)
+
+
+# --- sign up ------------------------------------------------------------------------
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@rate_limited
+def sign_up():
+    """The form is sent by passkeys.js; posted without script, it is checked and explains
+    that creating a passkey needs JavaScript."""
+    form = {"display_name": request.form.get("display_name", ""),
+            "email": request.form.get("email", "")}
+    if request.method == "GET":
+        return render("auth/sign_up.html", form=form, next=request.args.get("next", ""))
+    try:
+        service.check_new_profile(session=get_session(), **form)
+    except InvalidInput as err:
+        return render("auth/sign_up.html", status=422, form=form, errors={err.field: err.message},
+                      next=request.form.get("next", ""))
+    return render("auth/sign_up.html", status=422, form=form, needs_script=True,
+                  next=request.form.get("next", ""))
+
+
+@bp.post("/register/options")
+@rate_limited
+def register_options():
+    body = support.json_body()
+    return jsonify(passkeys.begin_sign_up(session=get_session(), rp=support.relying_party(),
+                                          display_name=body.get("display_name"),
+                                          email=body.get("email")))
+
+
+@bp.post("/register/verify")
+@rate_limited
+def register_verify():
+    body = support.json_body()
+    db = get_session()
+    user = passkeys.finish_sign_up(session=db, rp=support.relying_party(),
+                                   challenge_id=body.get("challengeId"),
+                                   credential=body.get("credential"),
+                                   nickname=support.nickname_for_request())
+    login_user(user)
+    codes = recovery.replace_codes(session=db, user=user)
+    support.keep_recovery_codes(codes, then=safe_next(body.get("next")))
+    return jsonify({"redirect": url_for("auth.recovery_codes")})
+
+
+@bp.get("/recovery-codes")
+@login_required
+def recovery_codes():
+    codes, then, replaced = support.take_recovery_codes()
+    return render("auth/recovery_codes.html", codes=codes, then=then, replaced=replaced)
+
+
+from server.auth import account_views  # noqa: E402,F401  (adds the account pages to bp)

@@ -1,0 +1,203 @@
+"""The account page: profile, passkeys (rename, remove, add here or on another device via a
+one-time link + QR code) and recovery codes. Views on the auth blueprint (routes.bp)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, jsonify, redirect, request, url_for
+
+from server.auth import devicelinks, passkeys, recovery, service
+from server.auth import views_support as support
+from server.auth.routes import bp, rate_limited
+from server.auth.session import login_required, login_user, require_user
+from server.db import get_session
+from server.errors import InvalidInput
+from server.htmx import render, wants_fragment
+from server.models import User, utcnow
+
+
+def _account_page(status: int = 200, **context):
+    user = require_user()
+    db = get_session()
+    context.setdefault("form", {"display_name": user.display_name, "email": user.email or "",
+                                "timezone": user.timezone})
+    return render("auth/account.html", status=status, user=user,
+                  passkeys=service.list_passkeys(session=db, user=user),
+                  unused_codes=recovery.unused_count(session=db, user=user),
+                  time_zones=service.time_zones(), **context)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/profile")
+@login_required
+def update_profile():
+    form = {key: request.form.get(key, "") for key in ("display_name", "email", "timezone")}
+    try:
+        service.update_profile(session=get_session(), user=require_user(), **form)
+    except InvalidInput as err:
+        return _account_page(422, form=form, errors={err.field: err.message})
+    flash("Your details are saved.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+# --- one passkey: a row that swaps itself for a form and back (htmx, or plain pages) ---
+
+
+def _passkey_view(fragment: str, passkey_id: int, status: int = 200, **context):
+    passkey = service.own_passkey(session=get_session(), user=require_user(),
+                                  passkey_id=passkey_id)
+    return render("auth/passkey_page.html", fragment, status=status, passkey=passkey,
+                  row_template=fragment, **context)
+
+
+@bp.get("/passkeys/<int:passkey_id>")
+@login_required
+def passkey_row(passkey_id: int):
+    return _passkey_view("auth/_passkey_row.html", passkey_id)
+
+
+@bp.get("/passkeys/<int:passkey_id>/rename")
+@login_required
+def rename_passkey_form(passkey_id: int):
+    return _passkey_view("auth/_passkey_rename.html", passkey_id)
+
+
+@bp.post("/passkeys/<int:passkey_id>/rename")
+@login_required
+def rename_passkey(passkey_id: int):
+    nickname = request.form.get("nickname", "")
+    try:
+        service.rename_passkey(session=get_session(), user=require_user(),
+                               passkey_id=passkey_id, nickname=nickname)
+    except InvalidInput as err:
+        return _passkey_view("auth/_passkey_rename.html", passkey_id, 422, error=err.message,
+                             nickname=nickname)
+    if wants_fragment():
+        return _passkey_view("auth/_passkey_row.html", passkey_id, announce="Name saved.")
+    flash("The passkey's new name is saved.", "success")
+    return redirect(url_for("auth.account", _anchor="passkeys"), 303)
+
+
+@bp.get("/passkeys/<int:passkey_id>/remove")
+@login_required
+def remove_passkey_confirm(passkey_id: int):
+    return _passkey_view("auth/_passkey_remove.html", passkey_id)
+
+
+@bp.post("/passkeys/<int:passkey_id>/remove")
+@login_required
+def remove_passkey(passkey_id: int):
+    try:
+        passkey = service.remove_passkey(session=get_session(), user=require_user(),
+                                         passkey_id=passkey_id)
+    except InvalidInput as err:
+        return _passkey_view("auth/_passkey_row.html", passkey_id, 422, error=err.message)
+    if wants_fragment():
+        return render("auth/_passkey_removed.html", "auth/_passkey_removed.html",
+                      passkey=passkey)
+    flash(f"Passkey “{passkey.nickname}” removed.", "success")
+    return redirect(url_for("auth.account", _anchor="passkeys"), 303)
+
+
+# --- adding a passkey on this device -------------------------------------------------
+
+
+@bp.post("/passkeys/options")
+@login_required
+@rate_limited
+def add_passkey_options():
+    return jsonify(passkeys.begin_add_passkey(session=get_session(),
+                                              rp=support.relying_party(),
+                                              user=require_user()))
+
+
+@bp.post("/passkeys/verify")
+@login_required
+@rate_limited
+def add_passkey_verify():
+    body = support.json_body()
+    user = require_user()
+    passkeys.finish_add_passkey(session=get_session(), rp=support.relying_party(),
+                                challenge_id=body.get("challengeId"),
+                                credential=body.get("credential"),
+                                nickname=support.nickname_for_request(),
+                                expected_user_id=user.id)
+    flash("Your new passkey is ready.", "success")
+    return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
+
+
+# --- adding a passkey on another device: a one-time link ----------------------------
+
+
+@bp.post("/account/device-link")
+@login_required
+def create_device_link():
+    ttl = support.settings().device_link_ttl_seconds
+    token = devicelinks.create_device_link(session=get_session(), user=require_user(),
+                                           ttl_seconds=ttl)
+    support.keep_device_link(token, utcnow() + timedelta(seconds=ttl))
+    return redirect(url_for("auth.show_device_link"), 303)
+
+
+@bp.get("/account/device-link")
+@login_required
+def show_device_link():
+    current = support.current_device_link()
+    if current is None or not devicelinks.is_usable(session=get_session(), token=current[0]):
+        support.forget_device_link()
+        flash("That link has expired or was used. Make a new one below.", "warning")
+        return redirect(url_for("auth.account", _anchor="passkeys"), 303)
+    token, expires_at = current
+    url = support.link_url(token)
+    minutes = max(1, round((expires_at - utcnow()).total_seconds() / 60))
+    return render("auth/device_link.html", url=url, qr=support.qr_svg(url), minutes=minutes)
+
+
+@bp.get("/link/<token>")
+def device_link(token: str):
+    link = devicelinks.usable_link(session=get_session(), token=token)
+    owner = get_session().get(User, link.user_id)
+    return render("auth/link.html", owner=owner, token=token)
+
+
+@bp.post("/link/<token>/options")
+@rate_limited
+def device_link_options(token: str):
+    db = get_session()
+    link = devicelinks.usable_link(session=db, token=token)
+    owner = db.get(User, link.user_id)
+    return jsonify(passkeys.begin_add_passkey(session=db, rp=support.relying_party(),
+                                              user=owner, device_link_id=link.id))
+
+
+@bp.post("/link/<token>/verify")
+@rate_limited
+def device_link_verify(token: str):
+    db = get_session()
+    body = support.json_body()
+    link = devicelinks.usable_link(session=db, token=token)
+    user = passkeys.finish_add_passkey(session=db, rp=support.relying_party(),
+                                       challenge_id=body.get("challengeId"),
+                                       credential=body.get("credential"),
+                                       nickname=support.nickname_for_request(),
+                                       expected_user_id=link.user_id)
+    login_user(user)
+    flash("Your passkey is ready, and you're signed in on this device.", "success")
+    return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
+
+
+# --- recovery codes -----------------------------------------------------------------
+
+
+@bp.post("/account/recovery-codes")
+@login_required
+def new_recovery_codes():
+    codes = recovery.replace_codes(session=get_session(), user=require_user())
+    support.keep_recovery_codes(codes, then=url_for("auth.account"), replaced=True)
+    return redirect(url_for("auth.recovery_codes"), 303)
