@@ -1,5 +1,251 @@
-"""Routes of the evidence area (thin views over evidence/service.py)."""
+"""Evidence routes: upload (JSON for scripts and the offline queue, a fragment for htmx,
+a redirect for plain forms), text autosave, remove, and private file/thumbnail reads."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from server.auth.session import current_user, require_user
+from server.db import get_session
+from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
+from server.evidence import service
+from server.extensions import csrf
+from server.htmx import render, wants_fragment
+from server.models import Submission, utcnow
+from server.storage import storage_from_settings, too_large_message
+from server.submissions.routes import render_attempt_page
 
 bp = Blueprint("evidence", __name__)
+
+# Room for the multipart framing and the small fields beside the file.
+FORM_OVERHEAD = 256 * 1024
+CSRF_JSON = "This page was out of date, so nothing was saved. Reload it and try again."
+
+
+def _storage():
+    return current_app.extensions.setdefault(
+        "evidence_storage", storage_from_settings(current_app.config["SETTINGS"]))
+
+
+def _limits() -> service.Limits:
+    return service.Limits.from_settings(current_app.config["SETTINGS"])
+
+
+def _wants_json() -> bool:
+    accept = request.accept_mimetypes
+    return accept.best_match(["text/html", "application/json"]) == "application/json" \
+        and accept["application/json"] > accept["text/html"]
+
+
+def json_errors(view):
+    """Scripts asking for JSON get {"error": message} with the status, never a page."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except (ChalkmarkError, CSRFError, HTTPException) as err:
+            if not _wants_json():
+                raise
+            get_session().rollback()
+            return _json_error(err)
+    return wrapped
+
+
+def form_errors(view):
+    """A plain form (no JS) that is refused comes back to the attempt page at 4xx, with
+    the message beside the part it was for."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except (InvalidInput, TooLarge) as err:
+            if _wants_json() or wants_fragment():
+                raise
+            get_session().rollback()
+            part = _part_id(parse_form=isinstance(err, InvalidInput))
+            return render_attempt_page(kwargs["id"], status=err.status_code,
+                                       part_errors={part: err.message})
+    return wrapped
+
+
+def _part_id(*, parse_form: bool) -> int | None:
+    # A body refused for its size is never parsed: then only the URL says which part.
+    part = request.view_args.get("req_id") or request.args.get("requirement_id", type=int)
+    if part is None and parse_form:
+        part = request.form.get("requirement_id", type=int)
+    return part
+
+
+def _json_error(err):
+    if isinstance(err, ChalkmarkError):
+        return jsonify(error=err.message), err.status_code
+    if isinstance(err, CSRFError):
+        return jsonify(error=CSRF_JSON), 400
+    return jsonify(error=err.description or err.name), err.code or 400
+
+
+def _back_to(item_or_submission_id, requirement_id=None):
+    anchor = f"req-{requirement_id}" if requirement_id else None
+    return redirect(url_for("submissions.show", id=item_or_submission_id, _anchor=anchor), 303)
+
+
+@bp.post("/submissions/<int:id>/evidence")
+@csrf.exempt  # checked below, once the size is known to be acceptable
+@json_errors
+@form_errors
+def upload(id: int):
+    user = require_user()
+    session = get_session()
+    limit = service.upload_limit(session=session, user=user, submission_id=id,
+                                 requirement_id=request.args.get("requirement_id", type=int),
+                                 limits=_limits())
+    _refuse_oversized_body(limit)
+    upload = _checked_upload(limit)
+    item, created = service.add_item(session=session, storage=_storage(), limits=_limits(),
+                                     user=user, submission_id=id, upload=upload)
+    session.commit()
+    status = 201 if created else 200
+    if _wants_json():
+        return jsonify(id=item.id, client_uuid=item.client_uuid, status="saved", kind=item.kind,
+                       thumb_url=_thumb_url(item),
+                       item_url=url_for("evidence.item", item_id=item.id)), status
+    if wants_fragment():
+        return render("evidence/_item.html", status=status, item=item, editable=True)
+    return _back_to(id, item.requirement_id)
+
+
+def _refuse_oversized_body(limit: int) -> None:
+    """Refuse on the Content-Length header alone, before the body is read; a body without
+    one (chunked) is cut off by Werkzeug as soon as it passes the same limit."""
+    allowed = limit + FORM_OVERHEAD
+    if request.content_length is not None and request.content_length > allowed:
+        raise TooLarge(too_large_message(limit))
+    request.max_content_length = allowed
+
+
+def _checked_upload(limit: int) -> service.Upload:
+    """Check CSRF (which parses the body) and read the fields; a body without a
+    Content-Length that runs past the limit stops here."""
+    try:
+        csrf.protect()
+        form, files = request.form, request.files
+    except RequestEntityTooLarge:
+        raise TooLarge(too_large_message(limit)) from None
+    file = files.get("file")
+    has_file = file is not None and (file.filename or file.content_length)
+    return service.Upload(
+        client_uuid=form.get("client_uuid"),
+        requirement_id=form.get("requirement_id", type=int)
+        or request.args.get("requirement_id", type=int),
+        file=file.stream if has_file else None,
+        filename=file.filename if has_file else None,
+        text=form.get("text"), url=form.get("url"), note=form.get("note"),
+        captured_at=form.get("captured_at"),
+    )
+
+
+@bp.post("/submissions/<int:id>/evidence/<int:item_id>/delete")
+def remove(id: int, item_id: int):
+    session = get_session()
+    orphans = service.remove_item(session=session, user=require_user(), submission_id=id,
+                                  item_id=item_id)
+    session.commit()
+    service.delete_blobs(_storage(), orphans)
+    if wants_fragment():
+        return "", 200, {"Vary": "HX-Request"}  # htmx swaps the item out for nothing
+    return _back_to(id)
+
+
+@bp.post("/submissions/<int:id>/requirements/<int:req_id>/text")
+@form_errors
+def text(id: int, req_id: int):
+    session = get_session()
+    item = service.save_text(session=session, user=require_user(), submission_id=id,
+                             requirement_id=req_id, text=request.form.get("text"))
+    session.commit()
+    if wants_fragment():
+        return render("evidence/_text_status.html", item=item, item_saved_at=utcnow())
+    return _back_to(id, req_id)
+
+
+@bp.get("/evidence/<int:item_id>")
+def item(item_id: int):
+    """One saved item as a fragment (what the upload script shows once a file is in)."""
+    session = get_session()
+    found = service.viewable_item(session=session, user=current_user(), item_id=item_id)
+    if not wants_fragment():
+        return _back_to(found.submission_id, found.requirement_id)
+    return render("evidence/_item.html", item=found,
+                  editable=_is_owner_draft(session, found))
+
+
+def _is_owner_draft(session, found) -> bool:
+    submission = session.get(Submission, found.submission_id)
+    user = current_user()
+    return submission.status == "draft" and user is not None and submission.user_id == user.id
+
+
+@bp.get("/evidence/<int:item_id>/file")
+def file(item_id: int):
+    return _send_blob(item_id, thumbnail=False)
+
+
+@bp.get("/evidence/<int:item_id>/thumb")
+def thumb(item_id: int):
+    return _send_blob(item_id, thumbnail=True)
+
+
+def _send_blob(item_id: int, *, thumbnail: bool):
+    session = get_session()
+    user = current_user()
+    found = service.viewable_item(session=session, user=user, item_id=item_id)
+    key = found.thumb_key if thumbnail else found.blob_key
+    if not key:
+        raise NotFound("We couldn't find that file.")
+    service.log_view(session=session, user=user, item=found,
+                     action="evidence.thumb" if thumbnail else "evidence.file")
+    session.commit()
+    is_image = thumbnail or (found.mime or "").startswith("image/")
+    storage = _storage()
+    size = storage.size(key)
+    response = send_file(
+        storage.open(key), mimetype="image/jpeg" if thumbnail else found.mime,
+        as_attachment=not is_image, download_name=_download_name(found), conditional=False,
+        etag=False)
+    # Length and Range support (a video can resume or seek) from the stored size.
+    response.content_length = size
+    response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = \
+        "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    return response
+
+
+def _download_name(found) -> str:
+    # The stored type wins over the original name's: a HEIC photo is kept as a JPEG.
+    stem = found.filename.rsplit(".", 1)[0] if found.filename else f"evidence-{found.id}"
+    return f"{stem}{_extension(found.blob_key)}"
+
+
+def _extension(key: str | None) -> str:
+    return "." + key.rsplit(".", 1)[1] if key and "." in key else ""
+
+
+def _thumb_url(found) -> str | None:
+    return url_for("evidence.thumb", item_id=found.id) if found.thumb_key else None
+
+
+from server.evidence import resumable_views  # noqa: E402,F401

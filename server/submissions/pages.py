@@ -1,0 +1,81 @@
+"""Everything the submission page shows, gathered in one place (no Flask here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from server.catalog.service import criteria_for, requirements_for
+from server.models import (
+    Credential,
+    EvidenceItem,
+    EvidenceRequirement,
+    RubricCriterion,
+    Stack,
+    Submission,
+    SubmissionStatus,
+    User,
+)
+from server.submissions import queries
+
+
+@dataclass
+class RequirementView:
+    number: int
+    requirement: EvidenceRequirement
+    items: list[EvidenceItem]
+
+    @property
+    def room_left(self) -> int:
+        most = max(self.requirement.max_count, self.requirement.min_count, 1)
+        return max(most - len(self.items), 0)
+
+    @property
+    def text_item(self) -> EvidenceItem | None:
+        return self.items[0] if self.requirement.kind == "text" and self.items else None
+
+
+@dataclass
+class SubmissionPage:
+    submission: Submission
+    credential: Credential
+    stack: Stack
+    owner: User
+    is_owner: bool
+    editable: bool
+    parts: list[RequirementView]
+    criteria: list[RubricCriterion]
+    feedback: queries.Feedback | None
+    missing: list[queries.Missing]
+    attempts: list[Submission]
+
+    @property
+    def status_label(self) -> str:
+        return queries.status_label(self.submission.status)
+
+
+def submission_page(*, session: Session, submission: Submission,
+                    viewer: User) -> SubmissionPage:
+    credential = session.get(Credential, submission.credential_id)
+    is_owner = viewer.id == submission.user_id
+    grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
+    requirements = requirements_for(session=session, credential_id=credential.id)
+    parts = [RequirementView(number, requirement, grouped.get(requirement.id, []))
+             for number, requirement in enumerate(requirements, start=1)]
+    editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
+    return SubmissionPage(
+        submission=submission,
+        credential=credential,
+        stack=session.get(Stack, credential.stack_id),
+        owner=session.get(User, submission.user_id),
+        is_owner=is_owner,
+        editable=editable,
+        parts=parts,
+        criteria=criteria_for(session=session, credential_id=credential.id),
+        feedback=queries.feedback_to_act_on(session=session, submission=submission),
+        missing=queries.missing_evidence(session=session, submission=submission)
+        if editable else [],
+        attempts=queries.attempts_for(session=session, user_id=submission.user_id,
+                                      credential_id=credential.id) if is_owner else [],
+    )

@@ -1,0 +1,156 @@
+"""Read side of submissions: attempts, their evidence, what is still missing, feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from server.catalog.service import requirements_for
+from server.models import (
+    Credential,
+    CriterionScore,
+    EvidenceItem,
+    EvidenceRequirement,
+    Review,
+    Stack,
+    Submission,
+    SubmissionStatus,
+)
+
+STATUS_LABELS = {
+    SubmissionStatus.DRAFT.value: "Draft",
+    SubmissionStatus.SUBMITTED.value: "Submitted",
+    SubmissionStatus.IN_REVIEW.value: "In review",
+    SubmissionStatus.AWARDED.value: "Awarded",
+    SubmissionStatus.NOT_YET.value: "Not yet",
+    SubmissionStatus.WITHDRAWN.value: "Withdrawn",
+}
+KIND_NOUNS = {"photo": ("photo", "photos"), "video": ("video", "videos"),
+              "file": ("file", "files"), "text": ("written response", "written responses"),
+              "link": ("link", "links")}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def kind_noun(kind: str, count: int = 1) -> str:
+    singular, plural = KIND_NOUNS.get(kind, (kind, kind + "s"))
+    return singular if count == 1 else plural
+
+
+def latest_attempt(*, session: Session, user_id: int, credential_id: int) -> Submission | None:
+    return session.exec(
+        select(Submission)
+        .where(Submission.user_id == user_id, Submission.credential_id == credential_id)
+        .order_by(col(Submission.attempt).desc())
+    ).first()
+
+
+def attempts_for(*, session: Session, user_id: int, credential_id: int) -> list[Submission]:
+    return list(session.exec(
+        select(Submission)
+        .where(Submission.user_id == user_id, Submission.credential_id == credential_id)
+        .order_by(col(Submission.attempt).desc())
+    ).all())
+
+
+def items_for(*, session: Session, submission_id: int) -> list[EvidenceItem]:
+    return list(session.exec(
+        select(EvidenceItem)
+        .where(EvidenceItem.submission_id == submission_id)
+        .order_by(EvidenceItem.created_at, EvidenceItem.id)
+    ).all())
+
+
+def items_by_requirement(*, session: Session, submission_id: int) -> dict[int, list]:
+    grouped: dict[int, list[EvidenceItem]] = {}
+    for item in items_for(session=session, submission_id=submission_id):
+        grouped.setdefault(item.requirement_id, []).append(item)
+    return grouped
+
+
+@dataclass
+class Missing:
+    requirement: EvidenceRequirement
+    number: int  # the requirement's place in the list, from 1
+    needed: int
+
+    @property
+    def message(self) -> str:
+        return (f"part {self.number} needs {self.needed} more "
+                f"{kind_noun(self.requirement.kind, self.needed)}")
+
+
+def missing_evidence(*, session: Session, submission: Submission) -> list[Missing]:
+    grouped = items_by_requirement(session=session, submission_id=submission.id)
+    missing = []
+    requirements = requirements_for(session=session, credential_id=submission.credential_id)
+    for number, requirement in enumerate(requirements, start=1):
+        have = len(grouped.get(requirement.id, []))
+        if have < requirement.min_count:
+            missing.append(Missing(requirement, number, requirement.min_count - have))
+    return missing
+
+
+@dataclass
+class Feedback:
+    """The assessor's decision on one attempt: overall feedback and each criterion."""
+
+    submission: Submission
+    review: Review
+    scores: dict[int, CriterionScore] = field(default_factory=dict)
+
+
+def decided_feedback(*, session: Session, submission: Submission) -> Feedback | None:
+    review = session.exec(
+        select(Review)
+        .where(Review.submission_id == submission.id, col(Review.decision).is_not(None))
+        .order_by(col(Review.decided_at).desc())
+    ).first()
+    if review is None:
+        return None
+    scores = session.exec(select(CriterionScore).where(CriterionScore.review_id == review.id))
+    return Feedback(submission, review, {s.criterion_id: s for s in scores})
+
+
+def feedback_to_act_on(*, session: Session, submission: Submission) -> Feedback | None:
+    """For a draft after "not yet": the previous attempt's feedback; for a decided
+    attempt: its own."""
+    if submission.status != SubmissionStatus.DRAFT.value:
+        return decided_feedback(session=session, submission=submission)
+    previous = session.exec(
+        select(Submission).where(
+            Submission.user_id == submission.user_id,
+            Submission.credential_id == submission.credential_id,
+            Submission.attempt == submission.attempt - 1,
+            Submission.status == SubmissionStatus.NOT_YET.value,
+        )
+    ).first()
+    return decided_feedback(session=session, submission=previous) if previous else None
+
+
+@dataclass
+class CredentialAttempts:
+    credential: Credential
+    stack: Stack
+    attempts: list[Submission]
+
+
+def my_credentials(*, session: Session, user_id: int) -> list[CredentialAttempts]:
+    """Every attempt of the person, grouped by credential, most recently active first."""
+    rows = session.exec(
+        select(Submission, Credential, Stack)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .join(Stack, Stack.id == Credential.stack_id)
+        .where(Submission.user_id == user_id)
+        .order_by(col(Submission.updated_at).desc(), col(Submission.attempt).desc())
+    ).all()
+    groups: dict[int, CredentialAttempts] = {}
+    for submission, credential, stack in rows:
+        group = groups.setdefault(credential.id, CredentialAttempts(credential, stack, []))
+        group.attempts.append(submission)
+    for group in groups.values():
+        group.attempts.sort(key=lambda s: s.attempt, reverse=True)
+    return list(groups.values())
