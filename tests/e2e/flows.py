@@ -1,0 +1,79 @@
+"""Steps the e2e tests share: demo sign-in, filling a draft part by part, deciding."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.support.media import jpeg_bytes, mp4_bytes, pdf_bytes
+
+NEEDS = re.compile(r"Needs (\d+)")
+
+
+def sign_in_as_demo(page: Page, role: str) -> None:
+    page.goto("/auth/sign-in")
+    page.get_by_role("button", name=role.capitalize(), exact=True).click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _files_for(accept: str, count: int, prefix: str) -> list[dict]:
+    if accept.startswith("image"):
+        return [{"name": f"{prefix}-{i}.jpg", "mimeType": "image/jpeg",
+                 "buffer": jpeg_bytes(i, gps=True)} for i in range(count)]
+    if accept.startswith("video"):
+        return [{"name": f"{prefix}-{i}.mp4", "mimeType": "video/mp4",
+                 "buffer": mp4_bytes()} for i in range(count)]
+    return [{"name": f"{prefix}-{i}.pdf", "mimeType": "application/pdf",
+             "buffer": pdf_bytes()} for i in range(count)]
+
+
+def fill_every_part(page: Page, text: str) -> None:
+    """Give each evidence requirement of the open draft the evidence it needs."""
+    for index, part in enumerate(page.locator("li.evidence-part").all()):
+        match = NEEDS.search(part.locator(".hint").first.inner_text())
+        needed = int(match.group(1)) if match else 0
+        already = part.locator(".evidence-item").count()
+        if needed <= already and not part.locator("textarea").count():
+            continue
+        if part.locator("input[type=file]").count():
+            file_input = part.locator("input[type=file]")
+            accept = file_input.get_attribute("accept") or ""
+            for file in _files_for(accept, needed - already, f"part{index}"):
+                file_input.set_input_files(file)
+                already += 1
+                expect(part.locator(".evidence-item")).to_have_count(already, timeout=15_000)
+        elif part.locator("textarea").count():
+            part.locator("textarea").fill(text)
+            expect(part.locator(".save-status")).to_contain_text("Saved")
+        elif part.locator("input[type=url]").count():
+            for n in range(needed - already):
+                part.locator("input[type=url]").fill(f"https://example.org/lesson-{n}")
+                part.get_by_role("button", name="Add link").click()
+                expect(part.locator(".evidence-item")).to_have_count(already + n + 1)
+
+
+def submit_draft(page: Page) -> None:
+    page.get_by_label("I have permission to share images of students").check()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("This attempt is with the assessors")).to_be_visible()
+
+
+def decide(page: Page, submission_id: int, *, not_yet_on: int | None, feedback: str) -> None:
+    """As an assessor: claim the attempt, score every criterion, press the decision."""
+    page.goto(f"/review/{submission_id}")
+    page.get_by_role("button", name="Start review").click()
+    criteria = page.locator("fieldset.review-criterion")
+    for index in range(criteria.count()):
+        choice = "Not yet" if index == not_yet_on else "Met"
+        criteria.nth(index).get_by_label(choice, exact=True).check()
+    page.get_by_label("Overall feedback").fill(feedback)
+    page.get_by_role("button", name="Not yet" if not_yet_on is not None else "Award",
+                     exact=True).click()
+    expect(page.get_by_text("Decision saved")).to_be_visible()
+
+
+def submission_id_from(page: Page) -> int:
+    match = re.search(r"/submissions/(\d+)", page.url)
+    assert match, page.url
+    return int(match.group(1))
