@@ -8,7 +8,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 
 from server import migrate
+from server.game.cli import game_group
 from server.models import Stack
+from server.worker import worker_command
 
 
 def register_commands(app: Flask) -> None:
@@ -16,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(game_group)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")

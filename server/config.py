@@ -47,6 +47,9 @@ class Settings:
     port: int = 5000
     demo: bool = False
     redis_url: str | None = None
+    # Web Push (VAPID): generated under instance_dir when no key is given.
+    vapid_private_key: str | None = None
+    vapid_subject: str = ""
     storage_dir: Path | None = None
     rp_name: str = "Chalkmark"
     challenge_ttl_seconds: int = 300
@@ -72,6 +75,8 @@ class Settings:
             port=port,
             demo=_flag("DEMO"),
             redis_url=_env("REDIS_URL") or None,
+            vapid_private_key=_env("VAPID_PRIVATE_KEY") or None,
+            vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
         )

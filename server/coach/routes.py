@@ -1,5 +1,117 @@
-"""Routes of the coach area (thin views over coach/service.py)."""
+"""Coach pages: my cohorts, a cohort's progress dashboard, nudges. Members and invite
+links are in member_views.py, on the same blueprint."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("coach", __name__)
+import logging
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from server import jobs
+from server.auth.session import require_user, roles_required
+from server.coach import nudges, progress, service
+from server.db import get_session
+from server.errors import InvalidInput
+from server.htmx import render, wants_fragment
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("coach", __name__, url_prefix="/coach")
+coach_only = roles_required("coach")  # admins always pass
+TEMPLATE_FOR_FILTER = {"stalled": "stalled", "not_yet_idle": "not_yet", "draft_idle": "draft"}
+
+
+@bp.record_once
+def _sweep_pending_nudges_on_start(state) -> None:
+    # The in-process queue keeps delayed jobs in memory: after a restart, queue every
+    # unsent nudge again (a few seconds in, once the app is up). RQ keeps them in Redis;
+    # `chalkmark worker` sweeps at its own start.
+    settings = state.app.config["SETTINGS"]
+    backend = state.app.extensions.get("jobs")
+    if not settings.testing and isinstance(backend, jobs.ThreadBackend):
+        backend.enqueue("server.coach.nudges.reschedule_pending", (), {}, delay=5)
+
+
+@bp.get("/cohorts")
+@coach_only
+def cohorts():
+    user = require_user()
+    return render("coach/cohorts.html", cohorts=service.cohorts_for(session=get_session(),
+                                                                     user=user))
+
+
+@bp.post("/cohorts")
+@coach_only
+def create_cohort():
+    db = get_session()
+    user = require_user()
+    try:
+        cohort = service.create_cohort(session=db, coach=user, name=request.form.get("name", ""))
+    except InvalidInput as err:
+        return render("coach/cohorts.html", status=422, name_error=err.message,
+                      name=request.form.get("name", ""),
+                      cohorts=service.cohorts_for(session=db, user=user))
+    db.commit()
+    flash(f"Cohort “{cohort.name}” created. Add its members next.", "success")
+    return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@coach_only
+def cohort(cohort_id: int):
+    db = get_session()
+    the_cohort = service.cohort_for(session=db, user=require_user(), cohort_id=cohort_id)
+    board = progress.dashboard(session=db, cohort=the_cohort,
+                               filter_name=request.args.get("filter", "all"))
+    template = TEMPLATE_FOR_FILTER.get(board.active_filter, "stalled")
+    return render("coach/cohort.html", "coach/_progress.html", cohort=the_cohort, board=board,
+                  filters=progress.FILTERS, templates=nudges.TEMPLATES,
+                  chosen_template=template, message=nudges.template_text(template))
+
+
+@bp.get("/cohorts/<int:cohort_id>/nudge-message")
+@coach_only
+def nudge_message(cohort_id: int):
+    service.cohort_for(session=get_session(), user=require_user(), cohort_id=cohort_id)
+    return render("coach/_nudge_message.html",
+                  message=nudges.template_text(request.args.get("template", "custom")))
+
+
+@bp.post("/cohorts/<int:cohort_id>/nudges")
+@coach_only
+def nudge(cohort_id: int):
+    db = get_session()
+    user = require_user()
+    the_cohort = service.cohort_for(session=db, user=user, cohort_id=cohort_id)
+    back = url_for("coach.cohort", cohort_id=cohort_id,
+                   filter=request.form.get("filter") or None)
+    try:
+        member_ids = [int(v) for v in request.form.getlist("member_ids") if v.isdigit()]
+        report = nudges.nudge_members(session=db, coach=user, cohort=the_cohort,
+                                      member_ids=member_ids,
+                                      message=request.form.get("message", ""))
+    except InvalidInput as err:
+        if wants_fragment():
+            return render("coach/_nudge_report.html", status=422, error=err.message)
+        flash(err.message, "error")
+        return redirect(back, 303)
+    db.commit()
+    if wants_fragment():
+        return render("coach/_nudge_report.html", report=report)
+    flash(_report_sentence(report), "success")
+    return redirect(back, 303)
+
+
+def _report_sentence(report: nudges.NudgeReport) -> str:
+    parts = []
+    if report.sent:
+        parts.append(f"Nudged {', '.join(report.sent)}.")
+    if report.delayed:
+        parts.append("In quiet hours, arriving in their morning: " + ", ".join(
+            f"{name} ({when})" for name, when in report.delayed) + ".")
+    if report.already:
+        parts.append(f"Already nudged today, not sent: {', '.join(report.already)}.")
+    return " ".join(parts)
+
+
+from server.coach import member_views  # noqa: E402,F401  (adds member pages to bp)

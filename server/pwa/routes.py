@@ -1,10 +1,40 @@
-"""The service worker and manifest live at the site root so their scope is `/`."""
+"""The installable, offline-capable side: manifest and service worker at the site root
+(scope `/`), the offline page, the capture page shell and the JSON it works from."""
 
+from __future__ import annotations
+
+import hashlib
+import json
 from pathlib import Path
 
-from flask import Blueprint, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
 
-PWA_DIR = Path(__file__).resolve().parents[2] / "pwa"
+from server.auth.session import login_required, require_user
+from server.db import get_session
+from server.htmx import render
+from server.models import utcnow
+from server.pwa import service
+from server.pwa.jsonapi import json_api, no_store
+
+ROOT = Path(__file__).resolve().parents[2]
+PWA_DIR = ROOT / "pwa"
+# Everything the cached shell is made of; its digest is the service worker's VERSION.
+SHELL_SOURCES = [ROOT / "static", PWA_DIR, ROOT / "templates" / "base.html",
+                 ROOT / "templates" / "pwa", ROOT / "templates" / "partials"]
+PAGE_KEY_HEADER = "X-Chalkmark-Page-Key"
+PAGE_KEY_COOKIE = "chalkmark_page"
+# Static files are small today; a big one (a video, a font family) is fetched on use instead.
+PRECACHE_MAX_BYTES = 512 * 1024
 
 bp = Blueprint("pwa", __name__)
 
@@ -17,8 +47,32 @@ def manifest():
 
 @bp.get("/sw.js")
 def service_worker():
-    response = send_from_directory(PWA_DIR, "sw.js", mimetype="text/javascript", max_age=0)
+    version, precache = _shell()
+    source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
+    body = (source.replace("__SHELL_VERSION__", version)
+            .replace("/* __PRECACHE__ */", "".join(f"{json.dumps(url)}, " for url in precache)))
+    response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _shell() -> tuple[str, list[str]]:
+    """(version, static URLs to precache), worked out once per process."""
+    extensions = current_app.extensions
+    if "pwa_shell" not in extensions:
+        static = Path(current_app.static_folder)
+        urls = [url_for("static", filename=path.relative_to(static).as_posix())
+                for path in sorted(static.rglob("*"))
+                if path.is_file() and path.stat().st_size <= PRECACHE_MAX_BYTES]
+        extensions["pwa_shell"] = (service.shell_version(SHELL_SOURCES), urls)
+    return extensions["pwa_shell"]
+
+
+@bp.get("/sw-push.js")
+def service_worker_push():
+    # Web Push handlers (notify area), pulled into sw.js with importScripts: never stale.
+    response = send_from_directory(PWA_DIR, "sw-push.js", mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -26,3 +80,77 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     return send_from_directory(PWA_DIR, "offline.html", max_age=3600)
+
+
+@bp.get("/capture")
+@login_required
+def capture():
+    """The capture page. The same HTML for everyone (the service worker keeps one copy);
+    the draft it captures for comes from ?submission= and capture.json."""
+    submission_id = request.args.get("submission", type=int)
+    if submission_id is not None:
+        service.owned_submission(session=get_session(), user=require_user(),
+                                 submission_id=submission_id)
+    return render("pwa/capture.html")
+
+
+@bp.get("/submissions/<int:id>/capture.json")
+@json_api
+def capture_json(id: int):
+    snapshot = service.draft_snapshot(session=get_session(), user=require_user(),
+                                      submission_id=id)
+    return no_store(jsonify(_snapshot_json(snapshot)))
+
+
+@bp.get("/capture/drafts.json")
+@json_api
+def drafts_json():
+    snapshots = service.draft_snapshots(session=get_session(), user=require_user())
+    return no_store(jsonify(drafts=[_snapshot_json(s) for s in snapshots]))
+
+
+@bp.get("/capture/token")
+@json_api
+def capture_token():
+    """A fresh CSRF token for the upload queue (the page's own may be from a cached copy,
+    and the service worker has no page at all)."""
+    user = require_user()
+    return no_store(jsonify(csrf_token=generate_csrf(), user_id=user.id))
+
+
+def _snapshot_json(snapshot: service.DraftSnapshot) -> dict:
+    submission = snapshot.submission
+    return {
+        "id": submission.id,
+        "attempt": submission.attempt,
+        "status": submission.status,
+        "is_draft": snapshot.is_draft,
+        "user_id": submission.user_id,
+        "url": url_for("submissions.show", id=submission.id),
+        "capture_url": url_for("pwa.capture", submission=submission.id),
+        "upload_url": url_for("evidence.upload", id=submission.id),
+        "resumable_url": url_for("evidence.resumable_start", id=submission.id),
+        "credential": {"title": snapshot.credential.title, "slug": snapshot.credential.slug},
+        "requirements": [vars(req) for req in snapshot.requirements],
+        "fetched_at": utcnow().isoformat(),
+    }
+
+
+@bp.after_app_request
+def _page_key(response):
+    """Tag each HTML page with a digest of the session's CSRF secret, and keep the current
+    digest in a cookie the service worker can read. The worker serves catalog pages from
+    its cache only while the two match: a page cached before signing in or out carries
+    forms with a stale token, so then it fetches a fresh one instead."""
+    raw = session.get("csrf_token")
+    key = hashlib.sha256(str(raw).encode()).hexdigest()[:16] if raw else ""
+    if key and response.mimetype == "text/html":
+        response.headers[PAGE_KEY_HEADER] = key
+    if request.cookies.get(PAGE_KEY_COOKIE, "") != key:
+        settings = current_app.config["SETTINGS"]
+        if key:
+            response.set_cookie(PAGE_KEY_COOKIE, key, samesite="Lax", httponly=False,
+                                secure=settings.secure_cookies, max_age=60 * 60 * 24 * 30)
+        else:
+            response.delete_cookie(PAGE_KEY_COOKIE, samesite="Lax")
+    return response

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from server import access
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.game import service as game
+from server.notify import push
 from server.models import (
     Credential,
     EvidenceItem,
@@ -106,6 +107,7 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
         raise Conflict("This attempt was already submitted.")
     session.refresh(submission)
     game.on_submission(session=session, submission=submission)
+    push.notify_assessors_of_new_submission(session=session, submission=submission)
     return submission
 
 

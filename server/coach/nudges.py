@@ -1,0 +1,215 @@
+"""Nudges: a coach's short message to one or many cohort members, as an in-app notice
+and a push. Two limits protect the people nudged:
+
+- at most one nudge per member per day (the member's calendar day, by when it arrives);
+  a second is reported "already nudged today" and not sent;
+- never in the member's quiet hours (21:00–07:00 in their time zone): such a nudge is
+  delayed to 07:00 their time, not dropped (Nudge.deliver_after), and a job delivers it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session, select
+
+from server import jobs
+from server.errors import InvalidInput
+from server.game.weeks import local_date, zone  # a person's own calendar
+from server.models import Cohort, CohortMember, Nudge, User, utcnow
+
+QUIET_START = time(21, 0)
+QUIET_END = time(7, 0)
+MAX_MESSAGE_CHARS = 1000
+BATCH = 200  # nudges per delivery job
+DELIVER_JOB = "server.coach.nudges.deliver_nudges"
+NUDGE_URL = "/me/credentials"  # where the member picks their work up again
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = {
+    "stalled": ("Checking in",
+                "Hi {first_name}, it's been a little while since you worked on your "
+                "micro-credential. Is anything in the way? Reply in person or pick up where "
+                "you left off: even ten minutes this week moves it forward."),
+    "not_yet": ("After a “not yet”",
+                "Hi {first_name}, “not yet” is part of the process: most people earn it on "
+                "the next try. Read the assessor's notes beside each requirement, change one "
+                "thing, and resubmit. I'm happy to look at it with you."),
+    "draft": ("Draft waiting",
+              "Hi {first_name}, your draft is waiting for you. Add the evidence that's "
+              "missing and submit when it's ready: you're closer than you think."),
+    "custom": ("Write my own", ""),
+}
+
+
+@dataclass
+class NudgeReport:
+    sent: list[str] = field(default_factory=list)
+    delayed: list[tuple[str, str]] = field(default_factory=list)  # name, local time
+    already: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.sent) + len(self.delayed) + len(self.already)
+
+
+def template_text(name: str) -> str:
+    return TEMPLATES.get(name, TEMPLATES["custom"])[1]
+
+
+def personalise(message: str, user: User) -> str:
+    first_name = (user.display_name or user.handle).split()[0]
+    return message.replace("{first_name}", first_name)
+
+
+def deliver_after(now: datetime, timezone: str | None) -> datetime:
+    """`now`, or 07:00 the member's time when `now` falls in their quiet hours."""
+    tz = zone(timezone)
+    local = now.astimezone(tz)
+    if QUIET_END <= local.time() < QUIET_START:
+        return now
+    morning = local.date() + timedelta(days=1) if local.time() >= QUIET_START else local.date()
+    return datetime.combine(morning, QUIET_END, tzinfo=tz).astimezone(now.tzinfo)
+
+
+def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: list[int],
+                  message: str, now: datetime | None = None) -> NudgeReport:
+    """Create the nudges and schedule their delivery after the caller commits."""
+    now = now or utcnow()
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput("Write a message for the nudge.", field="message")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"Keep the message under {MAX_MESSAGE_CHARS} characters.",
+                           field="message")
+    members = _members(session, cohort, member_ids)
+    if not members:
+        raise InvalidInput("Choose at least one member to nudge.", field="members")
+    taken_days = _nudged_days(session, cohort, now)
+    report, created = NudgeReport(), []
+    for user in members:
+        arrives = deliver_after(now, user.timezone)
+        day = local_date(arrives, user.timezone)
+        if day in taken_days.get(user.id, ()):
+            report.already.append(user.display_name)
+            continue
+        taken_days[user.id].add(day)
+        created.append(Nudge(coach_id=coach.id, user_id=user.id, created_at=now,
+                             message=personalise(message, user), deliver_after=arrives))
+        if arrives > now:
+            local = arrives.astimezone(zone(user.timezone))
+            report.delayed.append((user.display_name, local.strftime("%H:%M %Z")))
+        else:
+            report.sent.append(user.display_name)
+    session.add_all(created)
+    session.flush()
+    schedule(session=session, nudges=created, now=now)
+    return report
+
+
+def _members(session: Session, cohort: Cohort, member_ids: list[int]) -> list[User]:
+    wanted = {int(i) for i in member_ids}
+    in_cohort = session.exec(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id).order_by(User.display_name, User.id))
+    return [user for user in in_cohort if user.id in wanted]
+
+
+def _nudged_days(session: Session, cohort: Cohort, now: datetime) -> dict[int, set]:
+    """Each member's local days that already have a nudge (sent or waiting)."""
+    days: dict[int, set] = defaultdict(set)
+    recent = session.exec(
+        select(Nudge.user_id, Nudge.deliver_after, User.timezone)
+        .join(User, User.id == Nudge.user_id)
+        .where(Nudge.user_id.in_(select(CohortMember.user_id)
+                                 .where(CohortMember.cohort_id == cohort.id)),
+               Nudge.deliver_after >= now - timedelta(days=2)))
+    for user_id, arrives, timezone in recent:
+        days[user_id].add(local_date(arrives, timezone))
+    return days
+
+
+def schedule(*, session: Session, nudges: list[Nudge], now: datetime) -> None:
+    """One job per batch of nudges due at the same moment, queued after commit."""
+    by_time: dict[datetime, list[int]] = defaultdict(list)
+    for nudge in nudges:
+        by_time[nudge.deliver_after].append(nudge.id)
+    for due, ids in by_time.items():
+        delay = max(0.0, (due - now).total_seconds())
+        for start in range(0, len(ids), BATCH):
+            jobs.run_after_commit(session, DELIVER_JOB, ids[start:start + BATCH], delay=delay)
+
+
+def deliver_nudges(nudge_ids: list[int]) -> int:
+    """Job: deliver the due, unsent nudges among `nudge_ids`; returns how many.
+
+    Each nudge is claimed with one conditional UPDATE, so a job that runs twice (a retry,
+    a second worker, the start-up sweep) never sends a nudge twice."""
+    from server.db import get_session
+    from server.notify import push
+    from server.notify import service as notify
+
+    session = get_session()
+    now = utcnow()
+    claimed = session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_(nudge_ids), Nudge.sent_at.is_(None), Nudge.deliver_after <= now)
+        .values(sent_at=now)
+        .returning(Nudge.id, Nudge.user_id, Nudge.coach_id, Nudge.message)
+        .execution_options(synchronize_session=False)).all()
+    coaches = _names(session, {row.coach_id for row in claimed})
+    for row in claimed:
+        notice = notify.send(session=session, user_id=row.user_id, kind="nudge",
+                             title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
+                             body=row.message, url=NUDGE_URL)
+        push.queue_delivery(session=session, notification=notice)
+    session.commit()
+    _reschedule_early(session, set(nudge_ids) - {row.id for row in claimed}, now)
+    return len(claimed)
+
+
+def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = session.exec(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return dict(rows.all())
+
+
+def _reschedule_early(session: Session, nudge_ids: set[int], now: datetime) -> None:
+    """A job that ran before its nudges were due (clock skew) puts them back in line."""
+    if not nudge_ids:
+        return
+    waiting = session.exec(select(Nudge).where(Nudge.id.in_(sorted(nudge_ids)),
+                                               Nudge.sent_at.is_(None))).all()
+    for nudge in waiting:
+        delay = max(1.0, (nudge.deliver_after - now).total_seconds())
+        jobs.run_later(DELIVER_JOB, [nudge.id], delay=delay)
+
+
+def reschedule_pending() -> int:
+    """Job: queue every unsent nudge again. The in-process queue forgets delayed jobs when
+    the app restarts; this sweep (run at start-up) makes sure none is lost."""
+    from server.db import get_session
+
+    session = get_session()
+    now = utcnow()
+    try:
+        pending = session.exec(select(Nudge).where(Nudge.sent_at.is_(None))).all()
+    except (OperationalError, ProgrammingError):
+        log.info("no nudge table yet (database not migrated): nothing to requeue")
+        return 0
+    session.commit()
+    by_time: dict[datetime, list[int]] = defaultdict(list)
+    for nudge in pending:
+        by_time[max(nudge.deliver_after, now)].append(nudge.id)
+    for due, ids in by_time.items():
+        for start in range(0, len(ids), BATCH):
+            jobs.run_later(DELIVER_JOB, ids[start:start + BATCH],
+                           delay=max(0.0, (due - now).total_seconds()))
+    return len(pending)

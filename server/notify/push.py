@@ -1,0 +1,282 @@
+"""Web Push delivery: a job run after the notice's transaction commits, never inside a
+request. Each of the user's subscribed devices gets the notice encrypted (aes128gcm) and
+signed (VAPID); what the push service answers decides what happens to that device:
+
+- 201/202: delivered: last_ok_at set, failures reset.
+- 404/410: the browser dropped the subscription: the row is deleted.
+- 429: the push service asks us to slow down: that device alone is retried after
+  Retry-After seconds.
+- network error or 5xx: retried with exponential backoff, MAX_ATTEMPTS in all.
+- any other 4xx: our request is wrong; retrying would not help, so it counts a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+from pywebpush import WebPushException, webpush
+from sqlalchemy import event, or_
+from sqlmodel import Session, select
+
+from server import jobs
+from server.access import is_qualified_assessor
+from server.models import (
+    Credential,
+    Notification,
+    PushSubscription,
+    Role,
+    Submission,
+    User,
+    utcnow,
+)
+from server.notify.vapid import VapidKeys, current_keys
+
+log = logging.getLogger(__name__)
+
+DELIVER_JOB = "server.notify.push.deliver"
+BATCH_JOB = "server.notify.push.deliver_batch"
+BATCH_SIZE = 50
+PENDING_KEY = "chalkmark_push_pending"  # notices waiting for their transaction to commit
+QUEUED_KEY = "chalkmark_push_queued"  # ids already handed to the job queue
+LISTENING_KEY = "chalkmark_push_listening"
+HIGH_URGENCY_KINDS = {"award", "not_yet", "decision"}
+TTL_SECONDS = 2 * 24 * 3600  # a phone that is off for a weekend still gets the notice
+MAX_ATTEMPTS = 4
+BACKOFF_SECONDS = 15.0  # first retry; doubles each time
+MAX_RETRY_AFTER_SECONDS = 3600
+REQUEST_TIMEOUT_SECONDS = 10
+MAX_BODY_CHARS = 1000  # the encrypted payload must stay under 4 KB
+
+
+def queue_delivery(*, session: Session, notification: Notification) -> None:
+    """Push this notice to the user's devices once the caller's transaction commits.
+
+    Nothing is sent here: the notice is remembered, and just before the commit all the
+    session's notices are checked in one query (users with no device need no job) and
+    their jobs queued to start after it. Calling it twice for one notice queues it once.
+    """
+    pending = session.info.setdefault(PENDING_KEY, {})
+    if id(notification) in pending or notification.id in session.info.get(QUEUED_KEY, ()):
+        return
+    pending[id(notification)] = notification
+    if not session.info.get(LISTENING_KEY):
+        session.info[LISTENING_KEY] = True
+        event.listen(session, "before_commit", _queue_pending)
+        event.listen(session, "after_soft_rollback", _forget_pending)
+
+
+def _queue_pending(session: Session) -> None:
+    notices = list(session.info.pop(PENDING_KEY, {}).values())
+    if not notices:
+        return
+    session.flush()  # ids for the jobs
+    with_devices = _users_with_devices(session, {n.user_id for n in notices})
+    queued = session.info.setdefault(QUEUED_KEY, set())
+    ids = [n.id for n in notices if n.user_id in with_devices and n.id not in queued]
+    queued.update(ids)
+    if len(ids) == 1:
+        jobs.run_after_commit(session, DELIVER_JOB, ids[0])
+        return
+    # Many notices in one transaction (a nudge to a whole cohort): fewer, bigger jobs.
+    for start in range(0, len(ids), BATCH_SIZE):
+        jobs.run_after_commit(session, BATCH_JOB, ids[start:start + BATCH_SIZE])
+
+
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outer transaction, not a savepoint
+        session.info.pop(PENDING_KEY, None)
+
+
+def _users_with_devices(session: Session, user_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ordered = sorted(user_ids)
+    for start in range(0, len(ordered), 500):
+        found.update(session.exec(
+            select(PushSubscription.user_id).distinct()
+            .where(PushSubscription.user_id.in_(ordered[start:start + 500]))
+        ).all())
+    return found
+
+
+def deliver(notification_id: int, attempt: int = 0, subscription_id: int | None = None) -> None:
+    """Job: send the notice to every device of its user (or to one device, on a retry)."""
+    from server.db import get_session  # the job's app-context session
+
+    _deliver(get_session(), notification_id, attempt, subscription_id, http=None)
+
+
+def deliver_batch(notification_ids: list[int]) -> None:
+    """Job: several notices, sharing one job and one pool of HTTP connections."""
+    from server.db import get_session
+
+    session = get_session()
+    with requests.Session() as http:
+        for notification_id in notification_ids:
+            _deliver(session, notification_id, 0, None, http=http)
+
+
+def _deliver(session: Session, notification_id: int, attempt: int,
+             subscription_id: int | None, http: requests.Session | None) -> None:
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        return
+    query = (select(PushSubscription)
+             .where(PushSubscription.user_id == notification.user_id)
+             .order_by(PushSubscription.id))
+    if subscription_id is not None:
+        query = query.where(PushSubscription.id == subscription_id)
+    keys = current_keys()
+    payload = payload_for(notification)
+    devices = session.exec(query).all()
+    # End the read before the slow HTTP calls: no transaction idles while we wait, and
+    # SQLite never has to upgrade an old read snapshot into a write.
+    session.commit()
+    for subscription in devices:
+        outcome = send_one(keys=keys, subscription=subscription, payload=payload,
+                           urgency=urgency_for(notification.kind), http=http)
+        _apply(session, subscription, outcome, notification_id, attempt)
+        session.commit()
+
+
+def payload_for(notification: Notification) -> str:
+    url = notification.url if notification.url.startswith("/") else "/"
+    return json.dumps({
+        "title": notification.title,
+        "body": notification.body[:MAX_BODY_CHARS],
+        "url": url,
+        "tag": f"chalkmark-{notification.kind}-{notification.id}",
+    })
+
+
+def urgency_for(kind: str) -> str:
+    return "high" if kind in HIGH_URGENCY_KINDS else "normal"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None  # None: the push service could not be reached
+    retry_after: float | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def gone(self) -> bool:
+        return self.status in (404, 410)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status == 429 or self.status >= 500
+
+
+def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
+             urgency: str = "normal", http: requests.Session | None = None) -> Outcome:
+    info = {"endpoint": subscription.endpoint,
+            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    try:
+        response = webpush(
+            subscription_info=info,
+            data=payload,
+            vapid_private_key=keys.signer,
+            # pywebpush writes aud and exp into this dict: a fresh one for every send.
+            vapid_claims={"sub": keys.subject},
+            content_encoding="aes128gcm",
+            ttl=TTL_SECONDS,
+            headers={"Urgency": urgency},
+            timeout=REQUEST_TIMEOUT_SECONDS,
+            requests_session=http,
+        )
+        return Outcome(status=response.status_code)
+    except WebPushException as err:
+        if err.status_code is None:
+            return Outcome(status=None)
+        return Outcome(status=err.status_code, retry_after=parse_retry_after(err.retry_after))
+    except requests.RequestException as err:
+        log.info("push service unreachable for subscription %s: %s", subscription.id,
+                 type(err).__name__)
+        return Outcome(status=None)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After is either seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = (parsedate_to_datetime(value) - (now or utcnow())).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
+           notification_id: int, attempt: int) -> None:
+    if outcome.delivered:
+        subscription.last_ok_at = utcnow()
+        subscription.failures = 0
+        session.add(subscription)
+        return
+    if outcome.gone:
+        session.delete(subscription)
+        return
+    subscription.failures += 1
+    session.add(subscription)
+    if not outcome.retryable or attempt + 1 >= MAX_ATTEMPTS:
+        log.warning("push to subscription %s gave up (status %s, attempt %s)",
+                    subscription.id, outcome.status, attempt + 1)
+        return
+    delay = outcome.retry_after
+    if delay is None:
+        delay = BACKOFF_SECONDS * (2 ** attempt)
+    jobs.run_after_commit(session, DELIVER_JOB, notification_id, attempt + 1,
+                          subscription.id, delay=delay)
+
+
+# --- the review queue notice -----------------------------------------------------------
+
+REVIEW_QUEUE_KIND = "review_queue"
+REVIEW_QUEUE_TITLE = "New submissions in your review queue"
+REVIEW_QUEUE_EVERY = timedelta(hours=1)
+
+
+def notify_assessors_of_new_submission(*, session: Session, submission: Submission) -> int:
+    """Tell every qualified assessor (not the submitter) that work is waiting: at most one
+    such notice per assessor per hour, so a busy morning is one buzz, not twenty.
+    Returns how many were told; the caller commits."""
+    from server.notify import service as notify  # notify.service queues pushes: no cycle
+
+    credential = session.get(Credential, submission.credential_id)
+    candidates = session.exec(
+        select(User).where(
+            User.id != submission.user_id,
+            or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
+        )
+    ).all()
+    recently_told = set(session.exec(
+        select(Notification.user_id).where(
+            Notification.kind == REVIEW_QUEUE_KIND,
+            Notification.created_at > utcnow() - REVIEW_QUEUE_EVERY,
+        )
+    ).all())
+    told = 0
+    for user in candidates:
+        if user.id in recently_told:
+            continue
+        if not is_qualified_assessor(session=session, user=user, credential=credential):
+            continue
+        notice = notify.send(session=session, user_id=user.id, kind=REVIEW_QUEUE_KIND,
+                             title=REVIEW_QUEUE_TITLE,
+                             body=f"{credential.title} is waiting for a reviewer.",
+                             url="/review")
+        queue_delivery(session=session, notification=notice)
+        told += 1
+    return told

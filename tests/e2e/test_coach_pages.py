@@ -1,0 +1,61 @@
+"""The coach's cohort pages in Chromium: accessible, and a nudge sent from the table."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from server.demo.people import DEMO_HANDLES
+from server.models import User
+from tests.e2e.test_push_sw import sign_in
+from tests.support.browser import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def coach(live_app):
+    with Session(live_app.extensions["db_engine"]) as session:
+        return session.exec(select(User).where(User.handle == DEMO_HANDLES["coach"])).one()
+
+
+def test_a_coach_nudges_from_the_progress_table(context, page, live_app, base_url, coach):
+    sign_in(context, live_app, base_url, coach)
+    page.goto("/coach/cohorts")
+    assert_accessible(page)
+    page.get_by_role("link", name="Early Adopters").first.click()
+    page.get_by_role("heading", level=1, name="Early Adopters").wait_for()
+    assert_accessible(page)
+
+    boxes = page.locator('input[name="member_ids"]')
+    assert boxes.count() >= 2
+    page.get_by_label("select everyone shown").check()
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.get_by_label("select everyone shown").uncheck()
+
+    boxes.first.check()
+    page.get_by_label("Start from").select_option("draft")
+    message = page.get_by_label("Message")
+    page.wait_for_function(
+        "() => document.querySelector('#nudge-message').value.includes('draft')")
+    message.fill("Hi {first_name}, ten minutes this week?")
+    page.get_by_role("button", name="Send nudge").click()
+    report = page.locator("#nudge-result [role=status]")
+    report.wait_for()
+    first_report = report.inner_text()
+    assert "Nudged now" in first_report or "quiet hours" in first_report
+
+    page.get_by_role("button", name="Send nudge").click()
+    page.locator("#nudge-result").filter(has_text="Already nudged today").wait_for()
+
+
+def test_the_members_page_is_accessible_and_searches_as_you_type(context, page, live_app,
+                                                                 base_url, coach):
+    sign_in(context, live_app, base_url, coach)
+    page.goto("/coach/cohorts")
+    page.get_by_role("link", name="Members of Early Adopters").click()
+    page.get_by_role("heading", level=1).filter(has_text="Members of").wait_for()
+    assert_accessible(page)
+    assert "/coach/join/" in page.get_by_label("Link to join Early Adopters").input_value()
+    page.get_by_label("Find a person").fill("jordan")
+    page.locator("#search-results").filter(has_text="Jordan").wait_for()

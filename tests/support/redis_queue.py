@@ -1,0 +1,18 @@
+"""The real Redis the machine runs, for RQ tests (import the fixture into a test module)."""
+
+from __future__ import annotations
+
+import pytest
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_url():
+    from redis import Redis
+
+    client = Redis.from_url(TEST_REDIS_URL)
+    client.ping()  # the machine runs Redis; a missing one must fail, not skip
+    client.flushdb()
+    yield TEST_REDIS_URL
+    client.flushdb()

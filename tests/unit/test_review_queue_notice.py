@@ -1,0 +1,80 @@
+"""Assessors hear about new submissions in their queue: qualified ones only, at most once
+an hour each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from server.models import AssessorAppointment, Award, Notification, Submission
+from server.notify import push
+from tests.support.factories import make_credential, make_user
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():  # pushes are queued on the app's job backend
+        yield
+
+
+def submit(session, teacher, credential) -> Submission:
+    submission = Submission(user_id=teacher.id, credential_id=credential.id,
+                            status="submitted")
+    session.add(submission)
+    session.commit()
+    return submission
+
+
+def told(session) -> list[tuple[int, str]]:
+    return [(n.user_id, n.body) for n in session.exec(
+        select(Notification).where(Notification.kind == push.REVIEW_QUEUE_KIND)
+        .order_by(Notification.id))]
+
+
+def test_only_qualified_assessors_are_told_and_never_the_submitter(session):
+    credential = make_credential(session, title="Working Memory")
+    other_stack_credential = make_credential(session)
+    appointed = make_user(session, "assessor")
+    session.add(AssessorAppointment(user_id=appointed.id, stack_id=credential.stack_id))
+    elsewhere = make_user(session, "assessor")
+    session.add(AssessorAppointment(user_id=elsewhere.id,
+                                    stack_id=other_stack_credential.stack_id))
+    admin = make_user(session, "admin")
+    earner = make_user(session, "assessor")
+    teacher = make_user(session, "teacher")
+    session.commit()
+    earned_from = submit(session, earner, credential)
+    session.add(Award(user_id=earner.id, credential_id=credential.id,
+                      submission_id=earned_from.id))
+    session.commit()
+    # An admin submitting their own work is not told about it.
+    own = submit(session, admin, credential)
+
+    assert push.notify_assessors_of_new_submission(session=session, submission=own) == 2
+    session.commit()
+    assert sorted(user for user, _ in told(session)) == sorted([appointed.id, earner.id])
+    assert teacher.id not in {user for user, _ in told(session)}
+    assert told(session)[0][1] == "Working Memory is waiting for a reviewer."
+
+
+def test_at_most_one_notice_an_hour(session):
+    credential = make_credential(session)
+    assessor = make_user(session, "assessor")
+    session.add(AssessorAppointment(user_id=assessor.id, stack_id=credential.stack_id))
+    session.commit()
+    first = submit(session, make_user(session), credential)
+    second = submit(session, make_user(session), credential)
+
+    push.notify_assessors_of_new_submission(session=session, submission=first)
+    session.commit()
+    assert push.notify_assessors_of_new_submission(session=session, submission=second) == 0
+    session.commit()
+    assert len(told(session)) == 1
+
+    notice = session.exec(select(Notification)).one()
+    notice.created_at = notice.created_at - timedelta(minutes=61)
+    session.add(notice)
+    session.commit()
+    assert push.notify_assessors_of_new_submission(session=session, submission=second) == 1
