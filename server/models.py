@@ -9,7 +9,7 @@ import uuid as uuidlib
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -341,3 +341,69 @@ class AccessLog(SQLModel, table=True):
     action: str = Field(max_length=40)
     target: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --- game totals: derived from PointEvent in the same transaction as each ledger row;
+# `chalkmark game rebuild` recomputes them from the ledger ---------------------------
+
+
+class UserPoints(SQLModel, table=True):
+    """All-time points per user, and how far level-up celebrations have got."""
+
+    # Covering: a leaderboard reads each member's total from the index alone.
+    __table_args__ = (Index("ix_userpoints_user_total", "user_id", "total"),)
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    total: int = Field(default=0, index=True)
+    celebrated_level: int = 1  # highest level announced (the in-app notice was sent)
+    seen_level: int = 1  # highest level whose celebration the person has seen
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class WeeklyPoints(SQLModel, table=True):
+    """Points per ISO week ('2026-W07'), counted in the user's own time zone."""
+
+    __table_args__ = (
+        Index("ix_weeklypoints_week_points", "iso_week", "points"),
+        # Covering: a weekly leaderboard reads each member's points from the index alone.
+        Index("ix_weeklypoints_user_week_points", "user_id", "iso_week", "points"),
+    )
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    iso_week: str = Field(primary_key=True, max_length=8)
+    points: int = 0
+
+
+# Leaderboards rank a district's members from this index alone (no row reads).
+Index("ix_user_org_board", User.org_id, User.leaderboard_visibility, User.id)
+
+
+class ActivityWeek(SQLModel, table=True):
+    """A week with a capture, submission or review: a weekly streak is a run of these."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    iso_week: str = Field(primary_key=True, max_length=8)
+    first_at: datetime = Field(default_factory=utcnow)
+
+
+# --- resumable uploads (pwa): a large file arrives in chunks; a dropped connection
+# resumes at `received_bytes` instead of starting over -----------------------------------
+
+
+class ResumableUpload(SQLModel, table=True):
+    """One chunked upload in progress; finishing it creates the EvidenceItem once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, index=True, max_length=32)  # the URL's id, unguessable
+    user_id: int = Field(foreign_key="user.id", index=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    requirement_id: int = Field(foreign_key="evidencerequirement.id")
+    client_uuid: str = Field(unique=True, max_length=36)
+    filename: str | None = Field(default=None, max_length=255)
+    note: str | None = Field(default=None, max_length=500)
+    captured_at: datetime | None = None
+    total_bytes: int
+    received_bytes: int = 0
+    item_id: int | None = Field(default=None, foreign_key="evidenceitem.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)

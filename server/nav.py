@@ -9,7 +9,9 @@ from typing import Callable
 
 from flask import current_app, url_for
 
+from server.db import get_session
 from server.models import User
+from server.notify.service import unread_count
 
 
 @dataclass(frozen=True)
@@ -24,16 +26,22 @@ def _anyone(_user: User) -> bool:
     return True
 
 
+def _unread_notices(user: User) -> int:
+    return unread_count(session=get_session(), user_id=user.id)
+
+
 def _role(*roles: str) -> Callable[[User], bool]:
     return lambda user: any(user.has_role(r) for r in (*roles, "admin"))
 
 
 ENTRIES: list[NavEntry] = [
     NavEntry("My credentials", "submissions.mine", _anyone),
+    NavEntry("Progress", "game.profile", _anyone),
+    NavEntry("Leaderboards", "game.leaderboards", _anyone),
     NavEntry("Review", "review.queue", _role("assessor")),
     NavEntry("Cohorts", "coach.cohorts", _role("coach")),
     NavEntry("Admin", "admin.home", _role("admin")),
-    NavEntry("Inbox", "notify.inbox", _anyone),
+    NavEntry("Inbox", "notify.inbox", _anyone, badge=_unread_notices),
 ]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from server.demo.content import CredentialContent, demo_stacks
+from server.demo.game import seed_game
 from server.demo.people import DEMO_HANDLES
 from server.demo.submissions import seed_submissions
 from server.models import (
@@ -61,9 +62,11 @@ def seed_demo(*, session: Session) -> str:
                       stacks)
     _seed_cohort(session, org, people)
     submissions = seed_submissions(session=session, people=people, catalog=catalog)
+    session.flush()
+    game_summary = seed_game(session=session)
     session.commit()
     return (f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "
-            f"1 cohort, {submissions} submissions")
+            f"1 cohort, {submissions} submissions; {game_summary}")
 
 
 def _seed_catalog(session: Session) -> tuple[list[Stack], dict[str, SeededCredential]]:

@@ -1,0 +1,179 @@
+"""The append-only points ledger and the totals derived from it.
+
+`pay()` inserts one PointEvent with INSERT ... ON CONFLICT DO NOTHING on the unique key
+(user_id, rule, ref): a duplicate is simply "nothing inserted", so retries and races pay
+once and never raise inside the caller's transaction. We avoid a SAVEPOINT here on
+purpose: with pysqlite's default transaction handling, releasing a savepoint that holds
+the transaction's first write commits it, which would tear the ledger row out of the
+caller's transaction. Totals (all-time and per ISO week) are upserted in that same
+transaction, so they always equal the ledger sum; `rebuild()` recomputes them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from server.game import levels, weeks
+from server.models import PointEvent, User, UserPoints, WeeklyPoints, utcnow
+from server.notify import service as notify
+
+PROFILE_URL = "/me"
+
+
+def _dialect_insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    return insert(model.__table__)
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return utcnow()
+    return at if at.utcoffset() is not None else at.replace(tzinfo=UTC)
+
+
+def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
+        at: datetime | None = None) -> bool:
+    """Pay `points` to the user for (rule, ref) unless already paid. True when paid now.
+    Adds and flushes only: the caller's transaction commits (or rolls it all back)."""
+    at = _aware(at)
+    row = {"user_id": user_id, "rule": rule, "ref": ref, "points": points, "created_at": at}
+    if not _insert_once(session, row):
+        return False
+    user = session.get(User, user_id)
+    total = _add_to_totals(session, user_id=user_id, points=points,
+                           week=weeks.iso_week(at, user.timezone if user else None))
+    _celebrate_new_level(session, user_id=user_id, total=total)
+    return True
+
+
+def _insert_once(session: Session, row: dict) -> bool:
+    return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
+
+
+def insert_once(session: Session, model, row: dict, *, keys: tuple[str, ...]) -> bool:
+    """Insert `row` unless a row with the same unique `keys` exists. True when inserted."""
+    stmt = _dialect_insert(session, model)
+    if stmt is not None:
+        # RETURNING, not rowcount: drivers report rowcount -1 for some ORM inserts.
+        stmt = stmt.values(**row).on_conflict_do_nothing(index_elements=keys)
+        return session.execute(stmt.returning(model.__table__.c[keys[0]])).first() is not None
+    # Other databases: a savepoint keeps a duplicate from poisoning the transaction.
+    try:
+        with session.begin_nested():
+            session.add(model(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) -> int:
+    now = utcnow()
+    stmt = _dialect_insert(session, UserPoints)
+    stmt = stmt.values(user_id=user_id, total=points, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"total": UserPoints.__table__.c.total + stmt.excluded.total,
+              "updated_at": stmt.excluded.updated_at},
+    ).returning(UserPoints.__table__.c.total)
+    total = session.execute(stmt).scalar_one()
+    weekly = _dialect_insert(session, WeeklyPoints)
+    weekly = weekly.values(user_id=user_id, iso_week=week, points=points)
+    session.execute(weekly.on_conflict_do_update(
+        index_elements=["user_id", "iso_week"],
+        set_={"points": WeeklyPoints.__table__.c.points + weekly.excluded.points},
+    ))
+    return total
+
+
+def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
+    """Announce each level once: the conditional UPDATE lets exactly one transaction win."""
+    level = levels.level_for(total)
+    if level.number <= 1:
+        return
+    won = session.execute(
+        update(UserPoints)
+        .where(UserPoints.user_id == user_id, UserPoints.celebrated_level < level.number)
+        .values(celebrated_level=level.number)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won == 1:
+        notify.send(session=session, user_id=user_id, kind="level",
+                    title=f"You reached level {level.number}: {level.name}!",
+                    body=f"{total} points. Thank you for the work behind every one of them.",
+                    url=PROFILE_URL)
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int
+    users: int
+    weeks: int
+    corrected_users: int
+
+
+def rebuild(*, session: Session) -> RebuildReport:
+    """Recompute every total from the ledger (the caller commits). Level celebrations
+    are kept: a rebuild never announces a level again."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Payments wait until the rebuild commits, so none is counted twice or lost.
+        session.connection().exec_driver_sql("LOCK TABLE pointevent IN SHARE MODE")
+    session.execute(delete(WeeklyPoints))  # first write: SQLite now holds the write lock
+    before = dict(session.execute(select(UserPoints.user_id, UserPoints.total)).all())
+    totals, weekly, events = _sum_ledger(session)
+    now = utcnow()
+    session.execute(update(UserPoints).values(total=0, updated_at=now)
+                    .execution_options(synchronize_session=False))
+    _write_totals(session, totals=totals, existing=set(before), now=now)
+    if weekly:
+        session.execute(WeeklyPoints.__table__.insert(), [
+            {"user_id": uid, "iso_week": week, "points": pts}
+            for (uid, week), pts in weekly.items()
+        ])
+    corrected = sum(1 for uid in set(before) | set(totals)
+                    if before.get(uid, 0) != totals.get(uid, 0))
+    return RebuildReport(events=events, users=len(totals), weeks=len(weekly),
+                         corrected_users=corrected)
+
+
+def _sum_ledger(session: Session):
+    zones = {uid: weeks.zone(tz) for uid, tz in session.execute(select(User.id, User.timezone))}
+    totals: dict[int, int] = defaultdict(int)
+    weekly: dict[tuple[int, str], int] = defaultdict(int)
+    events = 0
+    rows = session.execute(
+        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at)
+        .execution_options(yield_per=20_000)
+    )
+    for user_id, points, at in rows:
+        events += 1
+        totals[user_id] += points
+        weekly[(user_id, weeks.label(at.astimezone(zones[user_id]).date()))] += points
+    return totals, weekly, events
+
+
+def _write_totals(session: Session, *, totals: dict[int, int], existing: set[int],
+                  now: datetime) -> None:
+    table = UserPoints.__table__
+    changed = [{"uid": uid, "points": pts} for uid, pts in totals.items() if uid in existing]
+    if changed:
+        session.connection().execute(
+            table.update().where(table.c.user_id == bindparam("uid"))
+            .values(total=bindparam("points")),
+            changed,
+        )
+    fresh = [{"user_id": uid, "total": pts, "updated_at": now}
+             for uid, pts in totals.items() if uid not in existing]
+    if fresh:
+        session.connection().execute(table.insert(), fresh)

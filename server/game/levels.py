@@ -1,0 +1,60 @@
+"""Levels from point thresholds: Explorer → Practitioner → Mentor → Master.
+
+Thresholds are configurable with CHALKMARK_GAME_LEVELS, e.g. "0,250,750,1500"
+(four ascending numbers, the first 0).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+NAMES = ("Explorer", "Practitioner", "Mentor", "Master")
+DEFAULT_THRESHOLDS = (0, 250, 750, 1500)
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int  # 1-based
+    name: str
+    floor: int  # points at which this level starts
+    next_name: str | None
+    next_at: int | None  # points needed for the next level (None at the top)
+
+    def progress(self, total: int) -> tuple[int, int]:
+        """(points into this level, points this level spans) for a <progress> bar."""
+        if self.next_at is None:
+            return 1, 1
+        return max(0, total - self.floor), self.next_at - self.floor
+
+    def to_next(self, total: int) -> int:
+        return 0 if self.next_at is None else max(0, self.next_at - total)
+
+
+def thresholds() -> tuple[int, ...]:
+    raw = os.environ.get("CHALKMARK_GAME_LEVELS", "")
+    try:
+        values = tuple(int(part) for part in raw.split(",")) if raw else DEFAULT_THRESHOLDS
+    except ValueError:
+        return DEFAULT_THRESHOLDS
+    ascending = all(a < b for a, b in zip(values, values[1:], strict=False))
+    if len(values) != len(NAMES) or values[0] != 0 or not ascending:
+        return DEFAULT_THRESHOLDS
+    return values
+
+
+def level_for(total: int) -> Level:
+    limits = thresholds()
+    index = max(i for i, floor in enumerate(limits) if total >= floor or i == 0)
+    last = index == len(limits) - 1
+    return Level(
+        number=index + 1,
+        name=NAMES[index],
+        floor=limits[index],
+        next_name=None if last else NAMES[index + 1],
+        next_at=None if last else limits[index + 1],
+    )
+
+
+def name_of(number: int) -> str:
+    return NAMES[min(max(number, 1), len(NAMES)) - 1]

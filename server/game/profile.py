@@ -1,0 +1,186 @@
+"""Everything the progress page shows: points, level, streak, badges, stacks in progress,
+recent points and the points-over-time chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from server.errors import InvalidInput
+from server.game import chart, levels, rules, streaks, weeks
+from server.models import (
+    Award,
+    Credential,
+    PointEvent,
+    Stack,
+    Submission,
+    SubmissionStatus,
+    User,
+    UserPoints,
+    Visibility,
+    WeeklyPoints,
+    utcnow,
+)
+
+CHART_WEEKS = 12
+RECENT_EVENTS = 10
+
+VISIBILITY_CHOICES = (
+    (Visibility.PUBLIC.value, "Public", "Your name shows on every leaderboard you are on."),
+    (Visibility.COHORT.value, "Cohort only",
+     "People in your cohorts see your name; everyone else sees “Anonymous teacher”."),
+    (Visibility.ANONYMOUS.value, "Anonymous",
+     "You are ranked as “Anonymous teacher” (your coach still sees your name)."),
+    (Visibility.HIDDEN.value, "Hidden", "You are left off every leaderboard; only you see "
+     "where you would be."),
+)
+
+
+@dataclass(frozen=True)
+class BadgeEarned:
+    title: str
+    issued_at: datetime
+    uuid: str
+
+
+@dataclass(frozen=True)
+class StackProgress:
+    title: str
+    slug: str
+    earned: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.earned >= self.total
+
+
+@dataclass(frozen=True)
+class RecentPoints:
+    label: str
+    detail: str
+    points: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: User
+    total: int
+    level: levels.Level
+    progress: tuple[int, int]
+    to_next: int
+    streak: streaks.Streak
+    badges: list[BadgeEarned]
+    stacks: list[StackProgress]
+    recent: list[RecentPoints]
+    chart: chart.Chart
+    celebrate: levels.Level | None
+
+
+def total_points(*, session: Session, user_id: int) -> int:
+    row = session.get(UserPoints, user_id)
+    return row.total if row else 0
+
+
+def build(*, session: Session, user: User, now: datetime | None = None) -> Profile:
+    now = now or utcnow()
+    total = total_points(session=session, user_id=user.id)
+    level = levels.level_for(total)
+    return Profile(
+        user=user, total=total, level=level, progress=level.progress(total),
+        to_next=level.to_next(total),
+        streak=streaks.current(session=session, user=user, now=now),
+        badges=_badges(session, user.id), stacks=_stacks(session, user.id),
+        recent=_recent(session, user.id), chart=_chart(session, user, now),
+        celebrate=_celebrate_once(session, user.id, level),
+    )
+
+
+def _celebrate_once(session: Session, user_id: int, level: levels.Level) -> levels.Level | None:
+    """A level reached since the person last looked: shown once (the caller commits)."""
+    if level.number <= 1:
+        return None
+    won = session.execute(
+        update(UserPoints)
+        .where(UserPoints.user_id == user_id, UserPoints.seen_level < level.number)
+        .values(seen_level=level.number)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return level if won == 1 else None
+
+
+def _badges(session: Session, user_id: int) -> list[BadgeEarned]:
+    rows = session.execute(
+        select(Credential.title, Award.issued_at, Award.uuid)
+        .join(Credential, Credential.id == Award.credential_id)
+        .where(Award.user_id == user_id, Award.revoked_at.is_(None))
+        .order_by(Award.issued_at.desc())
+    )
+    return [BadgeEarned(title=t, issued_at=at, uuid=u) for t, at, u in rows]
+
+
+def _stacks(session: Session, user_id: int) -> list[StackProgress]:
+    """Stacks where the person has started or earned something."""
+    started = select(Submission.credential_id).where(
+        Submission.user_id == user_id, Submission.status != SubmissionStatus.WITHDRAWN.value)
+    earned_ids = set(session.execute(
+        select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
+    ).scalars())
+    touched = select(Credential.stack_id).where(
+        Credential.id.in_(started) | Credential.id.in_(earned_ids or {-1}))
+    stacks = session.execute(
+        select(Stack).where(Stack.id.in_(touched)).order_by(Stack.position, Stack.title)
+    ).scalars()
+    result = []
+    for stack in stacks:
+        needed = set(session.execute(select(Credential.id).where(
+            Credential.stack_id == stack.id, Credential.status == "published")).scalars())
+        result.append(StackProgress(title=stack.title, slug=stack.slug,
+                                    earned=len(needed & earned_ids), total=len(needed)))
+    return result
+
+
+def _recent(session: Session, user_id: int) -> list[RecentPoints]:
+    events = session.execute(
+        select(PointEvent).where(PointEvent.user_id == user_id)
+        .order_by(PointEvent.created_at.desc(), PointEvent.id.desc()).limit(RECENT_EVENTS)
+    ).scalars()
+    return [RecentPoints(label=rules.label_for(e.rule), detail=_describe(session, e.ref),
+                         points=e.points, at=e.created_at) for e in events]
+
+
+def _describe(session: Session, ref: str) -> str:
+    kind, _, key = ref.partition(":")
+    if kind == "credential" and key.isdigit():
+        credential = session.get(Credential, int(key))
+        return credential.title if credential else ""
+    if kind == "stack" and key.isdigit():
+        stack = session.get(Stack, int(key))
+        return stack.title if stack else ""
+    if kind == "week" and "-W" in key:
+        year, week = key.split("-W")
+        return f"Week {int(week)} of {year}"
+    return ""
+
+
+def _chart(session: Session, user: User, now: datetime) -> chart.Chart:
+    weekly = dict(session.execute(
+        select(WeeklyPoints.iso_week, WeeklyPoints.points)
+        .where(WeeklyPoints.user_id == user.id)
+    ).all())
+    window = weeks.recent(now, user.timezone, CHART_WEEKS)
+    return chart.build(chart.cumulative(weekly, window))
+
+
+def set_visibility(*, session: Session, user: User, visibility: str) -> User:
+    """The caller commits."""
+    allowed = {value for value, _, _ in VISIBILITY_CHOICES}
+    if visibility not in allowed:
+        raise InvalidInput("Choose one of the leaderboard options.", field="visibility")
+    user.leaderboard_visibility = visibility
+    session.add(user)
+    return user
