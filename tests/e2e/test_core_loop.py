@@ -26,9 +26,24 @@ def assessor_page(browser, base_url):
     context.close()
 
 
+def _points_and_level_bar(page) -> tuple[int, int]:
+    page.goto("/me")
+    total = int(page.locator(".level-card .stat-value").first.inner_text())
+    bar = page.locator("#level-progress")
+    return total, int(bar.get_attribute("value")) if bar.count() else -1
+
+
+def _my_board_points(page) -> int:
+    page.goto("/leaderboards?period=all")
+    expect(page.get_by_text("Early Adopters").first).to_be_visible()  # the cohort board
+    return int(page.locator("tr.board-you td").nth(2).inner_text())
+
+
 def test_not_yet_then_resubmit_then_award(page, assessor_page):
     teacher = page
     sign_in_as_demo(teacher, "teacher")
+    points_before, bar_before = _points_and_level_bar(teacher)
+    board_before = _my_board_points(teacher)
     teacher.goto(f"/credentials/{CREDENTIAL}")
     teacher.get_by_role("button", name="Start this credential").click()
     fill_every_part(teacher, "Students placed 3/4 and 2/3 on a number line and argued why.")
@@ -61,4 +76,12 @@ def test_not_yet_then_resubmit_then_award(page, assessor_page):
     teacher.goto("/me/credentials")
     row = teacher.locator("li, tr", has_text="Fractions as Numbers").filter(has_text="Awarded")
     expect(row.first).to_be_visible()
+    assert_accessible(teacher)
+
+    # Earning it (after a "not yet") paid points: the level bar and cohort board moved.
+    points_after, bar_after = _points_and_level_bar(teacher)
+    assert points_after > points_before
+    assert bar_after != bar_before
+    assert_accessible(teacher)
+    assert _my_board_points(teacher) == board_before + (points_after - points_before)
     assert_accessible(teacher)
