@@ -17,7 +17,13 @@ from server.config import Settings
 from server.demo.seed import seed_demo
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    # Everything under tests/e2e drives a browser: `-m "not e2e"` leaves it out.
+    for item in items:
+        if "/tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
 
 
 def _free_port() -> int:
