@@ -1,5 +1,6 @@
 """First-page transfer size: the bytes a phone downloads for the home page and the assets
-it references (HTML + CSS + JS), compressed as the app serves them to Chromium (Accept-Encoding: gzip, deflate, br, zstd).
+it references (HTML + CSS + JS), compressed as the app serves them to Chromium
+(Accept-Encoding: gzip, deflate, br, zstd).
 
 Run: python -m bench.transfer_size
 """

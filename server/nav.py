@@ -4,8 +4,8 @@ an entry whose endpoint is not registered is skipped, so the list never breaks a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app, url_for
 

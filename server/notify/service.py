@@ -9,8 +9,8 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from server.errors import NotFound
-from server.notify import push
 from server.models import Notification, utcnow
+from server.notify import push
 
 INBOX_LIMIT = 100
 

@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 from server import access
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.game import service as game
-from server.notify import push
 from server.models import (
     Credential,
     EvidenceItem,
@@ -23,6 +22,7 @@ from server.models import (
     new_uuid,
     utcnow,
 )
+from server.notify import push
 from server.submissions import queries
 
 DRAFT = SubmissionStatus.DRAFT.value

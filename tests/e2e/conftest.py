@@ -18,7 +18,6 @@ from server.demo.seed import seed_demo
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 
-
 def pytest_collection_modifyitems(items):
     # Everything under tests/e2e drives a browser: `-m "not e2e"` leaves it out.
     for item in items:
