@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import g, redirect, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 
 from server.db import get_session
 from server.errors import Forbidden, NotSignedIn
@@ -41,6 +42,9 @@ def login_user(user: User) -> None:
     session.clear()
     session.permanent = True
     session["uid"] = user.id
+    # Mint the CSRF token now: two pages loading at once right after sign-in would
+    # otherwise each mint one, and the cookie written last would orphan the other.
+    _fresh_csrf_token()
     g.user = user
     user.last_active_at = utcnow()
     db = get_session()
@@ -51,6 +55,12 @@ def login_user(user: User) -> None:
 def logout_user() -> None:
     session.clear()
     g.user = None
+    _fresh_csrf_token()
+
+
+def _fresh_csrf_token() -> None:
+    g.pop("csrf_token", None)  # a token minted earlier in this request died with the session
+    generate_csrf()
 
 
 def login_required(view):

@@ -1,0 +1,72 @@
+"""`make bench`: run every benchmark, then print one table of the headline figures.
+
+Each benchmark also prints its own detail and writes bench/results/<name>.json.
+`python -m bench transfer_size review_page` runs only the ones named.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bench.common import RESULTS
+
+BENCHES = [
+    "transfer_size", "review_page", "upload_memory", "photo_bytes", "push_latency",
+    "nudge_fanout", "leaderboard", "lighthouse",
+]
+
+
+def _load(name: str) -> dict:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    rows = []
+    transfer = _load("transfer_size").get("/", {})
+    if transfer:
+        rows.append(("first load of / (HTML+CSS+JS, compressed)",
+                     f"{transfer['total_bytes'] / 1024:.1f} KiB", "small"))
+    review = _load("review_page")
+    if review:
+        rows.append(("review page, 50 evidence items, p50 / p95",
+                     f"{review.get('p50_ms')} / {review.get('p95_ms')} ms", "fast"))
+    upload = _load("upload_memory")
+    if upload:
+        rows.append(("server RSS growth receiving a 200 MB upload",
+                     f"+{upload.get('delta_mb')} MB", "≤ +30 MB"))
+    photo = _load("photo_bytes")
+    if photo:
+        rows.append(("bytes uploaded for a 12 MP photo vs original",
+                     f"{photo['ratio'] * 100:.1f} %", "≤ 10 %"))
+    for mode, data in _load("push_latency").items():
+        rows.append((f"decision → push received p95 ({mode})", f"{data['p95_ms']} ms", "≤ 1 s"))
+    for mode, data in _load("nudge_fanout").items():
+        rows.append((f"10,000 nudges fanned out ({mode})", f"{data['total_s']} s", "≤ 30 s"))
+    for backend, data in _load("leaderboard").get("backends", {}).items():
+        for case, figures in data.get("cases", {}).items():
+            stats = figures.get("query", figures)
+            rows.append((f"leaderboard {case} p95 ({backend})", f"{stats['p95_ms']} ms",
+                         "≤ 10 ms"))
+    for page, data in _load("lighthouse").get("pages", {}).items():
+        score = data.get("performance")
+        if score is not None:
+            rows.append((f"Lighthouse mobile performance {page}", f"{score}", "≥ 95"))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    failures = 0
+    for name in argv or BENCHES:
+        print(f"\n=== bench.{name} ===", flush=True)
+        failures += subprocess.call([sys.executable, "-m", f"bench.{name}"]) != 0
+    print("\n| figure | measured | goal |\n|---|---|---|")
+    for label, value, goal in _rows():
+        print(f"| {label} | {value} | {goal} |")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,124 @@
+"""Resumable (chunked) upload endpoints, registered on the evidence blueprint. JSON only:
+the callers are the capture page's queue and the service worker.
+
+POST  /submissions/<id>/uploads   {client_uuid, requirement_id, size, filename, note,
+                                   captured_at} -> 201 {upload_url, offset, size,
+                                   chunk_bytes} (or 200 {status: "saved", ...} when done)
+GET   /uploads/<token>            -> {offset, size, status}
+PATCH /uploads/<token>            body = bytes, header Upload-Offset -> {offset};
+                                   409 {error, offset} when the offset is not the server's
+POST  /uploads/<token>/finish     -> 201/200 the item, as POST .../evidence answers
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+
+from server.auth.session import require_user
+from server.db import get_session
+from server.errors import InvalidInput, TooLarge
+from server.evidence import resumable
+from server.evidence.routes import _limits, _storage, bp
+from server.extensions import csrf
+from server.pwa.jsonapi import json_api, no_store, protect
+
+
+def _parts() -> resumable.PartialFiles:
+    return resumable.PartialFiles(current_app.config["SETTINGS"].storage_dir / ".partial")
+
+
+def _chunk_bytes() -> int:
+    settings = current_app.config["SETTINGS"]
+    return int(settings.extra.get("upload_chunk_bytes", resumable.DEFAULT_CHUNK_BYTES))
+
+
+def _fields() -> dict:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else request.form.to_dict()
+
+
+@bp.post("/submissions/<int:id>/uploads")
+@csrf.exempt
+@json_api
+def resumable_start(id: int):
+    protect()
+    user, session, data = require_user(), get_session(), _fields()
+    resumable.discard_stale(session=session, parts=_parts())
+    found = resumable.start(
+        session=session, parts=_parts(), limits=_limits(), user=user, submission_id=id,
+        client_uuid=data.get("client_uuid"), requirement_id=_int(data.get("requirement_id")),
+        total_bytes=data.get("size"), filename=data.get("filename"), note=data.get("note"),
+        captured_at=data.get("captured_at"))
+    session.commit()
+    if isinstance(found, resumable.ResumableUpload):
+        return no_store(jsonify(_state(found))), 201 if found.received_bytes == 0 else 200
+    return no_store(jsonify(item_json(found))), 200
+
+
+@bp.get("/uploads/<token>")
+@json_api
+def resumable_status(token: str):
+    upload = resumable.get(session=get_session(), user=require_user(), token=token)
+    return no_store(jsonify(_state(upload)))
+
+
+@bp.patch("/uploads/<token>")
+@csrf.exempt
+@json_api
+def resumable_chunk(token: str):
+    protect()
+    user, session = require_user(), get_session()
+    request.max_content_length = _chunk_bytes()
+    offset = request.headers.get("Upload-Offset", type=int)
+    new_offset = resumable.append(session=session, parts=_parts(), user=user, token=token,
+                                  offset=offset, stream=request.stream,
+                                  max_chunk=_chunk_bytes())
+    session.commit()
+    return no_store(jsonify(offset=new_offset))
+
+
+@bp.post("/uploads/<token>/finish")
+@csrf.exempt
+@json_api
+def resumable_finish(token: str):
+    protect()
+    user, session, parts = require_user(), get_session(), _parts()
+    try:
+        item, created = resumable.finish(session=session, parts=parts, storage=_storage(),
+                                         limits=_limits(), user=user, token=token)
+    except (InvalidInput, TooLarge):
+        # Refused for good (type, part full): forget the bytes, then say why.
+        session.rollback()
+        resumable.abandon(session=session, parts=parts, user=user, token=token)
+        session.commit()
+        raise
+    session.commit()
+    parts.discard(token)
+    return no_store(jsonify(item_json(item))), 201 if created else 200
+
+
+def _state(upload: resumable.ResumableUpload) -> dict:
+    return {
+        "status": "saved" if upload.item_id else "uploading",
+        "upload_url": url_for("evidence.resumable_status", token=upload.token),
+        "finish_url": url_for("evidence.resumable_finish", token=upload.token),
+        "offset": upload.received_bytes,
+        "size": upload.total_bytes,
+        "chunk_bytes": _chunk_bytes(),
+    }
+
+
+def item_json(item) -> dict:
+    """The same answer POST /submissions/<id>/evidence gives for a saved item."""
+    return {
+        "id": item.id, "client_uuid": item.client_uuid, "status": "saved", "kind": item.kind,
+        "thumb_url": url_for("evidence.thumb", item_id=item.id) if item.thumb_key else None,
+        "item_url": url_for("evidence.item", item_id=item.id),
+    }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
