@@ -77,3 +77,26 @@ def submission_id_from(page: Page) -> int:
     match = re.search(r"/submissions/(\d+)", page.url)
     assert match, page.url
     return int(match.group(1))
+
+
+def make_live_user(live_app, handle_prefix: str, display_name: str):
+    """A fresh teacher in the served app's database (unique handle per call)."""
+    import time
+
+    from sqlmodel import Session
+
+    from server.models import User
+
+    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
+        user = User(handle=f"{handle_prefix}{time.monotonic_ns()}", display_name=display_name)
+        session.add(user)
+        session.commit()
+    return user
+
+
+def sign_in_with_cookie(context, live_app, base_url: str, user) -> None:
+    """Write the signed session cookie the app sets after a passkey sign-in."""
+    serializer = live_app.session_interface.get_signing_serializer(live_app)
+    cookie = serializer.dumps({"uid": user.id, "_permanent": True})
+    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
+                          "url": base_url}])

@@ -23,8 +23,8 @@ from server.models import (
     ResumableUpload,
     Stack,
     Submission,
-    User,
 )
+from tests.e2e.flows import make_live_user, sign_in_with_cookie
 from tests.support.browser import assert_accessible
 from tests.support.evidence import jpeg_with_gps, mp4_bytes
 
@@ -37,19 +37,10 @@ def db(live_app) -> Session:
 
 @pytest.fixture
 def teacher(live_app):
-    with db(live_app) as session:
-        user = User(handle=f"cap{time.monotonic_ns()}", display_name="Casey Capture")
-        session.add(user)
-        session.commit()
-    return user
+    return make_live_user(live_app, "cap", "Casey Capture")
 
 
-def sign_in(context, live_app, base_url: str, user: User) -> None:
-    """The signed session cookie a passkey sign-in would set."""
-    serializer = live_app.session_interface.get_signing_serializer(live_app)
-    cookie = serializer.dumps({"uid": user.id, "_permanent": True})
-    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                          "url": base_url}])
+sign_in = sign_in_with_cookie
 
 
 def jpeg(size, colour, *, gps=False) -> bytes:

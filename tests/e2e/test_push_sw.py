@@ -13,9 +13,8 @@ import json
 import time
 
 import pytest
-from sqlmodel import Session
 
-from server.models import User
+from tests.e2e.flows import make_live_user, sign_in_with_cookie
 from tests.support.browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -23,19 +22,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def push_user(live_app):
-    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        user = User(handle=f"push{time.monotonic_ns()}", display_name="Pat Pusher")
-        session.add(user)
-        session.commit()
-    return user
+    return make_live_user(live_app, "push", "Pat Pusher")
 
 
-def sign_in(context, live_app, base_url: str, user: User) -> None:
-    """Write the signed session cookie the app would set after a passkey sign-in."""
-    serializer = live_app.session_interface.get_signing_serializer(live_app)
-    cookie = serializer.dumps({"uid": user.id, "_permanent": True})
-    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                          "url": base_url}])
+sign_in = sign_in_with_cookie
 
 
 def worker_registration_id(cdp, scope: str) -> str:

@@ -6,13 +6,13 @@ and the worker uploading the offline queue on its own (what Background Sync runs
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from server.models import Credential, EvidenceItem, Submission, User
+from server.models import Credential, EvidenceItem, Submission
+from tests.e2e.flows import make_live_user, sign_in_with_cookie
 from tests.support.browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -22,18 +22,10 @@ CREDENTIAL = "/credentials/number-line-reasoning"
 
 @pytest.fixture
 def teacher(live_app):
-    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        user = User(handle=f"shell{time.monotonic_ns()}", display_name="Shell Tester")
-        session.add(user)
-        session.commit()
-    return user
+    return make_live_user(live_app, "shell", "Shell Tester")
 
 
-def sign_in(context, live_app, base_url: str, user: User) -> None:
-    serializer = live_app.session_interface.get_signing_serializer(live_app)
-    cookie = serializer.dumps({"uid": user.id, "_permanent": True})
-    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                          "url": base_url}])
+sign_in = sign_in_with_cookie
 
 
 def controlled(page) -> None:
