@@ -58,6 +58,21 @@ def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
     return True
 
 
+def lock_totals(*, session: Session, user_ids) -> None:
+    """Hold several people's total rows, taken in one agreed order (by user id).
+
+    A decision pays the teacher and the assessor; two assessors deciding each other's
+    attempts at once would otherwise lock the same two rows in opposite orders, and
+    PostgreSQL would kill one transaction as a deadlock. In id order they just queue."""
+    ids = sorted(set(user_ids))
+    if not ids or _dialect_insert(session, UserPoints) is None:
+        return
+    for user_id in ids:
+        insert_once(session, UserPoints, {"user_id": user_id, "total": 0}, keys=("user_id",))
+    session.execute(select(UserPoints.user_id).where(UserPoints.user_id.in_(ids))
+                    .order_by(UserPoints.user_id).with_for_update())
+
+
 def _insert_once(session: Session, row: dict) -> bool:
     return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
 

@@ -32,6 +32,11 @@ def on_submission(*, session: Session, submission: Submission) -> None:
                             at=at)
 
 
+def before_paying(*, session: Session, user_ids) -> None:
+    """Call first when one transaction will pay several people (see ledger.lock_totals)."""
+    ledger.lock_totals(session=session, user_ids=user_ids)
+
+
 def on_decision(*, session: Session, submission: Submission, decision: str) -> None:
     """An assessor decided an attempt: 'awarded' or 'not_yet'."""
     if decision != Decision.AWARD.value:

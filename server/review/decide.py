@@ -109,6 +109,7 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
     _tell_the_teacher(session=session, submission=submission, title=credential.title,
                       outcome=outcome, feedback=review.feedback or "")
     session.flush()
+    game.before_paying(session=session, user_ids=(submission.user_id, assessor.id))
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)
     return review
