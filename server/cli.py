@@ -7,7 +7,8 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 
-from server import migrate
+from server import jobs, migrate
+from server.coach.nudges import RESCHEDULE_NUDGES_JOB
 from server.game.cli import game_group
 from server.models import Stack
 from server.worker import worker_command
@@ -88,6 +89,10 @@ def serve_command(host: str, port: int | None) -> None:
 
     settings = current_app.config["SETTINGS"]
     port = port or settings.port
+    if isinstance(current_app.extensions["jobs"], jobs.ThreadBackend):
+        # In-process delayed jobs die with the process: queue unsent nudges again.
+        # (With Redis the queue survives and `chalkmark worker` sweeps at its start.)
+        jobs.run_later(RESCHEDULE_NUDGES_JOB)
     click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
     serve(current_app._get_current_object(), host=host, port=port, threads=8)
 

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server import jobs
+from server.coach.nudges import RESCHEDULE_NUDGES_JOB
 
 
 @click.command("worker", help="Run background jobs (push delivery, nudges) from Redis.")
@@ -31,7 +32,7 @@ def worker_command(burst: bool) -> None:
     jobs._worker_app = current_app._get_current_object()
     # Nudges whose jobs were lost (e.g. Redis flushed) are queued again; sending is
     # idempotent, so a nudge that also has its job still goes out once.
-    backend.enqueue("server.coach.nudges.reschedule_pending", (), {})
+    backend.enqueue(RESCHEDULE_NUDGES_JOB, (), {})
     click.echo(f"Chalkmark worker on queue {backend.queue.name!r} ({settings.redis_url})")
     SimpleWorker([backend.queue], connection=backend.redis).work(burst=burst,
                                                                  with_scheduler=True)

@@ -192,6 +192,9 @@ def _reschedule_early(session: Session, nudge_ids: set[int], now: datetime) -> N
         jobs.run_later(DELIVER_JOB, [nudge.id], delay=delay)
 
 
+RESCHEDULE_NUDGES_JOB = "server.coach.nudges.reschedule_pending"
+
+
 def reschedule_pending() -> int:
     """Job: queue every unsent nudge again. The in-process queue forgets delayed jobs when
     the app restarts; this sweep (run at start-up) makes sure none is lost."""

@@ -7,7 +7,6 @@ import logging
 
 from flask import Blueprint, flash, redirect, request, url_for
 
-from server import jobs
 from server.auth.session import require_user, roles_required
 from server.coach import nudges, progress, service
 from server.db import get_session
@@ -19,17 +18,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 coach_only = roles_required("coach")  # admins always pass
 TEMPLATE_FOR_FILTER = {"stalled": "stalled", "not_yet_idle": "not_yet", "draft_idle": "draft"}
-
-
-@bp.record_once
-def _sweep_pending_nudges_on_start(state) -> None:
-    # The in-process queue keeps delayed jobs in memory: after a restart, queue every
-    # unsent nudge again (a few seconds in, once the app is up). RQ keeps them in Redis;
-    # `chalkmark worker` sweeps at its own start.
-    settings = state.app.config["SETTINGS"]
-    backend = state.app.extensions.get("jobs")
-    if not settings.testing and isinstance(backend, jobs.ThreadBackend):
-        backend.enqueue("server.coach.nudges.reschedule_pending", (), {}, delay=5)
 
 
 @bp.get("/cohorts")
