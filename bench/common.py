@@ -12,11 +12,10 @@ from sqlmodel import Session, SQLModel
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def demo_app(**overrides):
-    """A Chalkmark app on a temp SQLite database seeded with the demo content."""
+def empty_app(**overrides):
+    """A Chalkmark app on a temp SQLite database with every table and no rows."""
     from server import create_app
     from server.config import Settings
-    from server.demo.seed import seed_demo
 
     root = Path(tempfile.mkdtemp(prefix="chalkmark-bench-"))
     settings = Settings(
@@ -29,9 +28,16 @@ def demo_app(**overrides):
         **overrides,
     )
     app = create_app(settings)
-    engine = app.extensions["db_engine"]
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
+    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    return app
+
+
+def demo_app(**overrides):
+    """An empty_app() seeded with the demo content."""
+    from server.demo.seed import seed_demo
+
+    app = empty_app(**overrides)
+    with Session(app.extensions["db_engine"]) as session:
         seed_demo(session=session)
     return app
 

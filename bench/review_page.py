@@ -9,34 +9,15 @@ Run: python -m bench.review_page
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from bench.common import summary_ms, write_result
+from bench.common import empty_app, summary_ms, write_result
 
 ITEMS = 50
 RUNS = 50
 WARMUP = 5
-
-
-def _app():
-    from server import create_app
-    from server.config import Settings
-
-    root = Path(tempfile.mkdtemp(prefix="chalkmark-bench-review-"))
-    app = create_app(Settings(
-        instance_dir=root / "instance",
-        database_url=f"sqlite:///{root / 'bench.db'}",
-        secret_key="bench",
-        storage_dir=root / "evidence",
-        public_url="http://localhost:5000",
-        ratelimit_enabled=False,
-    ))
-    SQLModel.metadata.create_all(app.extensions["db_engine"])
-    return app
 
 
 def _seed(app) -> tuple[int, int]:
@@ -55,7 +36,7 @@ def _seed(app) -> tuple[int, int]:
 
 
 def measure() -> dict:
-    app = _app()
+    app = empty_app()
     assessor_id, submission_id = _seed(app)
     client = app.test_client()
     with client.session_transaction() as flask_session:
