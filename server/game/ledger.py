@@ -112,18 +112,24 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
     return total
 
 
-def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
-    """Announce each level once: the conditional UPDATE lets exactly one transaction win."""
-    level = levels.level_for(total)
-    if level.number <= 1:
-        return
-    won = session.execute(
+def advance_level_marker(session: Session, *, user_id: int, marker, level: int) -> bool:
+    """Raise a per-user level marker (celebrated_level, seen_level) to `level`. True for
+    exactly one of any racing transactions: the conditional UPDATE decides."""
+    if level <= 1:
+        return False
+    return session.execute(
         update(UserPoints)
-        .where(UserPoints.user_id == user_id, UserPoints.celebrated_level < level.number)
-        .values(celebrated_level=level.number)
+        .where(UserPoints.user_id == user_id, marker < level)
+        .values({marker.key: level})
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if won == 1:
+    ).rowcount == 1
+
+
+def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
+    """Announce each level once (the in-app notice; the profile banner is separate)."""
+    level = levels.level_for(total)
+    if advance_level_marker(session, user_id=user_id, marker=UserPoints.celebrated_level,
+                            level=level.number):
         notify.send(session=session, user_id=user_id, kind="level",
                     title=f"You reached level {level.number}: {level.name}!",
                     body=f"{total} points. Thank you for the work behind every one of them.",

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from server.errors import InvalidInput
-from server.game import chart, levels, rules, streaks, weeks
+from server.game import chart, ledger, levels, rules, streaks, weeks
 from server.models import (
     Award,
     Credential,
@@ -102,15 +102,9 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Profi
 
 def _celebrate_once(session: Session, user_id: int, level: levels.Level) -> levels.Level | None:
     """A level reached since the person last looked: shown once (the caller commits)."""
-    if level.number <= 1:
-        return None
-    won = session.execute(
-        update(UserPoints)
-        .where(UserPoints.user_id == user_id, UserPoints.seen_level < level.number)
-        .values(seen_level=level.number)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return level if won == 1 else None
+    seen_now = ledger.advance_level_marker(session, user_id=user_id,
+                                           marker=UserPoints.seen_level, level=level.number)
+    return level if seen_now else None
 
 
 def _badges(session: Session, user_id: int) -> list[BadgeEarned]:
