@@ -14,6 +14,9 @@ from server import create_app
 from server.config import Settings
 from server.db import make_engine
 
+# Fixtures shared by several test modules (coach, cohort).
+pytest_plugins = ["tests.support.coaching"]
+
 POSTGRES_URL = os.environ.get("CHALKMARK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session
 
 from server.coach import service
@@ -27,3 +28,13 @@ def add_member(session: Session, cohort: Cohort, name: str, **fields) -> User:
     service.add_member(session=session, cohort=cohort, user_id=user.id)
     session.commit()
     return user
+
+
+@pytest.fixture
+def coach(session):
+    return make_user(session, "coach", name="Sam Coach")
+
+
+@pytest.fixture
+def cohort(session, coach):
+    return make_cohort(session, coach)

@@ -12,7 +12,7 @@ from server import jobs
 from server.coach import nudges, service
 from server.errors import InvalidInput
 from server.models import Notification, Nudge, utcnow
-from tests.support.coaching import add_member, daytime_zone, make_cohort
+from tests.support.coaching import add_member, daytime_zone
 from tests.support.factories import make_user
 
 # 15:00 UTC = 10:00 in Chicago (CDT, UTC-5 in June) and 01:00 in Sydney (AEST, UTC+10)
@@ -24,16 +24,6 @@ def app_context(app):
     # Nudging queues delivery jobs, which belong to an app.
     with app.app_context():
         yield
-
-
-@pytest.fixture
-def coach(session):
-    return make_user(session, "coach", name="Sam Coach")
-
-
-@pytest.fixture
-def cohort(session, coach):
-    return make_cohort(session, coach)
 
 
 def member(session, cohort, name, timezone="America/Chicago"):

@@ -8,20 +8,10 @@ from sqlmodel import Session, select
 from server import jobs
 from server.models import CohortMember, Notification, Nudge, Submission
 from server.notify import subscriptions
-from tests.support.coaching import add_member, daytime_zone, make_cohort
+from tests.support.coaching import add_member, daytime_zone
 from tests.support.factories import make_credential, make_user
 from tests.support.push_service import PushServiceReceiver
 from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
-
-
-@pytest.fixture
-def coach(session):
-    return make_user(session, "coach", name="Sam Coach")
-
-
-@pytest.fixture
-def cohort(session, coach):
-    return make_cohort(session, coach)
 
 
 @pytest.fixture
