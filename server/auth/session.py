@@ -17,8 +17,8 @@ from server.models import User, utcnow
 def load_current_user() -> None:
     g.user = None
     user_id = session.get("uid")
-    if user_id is None:
-        return
+    if user_id is None or request.endpoint == "static":
+        return  # CSS, JS and icons are the same for everyone: no query for them
     user = get_session().get(User, user_id)
     if user is None:
         session.clear()
