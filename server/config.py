@@ -35,6 +35,15 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"CHALKMARK_{name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
 def push_hosts_from(text: str | None) -> tuple[str, ...]:
     """CHALKMARK_PUSH_HOSTS: comma-separated `host`, `*.domain`, optionally `:port`."""
     entries = tuple(e.strip().lower() for e in (text or "").split(",") if e.strip())
@@ -84,6 +93,11 @@ class Settings:
     # Tests only, never from the environment: lets pushes reach the tests' local push
     # service (plain http on a loopback port).
     push_allow_private_addresses: bool = False
+    # `chalkmark serve` (waitress): see README, "Serving".
+    serve_threads: int = 8
+    serve_connection_limit: int = 1000
+    serve_backlog: int = 2048
+    serve_channel_timeout: int = 30
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -104,6 +118,10 @@ class Settings:
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
             push_hosts=push_hosts_from(_env("PUSH_HOSTS")),
+            serve_threads=_number("SERVE_THREADS", cls.serve_threads),
+            serve_connection_limit=_number("SERVE_CONNECTION_LIMIT", cls.serve_connection_limit),
+            serve_backlog=_number("SERVE_BACKLOG", cls.serve_backlog),
+            serve_channel_timeout=_number("SERVE_CHANNEL_TIMEOUT", cls.serve_channel_timeout),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:
