@@ -38,13 +38,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.notify.endpoints import (
-    EndpointPolicy,
-    PrivateAddressRefused,
-    PushHTTP,
-    check_endpoint,
-    current_policy,
-)
+from server.notify import endpoints
 from server.notify.vapid import VapidKeys, current_keys
 
 log = logging.getLogger(__name__)
@@ -118,8 +112,8 @@ def deliver(notification_id: int, attempt: int = 0, subscription_id: int | None 
     """Job: send the notice to every device of its user (or to one device, on a retry)."""
     from server.db import get_session  # the job's app-context session
 
-    policy = current_policy()
-    with PushHTTP(policy) as http:
+    policy = endpoints.current_policy()
+    with endpoints.PushHTTP(policy) as http:
         _deliver(get_session(), notification_id, attempt, subscription_id, http, policy)
 
 
@@ -128,14 +122,15 @@ def deliver_batch(notification_ids: list[int]) -> None:
     from server.db import get_session
 
     session = get_session()
-    policy = current_policy()
-    with PushHTTP(policy) as http:
+    policy = endpoints.current_policy()
+    with endpoints.PushHTTP(policy) as http:
         for notification_id in notification_ids:
             _deliver(session, notification_id, 0, None, http, policy)
 
 
 def _deliver(session: Session, notification_id: int, attempt: int,
-             subscription_id: int | None, http: PushHTTP, policy: EndpointPolicy) -> None:
+             subscription_id: int | None, http: endpoints.PushHTTP,
+             policy: endpoints.EndpointPolicy) -> None:
     notification = session.get(Notification, notification_id)
     if notification is None:
         return
@@ -194,11 +189,12 @@ class Outcome:
 
 
 def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
-             http: PushHTTP, policy: EndpointPolicy, urgency: str = "normal") -> Outcome:
+             http: endpoints.PushHTTP, policy: endpoints.EndpointPolicy,
+             urgency: str = "normal") -> Outcome:
     try:
         # Checked again at send time: rows saved before the allow-list, or under another
         # CHALKMARK_PUSH_HOSTS, are never POSTed to.
-        check_endpoint(subscription.endpoint, policy)
+        endpoints.check_endpoint(subscription.endpoint, policy)
     except InvalidInput:
         return Outcome(status=None, refused=True)
     info = {"endpoint": subscription.endpoint,
@@ -217,7 +213,7 @@ def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
             requests_session=http,
         )
         return Outcome(status=response.status_code)
-    except PrivateAddressRefused:
+    except endpoints.PrivateAddressRefused:
         return Outcome(status=None, refused=True)
     except WebPushException as err:
         if err.status_code is None:
@@ -251,12 +247,10 @@ def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
         subscription.failures = 0
         session.add(subscription)
         return
-    if outcome.refused:
-        log.warning("push subscription %s removed: its endpoint is not a public push "
-                    "service this server may POST to", subscription.id)
-        session.delete(subscription)
-        return
-    if outcome.gone:
+    if outcome.refused or outcome.gone:
+        if outcome.refused:
+            log.warning("push subscription %s removed: its endpoint is not a public push "
+                        "service this server may POST to", subscription.id)
         session.delete(subscription)
         return
     subscription.failures += 1
