@@ -94,7 +94,13 @@ def serve_command(host: str, port: int | None) -> None:
         # (With Redis the queue survives and `chalkmark worker` sweeps at its start.)
         jobs.run_later(RESCHEDULE_NUDGES_JOB)
     click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
-    serve(current_app._get_current_object(), host=host, port=port, threads=8)
+    serve(current_app._get_current_object(), host=host, port=port,
+          threads=settings.serve_threads,
+          connection_limit=settings.serve_connection_limit,
+          backlog=settings.serve_backlog,
+          channel_timeout=settings.serve_channel_timeout,
+          # poll(), not select(): select() stops at 1024 file descriptors.
+          asyncore_use_poll=True)
 
 
 def _create_app():

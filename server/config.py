@@ -7,12 +7,21 @@ memory rate limits. Every scale-out part is switched on by setting its URL.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
 MB = 1024 * 1024
+# The Web Push services browsers subscribe with: FCM (Chrome, Edge on Android), Mozilla
+# autopush (Firefox), Apple (Safari), WNS (Edge on Windows). `*.` matches sub-domains.
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com", "android.googleapis.com",
+    "updates.push.services.mozilla.com", "*.push.services.mozilla.com",
+    "*.push.apple.com", "*.notify.windows.com",
+)
+_PUSH_HOST_ENTRY = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -24,6 +33,25 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"CHALKMARK_{name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
+def push_hosts_from(text: str | None) -> tuple[str, ...]:
+    """CHALKMARK_PUSH_HOSTS: comma-separated `host`, `*.domain`, optionally `:port`."""
+    entries = tuple(e.strip().lower() for e in (text or "").split(",") if e.strip())
+    for entry in entries:
+        if not _PUSH_HOST_ENTRY.fullmatch(entry):
+            raise ValueError(f"CHALKMARK_PUSH_HOSTS: {entry!r} is not a host, "
+                             "*.domain or host:port")
+    return entries or DEFAULT_PUSH_HOSTS
 
 
 def _persistent_secret(instance_dir: Path) -> str:
@@ -60,6 +88,16 @@ class Settings:
     max_video_bytes: int = 500 * MB
     signin_rate_limit: str = "30 per minute"
     ratelimit_enabled: bool = True
+    # Web Push endpoints must be https on one of these hosts (see server/notify/endpoints.py).
+    push_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS
+    # Tests only, never from the environment: lets pushes reach the tests' local push
+    # service (plain http on a loopback port).
+    push_allow_private_addresses: bool = False
+    # `chalkmark serve` (waitress): see README, "Serving".
+    serve_threads: int = 8
+    serve_connection_limit: int = 1000
+    serve_backlog: int = 2048
+    serve_channel_timeout: int = 30
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -79,6 +117,11 @@ class Settings:
             vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
+            push_hosts=push_hosts_from(_env("PUSH_HOSTS")),
+            serve_threads=_number("SERVE_THREADS", cls.serve_threads),
+            serve_connection_limit=_number("SERVE_CONNECTION_LIMIT", cls.serve_connection_limit),
+            serve_backlog=_number("SERVE_BACKLOG", cls.serve_backlog),
+            serve_channel_timeout=_number("SERVE_CHANNEL_TIMEOUT", cls.serve_channel_timeout),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:

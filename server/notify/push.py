@@ -7,7 +7,10 @@ signed (VAPID); what the push service answers decides what happens to that devic
 - 429: the push service asks us to slow down: that device alone is retried after
   Retry-After seconds.
 - network error or 5xx: retried with exponential backoff, MAX_ATTEMPTS in all.
-- any other 4xx: our request is wrong; retrying would not help, so it counts a failure.
+- any other 4xx (or a 3xx: redirects are never followed): our request is wrong;
+  retrying would not help, so it counts a failure.
+- an endpoint the server may not POST to (not a known push service, or its host resolves
+  to a private address; see endpoints.py): nothing is sent, the row is deleted and logged.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.access import is_qualified_assessor
+from server.errors import InvalidInput
 from server.models import (
     Credential,
     Notification,
@@ -34,6 +38,7 @@ from server.models import (
     User,
     utcnow,
 )
+from server.notify import endpoints
 from server.notify.vapid import VapidKeys, current_keys
 
 log = logging.getLogger(__name__)
@@ -107,7 +112,9 @@ def deliver(notification_id: int, attempt: int = 0, subscription_id: int | None 
     """Job: send the notice to every device of its user (or to one device, on a retry)."""
     from server.db import get_session  # the job's app-context session
 
-    _deliver(get_session(), notification_id, attempt, subscription_id, http=None)
+    policy = endpoints.current_policy()
+    with endpoints.PushHTTP(policy) as http:
+        _deliver(get_session(), notification_id, attempt, subscription_id, http, policy)
 
 
 def deliver_batch(notification_ids: list[int]) -> None:
@@ -115,13 +122,15 @@ def deliver_batch(notification_ids: list[int]) -> None:
     from server.db import get_session
 
     session = get_session()
-    with requests.Session() as http:
+    policy = endpoints.current_policy()
+    with endpoints.PushHTTP(policy) as http:
         for notification_id in notification_ids:
-            _deliver(session, notification_id, 0, None, http=http)
+            _deliver(session, notification_id, 0, None, http, policy)
 
 
 def _deliver(session: Session, notification_id: int, attempt: int,
-             subscription_id: int | None, http: requests.Session | None) -> None:
+             subscription_id: int | None, http: endpoints.PushHTTP,
+             policy: endpoints.EndpointPolicy) -> None:
     notification = session.get(Notification, notification_id)
     if notification is None:
         return
@@ -138,7 +147,8 @@ def _deliver(session: Session, notification_id: int, attempt: int,
     session.commit()
     for subscription in devices:
         outcome = send_one(keys=keys, subscription=subscription, payload=payload,
-                           urgency=urgency_for(notification.kind), http=http)
+                           urgency=urgency_for(notification.kind), http=http,
+                           policy=policy)
         _apply(session, subscription, outcome, notification_id, attempt)
         session.commit()
 
@@ -159,8 +169,9 @@ def urgency_for(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: int | None  # None: the push service could not be reached
+    status: int | None  # None: the push service could not be reached (or was refused)
     retry_after: float | None = None
+    refused: bool = False  # not a push service we may POST to: nothing was sent
 
     @property
     def delivered(self) -> bool:
@@ -172,11 +183,20 @@ class Outcome:
 
     @property
     def retryable(self) -> bool:
+        if self.refused:
+            return False
         return self.status is None or self.status == 429 or self.status >= 500
 
 
 def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
-             urgency: str = "normal", http: requests.Session | None = None) -> Outcome:
+             http: endpoints.PushHTTP, policy: endpoints.EndpointPolicy,
+             urgency: str = "normal") -> Outcome:
+    try:
+        # Checked again at send time: rows saved before the allow-list, or under another
+        # CHALKMARK_PUSH_HOSTS, are never POSTed to.
+        endpoints.check_endpoint(subscription.endpoint, policy)
+    except InvalidInput:
+        return Outcome(status=None, refused=True)
     info = {"endpoint": subscription.endpoint,
             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
@@ -193,6 +213,8 @@ def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
             requests_session=http,
         )
         return Outcome(status=response.status_code)
+    except endpoints.PrivateAddressRefused:
+        return Outcome(status=None, refused=True)
     except WebPushException as err:
         if err.status_code is None:
             return Outcome(status=None)
@@ -225,7 +247,10 @@ def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
         subscription.failures = 0
         session.add(subscription)
         return
-    if outcome.gone:
+    if outcome.refused or outcome.gone:
+        if outcome.refused:
+            log.warning("push subscription %s removed: its endpoint is not a public push "
+                        "service this server may POST to", subscription.id)
         session.delete(subscription)
         return
     subscription.failures += 1

@@ -6,7 +6,7 @@ they are registered with it.
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
 from server.db import get_session
@@ -15,6 +15,7 @@ from server.extensions import csrf, limiter
 from server.htmx import render, wants_fragment
 from server.notify import push, subscriptions
 from server.notify import service as notify
+from server.notify.endpoints import current_policy
 from server.notify.routes import bp
 from server.notify.vapid import current_keys, keys_for
 
@@ -27,11 +28,6 @@ def _make_vapid_keys_on_start(state) -> None:
     # Generated (or read) once at start-up, so a bad CHALKMARK_VAPID_PRIVATE_KEY fails
     # loudly now instead of in the first job.
     keys_for(state.app.config["SETTINGS"])
-
-
-def _testing() -> bool:
-    # The tests' push service listens on 127.0.0.1; a real one never does.
-    return current_app.config["SETTINGS"].testing
 
 
 def _devices_context(user, **extra) -> dict:
@@ -60,7 +56,7 @@ def push_key():
 def save_subscription():
     db = get_session()
     try:
-        data = subscriptions.parse(request.get_json(silent=True), allow_local=_testing())
+        data = subscriptions.parse(request.get_json(silent=True), policy=current_policy())
         saved = subscriptions.save(session=db, user=require_user(), data=data,
                                    user_agent=request.headers.get("User-Agent", ""))
     except InvalidInput as err:
@@ -131,7 +127,7 @@ def resubscribe():
     body = request.get_json(silent=True) or {}
     db = get_session()
     try:
-        data = subscriptions.parse(body.get("subscription"), allow_local=_testing())
+        data = subscriptions.parse(body.get("subscription"), policy=current_policy())
         subscriptions.resubscribe(session=db, old_endpoint=body.get("old_endpoint"), data=data)
     except InvalidInput as err:
         return jsonify({"error": err.message}), 422

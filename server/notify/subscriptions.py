@@ -9,18 +9,16 @@ whoever subscribed it last.
 from __future__ import annotations
 
 import binascii
-import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlmodel import Session, select
 
 from server.errors import InvalidInput, NotFound
 from server.models import PushSubscription, User, utcnow
+from server.notify.endpoints import EndpointPolicy, check_endpoint
 from server.notify.vapid import b64url_decode
 
-MAX_ENDPOINT_CHARS = 1000
 MAX_DEVICES = 20
 
 
@@ -31,42 +29,22 @@ class SubscriptionData:
     auth: str
 
 
-def parse(payload: object, *, allow_local: bool = False) -> SubscriptionData:
+def parse(payload: object, *, policy: EndpointPolicy | None = None) -> SubscriptionData:
     """Validate the browser's subscription JSON; raise InvalidInput with a clear reason.
 
-    The server will POST to the endpoint, so (unless `allow_local`, for tests) it must not
-    name this machine or a private network by address: no pushing into the intranet."""
+    The server will POST to the endpoint, so it must be a known push service
+    (server/notify/endpoints.py): no pushing into the intranet."""
     if not isinstance(payload, dict):
         raise InvalidInput("Send the subscription as a JSON object.")
-    endpoint = payload.get("endpoint")
+    endpoint = check_endpoint(payload.get("endpoint"), policy or EndpointPolicy())
     keys = payload.get("keys") if isinstance(payload.get("keys"), dict) else {}
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
-    if not isinstance(endpoint, str) or not _is_web_url(endpoint):
-        raise InvalidInput("The subscription needs an http(s) endpoint.", field="endpoint")
-    if not allow_local and _is_local(urlparse(endpoint).hostname or ""):
-        raise InvalidInput("The endpoint must be a public push service.", field="endpoint")
     if not isinstance(p256dh, str) or not _is_p256_point(p256dh):
         raise InvalidInput("keys.p256dh must be a base64url P-256 public key (65 bytes).",
                            field="p256dh")
     if not isinstance(auth, str) or len(_decode(auth) or b"") != 16:
         raise InvalidInput("keys.auth must be a base64url 16-byte secret.", field="auth")
     return SubscriptionData(endpoint=endpoint, p256dh=p256dh, auth=auth)
-
-
-def _is_web_url(endpoint: str) -> bool:
-    if len(endpoint) > MAX_ENDPOINT_CHARS:
-        return False
-    parsed = urlparse(endpoint)
-    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
-
-
-def _is_local(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False  # a name: push services are reached by name
 
 
 def _decode(text: str) -> bytes | None:

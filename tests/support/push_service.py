@@ -7,9 +7,9 @@ and decrypts the aes128gcm body with the subscription's private key (http_ece), 
 as the browser would. It can be told to answer 404, 410 or 429 + Retry-After for the next
 N requests. `FakeBrowser` is a subscription: a P-256 key pair and a 16-byte auth secret.
 
-pywebpush posts to whatever URL the endpoint names and does not insist on https, so the
-receiver speaks plain http on 127.0.0.1 (real push services are https; nothing in the
-sender depends on the scheme).
+The receiver speaks plain http on 127.0.0.1, which the server refuses by default (only
+https push services on the allow-list, public addresses): tests reach it through the
+test-only policy LOCAL_PUSH (Settings.push_allow_private_addresses).
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from server.notify.endpoints import EndpointPolicy
+
+LOCAL_PUSH = EndpointPolicy(allow_private_addresses=True)
 
 
 def b64url(data: bytes) -> str:
@@ -102,8 +106,11 @@ class PushServiceReceiver:
         self.browsers[browser.endpoint] = browser
         return browser
 
-    def answer_next(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
+    def answer_next(self, status: int, times: int = 1, retry_after: str | None = None,
+                    location: str | None = None) -> None:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
+        if location is not None:
+            headers["Location"] = location
         with self._cond:
             self._script.extend([(status, headers)] * times)
 

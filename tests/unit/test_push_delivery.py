@@ -10,7 +10,7 @@ from server.models import Notification, PushSubscription
 from server.notify import push, subscriptions
 from server.notify import service as notify
 from tests.support.factories import make_user
-from tests.support.push_service import FakeBrowser, unreachable_endpoint
+from tests.support.push_service import LOCAL_PUSH, FakeBrowser, unreachable_endpoint
 
 # The fixtures `receiver` (a local push service) and `redis_url` (the real Redis).
 pytest_plugins = ["tests.support.push_fixtures", "tests.support.redis_queue"]
@@ -22,7 +22,7 @@ def quick_retries(monkeypatch):
 
 
 def subscribe(session: Session, user, browser: FakeBrowser) -> PushSubscription:
-    data = subscriptions.parse(browser.as_json(), allow_local=True)
+    data = subscriptions.parse(browser.as_json(), policy=LOCAL_PUSH)
     subscription = subscriptions.save(session=session, user=user, data=data)
     session.commit()
     return subscription
@@ -200,7 +200,8 @@ def test_server_errors_are_retried_with_backoff(app, engine, session, receiver, 
     assert subscription_row(engine, browser.endpoint).failures == 0
 
 
-def test_network_errors_are_retried_then_given_up(app, engine, session, quick_retries):
+def test_network_errors_are_retried_then_given_up(app, engine, session, quick_retries,
+                                                  receiver):  # receiver: local addresses OK
     user = make_user(session)
     browser = FakeBrowser(endpoint=unreachable_endpoint())
     subscribe(session, user, browser)

@@ -10,8 +10,11 @@ from server.models import CohortMember, Notification, Nudge, Submission
 from server.notify import subscriptions
 from tests.support.coaching import add_member, daytime_zone
 from tests.support.factories import make_credential, make_user
-from tests.support.push_service import PushServiceReceiver
+from tests.support.push_service import LOCAL_PUSH
 from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
+
+# The fixture `receiver`: a local push service.
+pytest_plugins = ["tests.support.push_fixtures"]
 
 
 @pytest.fixture
@@ -125,34 +128,30 @@ def test_removing_a_member(client, coach, cohort, maya, engine):
 
 
 def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(app, client, session, coach,
-                                                            cohort, maya, engine):
-    receiver = PushServiceReceiver()
-    try:
-        browser = receiver.new_browser()
-        subscriptions.save(session=session, user=maya,
-                           data=subscriptions.parse(browser.as_json(), allow_local=True))
-        session.commit()
-        sign_in_as(client, coach)
-        data = {"member_ids": [str(maya.id)], "message": "Hi {first_name}, one small step?"}
-        no_token = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data)
-        assert no_token.status_code == 400
+                                                            cohort, maya, engine, receiver):
+    browser = receiver.new_browser()
+    subscriptions.save(session=session, user=maya,
+                       data=subscriptions.parse(browser.as_json(), policy=LOCAL_PUSH))
+    session.commit()
+    sign_in_as(client, coach)
+    data = {"member_ids": [str(maya.id)], "message": "Hi {first_name}, one small step?"}
+    no_token = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data)
+    assert no_token.status_code == 400
 
-        first = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data, headers=hx(client))
-        second = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data,
-                             headers=hx(client))
-        with app.app_context():
-            assert jobs.backend().drain(10)
+    first = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data, headers=hx(client))
+    second = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data,
+                         headers=hx(client))
+    with app.app_context():
+        assert jobs.backend().drain(10)
 
-        assert "Nudged now: Maya Lopez" in first.get_data(as_text=True)
-        assert "Already nudged today, not sent: Maya Lopez" in second.get_data(as_text=True)
-        with Session(engine) as db:
-            [notice] = db.exec(select(Notification)).all()
-        assert (notice.user_id, notice.kind, notice.body) == (maya.id, "nudge",
-                                                              "Hi Maya, one small step?")
-        assert receiver.errors == []
-        assert [m.payload["title"] for m in receiver.received] == ["A nudge from Sam Coach"]
-    finally:
-        receiver.close()
+    assert "Nudged now: Maya Lopez" in first.get_data(as_text=True)
+    assert "Already nudged today, not sent: Maya Lopez" in second.get_data(as_text=True)
+    with Session(engine) as db:
+        [notice] = db.exec(select(Notification)).all()
+    assert (notice.user_id, notice.kind, notice.body) == (maya.id, "nudge",
+                                                          "Hi Maya, one small step?")
+    assert receiver.errors == []
+    assert [m.payload["title"] for m in receiver.received] == ["A nudge from Sam Coach"]
 
 
 def test_a_nudge_without_members_or_message_is_explained(client, coach, cohort, maya):

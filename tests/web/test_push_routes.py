@@ -56,7 +56,7 @@ def test_the_key_survives_a_restart(settings):
 def test_settings_page_needs_sign_in_and_lists_my_devices(client, teacher, engine):
     assert client.get("/notifications/settings").status_code == 303
     sign_in_as(client, teacher)
-    assert subscribe(client, FakeBrowser("https://push.example.net/abc"),
+    assert subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/abc"),
                      **{"User-Agent": CHROME_UA}).status_code == 201
     html = client.get("/notifications/settings").get_data(as_text=True)
     assert "Notify me on this device" in html and "js/push.js" in html
@@ -68,7 +68,7 @@ def test_settings_page_needs_sign_in_and_lists_my_devices(client, teacher, engin
 
 def test_subscribing_stores_the_device_once(client, teacher, engine):
     sign_in_as(client, teacher)
-    browser = FakeBrowser("https://push.example.net/abc")
+    browser = FakeBrowser("https://fcm.googleapis.com/fcm/send/abc")
     first = subscribe(client, browser)
     again = subscribe(client, browser)
     assert first.status_code == again.status_code == 201
@@ -78,7 +78,7 @@ def test_subscribing_stores_the_device_once(client, teacher, engine):
 
 
 def test_a_browser_changing_hands_moves_to_the_new_person(client, session, teacher, engine):
-    browser = FakeBrowser("https://push.example.net/shared-laptop")
+    browser = FakeBrowser("https://fcm.googleapis.com/fcm/send/shared-laptop")
     sign_in_as(client, teacher)
     subscribe(client, browser)
     colleague = make_user(session)
@@ -90,14 +90,14 @@ def test_a_browser_changing_hands_moves_to_the_new_person(client, session, teach
 @pytest.mark.parametrize(("change", "field"), [
     ({"endpoint": "ftp://push.example.net/x"}, "endpoint"),
     ({"endpoint": "javascript:alert(1)"}, "endpoint"),
-    ({"endpoint": "https://push.example.net/" + "x" * 1000}, "endpoint"),
+    ({"endpoint": "https://fcm.googleapis.com/fcm/send/" + "x" * 1000}, "endpoint"),
     ({"keys": {"p256dh": "AAAA", "auth": "x"}}, "p256dh"),
     ({"keys": {"p256dh": "B" + "A" * 86, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "p256dh"),
     ({"keys": {"p256dh": None, "auth": None}}, "p256dh"),
 ])
 def test_bad_subscriptions_are_refused_clearly(client, teacher, engine, change, field):
     sign_in_as(client, teacher)
-    payload = {**FakeBrowser("https://push.example.net/abc").as_json(), **change}
+    payload = {**FakeBrowser("https://fcm.googleapis.com/fcm/send/abc").as_json(), **change}
     response = client.post("/push/subscriptions", json=payload,
                            headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 422
@@ -105,9 +105,26 @@ def test_bad_subscriptions_are_refused_clearly(client, teacher, engine, change, 
     assert rows(engine) == []
 
 
+@pytest.mark.parametrize("endpoint", [
+    "http://127.1/push/x", "http://2130706433/push/x", "http://0x7f000001/push/x",
+    "https://localhost./push/x", "https://[::ffff:10.0.0.1]/x", "https://intranet.corp/x",
+])
+def test_internal_endpoints_are_refused_at_subscribe_and_resubscribe(client, teacher, engine,
+                                                                     endpoint):
+    sign_in_as(client, teacher)
+    response = subscribe(client, FakeBrowser(endpoint))
+    assert response.status_code == 422 and response.json["field"] == "endpoint"
+    old = FakeBrowser("https://fcm.googleapis.com/fcm/send/old")
+    subscribe(client, old)
+    moved = client.post("/push/resubscribe", json={
+        "old_endpoint": old.endpoint, "subscription": FakeBrowser(endpoint).as_json()})
+    assert moved.status_code == 422
+    assert [row.endpoint for row in rows(engine)] == [old.endpoint]
+
+
 def test_a_short_auth_secret_is_refused(client, teacher, engine):
     sign_in_as(client, teacher)
-    browser = FakeBrowser("https://push.example.net/abc", auth_secret=b"short")
+    browser = FakeBrowser("https://fcm.googleapis.com/fcm/send/abc", auth_secret=b"short")
     response = subscribe(client, browser)
     assert response.status_code == 422 and response.json["field"] == "auth"
 
@@ -121,7 +138,7 @@ def test_not_json_is_refused(client, teacher):
 
 def test_every_post_needs_the_csrf_token(client, teacher, engine, session):
     sign_in_as(client, teacher)
-    browser = FakeBrowser("https://push.example.net/abc")
+    browser = FakeBrowser("https://fcm.googleapis.com/fcm/send/abc")
     assert client.post("/push/subscriptions", json=browser.as_json()).status_code == 400
     subscribe(client, browser)
     [row] = rows(engine)
@@ -141,9 +158,9 @@ def test_signed_out_posts_go_to_sign_in(client):
 def test_i_can_remove_only_my_own_device(client, session, teacher, engine):
     colleague = make_user(session)
     sign_in_as(client, colleague)
-    subscribe(client, FakeBrowser("https://push.example.net/theirs"))
+    subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/theirs"))
     sign_in_as(client, teacher)
-    subscribe(client, FakeBrowser("https://push.example.net/mine"))
+    subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/mine"))
     theirs, mine = rows(engine)
 
     assert client.get(f"/push/subscriptions/{theirs.id}/delete").status_code == 404
@@ -152,12 +169,12 @@ def test_i_can_remove_only_my_own_device(client, session, teacher, engine):
     assert confirm.status_code == 200 and "Remove device" in confirm.get_data(as_text=True)
     response = post_form(client, f"/push/subscriptions/{mine.id}/delete")
     assert response.status_code == 303
-    assert [row.endpoint for row in rows(engine)] == ["https://push.example.net/theirs"]
+    assert [row.endpoint for row in rows(engine)] == ["https://fcm.googleapis.com/fcm/send/theirs"]
 
 
 def test_removing_with_htmx_returns_the_updated_list(client, teacher, engine):
     sign_in_as(client, teacher)
-    subscribe(client, FakeBrowser("https://push.example.net/mine"))
+    subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/mine"))
     [mine] = rows(engine)
     response = client.post(f"/push/subscriptions/{mine.id}/delete",
                            headers=htmx_headers(**{"X-CSRFToken": csrf_token(client)}))
@@ -183,13 +200,13 @@ def test_a_test_notice_reaches_my_devices(app, client, teacher, engine, receiver
 
 def test_resubscribe_needs_the_old_endpoint_but_no_csrf(client, session, teacher, engine):
     sign_in_as(client, teacher)
-    old = FakeBrowser("https://push.example.net/old")
+    old = FakeBrowser("https://fcm.googleapis.com/fcm/send/old")
     subscribe(client, old)
-    new = FakeBrowser("https://push.example.net/new")
+    new = FakeBrowser("https://fcm.googleapis.com/fcm/send/new")
     anonymous = client.application.test_client()  # a service worker: no token, no session
 
     unknown = anonymous.post("/push/resubscribe", json={
-        "old_endpoint": "https://push.example.net/guess", "subscription": new.as_json()})
+        "old_endpoint": "https://fcm.googleapis.com/fcm/send/guess", "subscription": new.as_json()})
     bad = anonymous.post("/push/resubscribe", json={
         "old_endpoint": old.endpoint, "subscription": {"endpoint": "https://x.example/y"}})
     assert unknown.status_code == 404 and bad.status_code == 422
