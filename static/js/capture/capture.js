@@ -2,12 +2,12 @@
 // or without a connection. Everything goes to IndexedDB first (with its client_uuid) and
 // uploads on page load, when the connection comes back, on Background Sync, and on "Sync
 // now"; the queue view shows where each item is.
-import "./idb-core.js";
-import "./queue-core.js";
-import { downscalePhoto, jpegName } from "./capture-photo.js";
-import { countText, renderPart } from "./capture-parts.js";
+import "../queue/idb.js";
+import "../queue/core.js";
+import { downscalePhoto, jpegName } from "./photo.js";
+import { countText, renderPart } from "./parts.js";
 import { renderQueue, showProgress, summarize } from "./queue-view.js";
-import { xhrTransport } from "./queue-xhr.js";
+import { xhrTransport } from "../lib/upload.js";
 
 const idb = self.ChalkmarkIdb;
 const queue = self.ChalkmarkQueue;
