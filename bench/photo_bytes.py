@@ -3,7 +3,7 @@
 
 The photo is made here with Pillow: 4000 x 3000, a lit wall, a board with writing, desks,
 papers and sensor noise, saved as a camera would (JPEG quality 92, EXIF with GPS). The
-REAL capture page shrinks it in headless Chromium (capture-photo.js: longest side 1600 px,
+REAL capture page shrinks it in headless Chromium (js/capture/photo.js: longest side 1600 px,
 JPEG 0.8) and its upload queue sends it; the bench counts the body of that request.
 
 Run: python -m bench.photo_bytes   (writes bench/results/photo_bytes.json)

@@ -7,6 +7,7 @@ Run: python -m bench.transfer_size
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from bench.common import demo_app, write_result
@@ -26,7 +27,8 @@ def _fetch(client, path: str) -> tuple[int, int, str]:
 def _module_imports(client, path: str) -> list[str]:
     text = client.get(path).get_data(as_text=True)
     base = path.rsplit("/", 1)[0]
-    return [f"{base}/{rel.lstrip('./')}" for rel in MODULE_IMPORT.findall(text)]
+    # static/js has folders now: "../lib/x.js" must resolve, not lose its "../".
+    return [posixpath.normpath(f"{base}/{rel}") for rel in MODULE_IMPORT.findall(text)]
 
 
 def measure(pages: tuple[str, ...] = ("/", "/stacks")) -> dict:

@@ -10,13 +10,14 @@ importScripts("/sw-push.js"); // Web Push handlers (notify area)
 //           requirements can be read offline
 // Everything private or state-changing goes to the network only (no respondWith); a page
 // that can't load offline gets the offline page. Old caches go on activate. A new worker
-// waits until the page says SKIP_WAITING (the "update available" banner in app.js).
+// waits until the page says SKIP_WAITING (the "update available" banner,
+// static/js/shell/sw-client.js).
 //
 // Background Sync: the worker uploads the offline queue itself with the same code as the
-// capture page (queue-core.js), one uploader at a time under a Web Lock. It asks
+// capture page (static/js/queue/core.js), one uploader at a time under a Web Lock. It asks
 // /capture/token for a CSRF token (its fetches carry the session cookie), so no page has to
 // hand a token over and a closed page still gets its photos uploaded.
-importScripts("/static/js/idb-core.js", "/static/js/queue-core.js");
+importScripts("/static/js/queue/idb.js", "/static/js/queue/core.js");
 
 const VERSION = "__SHELL_VERSION__";
 const SHELL_CACHE = `chalkmark-shell-${VERSION}`;

@@ -216,7 +216,7 @@ def _signed_in(client) -> bool:
 def post_upload(client, submission_id: int, requirement_id: int, *, data: bytes | None = None,
                 filename: str = "photo.jpg", client_uuid: str | None = None,
                 token: str | None = "fetch", json: bool = True, headers=None, **fields):
-    """POST an evidence upload the way evidence-upload.js does (JSON, X-CSRFToken)."""
+    """POST an evidence upload the way evidence/upload-forms.js does (JSON, X-CSRFToken)."""
     import uuid as uuidlib
 
     form = {"client_uuid": client_uuid or str(uuidlib.uuid4()),

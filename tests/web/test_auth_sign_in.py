@@ -35,7 +35,7 @@ def test_sign_in_page_offers_passkey_recovery_and_sign_up(client):
     assert "Sign in with a passkey" in html
     assert 'data-next="/stacks"' in html
     assert "Use a recovery code" in html and "/auth/sign-up" in html
-    assert "js/passkeys.js" in html
+    assert "js/auth/passkeys.js" in html
     assert "Try Chalkmark as" not in html  # demo mode is off
 
 

@@ -59,7 +59,7 @@ def test_settings_page_needs_sign_in_and_lists_my_devices(client, teacher, engin
     assert subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/abc"),
                      **{"User-Agent": CHROME_UA}).status_code == 201
     html = client.get("/notifications/settings").get_data(as_text=True)
-    assert "Notify me on this device" in html and "js/push.js" in html
+    assert "Notify me on this device" in html and "js/notify/push.js" in html
     assert "Chrome on Android" in html and "Send a test notice" in html
     fragment = client.get("/notifications/settings", headers=htmx_headers())
     assert "<html" not in fragment.get_data(as_text=True)
@@ -234,4 +234,5 @@ def test_the_prompt_partial_starts_hidden_and_asks_only_on_a_click(app):
     with app.test_request_context("/"):
         html = render_template("notify/_push_prompt.html")
     assert "data-push-prompt" in html and "hidden>" in html  # push.js decides to show it
-    assert "js/push.js" in html and "data-push-enable" in html and "data-push-dismiss" in html
+    assert "js/notify/push.js" in html
+    assert "data-push-enable" in html and "data-push-dismiss" in html

@@ -61,9 +61,9 @@ def test_the_service_worker_is_served_at_the_root_with_a_version(client):
 
 def test_every_precached_url_is_there(client):
     urls = precached(client)
-    for needed in ("/offline", "/static/css/app.css", "/static/js/app.js",
-                   "/static/js/capture.js", "/static/js/queue-core.js",
-                   "/static/js/idb-core.js", "/static/vendor/htmx-2.0.11.min.js"):
+    for needed in ("/offline", "/static/css/app.css", "/static/js/shell/app.js",
+                   "/static/js/capture/capture.js", "/static/js/queue/core.js",
+                   "/static/js/queue/idb.js", "/static/vendor/htmx-2.0.11.min.js"):
         assert needed in urls
     # cache.addAll fails the whole install if one of them is missing.
     for url in urls:
@@ -161,7 +161,7 @@ def test_the_draft_page_links_to_capture(client, session, world):
     as_role(client, world, "owner")
     html = client.get(f"/submissions/{world.submission.id}").get_data(as_text=True)
     assert f'href="/capture?submission={world.submission.id}"' in html
-    assert "capture-warm.js" in html
+    assert "js/capture/warm.js" in html
     set_status(session, world.submission, "submitted")
     html = client.get(f"/submissions/{world.submission.id}").get_data(as_text=True)
     assert "/capture?submission=" not in html

@@ -43,7 +43,7 @@ def test_draft_page_has_an_input_for_each_requirement(owner_client, world):
     html = owner_client.get(f"/submissions/{world.submission.id}").get_data(as_text=True)
     assert 'accept="image/*"' in html and 'capture="environment"' in html
     assert 'hx-trigger="input changed delay:800ms"' in html
-    assert "js/evidence-upload.js" in html
+    assert "js/evidence/upload-forms.js" in html
     assert "Show photo evidence" in html and "Show text evidence" in html
     assert "Still needed before you can submit" in html
     assert "I have permission to share images of students" in html

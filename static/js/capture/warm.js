@@ -1,6 +1,6 @@
 // On a draft's page (online): keep a copy of the draft's requirements in IndexedDB and ask
 // the service worker to keep the capture page, so "Capture evidence" works offline later.
-import "./idb-core.js";
+import "../queue/idb.js";
 
 async function keepDraft(link) {
   const response = await fetch(link.dataset.captureWarm, {

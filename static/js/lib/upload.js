@@ -1,12 +1,16 @@
-// The capture page's transport for the upload queue: XMLHttpRequest, because fetch cannot
-// report upload progress. Same contract as ChalkmarkQueue.fetchTransport (the worker's).
+// The one XMLHttpRequest uploader, because fetch cannot report upload progress. Used by the
+// capture page's upload queue (same contract as ChalkmarkQueue.fetchTransport, the worker's)
+// and by the draft page's evidence forms.
+//
+// xhrTransport({method, url, headers, body, onProgress(loaded, total), timeoutMs})
+//   -> {status, body: parsed JSON or {}}; rejects with kind "network" when no answer came.
 
 export function xhrTransport({ method, url, headers, body, onProgress, timeoutMs }) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
-    xhr.timeout = timeoutMs;
+    if (timeoutMs) xhr.timeout = timeoutMs;
     if (onProgress) {
       xhr.upload.addEventListener("progress", (event) => {
         if (event.lengthComputable) onProgress(event.loaded, event.total);

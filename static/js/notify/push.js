@@ -1,6 +1,7 @@
 // Notices on this device (Web Push). Permission is asked only when the person presses
 // "Notify me on this device" — on the notification settings page, or in the prompt shown
 // after a first submission — never on page load.
+import { csrfToken } from "../lib/csrf.js";
 
 const DISMISSED_KEY = "chalkmark-push-prompt-dismissed";
 const SUBSCRIBED_EVENT = "push-subscribed"; // the device list refreshes on it (htmx)
@@ -25,10 +26,6 @@ class PushSetupError extends Error {}
 function supported() {
   return window.isSecureContext && "serviceWorker" in navigator && "PushManager" in window &&
     "Notification" in window;
-}
-
-function csrfToken() {
-  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 }
 
 function keyBytes(base64url) {

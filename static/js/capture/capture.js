@@ -2,12 +2,13 @@
 // or without a connection. Everything goes to IndexedDB first (with its client_uuid) and
 // uploads on page load, when the connection comes back, on Background Sync, and on "Sync
 // now"; the queue view shows where each item is.
-import "./idb-core.js";
-import "./queue-core.js";
-import { downscalePhoto, jpegName } from "./capture-photo.js";
-import { countText, renderPart } from "./capture-parts.js";
+import "../queue/idb.js";
+import "../queue/core.js";
+import { downscalePhoto, jpegName } from "./photo.js";
+import { countText, renderPart } from "./parts.js";
 import { renderQueue, showProgress, summarize } from "./queue-view.js";
-import { xhrTransport } from "./queue-xhr.js";
+import { xhrTransport } from "../lib/upload.js";
+import { newUuid } from "../lib/uuid.js";
 
 const idb = self.ChalkmarkIdb;
 const queue = self.ChalkmarkQueue;
@@ -24,15 +25,6 @@ function say(text, { warning = false } = {}) {
   box.hidden = !text;
   box.textContent = text || "";
   box.classList.toggle("notice-warning", warning);
-}
-
-function newUuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 async function getJson(url) {

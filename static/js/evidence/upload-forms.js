@@ -1,18 +1,10 @@
 // Upgrades the evidence forms on a draft: each chosen file uploads on its own with a
-// progress bar (XMLHttpRequest, because fetch cannot report upload progress), then the
+// progress bar (lib/upload.js: XMLHttpRequest, for the progress), then the
 // saved item replaces the bar. Without this script the same forms post and come back.
 
-const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-
-function newUuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  // randomUUID needs a secure context; build the same v4 id from random bytes otherwise.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+import { csrfToken } from "../lib/csrf.js";
+import { xhrTransport } from "../lib/upload.js";
+import { newUuid } from "../lib/uuid.js";
 
 let pendingCount = 0;
 
@@ -83,29 +75,22 @@ function send(form, fields, label, clientUuid = newUuid()) {
   for (const [name, value] of fields) data.append(name, value);
   const retry = () => send(form, fields, label, clientUuid);  // same id: never a duplicate
 
-  const xhr = new XMLHttpRequest();
-  xhr.open("POST", form.action);
-  xhr.setRequestHeader("X-CSRFToken", csrfToken());
-  xhr.setRequestHeader("Accept", "application/json");
-  xhr.responseType = "json";
-  xhr.upload.addEventListener("progress", (event) => {
-    if (!event.lengthComputable) return;
-    const percent = Math.round((event.loaded / event.total) * 100);
+  const showPercent = (loaded, total) => {
+    const percent = Math.round((loaded / total) * 100);
     view.bar.value = percent;
     view.percent.textContent = `${percent} %`;
-  });
-  xhr.addEventListener("load", () => {
-    const body = xhr.response || {};
-    if (xhr.status === 200 || xhr.status === 201) {
-      showSaved(view, body).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
-    } else {
-      showFailure(view, body.error || "That didn't upload. Please try again.", xhr.status >= 500 ? retry : null);
-    }
-  });
-  xhr.addEventListener("error", () => {
-    showFailure(view, "Couldn't reach Chalkmark. Check your connection and try again.", retry);
-  });
-  xhr.send(data);
+  };
+  const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+  xhrTransport({ method: "POST", url: form.action, headers, body: data, onProgress: showPercent }).then(
+    ({ status, body }) => {
+      if (status === 200 || status === 201) {
+        showSaved(view, body).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
+      } else {
+        showFailure(view, body.error || "That didn't upload. Please try again.", status >= 500 ? retry : null);
+      }
+    },
+    () => showFailure(view, "Couldn't reach Chalkmark. Check your connection and try again.", retry),
+  );
 }
 
 function fieldsFor(form, file) {

@@ -1,6 +1,7 @@
 // Passkey ceremonies for every element marked data-passkey="sign-in | sign-up | add".
 // The server keeps each challenge and checks every answer; this module carries the
 // options to the browser's WebAuthn API and the answer back, and explains what happened.
+import { csrfToken } from "../lib/csrf.js";
 
 const MESSAGES = {
   unsupported:
@@ -27,10 +28,6 @@ class ProblemShown extends Error {
     super(message);
     this.field = field;
   }
-}
-
-function csrfToken() {
-  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 }
 
 async function postJSON(url, body) {
@@ -73,27 +70,19 @@ function toBase64url(buffer) {
 
 const withBinaryIds = (list) => (list ?? []).map((c) => ({ ...c, id: fromBase64url(c.id) }));
 
+// The browser's own parsers where it has them; otherwise decode the binary fields here.
+const decoded = (json, binaryFields) => ({ ...json, challenge: fromBase64url(json.challenge), ...binaryFields });
+
 function creationOptions(json) {
-  if (PublicKeyCredential.parseCreationOptionsFromJSON) {
-    return PublicKeyCredential.parseCreationOptionsFromJSON(json);
-  }
-  return {
-    ...json,
-    challenge: fromBase64url(json.challenge),
+  return PublicKeyCredential.parseCreationOptionsFromJSON?.(json) ?? decoded(json, {
     user: { ...json.user, id: fromBase64url(json.user.id) },
     excludeCredentials: withBinaryIds(json.excludeCredentials),
-  };
+  });
 }
 
 function requestOptions(json) {
-  if (PublicKeyCredential.parseRequestOptionsFromJSON) {
-    return PublicKeyCredential.parseRequestOptionsFromJSON(json);
-  }
-  return {
-    ...json,
-    challenge: fromBase64url(json.challenge),
-    allowCredentials: withBinaryIds(json.allowCredentials),
-  };
+  return PublicKeyCredential.parseRequestOptionsFromJSON?.(json)
+    ?? decoded(json, { allowCredentials: withBinaryIds(json.allowCredentials) });
 }
 
 function credentialJSON(credential) {

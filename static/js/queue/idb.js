@@ -1,6 +1,8 @@
 // IndexedDB for offline capture, shared by the capture page and the service worker.
-// A classic script (no import/export) so the worker can importScripts() it and pages can
-// `import "./idb-core.js"`; either way it defines self.ChalkmarkIdb.
+// Why a classic script (no import/export), like everything in queue/: the service worker
+// is a classic worker (module service workers are not in every browser we serve) and loads
+// it with importScripts(), which can't load an ES module; pages `import "../queue/idb.js"`
+// for its side effect. Either way it defines self.ChalkmarkIdb.
 //
 // Stores: items  (keyPath client_uuid) - every capture until the server confirmed it
 //         drafts (keyPath id)          - a snapshot of each draft (capture.json)

@@ -1,6 +1,7 @@
 // The offline upload queue, shared by the capture page and the service worker (Background
-// Sync). A classic script: the worker importScripts() it after idb-core.js, pages import it
-// as a module; either way it defines self.ChalkmarkQueue.
+// Sync). A classic script, like everything in queue/ (see idb.js for why): the worker
+// importScripts() it after idb.js, pages import it for its side effect; either way it
+// defines self.ChalkmarkQueue.
 //
 // Rules that keep every capture safe:
 // - an item leaves IndexedDB only after the server answered 200/201 for its client_uuid
