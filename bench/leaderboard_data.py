@@ -58,8 +58,8 @@ def build(engine: Engine, shape: Shape, seed: int = 7) -> dict[str, float]:
           ((i, f"district-{i}", f"District {i}") for i in range(1, shape.orgs + 1)))
     _load(engine, User.__table__, USER_COLUMNS, _users(shape, rng))
     _load(engine, Cohort.__table__, ("id", "name", "org_id", "coach_id"), _cohorts(shape))
-    _load(engine, CohortMember.__table__, ("cohort_id", "user_id"), (
-        (_cohort_of(uid, shape), uid) for uid in range(1, shape.teachers + 1)))
+    _load(engine, CohortMember.__table__, ("cohort_id", "user_id", "status"), (
+        (_cohort_of(uid, shape), uid, "active") for uid in range(1, shape.teachers + 1)))
     timings["people_s"] = time.perf_counter() - started
     started = time.perf_counter()
     _load(engine, PointEvent.__table__, EVENT_COLUMNS, _events(shape, rng))

@@ -41,7 +41,8 @@ def _cohort(app, receiver, members: int):
                  for n in range(members)]
         session.add_all([cohort, *users])
         session.commit()
-        session.add_all([CohortMember(cohort_id=cohort.id, user_id=u.id) for u in users])
+        session.add_all([CohortMember(cohort_id=cohort.id, user_id=u.id, status="active")
+                         for u in users])
         for user in users[::SUBSCRIBED_EVERY]:
             browser = receiver.new_browser()
             session.add(PushSubscription(endpoint=browser.endpoint, user_id=user.id,

@@ -15,6 +15,7 @@ from server.models import (
     Cohort,
     CohortMember,
     Credential,
+    MemberStatus,
     Review,
     Submission,
     SubmissionStatus,
@@ -55,7 +56,8 @@ def is_coach_of(*, session: Session, coach: User | None, member_id: int) -> bool
     row = session.exec(
         select(Cohort.id)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(Cohort.coach_id == coach.id, CohortMember.user_id == member_id)
+        .where(Cohort.coach_id == coach.id, CohortMember.user_id == member_id,
+               CohortMember.status == MemberStatus.ACTIVE.value)  # invited shares nothing
     ).first()
     return row is not None
 

@@ -6,7 +6,7 @@ Table models do not validate (SQLModel); services validate input before building
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
@@ -52,6 +52,12 @@ class SubmissionStatus(StrEnum):
     AWARDED = "awarded"
     NOT_YET = "not_yet"
     WITHDRAWN = "withdrawn"
+
+
+class MemberStatus(StrEnum):
+    INVITED = "invited"  # a coach added them: nothing is shared until they accept
+    ACTIVE = "active"  # accepted the invitation, or joined through the cohort's link
+    LEFT = "left"  # declined or left: kept so the coach can't invite them again and again
 
 
 class Decision(StrEnum):
@@ -200,7 +206,9 @@ class Cohort(SQLModel, table=True):
 class CohortMember(SQLModel, table=True):
     cohort_id: int = Field(foreign_key="cohort.id", primary_key=True)
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
-    joined_at: datetime = Field(default_factory=utcnow)
+    # Only ACTIVE members are the coach's: is_coach_of, the grid, nudges, cohort boards.
+    status: str = Field(default=MemberStatus.INVITED.value, max_length=10)
+    joined_at: datetime = Field(default_factory=utcnow)  # invited at, then accepted at
 
 
 class AssessorAppointment(SQLModel, table=True):
@@ -326,12 +334,18 @@ class PushSubscription(SQLModel, table=True):
 
 
 class Nudge(SQLModel, table=True):
+    # At most one nudge per member per day, whatever the concurrency (see coach/nudges.py).
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_nudge_user_day"),)
+
     id: int | None = Field(default=None, primary_key=True)
     coach_id: int = Field(foreign_key="user.id", index=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     message: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     deliver_after: datetime = Field(default_factory=utcnow)
+    # The member's own calendar day the nudge arrives on. None only for nudges made
+    # before this column existed (duplicates from that time stay, as history).
+    day: date | None = None
     sent_at: datetime | None = None
 
 

@@ -1,16 +1,23 @@
-"""Cohort members: search and add, paste a list, remove, and the invite link teachers
-use to join. Registered on the coach blueprint by coach/routes.py."""
+"""Cohort members: invite by search or a pasted list, remove, the invite link teachers
+use to join, and each person's own "My cohorts" page (accept, decline, leave).
+Registered on the coach blueprint by coach/routes.py."""
 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
-from server.coach import service
+from server.coach import invitations, service
 from server.coach.routes import bp, coach_only
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
+
+ADDED_SENTENCE = {
+    service.INVITED: "{name} is invited: they join once they accept.",
+    service.ACTIVE: "{name} is already a member.",
+    service.LEFT: "{name} declined or left this cohort; they can still join with the link.",
+}
 
 
 def _invite_url(cohort) -> str:
@@ -18,13 +25,19 @@ def _invite_url(cohort) -> str:
     return settings.public_url.rstrip("/") + url_for("coach.join", code=cohort.invite_code)
 
 
+def _member_lists(cohort) -> dict:
+    db = get_session()
+    return {"members": service.members(session=db, cohort=cohort),
+            "invited": service.members(session=db, cohort=cohort, status=service.INVITED)}
+
+
 def _members_page(cohort, status: int = 200, **extra):
     db = get_session()
     query = request.args.get("q", "")
     return render("coach/members.html", status=status, cohort=cohort, query=query,
-                  members=service.members(session=db, cohort=cohort),
-                  results=service.search_people(session=db, cohort=cohort, query=query),
-                  invite_url=_invite_url(cohort), **extra)
+                  results=service.search_people(session=db, cohort=cohort,
+                                                by=require_user(), query=query),
+                  invite_url=_invite_url(cohort), **_member_lists(cohort), **extra)
 
 
 @bp.get("/cohorts/<int:cohort_id>/members")
@@ -35,7 +48,8 @@ def members(cohort_id: int):
     if wants_fragment():  # the search box asks as you type
         query = request.args.get("q", "")
         return render("coach/_search_results.html", cohort=cohort, query=query,
-                      results=service.search_people(session=db, cohort=cohort, query=query))
+                      results=service.search_people(session=db, cohort=cohort,
+                                                    by=require_user(), query=query))
     return _members_page(cohort)
 
 
@@ -47,8 +61,8 @@ def add_members(cohort_id: int):
     if request.form.get("user_id", "").isdigit():
         return _add_one(cohort, int(request.form["user_id"]))
     try:
-        report = service.add_from_list(session=db, cohort=cohort,
-                                       text=request.form.get("people", ""))
+        report = service.invite_from_list(session=db, cohort=cohort, by=require_user(),
+                                          text=request.form.get("people", ""))
     except InvalidInput as err:
         if wants_fragment():
             return render("coach/_add_report.html", status=422, error=err.message)
@@ -57,21 +71,22 @@ def add_members(cohort_id: int):
     db.commit()
     if wants_fragment():
         return render("coach/_add_report.html", report=report, cohort=cohort,
-                      members=service.members(session=db, cohort=cohort))
-    flash(f"Added {len(report.added)}; already members {len(report.already)}; "
-          f"not found {len(report.not_found)}"
-          + (f": {', '.join(report.not_found)}." if report.not_found else "."), "success")
+                      **_member_lists(cohort))
+    flash(f"Invitation sent to each of these who has an account in your district: "
+          f"{', '.join(report.invited) or 'nobody'}. Already members: "
+          f"{len(report.already)}.", "success")
     return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
 
 
 def _add_one(cohort, user_id: int):
     db = get_session()
-    person = service.add_member(session=db, cohort=cohort, user_id=user_id)
+    person, status = service.invite_member(session=db, cohort=cohort, by=require_user(),
+                                           user_id=user_id)
     db.commit()
     if wants_fragment():
         return render("coach/_search_added.html", person=person, cohort=cohort,
-                      members=service.members(session=db, cohort=cohort))
-    flash(f"{person.display_name} joined {cohort.name}.", "success")
+                      status=status, **_member_lists(cohort))
+    flash(ADDED_SENTENCE[status].format(name=person.display_name), "success")
     return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
 
 
@@ -84,7 +99,7 @@ def remove_member(cohort_id: int, user_id: int):
     db.commit()
     if wants_fragment():
         return render("coach/_member_list.html", cohort=cohort, announce="Member removed.",
-                      members=service.members(session=db, cohort=cohort))
+                      **_member_lists(cohort))
     flash("Member removed from the cohort.", "success")
     return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
 
@@ -108,3 +123,28 @@ def join_confirm(code: str):
     flash(f"You joined {cohort.name}." if joined else f"You're already in {cohort.name}.",
           "success")
     return redirect(url_for("catalog.home"), 303)
+
+
+@bp.get("/my-cohorts")
+@login_required
+def my_cohorts():
+    return render("coach/my_cohorts.html", mine=invitations.my_cohorts(
+        session=get_session(), user=require_user()))
+
+
+ANSWERS = {  # how a person answers for themselves; "leave" also declines an invitation
+    "accept": (invitations.accept, "You joined {name}."),
+    "leave": (invitations.leave,
+              "You're no longer in {name}; its coach no longer sees your work."),
+}
+
+
+@bp.post("/my-cohorts/<int:cohort_id>/<any(accept, leave):answer>")
+@login_required
+def answer_cohort(cohort_id: int, answer: str):
+    db = get_session()
+    act, sentence = ANSWERS[answer]
+    cohort = act(session=db, user=require_user(), cohort_id=cohort_id)
+    db.commit()
+    flash(sentence.format(name=cohort.name), "success")
+    return redirect(url_for("coach.my_cohorts"), 303)

@@ -1,8 +1,11 @@
 """Nudges: a coach's short message to one or many cohort members, as an in-app notice
 and a push. Two limits protect the people nudged:
 
-- at most one nudge per member per day (the member's calendar day, by when it arrives);
-  a second is reported "already nudged today" and not sent;
+- at most one nudge per member per day: the member's own calendar day on which it
+  arrives (Nudge.day), because the limit protects the person and their day is the one
+  they live (a UTC day would let two nudges land in one local morning). A unique key on
+  (member, day) holds it under concurrency: inserts skip on conflict, and a skipped
+  member is reported "already nudged today";
 - never in the member's quiet hours (21:00–07:00 in their time zone): such a nudge is
   delayed to 07:00 their time, not dropped (Nudge.deliver_after), and a job delivers it.
 """
@@ -14,19 +17,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
 from server import jobs
 from server.errors import InvalidInput
 from server.game.weeks import local_date, zone  # a person's own calendar
-from server.models import Cohort, CohortMember, Nudge, User, utcnow
+from server.models import Cohort, CohortMember, MemberStatus, Nudge, User, utcnow
 
 QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
 MAX_MESSAGE_CHARS = 1000
 BATCH = 200  # nudges per delivery job
+INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a statement)
 DELIVER_JOB = "server.coach.nudges.deliver_nudges"
 NUDGE_URL = "/me/credentials"  # where the member picks their work up again
 
@@ -91,55 +96,67 @@ def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: 
     members = _members(session, cohort, member_ids)
     if not members:
         raise InvalidInput("Choose at least one member to nudge.", field="members")
-    taken_days = _nudged_days(session, cohort, now)
-    report, created = NudgeReport(), []
-    for user in members:
-        arrives = deliver_after(now, user.timezone)
-        day = local_date(arrives, user.timezone)
-        if day in taken_days.get(user.id, ()):
+    rows = [_row(coach, user, message, now) for user in members]
+    created = _insert_new(session, rows)  # {user_id: nudge id}, one per member per day
+    report = NudgeReport()
+    for user, row in zip(members, rows, strict=True):
+        arrives = row["deliver_after"]
+        if user.id not in created:
             report.already.append(user.display_name)
-            continue
-        taken_days[user.id].add(day)
-        created.append(Nudge(coach_id=coach.id, user_id=user.id, created_at=now,
-                             message=personalise(message, user), deliver_after=arrives))
-        if arrives > now:
+        elif arrives > now:
             local = arrives.astimezone(zone(user.timezone))
             report.delayed.append((user.display_name, local.strftime("%H:%M %Z")))
         else:
             report.sent.append(user.display_name)
-    session.add_all(created)
-    session.flush()
-    schedule(session=session, nudges=created, now=now)
+    schedule(session=session, due=[(created[r["user_id"]], r["deliver_after"])
+                                   for r in rows if r["user_id"] in created], now=now)
     return report
+
+
+def _row(coach: User, user: User, message: str, now: datetime) -> dict:
+    arrives = deliver_after(now, user.timezone)
+    return {"coach_id": coach.id, "user_id": user.id, "message": personalise(message, user),
+            "created_at": now, "deliver_after": arrives,
+            "day": local_date(arrives, user.timezone)}
+
+
+def _insert_new(session: Session, rows: list[dict]) -> dict[int, int]:
+    """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted.
+
+    ON CONFLICT DO NOTHING lets the database decide between racing coaches: a
+    concurrent insert of the same key waits for the first, then is skipped."""
+    dialect = session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
+    created: dict[int, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        if module is None:  # another database: the unique key still refuses a second
+            stmt = insert(Nudge.__table__).values(chunk)
+        else:
+            stmt = module.insert(Nudge.__table__).values(chunk).on_conflict_do_nothing(
+                index_elements=["user_id", "day"])
+        returned = session.execute(stmt.returning(Nudge.__table__.c.id,
+                                                  Nudge.__table__.c.user_id))
+        created.update({user_id: nudge_id for nudge_id, user_id in returned})
+    return created
 
 
 def _members(session: Session, cohort: Cohort, member_ids: list[int]) -> list[User]:
     wanted = {int(i) for i in member_ids}
     in_cohort = session.exec(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id).order_by(User.display_name, User.id))
+        .where(CohortMember.cohort_id == cohort.id,
+               CohortMember.status == MemberStatus.ACTIVE.value)
+        .order_by(User.display_name, User.id))
     return [user for user in in_cohort if user.id in wanted]
 
 
-def _nudged_days(session: Session, cohort: Cohort, now: datetime) -> dict[int, set]:
-    """Each member's local days that already have a nudge (sent or waiting)."""
-    days: dict[int, set] = defaultdict(set)
-    recent = session.exec(
-        select(Nudge.user_id, Nudge.deliver_after, User.timezone)
-        .join(User, User.id == Nudge.user_id)
-        .where(Nudge.user_id.in_(select(CohortMember.user_id)
-                                 .where(CohortMember.cohort_id == cohort.id)),
-               Nudge.deliver_after >= now - timedelta(days=2)))
-    for user_id, arrives, timezone in recent:
-        days[user_id].add(local_date(arrives, timezone))
-    return days
-
-
-def schedule(*, session: Session, nudges: list[Nudge], now: datetime) -> None:
-    """One job per batch of nudges due at the same moment, queued after commit."""
+def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime) -> None:
+    """One job per batch of nudges (id, deliver_after) due at the same moment, queued
+    after commit."""
     by_time: dict[datetime, list[int]] = defaultdict(list)
-    for nudge in nudges:
-        by_time[nudge.deliver_after].append(nudge.id)
+    for nudge_id, deliver_at in due:
+        by_time[deliver_at].append(nudge_id)
     for due, ids in by_time.items():
         delay = max(0.0, (due - now).total_seconds())
         for start in range(0, len(ids), BATCH):

@@ -19,6 +19,7 @@ from server.models import (
     CohortMember,
     Credential,
     EvidenceItem,
+    MemberStatus,
     Stack,
     Submission,
     SubmissionStatus,
@@ -103,7 +104,7 @@ def dashboard(*, session: Session, cohort: Cohort, filter_name: str = "all",
     rows = {user.id: MemberRow(user, joined_at) for user, joined_at in session.exec(
         select(User, CohortMember.joined_at)
         .join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id)
+        .where(*_active_in(cohort))
         .order_by(User.display_name, User.id))}
     submissions = _submissions(session, cohort)
     evidence = _newest_evidence(session, cohort)
@@ -127,7 +128,7 @@ def _submissions(session: Session, cohort: Cohort) -> list[Submission]:
     return list(session.exec(
         select(Submission)
         .join(CohortMember, CohortMember.user_id == Submission.user_id)
-        .where(CohortMember.cohort_id == cohort.id,
+        .where(*_active_in(cohort),
                Submission.status != SubmissionStatus.WITHDRAWN.value)
         .order_by(Submission.attempt)))
 
@@ -137,8 +138,14 @@ def _newest_evidence(session: Session, cohort: Cohort) -> dict[int, datetime]:
         select(EvidenceItem.submission_id, func.max(EvidenceItem.created_at))
         .join(Submission, Submission.id == EvidenceItem.submission_id)
         .join(CohortMember, CohortMember.user_id == Submission.user_id)
-        .where(CohortMember.cohort_id == cohort.id)
+        .where(*_active_in(cohort))
         .group_by(EvidenceItem.submission_id)).all())
+
+
+def _active_in(cohort: Cohort) -> tuple:
+    # Only people who accepted: an invitation shares nothing, and who left is gone.
+    return (CohortMember.cohort_id == cohort.id,
+            CohortMember.status == MemberStatus.ACTIVE.value)
 
 
 def _latest(*moments: datetime | None) -> datetime | None:

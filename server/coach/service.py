@@ -1,8 +1,8 @@
 """Cohorts: who a coach follows. A coach sees only their own cohorts; admins see all.
 
-Members are added by search, by a pasted list (CSV or one per line) of emails or handles,
-or join themselves through the cohort's invite link. When a cohort belongs to a district
-(org), only people of that district (or of no district yet) can be found and added.
+A coach invites people of their own district (found by search or a pasted list of emails
+or handles); nothing is shared until the person accepts (coach/invitations.py). Joining
+through the cohort's invite link is itself acceptance, from any district.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import false, func, or_
 from sqlmodel import Session, select
 
 from server.access import is_admin
 from server.errors import InvalidInput, NotFound
-from server.models import Cohort, CohortMember, User
+from server.models import Cohort, CohortMember, MemberStatus, User, utcnow
+from server.notify import service as notify
 
 MAX_NAME_CHARS = 120
 MAX_LIST_ENTRIES = 2000
@@ -32,16 +33,23 @@ class CohortSummary:
     coach_name: str
 
 
+MY_COHORTS_URL = "/coach/my-cohorts"  # where an invitation is answered
+ACTIVE = MemberStatus.ACTIVE.value
+INVITED = MemberStatus.INVITED.value
+LEFT = MemberStatus.LEFT.value
+
+
 @dataclass
 class AddReport:
-    added: list[User] = field(default_factory=list)
+    """What a pasted list did. `invited` holds the entries as typed, whether or not they
+    matched an account: the report must not tell the coach who has one."""
+    invited: list[str] = field(default_factory=list)
     already: list[User] = field(default_factory=list)
-    not_found: list[str] = field(default_factory=list)
 
 
 def cohorts_for(*, session: Session, user: User) -> list[CohortSummary]:
     members = (select(CohortMember.cohort_id, func.count().label("n"))
-               .group_by(CohortMember.cohort_id).subquery())
+               .where(CohortMember.status == ACTIVE).group_by(CohortMember.cohort_id).subquery())
     query = (select(Cohort, func.coalesce(members.c.n, 0), User.display_name)
              .join(User, User.id == Cohort.coach_id)
              .outerjoin(members, members.c.cohort_id == Cohort.id)
@@ -71,55 +79,75 @@ def cohort_for(*, session: Session, user: User, cohort_id: int) -> Cohort:
     return cohort
 
 
-def members(*, session: Session, cohort: Cohort) -> list[User]:
+def members(*, session: Session, cohort: Cohort, status: str = ACTIVE) -> list[User]:
+    """The people who accepted (or, with status=INVITED, those yet to answer)."""
     return list(session.exec(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id)
+        .where(CohortMember.cohort_id == cohort.id, CohortMember.status == status)
         .order_by(User.display_name, User.id)
     ))
 
 
-def _same_org(query, cohort: Cohort):
-    # People who signed up on their own have no district yet: they can be added too.
-    if cohort.org_id is None:
-        return query
-    return query.where(or_(User.org_id == cohort.org_id, User.org_id.is_(None)))
+def _same_district(query, cohort: Cohort, by: User):
+    """Only people of the inviter's own district; someone without a district (or acting
+    on another district's cohort) finds nobody. Anyone else joins through the link."""
+    if by.org_id is None or cohort.org_id not in (None, by.org_id):
+        return query.where(false())
+    return query.where(User.org_id == by.org_id)
 
 
-def _member_ids(session: Session, cohort: Cohort) -> set[int]:
-    return set(session.exec(
-        select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)).all())
+def _statuses(session: Session, cohort: Cohort) -> dict[int, str]:
+    return dict(session.exec(select(CohortMember.user_id, CohortMember.status)
+                             .where(CohortMember.cohort_id == cohort.id)).all())
 
 
-def search_people(*, session: Session, cohort: Cohort, query: str) -> list[User]:
-    """People to add: name, handle or email containing the text; members left out."""
+def search_people(*, session: Session, cohort: Cohort, by: User, query: str) -> list[User]:
+    """People to invite: name, handle or email containing the text; members and people
+    already invited left out."""
     text = (query or "").strip()
     if len(text) < 2:
         return []
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = session.exec(_same_org(
+    found = session.exec(_same_district(
         select(User).where(or_(User.display_name.ilike(pattern, escape="\\"),
                                User.handle.ilike(pattern, escape="\\"),
                                User.email.ilike(pattern, escape="\\")))
         .where(User.id.not_in(select(CohortMember.user_id)
-                              .where(CohortMember.cohort_id == cohort.id)))
-        .order_by(User.display_name).limit(SEARCH_LIMIT), cohort))
+                              .where(CohortMember.cohort_id == cohort.id,
+                                     CohortMember.status != LEFT)))
+        .order_by(User.display_name).limit(SEARCH_LIMIT), cohort, by))
     return list(found)
 
 
-def add_member(*, session: Session, cohort: Cohort, user_id: int) -> User:
-    user = session.exec(_same_org(select(User).where(User.id == user_id), cohort)).first()
+def invite_member(*, session: Session, cohort: Cohort, by: User, user_id: int) -> tuple[User, str]:
+    """Invite one person found by search; returns them and their membership status now.
+
+    Someone who declined or left stays so: no second notice (they can still use the link)."""
+    user = session.exec(_same_district(select(User).where(User.id == user_id),
+                                       cohort, by)).first()
     if user is None:
-        raise NotFound("We couldn't find that person.")
-    if session.get(CohortMember, (cohort.id, user.id)) is None:
-        session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
-        session.flush()
-    return user
+        raise NotFound("We couldn't find that person in your district.")
+    member = session.get(CohortMember, (cohort.id, user.id))
+    if member is None:
+        _invite(session, cohort, by, user.id)
+        return user, INVITED
+    return user, member.status
+
+
+def _invite(session: Session, cohort: Cohort, by: User, user_id: int) -> None:
+    session.add(CohortMember(cohort_id=cohort.id, user_id=user_id, status=INVITED))
+    notify.send(session=session, user_id=user_id, kind="cohort_invite",
+                title=f"{by.display_name} invited you to the cohort “{cohort.name}”",
+                body="Accept to let the coach follow your progress, or decline.",
+                url=MY_COHORTS_URL)
+    session.flush()
 
 
 def remove_member(*, session: Session, cohort: Cohort, user_id: int) -> None:
+    """Remove a member or withdraw an invitation. A 'left' row stays: it is the person's
+    answer, which the coach may not erase to invite them again."""
     member = session.get(CohortMember, (cohort.id, user_id))
-    if member is None:
+    if member is None or member.status == LEFT:
         raise NotFound("That person isn't in this cohort.")
     session.delete(member)
 
@@ -143,40 +171,38 @@ def parse_people_list(text: str) -> list[str]:
     return unique
 
 
-def add_from_list(*, session: Session, cohort: Cohort, text: str) -> AddReport:
+def invite_from_list(*, session: Session, cohort: Cohort, by: User, text: str) -> AddReport:
+    """Invite everyone on the list who has an account in the inviter's district. Unknown,
+    newly invited, still invited and declined entries are all reported alike."""
     entries = parse_people_list(text)
     if not entries:
         raise InvalidInput("Paste at least one email address or handle.", field="people")
-    found = _users_by_email_or_handle(session, cohort, entries)
-    already_in = _member_ids(session, cohort)
+    found = _users_by_email_or_handle(session, cohort, by, entries)
+    statuses = _statuses(session, cohort)
     report = AddReport()
-    seen: set[int] = set()
     for entry in entries:
         user = found.get(entry)
-        if user is None:
-            report.not_found.append(entry)
-        elif user.id in seen:
+        if user is not None and statuses.get(user.id) == ACTIVE:
+            if user not in report.already:
+                report.already.append(user)
             continue
-        elif user.id in already_in:
-            report.already.append(user)
-        else:
-            session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
-            report.added.append(user)
-        if user is not None:
-            seen.add(user.id)
+        if user is not None and user.id not in statuses:
+            _invite(session, cohort, by, user.id)
+            statuses[user.id] = INVITED
+        report.invited.append(entry)
     session.flush()
     return report
 
 
-def _users_by_email_or_handle(session: Session, cohort: Cohort,
+def _users_by_email_or_handle(session: Session, cohort: Cohort, by: User,
                               entries: list[str]) -> dict[str, User]:
     found: dict[str, User] = {}
     for start in range(0, len(entries), 500):
         chunk = entries[start:start + 500]
         wanted = set(chunk)
-        for user in session.exec(_same_org(
+        for user in session.exec(_same_district(
                 select(User).where(or_(func.lower(User.email).in_(chunk),
-                                       func.lower(User.handle).in_(chunk))), cohort)):
+                                       func.lower(User.handle).in_(chunk))), cohort, by)):
             for key in (user.email, user.handle):
                 if key and key.lower() in wanted:
                     found[key.lower()] = user
@@ -191,10 +217,14 @@ def cohort_by_invite(*, session: Session, code: str) -> Cohort:
 
 
 def join(*, session: Session, cohort: Cohort, user: User) -> bool:
-    """Join through the invite link; False when already a member (caller commits)."""
-    if session.get(CohortMember, (cohort.id, user.id)) is not None:
+    """Join through the invite link (that is consent, also to a pending invitation);
+    False when already a member (caller commits)."""
+    member = session.get(CohortMember, (cohort.id, user.id))
+    if member is not None and member.status == ACTIVE:
         return False
-    session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+    member = member or CohortMember(cohort_id=cohort.id, user_id=user.id)
+    member.status, member.joined_at = ACTIVE, utcnow()
+    session.add(member)
     session.flush()
     return True
 

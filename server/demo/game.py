@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from server.game import ledger, rules, streaks
-from server.models import Cohort, CohortMember, Credential, User, utcnow
+from server.models import Cohort, CohortMember, Credential, MemberStatus, User, utcnow
 
 COHORT = "Early Adopters"
 WEEKS = 8
@@ -28,7 +28,8 @@ def seed_game(*, session: Session, now: datetime | None = None) -> str:
         return f"no {COHORT} cohort, so no game history"
     members = list(session.execute(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id).order_by(User.id)
+        .where(CohortMember.cohort_id == cohort.id,
+               CohortMember.status == MemberStatus.ACTIVE.value).order_by(User.id)
     ).scalars())
     credentials = list(session.execute(
         select(Credential.id, Credential.points).where(Credential.status == "published")

@@ -17,6 +17,7 @@ from server.models import (
     CohortMember,
     Credential,
     EvidenceRequirement,
+    MemberStatus,
     Org,
     RubricCriterion,
     Stack,
@@ -136,4 +137,6 @@ def _seed_cohort(session: Session, org: Org, people: dict[str, User]) -> None:
     session.add(cohort)
     session.flush()
     members = [DEMO_HANDLES["teacher"], *(handle for handle, _, _ in TEACHERS)]
-    session.add_all(CohortMember(cohort_id=cohort.id, user_id=people[h].id) for h in members)
+    # Demo members accepted long ago: the coach's grid has people in it from the start.
+    session.add_all(CohortMember(cohort_id=cohort.id, user_id=people[h].id,
+                                 status=MemberStatus.ACTIVE.value) for h in members)

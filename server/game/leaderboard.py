@@ -22,6 +22,7 @@ from server.game import ranking, weeks
 from server.models import (
     Cohort,
     CohortMember,
+    MemberStatus,
     Org,
     User,
     Visibility,
@@ -74,7 +75,8 @@ def boards_for(*, session: Session, viewer: User) -> list[Scope]:
     """Cohorts the viewer belongs to or coaches, then their district (admins: all)."""
     query = select(Cohort).order_by(Cohort.name, Cohort.id)
     if not viewer.has_role("admin"):
-        member_of = select(CohortMember.cohort_id).where(CohortMember.user_id == viewer.id)
+        member_of = select(CohortMember.cohort_id).where(
+            CohortMember.user_id == viewer.id, CohortMember.status == MemberStatus.ACTIVE.value)
         query = query.where(or_(Cohort.coach_id == viewer.id, Cohort.id.in_(member_of)))
     scopes = [Scope("cohort", c.id, c.name, c.coach_id) for c in session.execute(query).scalars()]
     orgs = select(Org).order_by(Org.name)
@@ -109,7 +111,8 @@ def _may_view(session: Session, viewer: User, scope: Scope) -> bool:
         return viewer.org_id == scope.id
     if scope.coach_id == viewer.id:
         return True
-    return session.get(CohortMember, (scope.id, viewer.id)) is not None
+    member = session.get(CohortMember, (scope.id, viewer.id))
+    return member is not None and member.status == MemberStatus.ACTIVE.value
 
 
 def may_export(*, viewer: User, scope: Scope) -> bool:

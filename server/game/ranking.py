@@ -14,7 +14,17 @@ from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from server.models import Cohort, CohortMember, User, UserPoints, Visibility, WeeklyPoints
+from server.models import (
+    Cohort,
+    CohortMember,
+    MemberStatus,
+    User,
+    UserPoints,
+    Visibility,
+    WeeklyPoints,
+)
+
+ACTIVE = MemberStatus.ACTIVE.value  # only accepted members are on a cohort's board
 
 TOP = 10
 NEIGHBOURS = 2
@@ -35,7 +45,7 @@ def _board(kind: str, period: str):
                     func.coalesce(points.scalar_subquery(), 0).label("points"))
     if kind == "cohort":
         source = source.join(CohortMember, CohortMember.user_id == User.id).where(
-            CohortMember.cohort_id == bindparam("scope_id"))
+            CohortMember.cohort_id == bindparam("scope_id"), CohortMember.status == ACTIVE)
     else:
         source = source.where(User.org_id == bindparam("scope_id"))
     members = source.where(or_(User.leaderboard_visibility != Visibility.HIDDEN.value,
@@ -53,12 +63,12 @@ def _with_relations(board):
     """The board's columns plus the name, and `coached` and `mate` for the viewer, all
     evaluated only for the rows returned."""
     other, their_cohort = aliased(CohortMember), aliased(Cohort)
-    coached = exists().where(other.user_id == board.c.user_id,
+    coached = exists().where(other.user_id == board.c.user_id, other.status == ACTIVE,
                              their_cohort.id == other.cohort_id,
                              their_cohort.coach_id == bindparam("viewer_id"))
     viewer_cohorts = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == bindparam("viewer_id"))
-    mate = exists().where(other.user_id == board.c.user_id,
+        CohortMember.user_id == bindparam("viewer_id"), CohortMember.status == ACTIVE)
+    mate = exists().where(other.user_id == board.c.user_id, other.status == ACTIVE,
                           other.cohort_id.in_(viewer_cohorts))
     # Names are read only for the rows returned, not for the whole scope.
     return select(board, User.display_name, coached.label("coached"), mate.label("mate")) \

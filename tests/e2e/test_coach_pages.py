@@ -59,3 +59,21 @@ def test_the_members_page_is_accessible_and_searches_as_you_type(context, page, 
     assert "/coach/join/" in page.get_by_label("Link to join Early Adopters").input_value()
     page.get_by_label("Find a person").fill("jordan")
     page.locator("#search-results").filter(has_text="Jordan").wait_for()
+
+
+def test_a_member_finds_my_cohorts_from_the_account_page_and_can_leave(context, page,
+                                                                         live_app, base_url):
+    with Session(live_app.extensions["db_engine"]) as session:
+        teacher = session.exec(select(User).where(
+            User.handle == DEMO_HANDLES["teacher"])).one()
+    sign_in(context, live_app, base_url, teacher)
+    page.goto("/auth/account")
+    page.get_by_role("link", name="My cohorts").click()
+    page.get_by_role("heading", level=1, name="My cohorts").wait_for()
+    assert_accessible(page)
+    page.get_by_text("Leave Early Adopters…").click()
+    confirm = page.get_by_role("button", name="Yes, leave Early Adopters")
+    confirm.wait_for()
+    assert_accessible(page)
+    confirm.click()
+    page.get_by_text("You're no longer in Early Adopters").wait_for()

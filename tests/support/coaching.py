@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from server.coach import service
+from server.coach import invitations, service
 from server.models import Cohort, User, utcnow
-from tests.support.factories import make_user
+from tests.support.factories import make_org, make_user
 
 
 def daytime_zone() -> str:
@@ -24,15 +24,28 @@ def make_cohort(session: Session, coach: User, name: str = "Early Adopters") -> 
 
 
 def add_member(session: Session, cohort: Cohort, name: str, **fields) -> User:
-    user = make_user(session, name=name, **fields)
-    service.add_member(session=session, cohort=cohort, user_id=user.id)
+    """A person of the cohort's district, invited by its coach, who accepted."""
+    user = make_user(session, name=name, **{"org_id": cohort.org_id, **fields})
+    invite(session, cohort, user)
+    invitations.accept(session=session, user=user, cohort_id=cohort.id)
     session.commit()
     return user
 
 
+def invite(session: Session, cohort: Cohort, user: User) -> None:
+    service.invite_member(session=session, cohort=cohort, by=session.get(User, cohort.coach_id),
+                          user_id=user.id)
+    session.commit()
+
+
 @pytest.fixture
-def coach(session):
-    return make_user(session, "coach", name="Sam Coach")
+def district(session):
+    return make_org(session, name="Riverbend")
+
+
+@pytest.fixture
+def coach(session, district):
+    return make_user(session, "coach", name="Sam Coach", org_id=district.id)
 
 
 @pytest.fixture

@@ -135,8 +135,9 @@ def make_cast(session: Session, credential: Credential, owner: User) -> Cast:
     theirs = Cohort(name="Another cohort", coach_id=cast.other_coach.id)
     session.add_all([mine, theirs])
     session.commit()
-    session.add_all([CohortMember(cohort_id=mine.id, user_id=owner.id),
-                     CohortMember(cohort_id=theirs.id, user_id=cast.other_teacher.id)])
+    session.add_all([CohortMember(cohort_id=mine.id, user_id=owner.id, status="active"),
+                     CohortMember(cohort_id=theirs.id, user_id=cast.other_teacher.id,
+                                  status="active")])
     session.commit()
     return cast
 

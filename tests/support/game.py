@@ -28,7 +28,7 @@ def make_cohort(session: Session, *, coach: User, members: list[User], name: str
     session.add(cohort)
     session.commit()
     for member in members:
-        session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        session.add(CohortMember(cohort_id=cohort.id, user_id=member.id, status="active"))
     session.commit()
     session.refresh(cohort)
     return cohort

@@ -40,7 +40,7 @@ def test_states_activity_and_filters(session):
     people = {name: make_user(session, name=name) for name in
               ("Ana", "Ben", "Cy", "Dee", "Eve")}
     for user in people.values():
-        service.add_member(session=session, cohort=cohort, user_id=user.id)
+        service.join(session=session, cohort=cohort, user=user)
     # Everyone joined long ago, so "no activity" counts as stalled.
     for row in session.exec(select(CohortMember)).all():
         row.joined_at = days_ago(60)
@@ -98,7 +98,7 @@ def test_a_new_member_with_nothing_started_is_not_stalled(session):
     coach = make_user(session, "coach")
     cohort = service.create_cohort(session=session, coach=coach, name="New")
     newcomer = make_user(session, name="Newcomer")
-    service.add_member(session=session, cohort=cohort, user_id=newcomer.id)
+    service.join(session=session, cohort=cohort, user=newcomer)
     session.commit()
     board = progress.dashboard(session=session, cohort=cohort)
     assert board.rows[0].flags == set() and board.counts["stalled"] == 0
@@ -108,7 +108,7 @@ def test_stalled_means_no_activity_and_not_joined_in_14_days(session):
     coach = make_user(session, "coach")
     cohort = service.create_cohort(session=session, coach=coach, name="Old")
     quiet = make_user(session, name="Quiet")
-    service.add_member(session=session, cohort=cohort, user_id=quiet.id)
+    service.join(session=session, cohort=cohort, user=quiet)
     session.commit()
     submission(session, quiet, make_credential(session), "submitted", updated=20,
                submitted=20)

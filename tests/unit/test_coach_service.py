@@ -1,10 +1,11 @@
-"""Cohorts: who sees which, adding members by search, list and invite link."""
+"""Cohorts: who sees which, inviting people of the coach's district by search and list,
+and joining by the invite link."""
 
 from __future__ import annotations
 
 import pytest
 
-from server.coach import service
+from server.coach import invitations, service
 from server.errors import InvalidInput, NotFound
 from server.models import CohortMember
 from tests.support.factories import make_org, make_user
@@ -26,13 +27,24 @@ def new_cohort(session, coach, name="Early Adopters"):
     return cohort
 
 
+def invite(session, cohort, coach, user, *, accept=False):
+    service.invite_member(session=session, cohort=cohort, by=coach, user_id=user.id)
+    if accept:
+        invitations.accept(session=session, user=user, cohort_id=cohort.id)
+    session.commit()
+
+
+def search(session, cohort, coach, query):
+    return service.search_people(session=session, cohort=cohort, by=coach, query=query)
+
+
 def test_a_coach_sees_only_their_cohorts_and_admins_see_all(session, coach, org):
     other_coach = make_user(session, "coach", org_id=org.id)
     admin = make_user(session, "admin")
     mine = new_cohort(session, coach, "Mine")
     theirs = new_cohort(session, other_coach, "Theirs")
-    service.add_member(session=session, cohort=mine, user_id=make_user(session).id)
-    session.commit()
+    invite(session, mine, coach, make_user(session, org_id=org.id), accept=True)
+    invite(session, mine, coach, make_user(session, org_id=org.id))  # not yet a member
 
     summaries = service.cohorts_for(session=session, user=coach)
     assert [(s.cohort.name, s.member_count) for s in summaries] == [("Mine", 1)]
@@ -59,15 +71,27 @@ def test_search_finds_by_name_handle_or_email_in_the_district_only(session, coac
     maya = make_user(session, name="Maya Lopez", handle="maya", email="maya@riverbend.org",
                      org_id=org.id)
     make_user(session, name="Maya Elsewhere", org_id=make_org(session).id)
-    member = make_user(session, name="Maya Member", org_id=org.id)
-    service.add_member(session=session, cohort=cohort, user_id=member.id)
-    session.commit()
+    make_user(session, name="Maya Nodistrict")  # signed up alone: joins by the link only
+    invite(session, cohort, coach, make_user(session, name="Maya Member", org_id=org.id))
 
     for query in ("maya lo", "MAYA", "@riverbend", "lopez"):
-        found = service.search_people(session=session, cohort=cohort, query=query.lstrip("@"))
+        found = search(session, cohort, coach, query.lstrip("@"))
         assert [u.id for u in found] == [maya.id], query
-    assert service.search_people(session=session, cohort=cohort, query="m") == []
-    assert service.search_people(session=session, cohort=cohort, query="%") == []
+    assert search(session, cohort, coach, "m") == []
+    assert search(session, cohort, coach, "%") == []
+
+
+def test_a_coach_without_a_district_finds_and_invites_nobody(session, org):
+    coach = make_user(session, "coach")
+    cohort = new_cohort(session, coach)
+    teacher = make_user(session, name="Maya Lopez", handle="maya", org_id=org.id)
+    make_user(session, name="Maya Nodistrict")
+    assert search(session, cohort, coach, "maya") == []
+    with pytest.raises(NotFound):
+        invite(session, cohort, coach, teacher)
+    report = service.invite_from_list(session=session, cohort=cohort, by=coach, text="maya")
+    assert report.invited == ["maya"]
+    assert session.get(CohortMember, (cohort.id, teacher.id)) is None
 
 
 def test_pasted_lists_understand_lines_commas_and_csv_rows():
@@ -80,53 +104,58 @@ def test_pasted_lists_understand_lines_commas_and_csv_rows():
         "maya@riverbend.org", "jo@riverbend.org", "sam", "jordan"]
 
 
-def test_adding_a_list_reports_added_already_and_not_found(session, coach, org):
+def test_a_list_invites_the_district_and_reports_everyone_else_alike(session, coach, org):
     cohort = new_cohort(session, coach)
     maya = make_user(session, handle="maya", email="maya@riverbend.org", org_id=org.id)
     jordan = make_user(session, handle="jordan", org_id=org.id)
+    pending = make_user(session, handle="pending", org_id=org.id)
     outsider = make_user(session, handle="outsider", org_id=make_org(session).id)
-    service.add_member(session=session, cohort=cohort, user_id=jordan.id)
+    invite(session, cohort, coach, jordan, accept=True)
+    invite(session, cohort, coach, pending)
+
+    report = service.invite_from_list(
+        session=session, cohort=cohort, by=coach,
+        text="Maya@Riverbend.org\nmaya\njordan\nnobody@riverbend.org\noutsider\npending")
     session.commit()
 
-    report = service.add_from_list(
-        session=session, cohort=cohort,
-        text="Maya@Riverbend.org\nmaya\njordan\nnobody@riverbend.org\noutsider")
-    session.commit()
-
-    assert [u.id for u in report.added] == [maya.id]
+    # Unknown, newly invited, already invited, other district: the same answer.
+    assert report.invited == ["maya@riverbend.org", "maya", "nobody@riverbend.org",
+                              "outsider", "pending"]
     assert [u.id for u in report.already] == [jordan.id]
-    assert report.not_found == ["nobody@riverbend.org", "outsider"]
-    assert {u.id for u in service.members(session=session, cohort=cohort)} == {maya.id,
-                                                                              jordan.id}
-    assert outsider.id not in {u.id for u in service.members(session=session, cohort=cohort)}
+    assert session.get(CohortMember, (cohort.id, maya.id)).status == "invited"
+    assert session.get(CohortMember, (cohort.id, outsider.id)) is None
+    assert [u.id for u in service.members(session=session, cohort=cohort)] == [jordan.id]
     with pytest.raises(InvalidInput):
-        service.add_from_list(session=session, cohort=cohort, text=" , ;\n")
+        service.invite_from_list(session=session, cohort=cohort, by=coach, text=" , ;\n")
 
 
-def test_adding_someone_from_another_district_is_refused(session, coach):
+def test_inviting_someone_from_another_district_is_refused(session, coach):
     cohort = new_cohort(session, coach)
     outsider = make_user(session, org_id=make_org(session).id)
     with pytest.raises(NotFound):
-        service.add_member(session=session, cohort=cohort, user_id=outsider.id)
+        invite(session, cohort, coach, outsider)
 
 
-def test_joining_by_invite_is_idempotent(session, coach):
+def test_joining_by_invite_is_idempotent_and_accepts_an_invitation(session, coach, org):
     cohort = new_cohort(session, coach)
-    teacher = make_user(session)
+    teacher = make_user(session)  # any district: using the link is their own choice
+    invited = make_user(session, org_id=org.id)
+    invite(session, cohort, coach, invited)
     found = service.cohort_by_invite(session=session, code=cohort.invite_code)
     assert service.join(session=session, cohort=found, user=teacher) is True
     session.commit()
     assert service.join(session=session, cohort=found, user=teacher) is False
-    assert session.get(CohortMember, (cohort.id, teacher.id)) is not None
+    assert service.join(session=session, cohort=found, user=invited) is True
+    assert session.get(CohortMember, (cohort.id, teacher.id)).status == "active"
+    assert session.get(CohortMember, (cohort.id, invited.id)).status == "active"
     with pytest.raises(NotFound):
         service.cohort_by_invite(session=session, code="not-a-code")
 
 
-def test_removing_a_member(session, coach):
+def test_removing_a_member(session, coach, org):
     cohort = new_cohort(session, coach)
-    teacher = make_user(session)
-    service.add_member(session=session, cohort=cohort, user_id=teacher.id)
-    session.commit()
+    teacher = make_user(session, org_id=org.id)
+    invite(session, cohort, coach, teacher, accept=True)
     service.remove_member(session=session, cohort=cohort, user_id=teacher.id)
     session.commit()
     assert service.members(session=session, cohort=cohort) == []

@@ -90,7 +90,7 @@ def test_another_coach_counts_too_and_the_next_day_is_fine(session, coach, cohor
     maya = member(session, cohort, "Maya Lopez")
     other_coach = make_user(session, "coach")
     other = service.create_cohort(session=session, coach=other_coach, name="Other")
-    service.add_member(session=session, cohort=other, user_id=maya.id)
+    service.join(session=session, cohort=other, user=maya)
     session.commit()
 
     nudge(session, coach, cohort, [maya], AFTERNOON_UTC)
@@ -136,7 +136,8 @@ def test_the_message_is_required_and_bounded(session, coach, cohort):
 
 def notices(engine) -> list[Notification]:
     with Session(engine) as db:
-        return list(db.exec(select(Notification).order_by(Notification.id)).all())
+        return list(db.exec(select(Notification).where(Notification.kind == "nudge")
+                            .order_by(Notification.id)).all())
 
 
 def test_a_due_nudge_is_delivered_once_by_its_job(app, engine, session, coach, cohort):

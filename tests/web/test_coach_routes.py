@@ -87,8 +87,9 @@ def test_the_nudge_message_templates(client, coach, cohort):
     assert "most people earn it" in response.get_data(as_text=True)
 
 
-def test_finding_and_adding_people(client, session, coach, cohort, engine):
-    jo = make_user(session, name="Jo Park", handle="jo", email="jo@example.org")
+def test_finding_and_inviting_people(client, session, coach, cohort, engine):
+    jo = make_user(session, name="Jo Park", handle="jo", email="jo@example.org",
+                   org_id=coach.org_id)
     sign_in_as(client, coach)
     results = client.get(f"/coach/cohorts/{cohort.id}/members?q=park", headers=htmx_headers())
     assert "Jo Park" in results.get_data(as_text=True)
@@ -97,23 +98,24 @@ def test_finding_and_adding_people(client, session, coach, cohort, engine):
 
     added = client.post(f"/coach/cohorts/{cohort.id}/members", data={"user_id": jo.id},
                         headers=hx(client))
-    assert "Added" in added.get_data(as_text=True) and 'hx-swap-oob="true"' in added.get_data(
-        as_text=True)
+    html = added.get_data(as_text=True)
+    assert "Invited" in html and 'hx-swap-oob="true"' in html
+    assert "Invited, waiting for an answer" in html and "Withdraw invitation" in html
     with Session(engine) as db:
-        assert db.get(CohortMember, (cohort.id, jo.id)) is not None
+        assert db.get(CohortMember, (cohort.id, jo.id)).status == "invited"
 
 
 def test_pasting_a_list_reports_each_person(client, session, coach, cohort, maya, engine):
-    ana = make_user(session, name="Ana Ruiz", handle="ana")
+    ana = make_user(session, name="Ana Ruiz", handle="ana", org_id=coach.org_id)
     sign_in_as(client, coach)
     response = client.post(f"/coach/cohorts/{cohort.id}/members",
                            data={"people": "ana\nmaya@example.org\nghost@example.org"},
                            headers=hx(client))
     html = response.get_data(as_text=True)
-    assert "Added 1: Ana Ruiz" in html
-    assert "Already members: Maya Lopez" in html and "ghost@example.org" in html
+    assert "has an account in your district: ana, ghost@example.org." in html
+    assert "Already members: Maya Lopez" in html
     with Session(engine) as db:
-        assert db.get(CohortMember, (cohort.id, ana.id)) is not None
+        assert db.get(CohortMember, (cohort.id, ana.id)).status == "invited"
     no_js = post_form(client, f"/coach/cohorts/{cohort.id}/members", {"people": ""})
     assert no_js.status_code == 422 and "at least one" in no_js.get_data(as_text=True)
 
@@ -147,7 +149,7 @@ def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(app, client, session,
     assert "Nudged now: Maya Lopez" in first.get_data(as_text=True)
     assert "Already nudged today, not sent: Maya Lopez" in second.get_data(as_text=True)
     with Session(engine) as db:
-        [notice] = db.exec(select(Notification)).all()
+        [notice] = db.exec(select(Notification).where(Notification.kind == "nudge")).all()
     assert (notice.user_id, notice.kind, notice.body) == (maya.id, "nudge",
                                                           "Hi Maya, one small step?")
     assert receiver.errors == []
