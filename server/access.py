@@ -1,8 +1,10 @@
 """Who may see what: the rules every area shares (no Flask here).
 
 Evidence is readable only by its owner, the submission's assessors, the owner's coaches
-and admins (DESIGN.md §3). An assessor is qualified for a credential when they earned it
-(an unrevoked Award) or an admin appointed them for its stack.
+and admins (DESIGN.md §3). An assessor is qualified for a credential when they hold the
+assessor role and earned it (an unrevoked Award) or an admin appointed them for its stack:
+an award alone makes a teacher no reviewer. Assessors and admins act only within their
+own district (people with no district yet form one of their own).
 """
 
 from __future__ import annotations
@@ -29,14 +31,37 @@ def is_admin(user: User | None) -> bool:
     return user is not None and user.has_role("admin")
 
 
+def same_district(user: User, other: User) -> bool:
+    return user.org_id == other.org_id
+
+
+def is_admin_of(*, user: User | None, owner: User) -> bool:
+    """An admin of the owner's district (an admin elsewhere is nobody here)."""
+    return is_admin(user) and same_district(user, owner)
+
+
 def is_qualified_assessor(*, session: Session, user: User | None, credential: Credential) -> bool:
+    """Qualified for the credential, district aside (see may_review for one submission)."""
     if user is None:
         return False
-    if is_admin(user) or _has_award(session, user.id, credential.id):
+    if is_admin(user):
         return True
     if not user.has_role("assessor"):
         return False
+    if _has_award(session, user.id, credential.id):
+        return True
     return session.get(AssessorAppointment, (user.id, credential.stack_id)) is not None
+
+
+def may_review(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """A qualified assessor (or admin) of the owner's district, never the owner."""
+    if user is None or user.id == submission.user_id:
+        return False
+    owner = session.get(User, submission.user_id)
+    if owner is None or not same_district(user, owner):
+        return False
+    credential = session.get(Credential, submission.credential_id)
+    return is_qualified_assessor(session=session, user=user, credential=credential)
 
 
 def _has_award(session: Session, user_id: int, credential_id: int) -> bool:
@@ -71,18 +96,25 @@ def has_reviewed(*, session: Session, user: User, submission: Submission) -> boo
     return row is not None
 
 
-def can_view_submission(*, session: Session, user: User | None, submission: Submission) -> bool:
-    """Owner, admin, the owner's coach, an assessor who reviewed it, or — while it waits
-    for review — any assessor qualified for its credential (never their own)."""
+def sees_as_insider(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """Owner, an admin of the owner's district, or the owner's coach: people who know who
+    the teacher is anyway (blind review never hides the name from them)."""
     if user is None:
         return False
-    if user.id == submission.user_id or is_admin(user):
+    if user.id == submission.user_id:
         return True
-    if is_coach_of(session=session, coach=user, member_id=submission.user_id):
+    owner = session.get(User, submission.user_id)
+    if owner is not None and is_admin_of(user=user, owner=owner):
         return True
-    if has_reviewed(session=session, user=user, submission=submission):
+    return is_coach_of(session=session, coach=user, member_id=submission.user_id)
+
+
+def can_view_submission(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """An insider (above), or an assessor who may review it: while it waits for review,
+    or afterwards when they reviewed it."""
+    if sees_as_insider(session=session, user=user, submission=submission):
         return True
-    if submission.status in REVIEWABLE:
-        credential = session.get(Credential, submission.credential_id)
-        return is_qualified_assessor(session=session, user=user, credential=credential)
-    return False
+    if not may_review(session=session, user=user, submission=submission):
+        return False
+    return submission.status in REVIEWABLE or has_reviewed(
+        session=session, user=user, submission=submission)

@@ -56,6 +56,10 @@ def cohorts_for(*, session: Session, user: User) -> list[CohortSummary]:
              .order_by(Cohort.name, Cohort.id))
     if not is_admin(user):
         query = query.where(Cohort.coach_id == user.id)
+    elif user.org_id is None:  # an admin runs their own district's cohorts only
+        query = query.where(Cohort.org_id.is_(None))
+    else:
+        query = query.where(Cohort.org_id == user.org_id)
     return [CohortSummary(cohort, count, coach) for cohort, count, coach in session.exec(query)]
 
 
@@ -74,9 +78,13 @@ def create_cohort(*, session: Session, coach: User, name: str) -> Cohort:
 def cohort_for(*, session: Session, user: User, cohort_id: int) -> Cohort:
     """The cohort if this user may run it; anyone else's is 'not found' (no probing)."""
     cohort = session.get(Cohort, cohort_id)
-    if cohort is None or not (cohort.coach_id == user.id or is_admin(user)):
+    if cohort is None or not (cohort.coach_id == user.id or _admin_of(user, cohort)):
         raise NotFound("We couldn't find that cohort among yours.")
     return cohort
+
+
+def _admin_of(user: User, cohort: Cohort) -> bool:
+    return is_admin(user) and cohort.org_id == user.org_id
 
 
 def members(*, session: Session, cohort: Cohort, status: str = ACTIVE) -> list[User]:

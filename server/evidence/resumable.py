@@ -100,6 +100,7 @@ def start(*, session: Session, parts: PartialFiles, limits: service.Limits, user
           total_bytes, filename: str | None = None, note: str | None = None,
           captured_at: str | None = None) -> ResumableUpload | EvidenceItem:
     """The upload session for this client_uuid, or the item when it was already saved."""
+    submissions.get_owned(session=session, submission_id=submission_id, user=user)
     uuid = validation.client_uuid(client_uuid)
     done = _saved_item(session, uuid, user, submission_id)
     if done is not None:

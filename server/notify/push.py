@@ -27,7 +27,7 @@ from sqlalchemy import event, or_
 from sqlmodel import Session, select
 
 from server import jobs
-from server.access import is_qualified_assessor
+from server.access import may_review
 from server.errors import InvalidInput
 from server.models import (
     Credential,
@@ -274,8 +274,9 @@ REVIEW_QUEUE_EVERY = timedelta(hours=1)
 
 
 def notify_assessors_of_new_submission(*, session: Session, submission: Submission) -> int:
-    """Tell every qualified assessor (not the submitter) that work is waiting: at most one
-    such notice per assessor per hour, so a busy morning is one buzz, not twenty.
+    """Tell every assessor who may review it (qualified, same district, not the submitter)
+    that work is waiting: at most one such notice per assessor per hour, so a busy morning
+    is one buzz, not twenty.
     Returns how many were told; the caller commits."""
     from server.notify import service as notify  # notify.service queues pushes: no cycle
 
@@ -296,7 +297,7 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     for user in candidates:
         if user.id in recently_told:
             continue
-        if not is_qualified_assessor(session=session, user=user, credential=credential):
+        if not may_review(session=session, user=user, submission=submission):
             continue
         notice = notify.send(session=session, user_id=user.id, kind=REVIEW_QUEUE_KIND,
                              title=REVIEW_QUEUE_TITLE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -51,17 +51,23 @@ class HistoryRow:
 def _qualified_clause(assessor: User):
     """SQL twin of access.is_qualified_assessor, for every credential at once."""
     if access.is_admin(assessor):
-        return None
+        return true()
+    if not assessor.has_role("assessor"):
+        return false()
     earned = select(Award.credential_id).where(
         Award.user_id == assessor.id, Award.revoked_at.is_(None)
     )
-    clause = Submission.credential_id.in_(earned)
-    if assessor.has_role("assessor"):
-        appointed = select(AssessorAppointment.stack_id).where(
-            AssessorAppointment.user_id == assessor.id
-        )
-        clause = or_(clause, Credential.stack_id.in_(appointed))
-    return clause
+    appointed = select(AssessorAppointment.stack_id).where(
+        AssessorAppointment.user_id == assessor.id
+    )
+    return or_(Submission.credential_id.in_(earned), Credential.stack_id.in_(appointed))
+
+
+def _same_district(people, viewer: User):
+    """SQL twin of access.same_district: `people` (the teachers) share the viewer's."""
+    if viewer.org_id is None:
+        return people.org_id.is_(None)
+    return people.org_id == viewer.org_id
 
 
 def _live_lease(now: datetime):
@@ -90,9 +96,7 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
         .order_by(Submission.submitted_at, Submission.id)
         .limit(QUEUE_LIMIT)
     )
-    qualified = _qualified_clause(assessor)
-    if qualified is not None:
-        query = query.where(qualified)
+    query = query.where(_qualified_clause(assessor), _same_district(User, assessor))
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
@@ -115,7 +119,7 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
 
 def history(*, session: Session, assessor: User, limit: int = 200,
             blind_key: str = "") -> list[HistoryRow]:
-    """Decisions made, newest first: my own, or everyone's for an admin."""
+    """Decisions made, newest first: my own, or everyone's in the district for an admin."""
     teacher_org = aliased(Org)
     reviewer = aliased(User)
     query = (
@@ -130,7 +134,9 @@ def history(*, session: Session, assessor: User, limit: int = 200,
         .order_by(Review.decided_at.desc(), Review.id.desc())
         .limit(limit)
     )
-    if not access.is_admin(assessor):
+    if access.is_admin(assessor):
+        query = query.where(_same_district(User, assessor))
+    else:
         query = query.where(Review.assessor_id == assessor.id)
     assessor_blind = org_is_blind(session, assessor.org_id)
     return [

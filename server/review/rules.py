@@ -31,19 +31,22 @@ class Reviewable:
 def load_for_reviewer(*, session: Session, viewer: User, submission_id: int) -> Reviewable:
     """The submission when `viewer` may review or read it as an assessor, else an error.
 
-    Someone not qualified gets NotFound (the id tells them nothing); the owner is told
-    plainly that nobody reviews their own work.
+    Someone not qualified (or of another district) gets NotFound (the id tells them
+    nothing); the owner is told plainly that nobody reviews their own work; a qualified
+    assessor who lost the race gets "already decided by …", not a missing page.
     """
     submission = session.get(Submission, submission_id)
     if submission is None or submission.status == SubmissionStatus.DRAFT.value:
         raise NotFound(NOT_IN_QUEUE)
     if submission.user_id == viewer.id:
         raise Forbidden("You can't review your own submission; another assessor will.")
-    credential = session.get(Credential, submission.credential_id)
-    if not access.is_qualified_assessor(session=session, user=viewer, credential=credential):
+    if not access.may_review(session=session, user=viewer, submission=submission):
         raise NotFound(NOT_IN_QUEUE)
     if not access.can_view_submission(session=session, user=viewer, submission=submission):
+        if submission.status in DECIDED:  # someone else decided it first: say who
+            raise already_decided(session=session, submission=submission, reader=viewer)
         raise NotFound(NOT_IN_QUEUE)
+    credential = session.get(Credential, submission.credential_id)
     return Reviewable(submission, credential, session.get(User, submission.user_id))
 
 

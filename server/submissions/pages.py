@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from server import access
 from server.catalog.service import criteria_for, requirements_for
 from server.models import (
     Credential,
@@ -17,6 +18,7 @@ from server.models import (
     SubmissionStatus,
     User,
 )
+from server.review.rules import is_blind, teacher_label
 from server.submissions import queries
 
 
@@ -42,6 +44,7 @@ class SubmissionPage:
     credential: Credential
     stack: Stack
     owner: User
+    owner_label: str  # "Teacher #…" for a blind reviewer: the only name they may see
     is_owner: bool
     editable: bool
     parts: list[RequirementView]
@@ -55,8 +58,8 @@ class SubmissionPage:
         return queries.status_label(self.submission.status)
 
 
-def submission_page(*, session: Session, submission: Submission,
-                    viewer: User) -> SubmissionPage:
+def submission_page(*, session: Session, submission: Submission, viewer: User,
+                    blind_key: str = "") -> SubmissionPage:
     credential = session.get(Credential, submission.credential_id)
     is_owner = viewer.id == submission.user_id
     grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
@@ -64,11 +67,13 @@ def submission_page(*, session: Session, submission: Submission,
     parts = [RequirementView(number, requirement, grouped.get(requirement.id, []))
              for number, requirement in enumerate(requirements, start=1)]
     editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
+    owner = session.get(User, submission.user_id)
     return SubmissionPage(
         submission=submission,
         credential=credential,
         stack=session.get(Stack, credential.stack_id),
-        owner=session.get(User, submission.user_id),
+        owner=owner,
+        owner_label=_owner_label(session, submission, viewer, owner, blind_key),
         is_owner=is_owner,
         editable=editable,
         parts=parts,
@@ -79,3 +84,11 @@ def submission_page(*, session: Session, submission: Submission,
         attempts=queries.attempts_for(session=session, user_id=submission.user_id,
                                       credential_id=credential.id) if is_owner else [],
     )
+
+
+def _owner_label(session: Session, submission: Submission, viewer: User, owner: User,
+                 blind_key: str) -> str:
+    """A reviewer under blind review reads the same pseudonym as on the review page."""
+    blind = not access.sees_as_insider(session=session, user=viewer, submission=submission) \
+        and is_blind(session=session, assessor=viewer, teacher=owner)
+    return teacher_label(owner, blind=blind, key=blind_key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from server.auth.session import current_user, login_required, require_user
 from server.db import get_session
@@ -76,7 +76,8 @@ def render_attempt_page(id: int, *, status: int = 200, submit_error: InvalidInpu
     session = get_session()
     user = require_user()
     submission = service.get_visible(session=session, submission_id=id, user=user)
-    page = pages.submission_page(session=session, submission=submission, viewer=user)
+    page = pages.submission_page(session=session, submission=submission, viewer=user,
+                                 blind_key=current_app.config["SECRET_KEY"])
     return render("submissions/show.html", status=status, view=page, submission=submission,
                   submit_error=submit_error, part_errors=part_errors or {})
 

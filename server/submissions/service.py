@@ -72,11 +72,18 @@ def get_visible(*, session: Session, submission_id: int, user: User | None) -> S
     return submission
 
 
-def get_editable(*, session: Session, submission_id: int, user: User | None) -> Submission:
-    """The owner's draft; a clear refusal for anyone else or once it has been submitted."""
+def get_owned(*, session: Session, submission_id: int, user: User | None) -> Submission:
+    """The owner's submission; a clear refusal for anyone else (checked before any input
+    is looked at, so a stranger learns nothing from validation messages)."""
     submission = get_visible(session=session, submission_id=submission_id, user=user)
     if submission.user_id != user.id:
         raise Forbidden("Only the teacher who owns this submission can change it.")
+    return submission
+
+
+def get_editable(*, session: Session, submission_id: int, user: User | None) -> Submission:
+    """The owner's draft; a clear refusal for anyone else or once it has been submitted."""
+    submission = get_owned(session=session, submission_id=submission_id, user=user)
     if submission.status != DRAFT:
         raise Conflict("This attempt has been submitted, so it can't be changed any more.")
     return submission

@@ -38,9 +38,10 @@ def search(session, cohort, coach, query):
     return service.search_people(session=session, cohort=cohort, by=coach, query=query)
 
 
-def test_a_coach_sees_only_their_cohorts_and_admins_see_all(session, coach, org):
+def test_a_coach_sees_only_their_cohorts_and_admins_see_their_districts(session, coach, org):
     other_coach = make_user(session, "coach", org_id=org.id)
-    admin = make_user(session, "admin")
+    admin = make_user(session, "admin", org_id=org.id)
+    far_admin = make_user(session, "admin", org_id=make_org(session).id)
     mine = new_cohort(session, coach, "Mine")
     theirs = new_cohort(session, other_coach, "Theirs")
     invite(session, mine, coach, make_user(session, org_id=org.id), accept=True)
@@ -51,6 +52,9 @@ def test_a_coach_sees_only_their_cohorts_and_admins_see_all(session, coach, org)
     assert {s.cohort.name for s in service.cohorts_for(session=session, user=admin)} == {
         "Mine", "Theirs"}
     assert service.cohort_for(session=session, user=admin, cohort_id=theirs.id) == theirs
+    assert service.cohorts_for(session=session, user=far_admin) == []
+    with pytest.raises(NotFound):
+        service.cohort_for(session=session, user=far_admin, cohort_id=theirs.id)
     with pytest.raises(NotFound):
         service.cohort_for(session=session, user=coach, cohort_id=theirs.id)
     with pytest.raises(NotFound):

@@ -113,9 +113,9 @@ def test_names_and_schools_show_unless_blind(session):
 
 def test_blind_when_the_teachers_district_asks(session):
     credential = make_credential(session)
-    assessor = make_user(session, "assessor")
-    appoint(session, assessor, credential)
     blind_org = make_org(session, blind_review=True)
+    assessor = make_user(session, "assessor", org_id=blind_org.id)
+    appoint(session, assessor, credential)
     teacher = make_user(session, name="Maya Patel", school="Lincoln", org_id=blind_org.id)
     submit(session, teacher, credential)
     submit(session, teacher, credential)
@@ -126,10 +126,11 @@ def test_blind_when_the_teachers_district_asks(session):
 
 def test_blind_when_the_assessors_district_asks(session):
     credential = make_credential(session)
-    assessor = make_user(session, "assessor", org_id=make_org(session, blind_review=True).id)
+    district = make_org(session, blind_review=True)
+    assessor = make_user(session, "assessor", org_id=district.id)
     appoint(session, assessor, credential)
-    first = make_user(session, name="Maya Patel")
-    second = make_user(session, name="Ravi Singh")
+    first = make_user(session, name="Maya Patel", org_id=district.id)
+    second = make_user(session, name="Ravi Singh", org_id=district.id)
     submit(session, first, credential)
     submit(session, second, credential)
     labels = [row.teacher for row in queue(session=session, assessor=assessor)]
@@ -170,3 +171,19 @@ def test_history_lists_my_decisions_newest_first(session):
     assert rows[0].decision == "awarded"
     assert len(history(session=session, assessor=admin)) == 2
     assert history(session=session, assessor=make_user(session, "assessor")) == []
+
+
+def test_an_award_without_the_role_or_another_district_queues_nothing(session):
+    credential = make_credential(session)
+    home, away = make_org(session), make_org(session)
+    earner = make_user(session, "teacher", org_id=home.id)
+    far_assessor = make_user(session, "assessor", org_id=away.id)
+    far_admin = make_user(session, "admin", org_id=away.id)
+    appoint(session, far_assessor, credential)
+    earned_from = submit(session, earner, credential, status="awarded")
+    session.add(Award(user_id=earner.id, credential_id=credential.id,
+                      submission_id=earned_from.id))
+    session.commit()
+    submit(session, make_user(session, org_id=home.id), credential)
+    for viewer in (earner, far_assessor, far_admin):
+        assert queue(session=session, assessor=viewer) == []

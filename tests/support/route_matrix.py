@@ -1,0 +1,179 @@
+"""The authorization matrix: every route × every actor → allowed or refused, as data.
+
+tests/web/test_route_matrix.py requests each case as each actor against the world of
+tests/support/route_seed.py and fails for a route of `app.url_map` with no entry here.
+
+To add a route: one line in MATRIX, keyed "METHOD /rule" exactly as Flask spells the rule,
+with one or more `at(path, allowed)` cases. `path` is a real URL; `{name}` is filled from
+the ids tests/support/route_seed.py puts in `Seeded.ids`; a write that uses its target
+up (removing a member) gets one target per allowed actor from the seed, so each of them
+meets it. `allowed` is a set of actors (or a shorthand below):
+- allowed  → the response is neither 401/403/404, nor a 5xx, nor a sign-in redirect
+             (a 4xx for the empty form we send, or a 409, still passes authorization);
+- refused  → 403 or 404 when signed in; for anonymous also 401 or a redirect to sign-in.
+Writes carry a valid CSRF token (and are tried once without: 400 unless `csrf_exempt`);
+`form=`/`json=` add a body. A state-changing case is tried
+by refused actors first, so the first allowed actor meets the seeded state. The walker
+also checks that no page the (blind) reviewing assessor gets names the owner.
+
+Actors: two districts, "home" (the owner's) and "far".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTORS = (
+    "anonymous",
+    "owner",  # teacher, home district: owns every seeded submission, notice, device …
+    "teacher",  # another teacher of the home district
+    "earner",  # home teacher who EARNED the credential, without the assessor role
+    "assessor",  # home assessor appointed for the credential's stack
+    "far_assessor",  # appointed too, but in the far district
+    "coach",  # coaches the owner's cohort (home)
+    "far_coach",  # a coach in the far district
+    "admin",  # home admin
+    "far_admin",  # far-district admin
+)
+EVERYONE = frozenset(ACTORS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+NOBODY: frozenset[str] = frozenset()
+OWNER = frozenset({"owner"})
+INSIDERS = frozenset({"owner", "coach", "admin"})  # the owner, their coach, home admin
+READERS = INSIDERS | {"assessor"}  # + a qualified home reviewer, while it waits
+REVIEWERS = frozenset({"assessor", "admin"})
+ASSESSOR_PAGES = frozenset({"assessor", "far_assessor", "admin", "far_admin"})
+COACH_PAGES = frozenset({"coach", "far_coach", "admin", "far_admin"})
+COHORT_RUNNERS = frozenset({"coach", "admin"})  # the cohort's coach, its district's admin
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    allowed: frozenset[str]
+    form: dict = field(default_factory=dict)
+    json: dict | None = None
+    # The path holds the owner's own secret (a one-time device link): only they can know
+    # it, so the page may greet them by name; the blind-review name check skips it.
+    owner_secret: bool = False
+    # Accepted without a CSRF token: say why beside the entry (the walker checks that every
+    # other write made by someone allowed is refused with 400 when the token is missing).
+    csrf_exempt: bool = False
+
+
+def at(path: str, allowed: frozenset[str], **body) -> Case:
+    return Case(path, frozenset(allowed), **body)
+
+
+MATRIX: dict[str, tuple[Case, ...]] = {
+    # --- public: catalog, PWA shell, static --------------------------------------------
+    "GET /": (at("/", EVERYONE),),
+    "GET /stacks": (at("/stacks", EVERYONE),),
+    "GET /stacks/<slug>": (at("/stacks/{stack_slug}", EVERYONE),),
+    "GET /credentials/<slug>": (at("/credentials/{credential_slug}", EVERYONE),),
+    "GET /manifest.webmanifest": (at("/manifest.webmanifest", EVERYONE),),
+    "GET /sw.js": (at("/sw.js", EVERYONE),),
+    "GET /sw-push.js": (at("/sw-push.js", EVERYONE),),
+    "GET /offline": (at("/offline", EVERYONE),),
+    "GET /static/<path:filename>": (at("/static/css/app.css", EVERYONE),),
+    # --- auth: ceremonies are public; the account is one's own --------------------------
+    "GET /auth/sign-in": (at("/auth/sign-in", EVERYONE),),
+    "GET /auth/sign-up": (at("/auth/sign-up", EVERYONE),),
+    "POST /auth/sign-up": (at("/auth/sign-up", EVERYONE),),
+    "POST /auth/sign-out": (at("/auth/sign-out", EVERYONE),),
+    "POST /auth/login/options": (at("/auth/login/options", EVERYONE),),
+    "POST /auth/login/verify": (at("/auth/login/verify", EVERYONE),),
+    "POST /auth/register/options": (at("/auth/register/options", EVERYONE),),
+    "POST /auth/register/verify": (at("/auth/register/verify", EVERYONE),),
+    "POST /auth/recovery": (at("/auth/recovery", EVERYONE),),
+    "POST /auth/demo/<role>": (at("/auth/demo/teacher", NOBODY),),  # demo mode is off
+    "GET /auth/link/<token>": (at("/auth/link/{link_token}", EVERYONE, owner_secret=True),),
+    "POST /auth/link/<token>/options": (at("/auth/link/{link_token}/options", EVERYONE),),
+    "POST /auth/link/<token>/verify": (at("/auth/link/{link_token}/verify", EVERYONE),),
+    "GET /auth/account": (at("/auth/account", SIGNED_IN),),
+    "POST /auth/account/profile": (at("/auth/account/profile", SIGNED_IN),),
+    "GET /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
+    "POST /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
+    "POST /auth/account/recovery-codes": (at("/auth/account/recovery-codes", SIGNED_IN),),
+    "GET /auth/recovery-codes": (at("/auth/recovery-codes", SIGNED_IN),),
+    "POST /auth/passkeys/options": (at("/auth/passkeys/options", SIGNED_IN),),
+    "POST /auth/passkeys/verify": (at("/auth/passkeys/verify", SIGNED_IN),),
+    "GET /auth/passkeys/<int:passkey_id>": (at("/auth/passkeys/{passkey}", OWNER),),
+    "GET /auth/passkeys/<int:passkey_id>/rename": (
+        at("/auth/passkeys/{passkey}/rename", OWNER),),
+    "POST /auth/passkeys/<int:passkey_id>/rename": (
+        at("/auth/passkeys/{passkey}/rename", OWNER, form={"nickname": "Phone"}),),
+    "GET /auth/passkeys/<int:passkey_id>/remove": (
+        at("/auth/passkeys/{passkey}/remove", OWNER),),
+    "POST /auth/passkeys/<int:passkey_id>/remove": (
+        at("/auth/passkeys/{passkey}/remove", OWNER),),
+    # --- submissions and evidence: the owner's; readers while it waits -----------------
+    "POST /credentials/<slug>/start": (at("/credentials/{credential_slug}/start", SIGNED_IN),),
+    "GET /me/credentials": (at("/me/credentials", SIGNED_IN),),
+    "GET /submissions/<int:id>": (at("/submissions/{submitted}", READERS),
+                                  at("/submissions/{draft}", INSIDERS)),
+    "POST /submissions/<int:id>/submit": (at("/submissions/{draft}/submit", OWNER),),
+    "POST /submissions/<int:id>/retry": (at("/submissions/{not_yet}/retry", OWNER),),
+    "POST /submissions/<int:id>/evidence": (at("/submissions/{draft}/evidence", OWNER),),
+    "POST /submissions/<int:id>/evidence/<int:item_id>/delete": (
+        at("/submissions/{draft}/evidence/{doomed_item}/delete", OWNER),),
+    "POST /submissions/<int:id>/requirements/<int:req_id>/text": (
+        at("/submissions/{draft}/requirements/{text_req}/text", OWNER,
+           form={"text": "We sorted fractions."}),),
+    "POST /submissions/<int:id>/uploads": (at("/submissions/{draft}/uploads", OWNER),),
+    "GET /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),
+    "PATCH /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),
+    "POST /uploads/<token>/finish": (at("/uploads/{upload_token}/finish", OWNER),),
+    "GET /evidence/<int:item_id>": (at("/evidence/{sub_photo}", READERS),
+                                    at("/evidence/{draft_photo}", INSIDERS)),
+    "GET /evidence/<int:item_id>/file": (at("/evidence/{sub_photo}/file", READERS),
+                                         at("/evidence/{draft_photo}/file", INSIDERS)),
+    "GET /evidence/<int:item_id>/thumb": (at("/evidence/{sub_photo}/thumb", READERS),
+                                          at("/evidence/{draft_photo}/thumb", INSIDERS)),
+    # --- capture (PWA) -----------------------------------------------------------------
+    "GET /capture": (at("/capture", SIGNED_IN),),
+    "GET /capture/token": (at("/capture/token", SIGNED_IN),),
+    "GET /capture/drafts.json": (at("/capture/drafts.json", SIGNED_IN),),
+    "GET /submissions/<int:id>/capture.json": (
+        at("/submissions/{draft}/capture.json", OWNER),),
+    # --- review: qualified assessors (role + earned/appointed) of the owner's district -
+    "GET /review": (at("/review", ASSESSOR_PAGES),),
+    "GET /review/history": (at("/review/history", ASSESSOR_PAGES),),
+    "GET /review/<int:submission_id>": (at("/review/{submitted}", REVIEWERS),),
+    "POST /review/<int:submission_id>/claim": (at("/review/{to_claim}/claim", REVIEWERS),),
+    "POST /review/<int:submission_id>/decide": (at("/review/{to_decide}/decide", REVIEWERS),),
+    # --- coach: the cohort's coach and its district's admin ---------------------------
+    "GET /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
+    "POST /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
+    "GET /coach/cohorts/<int:cohort_id>": (at("/coach/cohorts/{cohort}", COHORT_RUNNERS),),
+    "GET /coach/cohorts/<int:cohort_id>/members": (
+        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),),
+    "POST /coach/cohorts/<int:cohort_id>/members": (
+        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),),
+    "POST /coach/cohorts/<int:cohort_id>/members/<int:user_id>/remove": (
+        at("/coach/cohorts/{cohort}/members/{extra_member}/remove", COHORT_RUNNERS),),
+    "GET /coach/cohorts/<int:cohort_id>/nudge-message": (
+        at("/coach/cohorts/{cohort}/nudge-message", COHORT_RUNNERS),),
+    "POST /coach/cohorts/<int:cohort_id>/nudges": (
+        at("/coach/cohorts/{cohort}/nudges", COHORT_RUNNERS),),
+    "GET /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
+    "POST /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
+    # --- notices, push, game: one's own -----------------------------------------------
+    "GET /inbox": (at("/inbox", SIGNED_IN),),
+    "POST /inbox/<int:notice_id>/open": (at("/inbox/{notice}/open", OWNER),),
+    "POST /inbox/read-all": (at("/inbox/read-all", SIGNED_IN),),
+    "GET /notifications/settings": (at("/notifications/settings", SIGNED_IN),),
+    "GET /push/key": (at("/push/key", EVERYONE),),
+    "POST /push/subscriptions": (at("/push/subscriptions", SIGNED_IN, json={}),),
+    "GET /push/subscriptions/<int:subscription_id>/delete": (
+        at("/push/subscriptions/{subscription}/delete", OWNER),),
+    "POST /push/subscriptions/<int:subscription_id>/delete": (
+        at("/push/subscriptions/{subscription}/delete", OWNER),),
+    "POST /push/test": (at("/push/test", SIGNED_IN),),
+    # The service worker has no page to read a token from; it must name the old endpoint.
+    "POST /push/resubscribe": (at("/push/resubscribe", EVERYONE, json={}, csrf_exempt=True),),
+    "GET /me": (at("/me", SIGNED_IN),),
+    "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
+    "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
+    "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),
+}

@@ -1,0 +1,151 @@
+"""The world the route matrix walks: two districts, an owner with something of every kind
+(drafts, a waiting submission, a "not yet", evidence, a notice, a passkey, a device, a
+device link, a resumable upload), and one person per actor of tests/support/route_matrix.py.
+
+Every object a route names belongs to the owner, or — for a cohort — to the owner's coach,
+so "other" in the matrix always means someone else's. The home district is blind-reviewed:
+the walker also checks the owner's name never reaches the reviewing assessor.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from server.auth import devicelinks
+from server.models import (
+    Cohort,
+    CohortMember,
+    EvidenceItem,
+    EvidenceRequirement,
+    Notification,
+    Passkey,
+    PushSubscription,
+    ResumableUpload,
+    Stack,
+    Submission,
+    User,
+    new_uuid,
+)
+from tests.support.evidence import decide, jpeg_with_gps, post_upload
+from tests.support.factories import make_credential, make_org, make_user
+from tests.support.game import make_award
+from tests.support.review_data import appoint, submit
+from tests.support.web import sign_in_as
+
+OWNER_NAME, OWNER_SCHOOL = "Ottilie Quennell", "Quillfeather Elementary"
+
+
+@dataclass
+class Seeded:
+    users: dict[str, User | None]
+    # Fills the matrix's {names}; a dict value holds one target per actor ("*": the rest).
+    ids: dict[str, object] = field(default_factory=dict)
+
+    def ids_for(self, actor: str) -> dict[str, object]:
+        return {name: value.get(actor, value["*"]) if isinstance(value, dict) else value
+                for name, value in self.ids.items()}
+
+
+def seed(session: Session, client) -> Seeded:
+    home, away = make_org(session, blind_review=True), make_org(session)
+    users = _people(session, home.id, away.id)
+    stack = Stack(slug="matrix-stack", title="Matrix Stack", summary="For the matrix",
+                  category="Testing", published=True)
+    session.add(stack)
+    session.commit()
+    credential = make_credential(session, stack=stack, slug="matrix-credential",
+                                 status="published")
+    for reviewer in ("assessor", "far_assessor"):
+        appoint(session, users[reviewer], credential)
+    make_award(session, users["earner"], credential)
+    seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug})
+    _submissions(session, client, seeded, credential)
+    _personal_things(session, seeded)
+    _cohorts(session, seeded, home.id, away.id)
+    return seeded
+
+
+def _people(session: Session, home: int, away: int) -> dict[str, User | None]:
+    def person(*roles, org=home, **fields):
+        return make_user(session, *roles, org_id=org, **fields)
+
+    return {
+        "anonymous": None,
+        "owner": person("teacher", name=OWNER_NAME, school=OWNER_SCHOOL),
+        "teacher": person("teacher"),
+        "earner": person("teacher", name="Maya Earner"),
+        "assessor": person("teacher", "assessor"),
+        "far_assessor": person("assessor", org=away),
+        "coach": person("coach"),
+        "far_coach": person("coach", org=away),
+        "admin": person("admin"),
+        "far_admin": person("admin", org=away),
+    }
+
+
+def _submissions(session: Session, client, seeded: Seeded, credential) -> None:
+    owner, ids = seeded.users["owner"], seeded.ids
+    parts = {r.kind: r.id for r in session.exec(select(EvidenceRequirement).where(
+        EvidenceRequirement.credential_id == credential.id))}
+    draft = Submission(user_id=owner.id, credential_id=credential.id, attempt=10)
+    session.add(draft)
+    session.commit()
+    sign_in_as(client, owner)
+    photo = post_upload(client, draft.id, parts["photo"], data=jpeg_with_gps((60, 40)))
+    assert photo.status_code == 201, photo.get_data(as_text=True)
+    draft_photo = session.get(EvidenceItem, photo.get_json()["id"])
+    waiting = submit(session, owner, credential)
+    ids.update(draft=draft.id, draft_photo=draft_photo.id, photo_req=parts["photo"],
+               text_req=parts["text"], submitted=waiting.id,
+               sub_photo=_copy_item(session, draft_photo, waiting).id,
+               doomed_item=_copy_item(session, draft_photo, draft).id,
+               to_claim=submit(session, owner, credential).id,
+               to_decide=submit(session, owner, credential).id)
+    not_yet = submit(session, owner, credential)
+    decide(session, not_yet, seeded.users["assessor"], "not_yet", feedback="Show more.")
+    ids["not_yet"] = not_yet.id
+    upload = ResumableUpload(token=secrets.token_hex(16), user_id=owner.id,
+                             submission_id=draft.id, requirement_id=parts["photo"],
+                             client_uuid=new_uuid(), total_bytes=1000)
+    session.add(upload)
+    session.commit()
+    ids["upload_token"] = upload.token
+
+
+def _copy_item(session: Session, item: EvidenceItem, target: Submission) -> EvidenceItem:
+    data = item.model_dump(exclude={"id", "submission_id", "client_uuid", "created_at"})
+    copy = EvidenceItem(**data, submission_id=target.id, client_uuid=new_uuid())
+    session.add(copy)
+    session.commit()
+    return copy
+
+
+def _personal_things(session: Session, seeded: Seeded) -> None:
+    owner = seeded.users["owner"]
+    notice = Notification(user_id=owner.id, kind="test", title="Hello", url="/inbox")
+    passkey = Passkey(credential_id="matrix-passkey", user_id=owner.id, public_key=b"key")
+    device = PushSubscription(endpoint="https://push.example.test/owner", user_id=owner.id,
+                              p256dh="p256dh", auth="auth")
+    session.add_all([notice, passkey, device])
+    session.commit()
+    seeded.ids.update(notice=notice.id, passkey=passkey.id, subscription=device.id,
+                      link_token=devicelinks.create_device_link(
+                          session=session, user=owner, ttl_seconds=3600))
+
+
+def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
+    users = seeded.users
+    mine = Cohort(name="Matrix Cohort", org_id=home, coach_id=users["coach"].id)
+    theirs = Cohort(name="Far Cohort", org_id=away, coach_id=users["far_coach"].id)
+    session.add_all([mine, theirs])
+    session.commit()
+    # Removing a member uses it up: the coach and the admin each get their own.
+    extras = {who: make_user(session, "teacher", org_id=home) for who in ("*", "admin")}
+    session.add_all([CohortMember(cohort_id=mine.id, user_id=users["owner"].id)] + [
+        CohortMember(cohort_id=mine.id, user_id=extra.id) for extra in extras.values()])
+    session.commit()
+    seeded.ids.update(cohort=mine.id, cohort_code=mine.invite_code,
+                      extra_member={who: extra.id for who, extra in extras.items()})
