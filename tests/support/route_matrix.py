@@ -156,6 +156,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         at("/coach/cohorts/{cohort}/nudge-message", COHORT_RUNNERS),),
     "POST /coach/cohorts/<int:cohort_id>/nudges": (
         at("/coach/cohorts/{cohort}/nudges", COHORT_RUNNERS),),
+    "GET /coach/my-cohorts": (at("/coach/my-cohorts", SIGNED_IN),),
+    "POST /coach/my-cohorts/<int:cohort_id>/<any(accept, leave):answer>": (
+        at("/coach/my-cohorts/{cohort}/accept", OWNER),
+        at("/coach/my-cohorts/{invited_cohort}/leave", OWNER),),
     "GET /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
     "POST /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
     # --- notices, push, game: one's own -----------------------------------------------

@@ -20,6 +20,7 @@ from server.models import (
     CohortMember,
     EvidenceItem,
     EvidenceRequirement,
+    MemberStatus,
     Notification,
     Passkey,
     PushSubscription,
@@ -49,7 +50,8 @@ class Seeded:
                 for name, value in self.ids.items()}
 
 
-def seed(session: Session, client) -> Seeded:
+def seed(session: Session, client, device: dict) -> Seeded:
+    """`device`: the owner's push subscription JSON (a local push service's browser)."""
     home, away = make_org(session, blind_review=True), make_org(session)
     users = _people(session, home.id, away.id)
     stack = Stack(slug="matrix-stack", title="Matrix Stack", summary="For the matrix",
@@ -63,7 +65,7 @@ def seed(session: Session, client) -> Seeded:
     make_award(session, users["earner"], credential)
     seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug})
     _submissions(session, client, seeded, credential)
-    _personal_things(session, seeded)
+    _personal_things(session, seeded, device)
     _cohorts(session, seeded, home.id, away.id)
     return seeded
 
@@ -123,12 +125,13 @@ def _copy_item(session: Session, item: EvidenceItem, target: Submission) -> Evid
     return copy
 
 
-def _personal_things(session: Session, seeded: Seeded) -> None:
+def _personal_things(session: Session, seeded: Seeded, device_json: dict) -> None:
     owner = seeded.users["owner"]
     notice = Notification(user_id=owner.id, kind="test", title="Hello", url="/inbox")
     passkey = Passkey(credential_id="matrix-passkey", user_id=owner.id, public_key=b"key")
-    device = PushSubscription(endpoint="https://push.example.test/owner", user_id=owner.id,
-                              p256dh="p256dh", auth="auth")
+    keys = device_json["keys"]
+    device = PushSubscription(endpoint=device_json["endpoint"], user_id=owner.id,
+                              p256dh=keys["p256dh"], auth=keys["auth"])
     session.add_all([notice, passkey, device])
     session.commit()
     seeded.ids.update(notice=notice.id, passkey=passkey.id, subscription=device.id,
@@ -144,8 +147,13 @@ def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
     session.commit()
     # Removing a member uses it up: the coach and the admin each get their own.
     extras = {who: make_user(session, "teacher", org_id=home) for who in ("*", "admin")}
-    session.add_all([CohortMember(cohort_id=mine.id, user_id=users["owner"].id)] + [
-        CohortMember(cohort_id=mine.id, user_id=extra.id) for extra in extras.values()])
+    active = MemberStatus.ACTIVE.value
+    session.add_all([CohortMember(cohort_id=mine.id, user_id=users["owner"].id, status=active)] + [
+        CohortMember(cohort_id=mine.id, user_id=extra.id, status=active)
+        for extra in extras.values()])
+    # An open invitation for the owner: answering it is theirs alone.
+    session.add(CohortMember(cohort_id=theirs.id, user_id=users["owner"].id,
+                             status=MemberStatus.INVITED.value))
     session.commit()
-    seeded.ids.update(cohort=mine.id, cohort_code=mine.invite_code,
+    seeded.ids.update(cohort=mine.id, cohort_code=mine.invite_code, invited_cohort=theirs.id,
                       extra_member={who: extra.id for who, extra in extras.items()})

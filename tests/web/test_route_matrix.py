@@ -15,6 +15,9 @@ from tests.support.web import csrf_token, sign_in_as
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 READ_METHODS = {"GET"}
 
+# The owner's phone subscribes to a local push service: notices really go somewhere.
+pytest_plugins = ["tests.support.push_fixtures"]
+
 
 def registered_routes(app) -> set[str]:
     return {f"{method} {rule.rule}" for rule in app.url_map.iter_rules()
@@ -109,9 +112,9 @@ def _cases():
                 yield key, method, case, actor
 
 
-def test_each_route_answers_each_actor_as_the_matrix_says(app, client):
+def test_each_route_answers_each_actor_as_the_matrix_says(app, client, receiver):
     with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        seeded = seed(session, client)
+        seeded = seed(session, client, receiver.new_browser().as_json())
     actors = _actors(app, seeded)
     no_token = _writes_without_a_token(actors, seeded)
     assert not no_token, "writes accepted without a CSRF token:\n" + "\n".join(no_token)
