@@ -1,0 +1,1 @@
+"""The person-facing pages of a badge."""
