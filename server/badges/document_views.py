@@ -7,8 +7,9 @@ import json
 
 from flask import Response
 
+from server.auth.session import current_user
+from server.badges import images, page, service
 from server.badges import issuer as issuer_docs
-from server.badges import service
 from server.badges.blueprint import JSON_LD, bp, current_issuing
 from server.db import get_session
 
@@ -38,5 +39,29 @@ def revocation_list(slug: str):
 
 @bp.get("/badges/<uuid>/ob3.json")
 def ob3_download(uuid: str):
-    award = service.readable_award(session=get_session(), uuid=uuid, viewer=None)
+    award = service.readable_award(session=get_session(), uuid=uuid, viewer=current_user())
     return json_ld(service.stored(award).document, filename=f"badge-{uuid}.json")
+
+
+@bp.get("/badges/issuers/<slug>/ob2")
+def ob2_issuer(slug: str):
+    return json_ld(page.ob2_issuer(session=get_session(), slug=slug, issuing=current_issuing()))
+
+
+@bp.get("/badges/issuers/<slug>/badges/<credential_slug>/v<int:version>")
+def ob2_badge_class(slug: str, credential_slug: str, version: int):
+    return json_ld(page.ob2_badge_class(session=get_session(), issuer_slug=slug,
+                                        slug=credential_slug, version=version,
+                                        issuing=current_issuing()))
+
+
+@bp.get("/badges/achievements/<slug>/v<int:version>/image.<fmt>")
+def achievement_image(slug: str, version: int, fmt: str):
+    credential, stack = page.versioned_credential(session=get_session(), slug=slug,
+                                                  version=version)
+    design = {"title": credential.title, "stack_title": stack.title, "stack_slug": stack.slug}
+    if fmt == "svg":
+        return Response(images.badge_svg(**design), mimetype="image/svg+xml")
+    if fmt == "png":
+        return Response(images.badge_png(**design), mimetype="image/png")
+    return json_ld({"error": "Badge images are .svg or .png."}, status=404)

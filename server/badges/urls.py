@@ -28,8 +28,9 @@ class BadgeUrls:
     def achievement_image(self, slug: str, version: int) -> str:
         return f"{self.achievement(slug, version)}/image.svg"
 
-    def badge_class(self, slug: str, version: int) -> str:
-        return f"{self.achievement(slug, version)}/ob2"
+    def badge_class(self, issuer_slug: str, slug: str, version: int) -> str:
+        # Per issuer: one credential of the catalog is issued by each district itself.
+        return f"{self.issuer(issuer_slug)}/badges/{slug}/v{version}"
 
     def award(self, uuid: str) -> str:
         return f"{self.base}/badges/{uuid}"
