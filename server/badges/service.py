@@ -143,3 +143,8 @@ class StoredCredential:
 
 def stored(award: Award) -> StoredCredential:
     return StoredCredential(award=award, document=json.loads(award.ob3_json))
+
+
+def award_of_submission(*, session: Session, submission_id: int) -> Award | None:
+    return session.execute(select(Award).where(
+        Award.submission_id == submission_id, Award.ob3_json.is_not(None))).scalar()

@@ -60,3 +60,15 @@ def test_a_lost_key_is_refused_for_an_issuer_that_has_issued(session, ctx):
         award_one(session, org=first.org)
     session.rollback()
     assert not (ctx.instance_dir / keystore.KEY_DIR / first.org.slug / "key-1").exists()
+
+
+def test_cli_rotates_and_serve_refuses_a_lost_key(app, session, ctx):
+    awarded = award_one(session)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["badges", "rotate-key", awarded.org.slug])
+    assert result.exit_code == 0 and "key-2" in result.output
+    assert runner.invoke(args=["badges", "check-keys"]).exit_code == 0
+    for key_file in (ctx.instance_dir / keystore.KEY_DIR / awarded.org.slug).iterdir():
+        key_file.unlink()
+    refused = runner.invoke(args=["serve", "--port", "1"])
+    assert refused.exit_code != 0 and "restore the key files" in refused.output

@@ -83,3 +83,13 @@ def test_only_the_owner_chooses_visibility_and_needs_csrf(client, awarded):
                                   "/badges/achievements/nothing/v1/image.svg"])
 def test_unknown_ids_are_404(client, awarded, path):
     assert client.get(path).status_code == 404
+
+
+def test_the_awarded_attempt_page_celebrates_with_share_links(client, awarded):
+    sign_in_as(client, awarded.teacher)
+    html = client.get(f"/submissions/{awarded.award.submission_id}").get_data(as_text=True)
+    assert "You earned Working Memory!" in html
+    assert f"/badges/{awarded.award.uuid}" in html and "Add to LinkedIn" in html
+    sign_in_as(client, awarded.assessor)
+    html = client.get(f"/submissions/{awarded.award.submission_id}").get_data(as_text=True)
+    assert "Add to LinkedIn" not in html
