@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -40,21 +41,36 @@ def published_keys(*, session: Session, award: Award, issuing: Issuing) -> dict[
             for key in issuer_keys(session=session, issuer=issuer, issuing=issuing)}
 
 
-def verify_document(document, *, session: Session, award: Award, issuing: Issuing) -> Verdict:
-    issuer = issuer_of(session=session, org_id=award.org_id, issuing=issuing)
-    urls = BadgeUrls(issuing.public_url)
-    keys = published_keys(session=session, award=award, issuing=issuing)
+@lru_cache(maxsize=4096)
+def _proof_problem(text: str, keys: tuple, issuer_id: str, award_id: str) -> str:
+    """"" when the signed text verifies, else why not. Cached by the exact text and key
+    set: the same bytes under the same keys always give the same answer, so a popular
+    badge's page does not canonicalise it on every view."""
     try:
+        document = json.loads(text)
         if not isinstance(document, dict):
             raise proof.ProofInvalid("The credential is not a JSON object.")
-        issuer_id = (document.get("issuer") or {}).get("id") \
-            if isinstance(document.get("issuer"), dict) else document.get("issuer")
-        if issuer_id != urls.issuer(issuer.slug) or document.get("id") != urls.award(award.uuid):
+        issuer = document.get("issuer")
+        named = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if named != issuer_id or document.get("id") != award_id:
             raise proof.ProofInvalid("The credential names a different issuer or badge.")
-        proof.verify(document, public_key_for=keys.get)
+        proof.verify(document, public_key_for=dict(keys).get)
     except proof.ProofInvalid as err:
+        return str(err)
+    except ValueError:
+        return "The credential is not valid JSON."
+    return ""
+
+
+def verify_text(text: str, *, session: Session, award: Award, issuing: Issuing) -> Verdict:
+    issuer = issuer_of(session=session, org_id=award.org_id, issuing=issuing)
+    urls = BadgeUrls(issuing.public_url)
+    keys = tuple(sorted(published_keys(session=session, award=award, issuing=issuing).items()))
+    problem = _proof_problem(text, keys, urls.issuer(issuer.slug), urls.award(award.uuid))
+    if problem:
         return Verdict(signature_valid=False, issuer_name=issuer.name, revoked=False,
-                       problem=str(err))
+                       problem=problem)
+    document = json.loads(text)
     revoked = _revoked(document, session=session, award=award, issuer=issuer)
     return Verdict(signature_valid=True, issuer_name=issuer.name, revoked=revoked,
                    revoked_at=award.revoked_at if revoked else None,
@@ -70,5 +86,4 @@ def _revoked(document: dict, *, session: Session, award: Award, issuer) -> bool:
 
 
 def verify_award(*, session: Session, award: Award, issuing: Issuing) -> Verdict:
-    return verify_document(json.loads(award.ob3_json), session=session, award=award,
-                           issuing=issuing)
+    return verify_text(award.ob3_json, session=session, award=award, issuing=issuing)
