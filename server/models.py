@@ -275,6 +275,9 @@ class CriterionScore(SQLModel, table=True):
 
 
 class Award(SQLModel, table=True):
+    # The revocation list reads one district's revoked ids from this index alone.
+    __table_args__ = (Index("ix_award_org_revoked", "org_id", "revoked_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
     user_id: int = Field(foreign_key="user.id", index=True)

@@ -23,6 +23,7 @@ def upgrade() -> None:
             server_default='link'))
         batch_op.add_column(sa.Column('revoked_by', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_award_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_award_org_revoked', ['org_id', 'revoked_at'], unique=False)
         batch_op.create_foreign_key('fk_award_org_id_org', 'org', ['org_id'], ['id'])
         batch_op.create_foreign_key('fk_award_revoked_by_user', 'user', ['revoked_by'], ['id'])
 
@@ -31,6 +32,7 @@ def downgrade() -> None:
     with op.batch_alter_table('award', schema=None) as batch_op:
         batch_op.drop_constraint('fk_award_revoked_by_user', type_='foreignkey')
         batch_op.drop_constraint('fk_award_org_id_org', type_='foreignkey')
+        batch_op.drop_index('ix_award_org_revoked')
         batch_op.drop_index(batch_op.f('ix_award_org_id'))
         batch_op.drop_column('revoked_by')
         batch_op.drop_column('visibility')

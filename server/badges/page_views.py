@@ -5,6 +5,7 @@ and an admin's revocation."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from flask import Response, abort, redirect, request, url_for
 
@@ -32,11 +33,18 @@ def show(uuid: str):
         response = json_ld(service.stored(award).document)
     else:
         view = page.badge_page(session=get_session(), award=award, issuing=current_issuing())
-        response = render("badges/show.html", view=view, qr=qr_svg(view.page_url),
+        owner = current_user() is not None and current_user().id == award.user_id
+        response = render("badges/show.html", view=view,
+                          qr=_qr(view.page_url) if owner else None,
                           visibilities=service.VISIBILITIES,
                           may_revoke=_may_revoke(award))
     response.vary.add("Accept")
     return response
+
+
+@lru_cache(maxsize=1024)
+def _qr(url: str):
+    return qr_svg(url)  # drawing a QR code costs ~0.1 s; a badge's URL never changes
 
 
 def _may_revoke(award) -> bool:
