@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint bench install chromium migration clean
+.PHONY: run test test-fast lint bench install chromium verifier migration clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,10 @@ run: install
 	CHALKMARK_DEMO=$${CHALKMARK_DEMO:-1} $(BIN)/chalkmark serve --host $${HOST:-127.0.0.1} --port $(PORT)
 
 ## make test: set up (Chromium too) and run unit, web, e2e; again on Postgres when configured
-test: install chromium
+test: install chromium verifier
 	$(BIN)/python -m pytest -q
 
-test-fast: install
+test-fast: install verifier
 	$(BIN)/python -m pytest -q -m "not e2e"
 
 # Debian's Chromium for the e2e suite (Playwright never downloads a browser here).
@@ -34,6 +34,13 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-liberation; \
+	fi
+
+# The independent Open Badges 3.0 verifier (Digital Bazaar's VC libraries, node + npm),
+# pinned by tests/verifier/package-lock.json.
+verifier:
+	@if [ ! -d tests/verifier/node_modules ]; then \
+		npm ci --prefix tests/verifier --no-audit --no-fund; \
 	fi
 
 lint: install

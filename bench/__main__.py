@@ -14,7 +14,7 @@ from bench.common import RESULTS
 
 BENCHES = [
     "transfer_size", "review_page", "upload_memory", "photo_bytes", "push_latency",
-    "nudge_fanout", "leaderboard", "lighthouse",
+    "nudge_fanout", "leaderboard", "lighthouse", "badges",
 ]
 
 
@@ -50,6 +50,12 @@ def _rows() -> list[tuple[str, str, str]]:
             stats = figures.get("query", figures)
             rows.append((f"leaderboard {case} p95 ({backend})", f"{stats['p95_ms']} ms",
                          "≤ 10 ms"))
+    badges = _load("badges")
+    if badges:
+        rows.append(("issue + sign one OB 3.0 credential, p50",
+                     f"{badges['issue_and_sign']['p50_ms']} ms", "fast"))
+        rows.append((f"badge verification page at {badges['awards_in_table']:,} awards, p95",
+                     f"{badges['verification_page']['p95_ms']} ms", "fast"))
     for page, data in _load("lighthouse").get("pages", {}).items():
         score = data.get("performance")
         if score is not None:

@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session, select
 
 from server import jobs, migrate
+from server.badges.cli import badges_group, refuse_without_keys
 from server.coach.nudges import RESCHEDULE_NUDGES_JOB
 from server.game.cli import game_group
 from server.models import Stack
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(game_group)
+    app.cli.add_command(badges_group)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")
@@ -89,6 +91,7 @@ def serve_command(host: str, port: int | None) -> None:
 
     settings = current_app.config["SETTINGS"]
     port = port or settings.port
+    refuse_without_keys()
     if isinstance(current_app.extensions["jobs"], jobs.ThreadBackend):
         # In-process delayed jobs die with the process: queue unsent nudges again.
         # (With Redis the queue survives and `chalkmark worker` sweeps at its start.)

@@ -283,6 +283,9 @@ class CriterionScore(SQLModel, table=True):
 
 
 class Award(SQLModel, table=True):
+    # The revocation list reads one district's revoked ids from this index alone.
+    __table_args__ = (Index("ix_award_org_revoked", "org_id", "revoked_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -292,6 +295,12 @@ class Award(SQLModel, table=True):
     salt: str = Field(default_factory=lambda: uuidlib.uuid4().hex, max_length=32)
     revoked_at: datetime | None = None
     revocation_reason: str | None = Field(default=None, max_length=500)
+    # Open Badges: the issuing district, the signed OB 3.0 credential as issued, and who
+    # may open the verification page (public | link | private).
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
+    ob3_json: str | None = Field(default=None, sa_column=Column(Text))
+    visibility: str = Field(default="link", max_length=10)
+    revoked_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 # --- game, notifications, coaching, audit -------------------------------------------

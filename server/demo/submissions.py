@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from server.badges import service as badges
 from server.demo import feedback as words
 from server.demo.people import DEMO_HANDLES
 from server.game import service as game
@@ -157,12 +158,15 @@ class _Seeder:
         submission.decided_at = decided
         submission.updated_at = decided
         submission.version += 2  # claimed, then decided
+        award = None
         if decision is Decision.AWARD:
-            self.session.add(Award(user_id=submission.user_id,
-                                   credential_id=submission.credential_id,
-                                   submission_id=submission.id, issued_at=decided))
+            award = Award(user_id=submission.user_id, credential_id=submission.credential_id,
+                          submission_id=submission.id, issued_at=decided)
+            self.session.add(award)
         self._notify(submission, decision, feedback, at=decided)
         self.session.flush()
+        if award is not None:
+            badges.issue(session=self.session, award=award)
         game.on_decision(session=self.session, submission=submission, decision=decision.value)
         game.on_review_completed(session=self.session, review=review)
         return review

@@ -25,10 +25,12 @@ PERSISTENCE = Rule("persistence", "Earned after a “not yet” (persistence bon
 STACK_COMPLETED = Rule("stack_completed", "Completed a whole stack", 150)
 STREAK_WEEK = Rule("streak_week", "Kept a weekly streak going", 10)
 REVIEW_COMPLETED = Rule("review_completed", "Completed a review", 20)
+# Negative: an admin revoked an award; takes back what earning it paid (never configured).
+CREDENTIAL_REVOKED = Rule("credential_revoked", "Credential revoked (its points taken back)", 0)
 
 RULES = {rule.name: rule for rule in (
     FIRST_SUBMISSION, CREDENTIAL_EARNED, PERSISTENCE, STACK_COMPLETED, STREAK_WEEK,
-    REVIEW_COMPLETED,
+    REVIEW_COMPLETED, CREDENTIAL_REVOKED,
 )}
 
 # Activity kinds that keep a weekly streak alive; anything else (a login, a page view)

@@ -7,7 +7,7 @@ ledger's unique key says so (see ledger.py), whatever the retries or races.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from server.game import ledger, rules, streaks
@@ -15,6 +15,7 @@ from server.models import (
     Award,
     Credential,
     Decision,
+    PointEvent,
     Review,
     Submission,
     SubmissionStatus,
@@ -56,6 +57,22 @@ def on_decision(*, session: Session, submission: Submission, decision: str) -> N
         ledger.pay(session=session, user_id=submission.user_id,
                    rule=rules.STACK_COMPLETED.name, ref=f"stack:{credential.stack_id}",
                    points=rules.points_for(rules.STACK_COMPLETED), at=at)
+
+
+def on_award_revoked(*, session: Session, award: Award) -> int:
+    """Take back, once, what earning this award paid (credential earned + persistence):
+    one negative ledger entry, so totals, weeks and boards follow and a rebuild agrees."""
+    paid = session.execute(
+        select(func.coalesce(func.sum(PointEvent.points), 0)).where(
+            PointEvent.user_id == award.user_id,
+            PointEvent.rule.in_((rules.CREDENTIAL_EARNED.name, rules.PERSISTENCE.name)),
+            PointEvent.ref == f"credential:{award.credential_id}")
+    ).scalar_one()
+    if paid <= 0:
+        return 0
+    ledger.pay(session=session, user_id=award.user_id, rule=rules.CREDENTIAL_REVOKED.name,
+               ref=f"award:{award.id}", points=-paid, at=award.revoked_at)
+    return -paid
 
 
 def on_review_completed(*, session: Session, review: Review) -> None:

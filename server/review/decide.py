@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from server.badges import service as badges
 from server.errors import Conflict, InvalidInput
 from server.game import service as game
 from server.models import (
@@ -103,12 +104,16 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
         met, comment = scores[criterion.id]
         session.add(CriterionScore(review_id=review.id, criterion_id=criterion.id,
                                    met=bool(met), comment=(comment or "").strip()))
+    award = None
     if outcome is Decision.AWARD:
-        session.add(Award(user_id=submission.user_id, credential_id=credential.id,
-                          submission_id=submission.id, issued_at=now))
+        award = Award(user_id=submission.user_id, credential_id=credential.id,
+                      submission_id=submission.id, issued_at=now)
+        session.add(award)
     _tell_the_teacher(session=session, submission=submission, title=credential.title,
                       outcome=outcome, feedback=review.feedback or "")
     session.flush()
+    if award is not None:
+        badges.issue(session=session, award=award)  # the signed OB 3.0 credential
     game.before_paying(session=session, user_ids=(submission.user_id, assessor.id))
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)

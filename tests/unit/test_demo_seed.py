@@ -26,6 +26,9 @@ from server.models import (
     User,
 )
 
+# Awards are signed as Open Badges with the app's issuer settings.
+pytestmark = pytest.mark.usefixtures("app")
+
 EXPECTED = {
     "Learning Differences": ["Motivation", "Working Memory", "Executive Function"],
     "Fractions Foundations": ["Fractions as Numbers", "Equivalent Fractions",

@@ -3,6 +3,7 @@ decision win; the other gets a Conflict (never a second decision, never a crash)
 
 import threading
 
+import pytest
 from sqlmodel import Session, select
 
 from server.errors import Conflict
@@ -10,6 +11,9 @@ from server.models import Award, Notification, Review, Submission, User
 from server.review.service import claim, decide
 from tests.support.factories import make_credential, make_user
 from tests.support.review_data import all_met, appoint, submit
+
+# Awards are signed as Open Badges with the app's issuer settings.
+pytestmark = pytest.mark.usefixtures("app")
 
 
 def _setup(engine):

@@ -6,12 +6,16 @@ are locked in one agreed order first."""
 
 import threading
 
+import pytest
 from sqlmodel import Session, select
 
 from server.models import Award, User
 from server.review.service import decide
 from tests.support.factories import make_credential, make_user
 from tests.support.review_data import all_met, appoint, submit
+
+# Awards are signed as Open Badges with the app's issuer settings.
+pytestmark = pytest.mark.usefixtures("app")
 
 ROUNDS = 8
 

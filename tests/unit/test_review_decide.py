@@ -12,6 +12,9 @@ from server.review.service import DecisionInvalid, claim, decide, review_page
 from tests.support.factories import make_credential, make_user
 from tests.support.review_data import all_met, appoint, criteria_of, lease, submit
 
+# Awards are signed as Open Badges with the app's issuer settings.
+pytestmark = pytest.mark.usefixtures("app")
+
 
 @pytest.fixture
 def world(session):

@@ -1,0 +1,45 @@
+"""JSON-LD for signing: contexts come from files kept in this package, never the network.
+
+The loader serves exactly the contexts a credential may use and refuses every other URL,
+so canonicalising can neither fetch a remote document nor be steered to one.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from pyld import jsonld
+
+CONTEXT_DIR = Path(__file__).resolve().parent / "contexts"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+DID_V1 = "https://www.w3.org/ns/did/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+LOCAL_FILES = {VC_V2: "credentials-v2.json", OB_V3: "ob-v3p0-context-3.0.3.json"}
+
+
+class ContextRefused(ValueError):
+    """A document named a context we do not keep locally."""
+
+
+@cache
+def _context(url: str) -> dict:
+    return json.loads((CONTEXT_DIR / LOCAL_FILES[url]).read_text(encoding="utf-8"))
+
+
+def local_loader(url: str, options=None) -> dict:
+    if url not in LOCAL_FILES:
+        raise ContextRefused(f"Context {url!r} is not one of the contexts we sign with.")
+    return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
+
+
+def canonical_nquads(document: dict) -> str:
+    """RDFC-1.0 (URDNA2015 in pyld: the same algorithm) as N-Quads."""
+    return jsonld.normalize(document, {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": local_loader,
+        "safe": True,
+    })
