@@ -1,7 +1,7 @@
 """award: issuing district, signed OB 3.0 credential, visibility, who revoked
 
 Revision ID: badges_01
-Revises: df1e0d2e63a8
+Revises: coach_invites_01
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 
 
 revision = 'badges_01'
-down_revision = 'df1e0d2e63a8'
+down_revision = 'coach_invites_01'
 branch_labels = None
 depends_on = None
 
