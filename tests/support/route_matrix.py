@@ -142,6 +142,24 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /review/<int:submission_id>": (at("/review/{submitted}", REVIEWERS),),
     "POST /review/<int:submission_id>/claim": (at("/review/{to_claim}/claim", REVIEWERS),),
     "POST /review/<int:submission_id>/decide": (at("/review/{to_decide}/decide", REVIEWERS),),
+    # --- badges: public documents by unguessable link; the earner and their admin act -
+    "GET /badges/<uuid>": (at("/badges/{award}", EVERYONE),),
+    "GET /badges/<uuid>/badge.png": (at("/badges/{award}/badge.png", EVERYONE),),
+    "GET /badges/<uuid>/baked.<fmt>": (at("/badges/{award}/baked.png", EVERYONE),
+                                       at("/badges/{award}/baked.svg?spec=2", EVERYONE)),
+    "GET /badges/<uuid>/ob2": (at("/badges/{award}/ob2", EVERYONE),),
+    "GET /badges/<uuid>/ob3.json": (at("/badges/{award}/ob3.json", EVERYONE),),
+    "POST /badges/<uuid>/visibility": (at("/badges/{award}/visibility", {"earner"}),),
+    "GET /badges/<uuid>/revoke": (at("/badges/{award}/revoke", {"admin"}),),
+    "POST /badges/<uuid>/revoke": (at("/badges/{award}/revoke", {"admin"}),),
+    "GET /badges/achievements/<slug>/v<int:version>/image.<fmt>": (
+        at("/badges/achievements/{credential_slug}/v1/image.svg", EVERYONE),),
+    "GET /badges/issuers/<slug>": (at("/badges/issuers/{issuer}", EVERYONE),),
+    "GET /badges/issuers/<slug>/ob2": (at("/badges/issuers/{issuer}/ob2", EVERYONE),),
+    "GET /badges/issuers/<slug>/status/revocation": (
+        at("/badges/issuers/{issuer}/status/revocation", EVERYONE),),
+    "GET /badges/issuers/<slug>/badges/<credential_slug>/v<int:version>": (
+        at("/badges/issuers/{issuer}/badges/{credential_slug}/v1", EVERYONE),),
     # --- coach: the cohort's coach and its district's admin ---------------------------
     "GET /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
     "POST /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),

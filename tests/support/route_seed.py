@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from server.auth import devicelinks
+from server.badges import service as badges
 from server.models import (
     Cohort,
     CohortMember,
@@ -62,8 +63,12 @@ def seed(session: Session, client, device: dict) -> Seeded:
                                  status="published")
     for reviewer in ("assessor", "far_assessor"):
         appoint(session, users[reviewer], credential)
-    make_award(session, users["earner"], credential)
-    seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug})
+    award = make_award(session, users["earner"], credential)
+    with client.application.app_context():
+        badges.issue(session=session, award=award)
+    session.commit()
+    seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug,
+                            "award": award.uuid, "issuer": home.slug})
     _submissions(session, client, seeded, credential)
     _personal_things(session, seeded, device)
     _cohorts(session, seeded, home.id, away.id)
