@@ -54,6 +54,9 @@ class Settings:
     rp_name: str = "Chalkmark"
     challenge_ttl_seconds: int = 300
     device_link_ttl_seconds: int = 900
+    # A sign-in ends after this many days without use, and after the second number in any case.
+    session_idle_days: int = 14
+    session_max_days: int = 30
     review_lease_hours: int = 48
     max_photo_bytes: int = 20 * MB
     max_file_bytes: int = 25 * MB
@@ -79,6 +82,8 @@ class Settings:
             vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
+            session_idle_days=int(_env("SESSION_IDLE_DAYS", "14")),
+            session_max_days=int(_env("SESSION_MAX_DAYS", "30")),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:
