@@ -15,7 +15,7 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from sqlmodel import Session
 
-from server.auth.sessions import SessionPolicy, make_store
+from server.auth.sessions import SessionPolicy, SessionStore, make_store
 from server.db import get_session
 from server.errors import Forbidden, NotSignedIn
 from server.models import User, utcnow
@@ -23,7 +23,7 @@ from server.models import User, utcnow
 SESSION_ID = "sid"
 
 
-def session_store():
+def session_store() -> SessionStore:
     """The app's session store (database, or Redis when configured), made on first use."""
     store = current_app.extensions.get("chalkmark_sessions")
     if store is None:
@@ -31,7 +31,7 @@ def session_store():
     return store
 
 
-def build_store(app: Flask):
+def build_store(app: Flask) -> SessionStore:
     settings = app.config["SETTINGS"]
     policy = SessionPolicy(idle=timedelta(days=settings.session_idle_days),
                            absolute=timedelta(days=settings.session_max_days))
