@@ -79,10 +79,10 @@ def upload_through_the_page(app, base: str, photo: bytes) -> dict:
     from playwright.sync_api import sync_playwright
 
     from bench.lighthouse import _chromium
+    from server.auth.session import session_cookie_for
 
     user_id, submission_id = draft_for_demo_teacher(app)
-    cookie = app.session_interface.get_signing_serializer(app).dumps(
-        {"uid": user_id, "_permanent": True})
+    cookie = session_cookie_for(app, user_id)
     sent = record_request_bodies(app)
     chromium, args = _chromium()
     with sync_playwright() as playwright:

@@ -58,6 +58,7 @@ def _env(root: Path, port: int) -> dict:
 def _seed_and_sign(env: dict) -> tuple[int, int, str]:
     """A teacher with a draft whose only part is a video; their signed session cookie."""
     from server import create_app
+    from server.auth.session import session_cookie_for
     from server.config import Settings
     from server.models import EvidenceRequirement, Submission
     from tests.support.factories import make_credential, make_user
@@ -78,7 +79,7 @@ def _seed_and_sign(env: dict) -> tuple[int, int, str]:
         draft = Submission(user_id=teacher.id, credential_id=credential.id)
         session.add_all([requirement, draft])
         session.commit()
-        cookie = app.session_interface.get_signing_serializer(app).dumps({"uid": teacher.id})
+        cookie = session_cookie_for(app, teacher.id)
     engine.dispose()
     return draft.id, requirement.id, cookie
 

@@ -33,7 +33,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_NAME="chalkmark_session",
-        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
+        # The cookie only carries the session id; the server decides when a session ends.
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * settings.session_max_days,
         # Tokens live as long as the session: a form left open over lunch still submits.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],

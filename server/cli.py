@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(deactivate_user_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(game_group)
@@ -80,6 +81,22 @@ def create_admin_command(display_name: str, email: str | None) -> None:
     click.echo(f"Admin {user.display_name} (@{user.handle}) created.")
     click.echo(f"Open this link within 24 hours to add a passkey: "
                f"{settings.public_url}/auth/link/{token}")
+
+
+@click.command("deactivate-user",
+               help="Switch an account off: it can't sign in, and every session ends now.")
+@click.argument("handle")
+@with_appcontext
+def deactivate_user_command(handle: str) -> None:
+    from server.auth import service as auth_service
+    from server.auth.session import session_store
+
+    with Session(_engine()) as session:
+        user = auth_service.user_by_handle(session=session, handle=handle)
+        if user is None:
+            raise click.ClickException(f"No account has the handle {handle!r}.")
+        auth_service.deactivate_user(session=session, user=user, sessions=session_store())
+    click.echo(f"@{handle} is switched off and signed out everywhere.")
 
 
 @click.command("serve", help="Serve with waitress (what `make run` uses).")

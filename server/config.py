@@ -82,6 +82,9 @@ class Settings:
     rp_name: str = "Chalkmark"
     challenge_ttl_seconds: int = 300
     device_link_ttl_seconds: int = 900
+    # A sign-in ends after this many days without use, and after the second number in any case.
+    session_idle_days: int = 14
+    session_max_days: int = 30
     review_lease_hours: int = 48
     max_photo_bytes: int = 20 * MB
     max_file_bytes: int = 25 * MB
@@ -122,6 +125,8 @@ class Settings:
             serve_connection_limit=_number("SERVE_CONNECTION_LIMIT", cls.serve_connection_limit),
             serve_backlog=_number("SERVE_BACKLOG", cls.serve_backlog),
             serve_channel_timeout=_number("SERVE_CHANNEL_TIMEOUT", cls.serve_channel_timeout),
+            session_idle_days=_number("SESSION_IDLE_DAYS", cls.session_idle_days),
+            session_max_days=_number("SESSION_MAX_DAYS", cls.session_max_days),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:

@@ -92,6 +92,8 @@ class User(SQLModel, table=True):
     # WebAuthn user handle (base64url random bytes): one per person, the same on every
     # passkey, so an authenticator never keeps two accounts for them.
     webauthn_user_id: str | None = Field(default=None, unique=True, max_length=88)
+    # Set when the account is switched off: no sign-in, and every session ends.
+    deactivated_at: datetime | None = None
 
     @property
     def role_set(self) -> set[str]:
@@ -140,6 +142,36 @@ class DeviceLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries a random id; only its hash is stored, so a
+    copy of this table signs nobody in."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    id_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    # No foreign key: the record keeps saying which passkey made it after that is removed.
+    passkey_id: int | None = Field(default=None, index=True)
+    user_agent: str = Field(default="", max_length=80)  # a summary, e.g. "Chrome on Android"
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class SessionReveal(SQLModel, table=True):
+    """A value shown once to one session (new recovery codes, a device link), encrypted with
+    a key derived from the session id that only the cookie holds; deleted when shown."""
+
+    __tablename__ = "session_reveal"
+    __table_args__ = (UniqueConstraint("session_hash", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(max_length=64)
+    kind: str = Field(max_length=20)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    expires_at: datetime = Field(index=True)
 
 
 # --- catalog ------------------------------------------------------------------------

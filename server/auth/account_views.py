@@ -1,5 +1,6 @@
 """The account page: profile, passkeys (rename, remove, add here or on another device via a
-one-time link + QR code) and recovery codes. Views on the auth blueprint (routes.bp)."""
+one-time link + QR code), recovery codes and signed-in devices (sign out one or all).
+Views on the auth blueprint (routes.bp)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ from flask import flash, jsonify, redirect, request, url_for
 from server.auth import devicelinks, passkeys, recovery, service
 from server.auth import views_support as support
 from server.auth.routes import bp, rate_limited
-from server.auth.session import login_required, login_user, require_user
+from server.auth.session import (
+    current_session_id,
+    login_required,
+    login_user,
+    logout_user,
+    require_user,
+    session_store,
+)
+from server.auth.sessions import KEY_LENGTH
 from server.db import get_session
-from server.errors import InvalidInput
+from server.errors import InvalidInput, NotFound
 from server.htmx import render, wants_fragment
 from server.models import User, utcnow
 
@@ -25,6 +34,10 @@ def _account_page(status: int = 200, **context):
     return render("auth/account.html", status=status, user=user,
                   passkeys=service.list_passkeys(session=db, user=user),
                   unused_codes=recovery.unused_count(session=db, user=user),
+                  devices=session_store().list_for(session=db, user_id=user.id,
+                                                   current_id=current_session_id()),
+                  idle_days=support.settings().session_idle_days,
+                  max_days=support.settings().session_max_days,
                   time_zones=service.time_zones(), **context)
 
 
@@ -95,9 +108,12 @@ def remove_passkey_confirm(passkey_id: int):
 def remove_passkey(passkey_id: int):
     try:
         passkey = service.remove_passkey(session=get_session(), user=require_user(),
-                                         passkey_id=passkey_id)
+                                         passkey_id=passkey_id, sessions=session_store())
     except InvalidInput as err:
         return _passkey_view("auth/_passkey_row.html", passkey_id, 422, error=err.message)
+    if not _still_signed_in():
+        return _signed_out(f"You removed “{passkey.nickname}”, the passkey you signed in "
+                           "with here, so this device is signed out.")
     if wants_fragment():
         return render("auth/_passkey_removed.html", "auth/_passkey_removed.html",
                       passkey=passkey)
@@ -148,12 +164,12 @@ def create_device_link():
 @bp.get("/account/device-link")
 @login_required
 def show_device_link():
-    current = support.current_device_link()
-    if current is None or not devicelinks.is_usable(session=get_session(), token=current[0]):
-        support.forget_device_link()
-        flash("That link has expired or was used. Make a new one below.", "warning")
+    kept = support.take_device_link()  # shown once: a reload or a copied cookie sees nothing
+    if kept is None or not devicelinks.is_usable(session=get_session(), token=kept[0]):
+        flash("A link is shown only once, and that one was shown, has expired or was used. "
+              "Make a new one below.", "warning")
         return redirect(url_for("auth.account", _anchor="passkeys"), 303)
-    token, expires_at = current
+    token, expires_at = kept
     url = support.link_url(token)
     minutes = max(1, round((expires_at - utcnow()).total_seconds() / 60))
     return render("auth/device_link.html", url=url, qr=support.qr_svg(url), minutes=minutes)
@@ -182,12 +198,12 @@ def device_link_verify(token: str):
     db = get_session()
     body = support.json_body()
     link = devicelinks.usable_link(session=db, token=token)
-    user = passkeys.finish_add_passkey(session=db, rp=support.relying_party(),
+    used = passkeys.finish_add_passkey(session=db, rp=support.relying_party(),
                                        challenge_id=body.get("challengeId"),
                                        credential=body.get("credential"),
                                        nickname=support.nickname_for_request(),
                                        expected_user_id=link.user_id)
-    login_user(user)
+    login_user(used.user, passkey_id=used.passkey.id)
     flash("Your passkey is ready, and you're signed in on this device.", "success")
     return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
 
@@ -201,3 +217,42 @@ def new_recovery_codes():
     codes = recovery.replace_codes(session=get_session(), user=require_user())
     support.keep_recovery_codes(codes, then=url_for("auth.account"), replaced=True)
     return redirect(url_for("auth.recovery_codes"), 303)
+
+
+# --- signed-in devices --------------------------------------------------------------
+
+
+def _still_signed_in() -> bool:
+    session_id = current_session_id()
+    return bool(session_id) and session_store().user_for(session=get_session(),
+                                                         session_id=session_id) is not None
+
+
+def _signed_out(message: str):
+    logout_user()
+    flash(message, "success")
+    url = url_for("auth.sign_in")
+    if wants_fragment():
+        return "", 200, {"HX-Redirect": url}
+    return redirect(url, 303)
+
+
+@bp.post("/account/devices/<key>/sign-out")
+@login_required
+def sign_out_device(key: str):
+    ended = len(key) == KEY_LENGTH and session_store().end_one(
+        session=get_session(), user_id=require_user().id, key=key)
+    if not ended:
+        raise NotFound("We couldn't find that signed-in device on your account. "
+                       "It may be signed out already.")
+    if not _still_signed_in():
+        return _signed_out("You're signed out on this device.")
+    flash("That device is signed out.", "success")
+    return redirect(url_for("auth.account", _anchor="devices"), 303)
+
+
+@bp.post("/account/devices/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    session_store().end_all(session=get_session(), user_id=require_user().id)
+    return _signed_out("You're signed out on every device, this one too.")

@@ -51,6 +51,15 @@ class PasskeyRejected(ChalkmarkError):
 
 
 @dataclass(frozen=True)
+class PasskeyUse:
+    """Who a ceremony signed in, and with which passkey (the session records it, so
+    removing that passkey ends the session)."""
+
+    user: User
+    passkey: Passkey
+
+
+@dataclass(frozen=True)
 class RelyingParty:
     id: str
     name: str
@@ -161,7 +170,7 @@ def _commit_new_passkey(session: Session) -> None:
 
 
 def finish_sign_up(*, session: Session, rp: RelyingParty, challenge_id: Any,
-                   credential: Any, nickname: str = "Passkey") -> User:
+                   credential: Any, nickname: str = "Passkey") -> PasskeyUse:
     pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
                                         purpose=REGISTER)
     verified = _verified_registration(rp, pending, credential)
@@ -171,15 +180,15 @@ def finish_sign_up(*, session: Session, rp: RelyingParty, challenge_id: Any,
                                         email=pending.payload.get("email"))
     user = service.create_user(session=session, profile=profile,
                                webauthn_user_id=pending.payload.get("user_handle"))
-    _save_passkey(session=session, user=user, verified=verified, credential=credential,
-                  nickname=nickname)
+    passkey = _save_passkey(session=session, user=user, verified=verified,
+                            credential=credential, nickname=nickname)
     _commit_new_passkey(session)
-    return user
+    return PasskeyUse(user, passkey)
 
 
 def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
                        credential: Any, nickname: str = "Passkey",
-                       expected_user_id: int | None = None) -> User:
+                       expected_user_id: int | None = None) -> PasskeyUse:
     """Saves the passkey for the ceremony's user; a device link is used up only now."""
     pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
                                         purpose=ADD_DEVICE)
@@ -192,10 +201,10 @@ def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
     link_id = pending.payload.get("device_link_id")
     if link_id is not None:
         devicelinks.consume_link(session=session, link_id=link_id)
-    _save_passkey(session=session, user=user, verified=verified, credential=credential,
-                  nickname=nickname)
+    passkey = _save_passkey(session=session, user=user, verified=verified,
+                            credential=credential, nickname=nickname)
     _commit_new_passkey(session)
-    return user
+    return PasskeyUse(user, passkey)
 
 
 # --- signing in ---------------------------------------------------------------------
@@ -222,7 +231,7 @@ def _user_handle(credential: Any) -> str | None:
 
 
 def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
-                   credential: Any) -> User:
+                   credential: Any) -> PasskeyUse:
     pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
                                         purpose=LOGIN)
     credential_id = _credential_id(credential)
@@ -249,7 +258,7 @@ def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
         raise PasskeyRejected(NOT_VERIFIED) from err
     check_sign_count(stored=passkey.sign_count, new=verified.new_sign_count)
     record_use(session=session, passkey=passkey, new_count=verified.new_sign_count)
-    return user
+    return PasskeyUse(user, passkey)
 
 
 def record_use(*, session: Session, passkey: Passkey, new_count: int) -> None:

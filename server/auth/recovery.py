@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import func
 from sqlmodel import Session, delete, select, update
 
+from server.auth.sessions import ensure_active
 from server.errors import InvalidInput
 from server.models import RecoveryCode, User, utcnow
 
@@ -64,6 +65,9 @@ def redeem(*, session: Session, code: str) -> User:
     ).first()
     if row is None or row.used_at is not None:
         raise InvalidInput(NOT_ACCEPTED, field="code")
+    owner = session.get(User, row.user_id)
+    if owner is not None:
+        ensure_active(owner)  # before the code is spent: it may be needed once reactivated
     result = session.exec(
         update(RecoveryCode)
         .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))

@@ -70,10 +70,10 @@ def login_options():
 @rate_limited
 def login_verify():
     body = support.json_body()
-    user = passkeys.finish_sign_in(session=get_session(), rp=support.relying_party(),
+    used = passkeys.finish_sign_in(session=get_session(), rp=support.relying_party(),
                                    challenge_id=body.get("challengeId"),
                                    credential=body.get("credential"))
-    login_user(user)
+    login_user(used.user, passkey_id=used.passkey.id)
     return jsonify({"redirect": safe_next(body.get("next"))})
 
 
@@ -146,12 +146,12 @@ def register_options():
 def register_verify():
     body = support.json_body()
     db = get_session()
-    user = passkeys.finish_sign_up(session=db, rp=support.relying_party(),
+    used = passkeys.finish_sign_up(session=db, rp=support.relying_party(),
                                    challenge_id=body.get("challengeId"),
                                    credential=body.get("credential"),
                                    nickname=support.nickname_for_request())
-    login_user(user)
-    codes = recovery.replace_codes(session=db, user=user)
+    login_user(used.user, passkey_id=used.passkey.id)
+    codes = recovery.replace_codes(session=db, user=used.user)
     support.keep_recovery_codes(codes, then=safe_next(body.get("next")))
     return jsonify({"redirect": url_for("auth.recovery_codes")})
 

@@ -17,8 +17,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from server.auth import devicelinks, recovery
+from server.auth.sessions import SessionStore
 from server.errors import InvalidInput, NotFound
-from server.models import Passkey, Role, User
+from server.models import Passkey, Role, User, utcnow
 
 MAX_NAME = 80
 MAX_EMAIL = 254
@@ -187,8 +188,10 @@ def rename_passkey(*, session: Session, user: User, passkey_id: int,
     return passkey
 
 
-def remove_passkey(*, session: Session, user: User, passkey_id: int) -> Passkey:
-    """Refuses to remove the last passkey unless a recovery code can still get them in."""
+def remove_passkey(*, session: Session, user: User, passkey_id: int,
+                   sessions: SessionStore) -> Passkey:
+    """Refuses to remove the last passkey unless a recovery code can still get them in.
+    Every session signed in with it ends: a lost phone's browser is signed out too."""
     passkey = own_passkey(session=session, user=user, passkey_id=passkey_id)
     others = session.exec(
         select(func.count()).select_from(Passkey)
@@ -200,7 +203,18 @@ def remove_passkey(*, session: Session, user: User, passkey_id: int) -> Passkey:
             "passkey or make recovery codes first, then remove this one.")
     session.delete(passkey)
     session.commit()
+    sessions.end_made_with(session=session, user_id=user.id, passkey_id=passkey.id)
     return passkey
+
+
+def deactivate_user(*, session: Session, user: User, sessions: SessionStore) -> User:
+    """Switches the account off: it can't sign in any more, and every session ends now."""
+    if user.deactivated_at is None:
+        user.deactivated_at = utcnow()
+        session.add(user)
+        session.commit()
+    sessions.end_all(session=session, user_id=user.id)
+    return user
 
 
 def user_by_handle(*, session: Session, handle: str) -> User | None:

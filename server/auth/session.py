@@ -1,29 +1,59 @@
-"""Who is signed in. The Flask side of auth: the session cookie holds a user id and a
-per-sign-in nonce; every view asks `current_user()` or uses the decorators below.
+"""Who is signed in. The Flask side of auth: the session cookie holds only a random session
+id (and Flask-WTF's CSRF token); the session itself lives server-side (sessions.py), so
+signing out, removing a passkey or switching an account off really ends it.
+Every view asks `current_user()` or uses the decorators below.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from datetime import timedelta
 from functools import wraps
+from urllib.parse import unquote, urlsplit
 
-from flask import g, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import generate_csrf
+from sqlmodel import Session
 
+from server.auth.sessions import SessionPolicy, SessionStore, make_store
 from server.db import get_session
 from server.errors import Forbidden, NotSignedIn
 from server.models import User, utcnow
 
+SESSION_ID = "sid"
+
+
+def session_store() -> SessionStore:
+    """The app's session store (database, or Redis when configured), made on first use."""
+    store = current_app.extensions.get("chalkmark_sessions")
+    if store is None:
+        store = current_app.extensions["chalkmark_sessions"] = build_store(current_app)
+    return store
+
+
+def build_store(app: Flask) -> SessionStore:
+    settings = app.config["SETTINGS"]
+    policy = SessionPolicy(idle=timedelta(days=settings.session_idle_days),
+                           absolute=timedelta(days=settings.session_max_days))
+    return make_store(redis_url=settings.redis_url, policy=policy)
+
 
 def load_current_user() -> None:
     g.user = None
-    user_id = session.get("uid")
-    if user_id is None or request.endpoint == "static":
+    session_id = session.get(SESSION_ID)
+    if session_id is None or request.endpoint == "static":
         return  # CSS, JS and icons are the same for everyone: no query for them
-    user = get_session().get(User, user_id)
+    user = None
+    if isinstance(session_id, str):
+        user = session_store().user_for(session=get_session(), session_id=session_id)
     if user is None:
-        session.clear()
+        session.clear()  # ended, expired or unknown: this browser is signed out
         return
     g.user = user
+
+
+def current_session_id() -> str | None:
+    return session.get(SESSION_ID) if current_user() is not None else None
 
 
 def current_user() -> User | None:
@@ -37,25 +67,64 @@ def require_user() -> User:
     return user
 
 
-def login_user(user: User) -> None:
+def login_user(user: User, *, passkey_id: int | None = None) -> None:
+    """Starts a server-side session (refused for a switched-off account)."""
     # A fresh session on sign-in: nothing from before survives (no session fixation).
-    session.clear()
+    end_current_session()
     session.permanent = True
-    session["uid"] = user.id
+    db = get_session()
+    session[SESSION_ID] = session_store().start(
+        session=db, user=user, passkey_id=passkey_id,
+        user_agent=request.headers.get("User-Agent"))
     # Mint the CSRF token now: two pages loading at once right after sign-in would
     # otherwise each mint one, and the cookie written last would orphan the other.
     _fresh_csrf_token()
     g.user = user
     user.last_active_at = utcnow()
-    db = get_session()
     db.add(user)
     db.commit()
 
 
-def logout_user() -> None:
+def start_session_for(app: Flask, user_id: int, user_agent: str = "") -> str:
+    """A session for `user_id` outside any request: how tests and benches become someone
+    without a passkey ceremony. Returns the session id."""
+    with app.app_context(), Session(app.extensions["db_engine"]) as db:
+        return session_store().start(session=db, user=db.get(User, user_id),
+                                     passkey_id=None, user_agent=user_agent)
+
+
+def session_cookie_for(app: Flask, user_id: int) -> str:
+    """The signed cookie value a browser holds after signing in as `user_id`."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return serializer.dumps({SESSION_ID: start_session_for(app, user_id), "_permanent": True})
+
+
+def end_current_session() -> None:
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        session_store().end(session=get_session(), session_id=session_id)
     session.clear()
+
+
+def logout_user() -> None:
+    end_current_session()
     g.user = None
     _fresh_csrf_token()
+
+
+def reveal_once(kind: str, value, *, ttl_seconds: int = 600) -> None:
+    """Keep `value` server-side for the next page of this session only (see take_revealed)."""
+    session_store().put_reveal(session=get_session(), session_id=session[SESSION_ID],
+                               kind=kind, value=value, ttl_seconds=ttl_seconds)
+
+
+def take_revealed(kind: str):
+    """The value kept by reveal_once, once: a second look (or a replayed cookie) gets None."""
+    session_id = current_session_id()
+    if session_id is None:
+        return None
+    return session_store().take_reveal(session=get_session(), session_id=session_id,
+                                       kind=kind)
 
 
 def _fresh_csrf_token() -> None:
@@ -97,7 +166,29 @@ def redirect_to_sign_in():
 
 
 def safe_next(value: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
+    """Only a path on this site: never an open redirect. Browsers drop tabs and newlines
+    ("/<tab>/evil" becomes "//evil") and read a backslash as a slash, so the check runs on
+    the value as a browser would read it, with every control and space character removed,
+    and again on it percent-decoded."""
+    path = _browser_view(value)
+    if path and _same_origin_path(path) and _same_origin_path(_browser_view(unquote(path))):
+        return path
     return url_for("catalog.home")
+
+
+MAX_NEXT = 2000
+INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # control, format and every kind of space
+
+
+def _browser_view(value) -> str:
+    if not isinstance(value, str) or len(value) > MAX_NEXT:
+        return ""
+    return "".join(ch for ch in value
+                   if not ch.isspace() and unicodedata.category(ch) not in INVISIBLE)
+
+
+def _same_origin_path(path: str) -> bool:
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc

@@ -1,6 +1,6 @@
 """Small Flask-side helpers shared by the auth views: the relying party from settings,
 JSON bodies and errors for the ceremony endpoints, the sign-in rate limit, and the
-one-time values (recovery codes, device link) carried in the session between pages."""
+one-time values (recovery codes, device link) kept server-side for the next page."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ import re
 from datetime import datetime
 
 import qrcode
-from flask import current_app, jsonify, request, session, url_for
+from flask import current_app, jsonify, request, url_for
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 
 from server.auth.passkeys import RelyingParty
+from server.auth.session import reveal_once, take_revealed
+from server.auth.sessions import DEVICE_LINK, RECOVERY_CODES, platform_name
 from server.models import utcnow
 
 JSON_TYPE = "application/json"
-DEVICE_NAMES = (
-    ("iphone", "iPhone"), ("ipad", "iPad"), ("android", "Android"), ("cros", "Chromebook"),
-    ("windows", "Windows"), ("macintosh", "Mac"), ("mac os", "Mac"), ("linux", "Linux"),
-)
 
 
 def settings():
@@ -52,50 +50,40 @@ def json_error(message: str, status: int, **extra):
 
 def passkey_nickname(user_agent: str | None) -> str:
     """A friendly first name for a new passkey, e.g. "Passkey on iPhone"; people rename it."""
-    agent = (user_agent or "").lower()
-    for needle, name in DEVICE_NAMES:
-        if needle in agent:
-            return f"Passkey on {name}"
-    return "Passkey"
+    platform = platform_name(user_agent)
+    return f"Passkey on {platform}" if platform else "Passkey"
 
 
 def nickname_for_request() -> str:
     return passkey_nickname(request.headers.get("User-Agent"))
 
 
-# --- one-time values shown on the next page -----------------------------------------
+# --- one-time values shown on the next page, kept server-side (never in the cookie) ---
 
 
 def keep_recovery_codes(codes: list[str], then: str, *, replaced: bool = False) -> None:
-    session["recovery_codes"] = codes
-    session["after_codes"] = then
-    session["codes_replaced"] = replaced
+    reveal_once(RECOVERY_CODES, {"codes": codes, "then": then, "replaced": replaced})
 
 
 def take_recovery_codes() -> tuple[list[str], str, bool]:
-    """The codes are shown once: reading them removes them from the session."""
-    codes = session.pop("recovery_codes", None) or []
-    then = session.get("after_codes") or url_for("auth.account")
-    return codes, then, bool(session.get("codes_replaced"))
+    """The codes are shown once: reading them deletes them; a reload shows none."""
+    kept = take_revealed(RECOVERY_CODES) or {}
+    then = kept.get("then") or url_for("auth.account")
+    return kept.get("codes") or [], then, bool(kept.get("replaced"))
 
 
 def keep_device_link(token: str, expires_at: datetime) -> None:
-    session["device_link"] = {"token": token, "expires": expires_at.isoformat()}
+    reveal_once(DEVICE_LINK, {"token": token, "expires": expires_at.isoformat()},
+                ttl_seconds=settings().device_link_ttl_seconds)
 
 
-def current_device_link() -> tuple[str, datetime] | None:
-    value = session.get("device_link")
-    if not isinstance(value, dict):
+def take_device_link() -> tuple[str, datetime] | None:
+    """The link is shown once, while it has not expired."""
+    kept = take_revealed(DEVICE_LINK)
+    if not isinstance(kept, dict):
         return None
-    expires = datetime.fromisoformat(value["expires"])
-    if expires <= utcnow():
-        forget_device_link()
-        return None
-    return value["token"], expires
-
-
-def forget_device_link() -> None:
-    session.pop("device_link", None)
+    expires = datetime.fromisoformat(kept["expires"])
+    return (kept["token"], expires) if expires > utcnow() else None
 
 
 def link_url(token: str) -> str:

@@ -95,8 +95,10 @@ def make_live_user(live_app, handle_prefix: str, display_name: str):
 
 
 def sign_in_with_cookie(context, live_app, base_url: str, user) -> None:
-    """Write the signed session cookie the app sets after a passkey sign-in."""
-    serializer = live_app.session_interface.get_signing_serializer(live_app)
-    cookie = serializer.dumps({"uid": user.id, "_permanent": True})
+    """Write the signed session cookie the app sets after a passkey sign-in (a real
+    server-side session for `user`)."""
+    from server.auth.session import session_cookie_for
+
+    cookie = session_cookie_for(live_app, user.id)
     context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
                           "url": base_url}])

@@ -15,13 +15,14 @@ def sign_up(session, authenticator, name="Ada Lovelace", email=None):
     options = passkeys.begin_sign_up(session=session, rp=RP, display_name=name, email=email)
     return passkeys.finish_sign_up(session=session, rp=RP,
                                    challenge_id=options["challengeId"],
-                                   credential=authenticator.create(options["publicKey"]))
+                                   credential=authenticator.create(options["publicKey"])).user
 
 
 def sign_in(session, authenticator, **answer):
     options = passkeys.begin_sign_in(session=session, rp=RP)
     return passkeys.finish_sign_in(session=session, rp=RP, challenge_id=options["challengeId"],
-                                   credential=authenticator.get(options["publicKey"], **answer))
+                                   credential=authenticator.get(options["publicKey"], **answer)
+                                   ).user
 
 
 def json_headers(client, page: str = "/auth/sign-in") -> dict:

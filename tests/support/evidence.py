@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PIL import Image
 from sqlmodel import Session, select
 
+from server.auth.session import SESSION_ID
 from server.catalog.service import requirements_for
 from server.models import (
     AssessorAppointment,
@@ -211,7 +212,7 @@ def page_token(client) -> str:
 
 def _signed_in(client) -> bool:
     with client.session_transaction() as flask_session:
-        return "uid" in flask_session
+        return SESSION_ID in flask_session
 
 
 def post_upload(client, submission_id: int, requirement_id: int, *, data: bytes | None = None,

@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import re
 
+from server.auth.session import SESSION_ID, session_store, start_session_for
+from server.db import get_session
 from server.models import User
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def sign_in_as(client, user: User) -> None:
+    """A real server-side session for `user`, its id in the client's cookie."""
+    session_id = start_session_for(client.application, user.id, "pytest")
     with client.session_transaction() as flask_session:
         flask_session.clear()
-        flask_session["uid"] = user.id
+        flask_session[SESSION_ID] = session_id
+
+
+def cookie_session_id(client) -> str | None:
+    with client.session_transaction() as flask_session:
+        return flask_session.get(SESSION_ID)
+
+
+def signed_in_user_id(client) -> int | None:
+    """Who the app takes the client's cookie to be (asked of the session store)."""
+    session_id = cookie_session_id(client)
+    if not session_id:
+        return None
+    with client.application.app_context():
+        user = session_store().user_for(session=get_session(), session_id=session_id)
+        return user.id if user else None
 
 
 def csrf_token(client, path: str = "/") -> str:

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from server.auth import devicelinks, passkeys, recovery, service
+from server.auth.sessions import DatabaseSessions
 from server.errors import Expired, InvalidInput, NotFound
 from server.models import DeviceLink, Passkey, RecoveryCode, User, utcnow
 from tests.support.ceremonies import RP, sign_up
@@ -113,7 +114,7 @@ def test_device_link_is_stored_hashed_and_used_once(session):
     user = make_user(session)
     token = devicelinks.create_device_link(session=session, user=user, ttl_seconds=600)
     assert session.exec(select(DeviceLink)).one().token_hash != token
-    assert add_with_link(session, token).id == user.id
+    assert add_with_link(session, token).user.id == user.id
     with pytest.raises(Expired, match="already been used"):
         devicelinks.usable_link(session=session, token=token)
     with pytest.raises(Expired):
@@ -154,7 +155,7 @@ def test_create_admin_makes_an_admin_and_a_link(session):
     stored = session.get(User, user.id)
     assert stored.has_role("admin") and stored.handle == "alex-admin"
     assert devicelinks.usable_link(session=session, token=token).user_id == user.id
-    assert add_with_link(session, token).id == user.id
+    assert add_with_link(session, token).user.id == user.id
 
 
 # --- passkeys a person keeps --------------------------------------------------------
@@ -168,7 +169,8 @@ def test_rename_and_remove_only_your_own_passkey(session):
         service.rename_passkey(session=session, user=stranger, passkey_id=passkey.id,
                                nickname="Mine now")
     with pytest.raises(NotFound):
-        service.remove_passkey(session=session, user=stranger, passkey_id=passkey.id)
+        service.remove_passkey(session=session, user=stranger, passkey_id=passkey.id,
+                               sessions=DatabaseSessions())
     service.rename_passkey(session=session, user=owner, passkey_id=passkey.id,
                            nickname="  School   laptop ")
     assert passkey.nickname == "School laptop"
@@ -181,7 +183,9 @@ def test_last_passkey_stays_unless_recovery_codes_remain(session):
     owner = sign_up(session, FakeAuthenticator())
     passkey = session.exec(select(Passkey)).one()
     with pytest.raises(InvalidInput, match="only passkey"):
-        service.remove_passkey(session=session, user=owner, passkey_id=passkey.id)
+        service.remove_passkey(session=session, user=owner, passkey_id=passkey.id,
+                               sessions=DatabaseSessions())
     recovery.replace_codes(session=session, user=owner)
-    service.remove_passkey(session=session, user=owner, passkey_id=passkey.id)
+    service.remove_passkey(session=session, user=owner, passkey_id=passkey.id,
+                           sessions=DatabaseSessions())
     assert session.exec(select(Passkey)).all() == []

@@ -12,7 +12,13 @@ from server.models import Passkey, User
 from tests.support.ceremonies import client_ceremony, client_sign_in, client_sign_up
 from tests.support.factories import make_user
 from tests.support.fake_authenticator import FakeAuthenticator
-from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
+from tests.support.web import (
+    csrf_token,
+    htmx_headers,
+    post_form,
+    sign_in_as,
+    signed_in_user_id,
+)
 
 
 def signed_up(client, session, name="Ada Lovelace"):
@@ -89,8 +95,10 @@ def test_last_passkey_is_kept_until_recovery_codes_exist(client, session):
     assert 'role="alert"' in refused.get_data(as_text=True)
     recovery.replace_codes(session=session, user=user)
     removed = post_form(client, f"/auth/passkeys/{passkey.id}/remove", headers=htmx_headers())
-    assert removed.status_code == 200 and "removed" in removed.get_data(as_text=True)
+    # It was the passkey this browser signed in with: the browser is signed out too.
+    assert removed.status_code == 200 and removed.headers["HX-Redirect"] == "/auth/sign-in"
     assert session.exec(select(Passkey)).all() == []
+    assert signed_in_user_id(client) is None
 
 
 def test_add_a_passkey_on_this_device(client, session):
@@ -125,8 +133,7 @@ def test_device_link_shows_a_qr_code_and_adds_a_passkey_once(client, app, sessio
     response = client_ceremony(phone, FakeAuthenticator(), options_url=f"{path}/options",
                                verify_url=f"{path}/verify", page=path)
     assert response.status_code == 200
-    with phone.session_transaction() as flask_session:
-        assert flask_session["uid"] == user.id
+    assert signed_in_user_id(phone) == user.id
     used = app.test_client().get(path)
     assert used.status_code == 410 and "already been used" in used.get_data(as_text=True)
     assert len(session.exec(select(Passkey).where(Passkey.user_id == user.id)).all()) == 2

@@ -20,14 +20,16 @@ from tests.support.ceremonies import (
 )
 from tests.support.factories import make_user
 from tests.support.fake_authenticator import FakeAuthenticator
-from tests.support.web import csrf_token, post_form
+from tests.support.web import (
+    csrf_token,
+    post_form,
+    signed_in_user_id,
+)
+
+# The fixture `demo_app`: the app in demo mode.
+pytest_plugins = ["tests.support.demo_mode"]
 
 EXPIRED = "This sign-in request expired. Please try again."
-
-
-def signed_in_uid(client):
-    with client.session_transaction() as flask_session:
-        return flask_session.get("uid")
 
 
 def test_sign_in_page_offers_passkey_recovery_and_sign_up(client):
@@ -82,7 +84,7 @@ def test_sign_up_signs_in_and_shows_recovery_codes_once(client, session):
     assert response.status_code == 200
     assert response.get_json() == {"redirect": "/auth/recovery-codes"}
     user = session.exec(select(User)).one()
-    assert signed_in_uid(client) == user.id
+    assert signed_in_user_id(client) == user.id
     page = client.get("/auth/recovery-codes").get_data(as_text=True)
     codes = re.findall(r"<code>([a-z0-9-]+)</code>", page)
     assert len(codes) == 10 and 'href="/stacks"' in page and "I saved these" in page
@@ -96,10 +98,10 @@ def test_sign_in_with_passkey_returns_the_safe_next_page(client, app):
     authenticator = FakeAuthenticator()
     client_sign_up(client, authenticator)
     client.post("/auth/sign-out", data={"csrf_token": csrf_token(client)})
-    assert signed_in_uid(client) is None
+    assert signed_in_user_id(client) is None
     response = client_sign_in(client, authenticator, next="/stacks")
     assert response.get_json() == {"redirect": "/stacks"}
-    assert signed_in_uid(client)
+    assert signed_in_user_id(client)
     evil = client_sign_in(client, authenticator, next="//evil.example/")
     assert evil.get_json() == {"redirect": "/"}
 
@@ -170,13 +172,13 @@ def test_recovery_code_signs_in_and_prompts_for_a_passkey(client, session):
     response = post_form(client, "/auth/recovery", {"code": codes[3]})
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/auth/account")
-    assert signed_in_uid(client) == user.id
+    assert signed_in_user_id(client) == user.id
     page = client.get("/auth/account").get_data(as_text=True)
     assert "recovery code (9 left)" in page and "Add a passkey" in page
     client.post("/auth/sign-out", data={"csrf_token": csrf_token(client)})
     reused = post_form(client, "/auth/recovery", {"code": codes[3]})
     assert reused.status_code == 422 and "works only once" in reused.get_data(as_text=True)
-    assert signed_in_uid(client) is None
+    assert signed_in_user_id(client) is None
 
 
 def test_every_auth_post_needs_a_csrf_token(app, client):
@@ -184,7 +186,8 @@ def test_every_auth_post_needs_a_csrf_token(app, client):
              if rule.endpoint.startswith("auth.") and "POST" in rule.methods]
     assert len(posts) >= 15
     for rule in posts:
-        url = rule.build({"passkey_id": 1, "token": "t" * 43, "role": "teacher"})[1]
+        url = rule.build({"passkey_id": 1, "token": "t" * 43, "role": "teacher",
+                          "key": "a" * 64})[1]
         response = client.post(url, data={"code": "x"})
         assert response.status_code == 400, url
 
@@ -204,18 +207,10 @@ def test_sign_in_posts_are_rate_limited(settings):
 # --- demo mode ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo_app(settings):
-    settings.demo = True
-    app = create_app(settings)
-    yield app
-    app.extensions["db_engine"].dispose()
-
-
 def test_demo_routes_are_404_when_demo_is_off(client, session):
     make_user(session, handle="maya")
     assert post_form(client, "/auth/demo/teacher").status_code == 404
-    assert signed_in_uid(client) is None
+    assert signed_in_user_id(client) is None
 
 
 def test_demo_buttons_sign_in_as_the_demo_people(demo_app):
@@ -225,7 +220,7 @@ def test_demo_buttons_sign_in_as_the_demo_people(demo_app):
     html = client.get("/auth/sign-in").get_data(as_text=True)
     assert "Try Chalkmark as" in html and "/auth/demo/assessor" in html
     response = post_form(client, "/auth/demo/teacher")
-    assert response.status_code == 303 and signed_in_uid(client) == maya.id
+    assert response.status_code == 303 and signed_in_user_id(client) == maya.id
     assert post_form(client, "/auth/demo/wizard").status_code == 404
 
 
@@ -233,4 +228,4 @@ def test_demo_without_the_demo_person_explains(demo_app):
     client = demo_app.test_client()
     response = post_form(client, "/auth/demo/coach", follow_redirects=True)
     assert "demo coach isn&#39;t set up yet" in response.get_data(as_text=True)
-    assert signed_in_uid(client) is None
+    assert signed_in_user_id(client) is None
