@@ -231,7 +231,7 @@ def _still_signed_in() -> bool:
 def _signed_out(message: str):
     logout_user()
     flash(message, "success")
-    url = url_for("auth.sign_in")
+    url = url_for("catalog.home")  # where plain sign-out lands too
     if wants_fragment():
         return "", 200, {"HX-Redirect": url}
     return redirect(url, 303)

@@ -92,6 +92,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /auth/link/<token>/verify": (at("/auth/link/{link_token}/verify", EVERYONE),),
     "GET /auth/account": (at("/auth/account", SIGNED_IN),),
     "POST /auth/account/profile": (at("/auth/account/profile", SIGNED_IN),),
+    "POST /auth/account/devices/<key>/sign-out": (
+        at("/auth/account/devices/{spare_session}/sign-out", OWNER),),
+    "POST /auth/account/devices/sign-out-everywhere": (
+        at("/auth/account/devices/sign-out-everywhere", SIGNED_IN),),
     "GET /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
     "POST /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
     "POST /auth/account/recovery-codes": (at("/auth/account/recovery-codes", SIGNED_IN),),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from server.auth import devicelinks
+from server.auth.session import start_session_for
+from server.auth.sessions import session_hash
 from server.badges import service as badges
 from server.models import (
     Cohort,
@@ -70,7 +72,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug,
                             "award": award.uuid, "issuer": home.slug})
     _submissions(session, client, seeded, credential)
-    _personal_things(session, seeded, device)
+    _personal_things(session, seeded, device, client.application)
     _cohorts(session, seeded, home.id, away.id)
     return seeded
 
@@ -130,7 +132,7 @@ def _copy_item(session: Session, item: EvidenceItem, target: Submission) -> Evid
     return copy
 
 
-def _personal_things(session: Session, seeded: Seeded, device_json: dict) -> None:
+def _personal_things(session: Session, seeded: Seeded, device_json: dict, app) -> None:
     owner = seeded.users["owner"]
     notice = Notification(user_id=owner.id, kind="test", title="Hello", url="/inbox")
     passkey = Passkey(credential_id="matrix-passkey", user_id=owner.id, public_key=b"key")
@@ -139,7 +141,10 @@ def _personal_things(session: Session, seeded: Seeded, device_json: dict) -> Non
                               p256dh=keys["p256dh"], auth=keys["auth"])
     session.add_all([notice, passkey, device])
     session.commit()
+    # A second signed-in browser of the owner's: the one "sign out this device" ends.
+    spare = start_session_for(app, owner.id, "spare")
     seeded.ids.update(notice=notice.id, passkey=passkey.id, subscription=device.id,
+                      spare_session=session_hash(spare),
                       link_token=devicelinks.create_device_link(
                           session=session, user=owner, ttl_seconds=3600))
 

@@ -96,7 +96,7 @@ def test_last_passkey_is_kept_until_recovery_codes_exist(client, session):
     recovery.replace_codes(session=session, user=user)
     removed = post_form(client, f"/auth/passkeys/{passkey.id}/remove", headers=htmx_headers())
     # It was the passkey this browser signed in with: the browser is signed out too.
-    assert removed.status_code == 200 and removed.headers["HX-Redirect"] == "/auth/sign-in"
+    assert removed.status_code == 200 and removed.headers["HX-Redirect"] == "/"
     assert session.exec(select(Passkey)).all() == []
     assert signed_in_user_id(client) is None
 

@@ -120,7 +120,7 @@ def test_sign_out_everywhere_ends_every_session_this_one_too(any_store_app):
     for client, person in ((laptop, user), (phone, user), (theirs, other)):
         sign_in_as(client, person)
     response = post_form(laptop, "/auth/account/devices/sign-out-everywhere")
-    assert response.status_code == 303 and response.headers["Location"] == "/auth/sign-in"
+    assert response.status_code == 303 and response.headers["Location"] == "/"
     assert not is_signed_in(laptop) and not is_signed_in(phone)
     assert is_signed_in(theirs)
 

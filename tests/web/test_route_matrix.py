@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from server.auth.session import SESSION_ID, start_session_for
 from tests.support.route_matrix import ACTORS, MATRIX, Case
 from tests.support.route_seed import OWNER_NAME, OWNER_SCHOOL, Seeded, seed
 from tests.support.web import csrf_token, sign_in_as
@@ -39,6 +40,7 @@ class Actor:
     client: object
     session_state: dict  # signed in (or not), restored before each call
     token: str  # the CSRF token its pages carry
+    user_id: int | None
 
 
 def _actors(app, seeded: Seeded) -> dict[str, Actor]:
@@ -49,7 +51,9 @@ def _actors(app, seeded: Seeded) -> dict[str, Actor]:
             sign_in_as(client, seeded.users[name])
         token = csrf_token(client, "/")
         with client.session_transaction() as flask_session:
-            actors[name] = Actor(name, client, dict(flask_session), token)
+            user = seeded.users[name]
+            actors[name] = Actor(name, client, dict(flask_session), token,
+                                 user.id if user else None)
     return actors
 
 
@@ -57,6 +61,9 @@ def _call(actor: Actor, method: str, case: Case, path: str, *, with_token: bool 
     with actor.client.session_transaction() as flask_session:
         flask_session.clear()  # a sign-out or sign-in by the previous call is undone
         flask_session.update(actor.session_state)
+        if actor.user_id is not None:  # a sign-out ended the server-side session: a new one
+            flask_session[SESSION_ID] = start_session_for(actor.client.application,
+                                                          actor.user_id, "matrix")
     if method in READ_METHODS:
         return actor.client.open(path, method=method)
     token = {"csrf_token": actor.token} if with_token else {}
