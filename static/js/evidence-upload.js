@@ -99,7 +99,7 @@ function send(form, fields, label, clientUuid = newUuid()) {
     if (xhr.status === 200 || xhr.status === 201) {
       showSaved(view, body).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
     } else {
-      showFailure(view, body.error || "That didn't upload. Please try again.", xhr.status >= 500 ? retry : null);
+      showFailure(view, body.error?.message || "That didn't upload. Please try again.", xhr.status >= 500 ? retry : null);
     }
   });
   xhr.addEventListener("error", () => {
