@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, UnicodeConverter, ValidationError
 
 MAX_ID = 2**63 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -61,3 +61,13 @@ class BoundedIntConverter(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class PrintableConverter(UnicodeConverter):
+    """Replaces the default string converter: a path part with a NUL or another control
+    character (PostgreSQL refuses NUL in text: a 500) is no page of ours, so 404."""
+
+    def to_python(self, value: str) -> str:
+        if not value.isprintable():
+            raise ValidationError()
+        return value

@@ -8,7 +8,14 @@ from flask import Flask
 
 from server.errors import InvalidInput, TooLarge
 from server.evidence import validation
-from server.ids import MAX_ID, BoundedIntConverter, parse_id, parse_ids, parse_int
+from server.ids import (
+    MAX_ID,
+    BoundedIntConverter,
+    PrintableConverter,
+    parse_id,
+    parse_ids,
+    parse_int,
+)
 from server.jsonapi import (
     MAX_BODY_BYTES,
     MAX_DEPTH,
@@ -118,3 +125,12 @@ def test_capture_times_outside_2000_to_2100_are_refused_clearly(raw):
 
 def test_a_plausible_capture_time_is_kept_in_utc():
     assert validation.captured_at("2026-03-01T10:00:00+02:00").hour == 8
+
+
+def test_a_path_part_with_a_nul_is_404():
+    app = _app_with("/things/<int:id>")
+    app.url_map.converters["default"] = PrintableConverter
+    app.add_url_rule("/tokens/<token>", "token", lambda token: token)
+    client = app.test_client()
+    assert client.get("/tokens/a%00b").status_code == 404
+    assert client.get("/tokens/ab").get_data(as_text=True) == "ab"
