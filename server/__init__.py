@@ -9,6 +9,7 @@ from flask import Flask
 from server import db, jobs, web
 from server.config import Settings
 from server.extensions import compress, csrf, htmx, limiter
+from server.ids import BoundedIntConverter, PrintableConverter
 
 AREAS = (
     "catalog", "auth", "evidence", "submissions", "review", "game", "notify", "coach",
@@ -25,6 +26,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(settings.instance_dir),
     )
+    # Before any blueprint adds a rule: every `<int:...>` route gets the bounded converter.
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PrintableConverter
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,

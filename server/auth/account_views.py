@@ -23,6 +23,7 @@ from server.auth.sessions import KEY_LENGTH
 from server.db import get_session
 from server.errors import InvalidInput, NotFound
 from server.htmx import render, wants_fragment
+from server.jsonapi import read_json
 from server.models import User, utcnow
 
 
@@ -137,7 +138,7 @@ def add_passkey_options():
 @login_required
 @rate_limited
 def add_passkey_verify():
-    body = support.json_body()
+    body = read_json(support.CEREMONY)
     user = require_user()
     passkeys.finish_add_passkey(session=get_session(), rp=support.relying_party(),
                                 challenge_id=body.get("challengeId"),
@@ -196,7 +197,7 @@ def device_link_options(token: str):
 @rate_limited
 def device_link_verify(token: str):
     db = get_session()
-    body = support.json_body()
+    body = read_json(support.CEREMONY)
     link = devicelinks.usable_link(session=db, token=token)
     used = passkeys.finish_add_passkey(session=db, rp=support.relying_party(),
                                        challenge_id=body.get("challengeId"),

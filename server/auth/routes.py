@@ -22,6 +22,7 @@ from server.demo.people import DEMO_HANDLES
 from server.errors import ChalkmarkError, InvalidInput
 from server.extensions import limiter
 from server.htmx import render
+from server.jsonapi import error_from, error_json, read_json
 from server.web import error_response
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -33,7 +34,7 @@ TOO_MANY = "Too many tries from here. Please wait a minute, then try again."
 def _auth_error(err: ChalkmarkError):
     # The ceremony endpoints speak JSON; their messages are shown in the page by passkeys.js.
     if support.wants_json():
-        return support.json_error(err.message, err.status_code, field=err.field)
+        return error_from(err)
     if err.status_code == 401:
         return redirect_to_sign_in()
     return error_response(err.status_code, err.title, err.message)
@@ -42,7 +43,7 @@ def _auth_error(err: ChalkmarkError):
 @bp.errorhandler(429)
 def _too_many(_err):
     if support.wants_json():
-        return support.json_error(TOO_MANY, 429)
+        return error_json(TOO_MANY, 429)
     return error_response(429, "Too many tries", TOO_MANY)
 
 
@@ -69,7 +70,7 @@ def login_options():
 @bp.post("/login/verify")
 @rate_limited
 def login_verify():
-    body = support.json_body()
+    body = read_json(support.CEREMONY)
     used = passkeys.finish_sign_in(session=get_session(), rp=support.relying_party(),
                                    challenge_id=body.get("challengeId"),
                                    credential=body.get("credential"))
@@ -135,7 +136,7 @@ def sign_up():
 @bp.post("/register/options")
 @rate_limited
 def register_options():
-    body = support.json_body()
+    body = read_json(support.PROFILE)
     return jsonify(passkeys.begin_sign_up(session=get_session(), rp=support.relying_party(),
                                           display_name=body.get("display_name"),
                                           email=body.get("email")))
@@ -144,7 +145,7 @@ def register_options():
 @bp.post("/register/verify")
 @rate_limited
 def register_verify():
-    body = support.json_body()
+    body = read_json(support.CEREMONY)
     db = get_session()
     used = passkeys.finish_sign_up(session=db, rp=support.relying_party(),
                                    challenge_id=body.get("challengeId"),

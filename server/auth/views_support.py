@@ -8,13 +8,14 @@ import re
 from datetime import datetime
 
 import qrcode
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 
 from server.auth.passkeys import RelyingParty
 from server.auth.session import reveal_once, take_revealed
 from server.auth.sessions import DEVICE_LINK, RECOVERY_CODES, platform_name
+from server.jsonapi import Object, Schema, Text
 from server.models import utcnow
 
 JSON_TYPE = "application/json"
@@ -39,13 +40,10 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == JSON_TYPE
 
 
-def json_body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
-
-
-def json_error(message: str, status: int, **extra):
-    return jsonify({"error": message, **extra}), status
+# The ceremony bodies; the service checks each value's meaning (and py_webauthn the
+# credential's inside), these bound their types and sizes.
+CEREMONY = Schema(challengeId=Text(64), credential=Object(), next=Text(2000))
+PROFILE = Schema(display_name=Text(1000), email=Text(1000))
 
 
 def passkey_nickname(user_agent: str | None) -> str:

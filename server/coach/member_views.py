@@ -12,6 +12,7 @@ from server.coach.routes import bp, coach_only
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
+from server.ids import arg_id
 
 ADDED_SENTENCE = {
     service.INVITED: "{name} is invited: they join once they accept.",
@@ -58,8 +59,9 @@ def members(cohort_id: int):
 def add_members(cohort_id: int):
     db = get_session()
     cohort = service.cohort_for(session=db, user=require_user(), cohort_id=cohort_id)
-    if request.form.get("user_id", "").isdigit():
-        return _add_one(cohort, int(request.form["user_id"]))
+    user_id = arg_id(request.form, "user_id")
+    if user_id is not None:
+        return _add_one(cohort, user_id)
     try:
         report = service.invite_from_list(session=db, cohort=cohort, by=require_user(),
                                           text=request.form.get("people", ""))

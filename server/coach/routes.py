@@ -12,6 +12,7 @@ from server.coach import nudges, progress, service
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
+from server.ids import parse_ids
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def nudge(cohort_id: int):
     back = url_for("coach.cohort", cohort_id=cohort_id,
                    filter=request.form.get("filter") or None)
     try:
-        member_ids = [int(v) for v in request.form.getlist("member_ids") if v.isdigit()]
+        member_ids = parse_ids(request.form.getlist("member_ids"))
         report = nudges.nudge_members(session=db, coach=user, cohort=the_cohort,
                                       member_ids=member_ids,
                                       message=request.form.get("message", ""))

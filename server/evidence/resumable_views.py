@@ -20,7 +20,12 @@ from server.errors import InvalidInput, TooLarge
 from server.evidence import resumable
 from server.evidence.routes import _limits, _storage, bp
 from server.extensions import csrf
-from server.pwa.jsonapi import json_api, no_store, protect
+from server.ids import parse_int
+from server.jsonapi import Id, Int, Schema, Text, json_api, no_store, protect, read_json
+
+START = Schema(client_uuid=Text(64, required=True), requirement_id=Id(),
+               size=Int(low=0, required=True), filename=Text(1000), note=Text(2000),
+               captured_at=Text(64))
 
 
 def _parts() -> resumable.PartialFiles:
@@ -32,23 +37,18 @@ def _chunk_bytes() -> int:
     return int(settings.extra.get("upload_chunk_bytes", resumable.DEFAULT_CHUNK_BYTES))
 
 
-def _fields() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else request.form.to_dict()
-
-
 @bp.post("/submissions/<int:id>/uploads")
 @csrf.exempt
 @json_api
 def resumable_start(id: int):
     protect()
-    user, session, data = require_user(), get_session(), _fields()
+    user, session, data = require_user(), get_session(), read_json(START)
     resumable.discard_stale(session=session, parts=_parts())
     found = resumable.start(
         session=session, parts=_parts(), limits=_limits(), user=user, submission_id=id,
-        client_uuid=data.get("client_uuid"), requirement_id=_int(data.get("requirement_id")),
-        total_bytes=data.get("size"), filename=data.get("filename"), note=data.get("note"),
-        captured_at=data.get("captured_at"))
+        client_uuid=data.get("client_uuid"), requirement_id=data["requirement_id"],
+        total_bytes=data["size"], filename=data["filename"], note=data["note"],
+        captured_at=data["captured_at"])
     session.commit()
     if isinstance(found, resumable.ResumableUpload):
         return no_store(jsonify(_state(found))), 201 if found.received_bytes == 0 else 200
@@ -69,7 +69,7 @@ def resumable_chunk(token: str):
     protect()
     user, session = require_user(), get_session()
     request.max_content_length = _chunk_bytes()
-    offset = request.headers.get("Upload-Offset", type=int)
+    offset = parse_int(request.headers.get("Upload-Offset"), low=0)
     new_offset = resumable.append(session=session, parts=_parts(), user=user, token=token,
                                   offset=offset, stream=request.stream,
                                   max_chunk=_chunk_bytes())
@@ -115,10 +115,3 @@ def item_json(item) -> dict:
         "thumb_url": url_for("evidence.thumb", item_id=item.id) if item.thumb_key else None,
         "item_url": url_for("evidence.item", item_id=item.id),
     }
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

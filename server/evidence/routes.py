@@ -23,6 +23,8 @@ from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
 from server.evidence import service
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
+from server.ids import arg_id
+from server.jsonapi import CSRF_MESSAGE, error_from, error_json
 from server.models import Submission, utcnow
 from server.storage import storage_from_settings, too_large_message
 from server.submissions.routes import render_attempt_page
@@ -31,7 +33,6 @@ bp = Blueprint("evidence", __name__)
 
 # Room for the multipart framing and the small fields beside the file.
 FORM_OVERHEAD = 256 * 1024
-CSRF_JSON = "This page was out of date, so nothing was saved. Reload it and try again."
 
 
 def _storage():
@@ -50,7 +51,7 @@ def _wants_json() -> bool:
 
 
 def json_errors(view):
-    """Scripts asking for JSON get {"error": message} with the status, never a page."""
+    """Scripts asking for JSON get the JSON error shape (server/jsonapi.py), never a page."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -82,18 +83,18 @@ def form_errors(view):
 
 def _part_id(*, parse_form: bool) -> int | None:
     # A body refused for its size is never parsed: then only the URL says which part.
-    part = request.view_args.get("req_id") or request.args.get("requirement_id", type=int)
+    part = request.view_args.get("req_id") or arg_id(request.args, "requirement_id")
     if part is None and parse_form:
-        part = request.form.get("requirement_id", type=int)
+        part = arg_id(request.form, "requirement_id")
     return part
 
 
 def _json_error(err):
     if isinstance(err, ChalkmarkError):
-        return jsonify(error=err.message), err.status_code
+        return error_from(err)
     if isinstance(err, CSRFError):
-        return jsonify(error=CSRF_JSON), 400
-    return jsonify(error=err.description or err.name), err.code or 400
+        return error_json(CSRF_MESSAGE, 400, csrf=True)
+    return error_json(err.description or err.name, err.code or 400)
 
 
 def _back_to(item_or_submission_id, requirement_id=None):
@@ -109,7 +110,7 @@ def upload(id: int):
     user = require_user()
     session = get_session()
     limit = service.upload_limit(session=session, user=user, submission_id=id,
-                                 requirement_id=request.args.get("requirement_id", type=int),
+                                 requirement_id=arg_id(request.args, "requirement_id"),
                                  limits=_limits())
     _refuse_oversized_body(limit)
     upload = _checked_upload(limit)
@@ -147,8 +148,7 @@ def _checked_upload(limit: int) -> service.Upload:
     has_file = file is not None and (file.filename or file.content_length)
     return service.Upload(
         client_uuid=form.get("client_uuid"),
-        requirement_id=form.get("requirement_id", type=int)
-        or request.args.get("requirement_id", type=int),
+        requirement_id=arg_id(form, "requirement_id") or arg_id(request.args, "requirement_id"),
         file=file.stream if has_file else None,
         filename=file.filename if has_file else None,
         text=form.get("text"), url=form.get("url"), note=form.get("note"),

@@ -14,6 +14,8 @@ MAX_TEXT_CHARS = 20_000
 MAX_URL_CHARS = 2000
 MAX_NOTE_CHARS = 500
 MAX_FILENAME_CHARS = 255
+# A classroom photo from a device whose clock is plausible.
+FIRST_CAPTURE_YEAR, LAST_CAPTURE_YEAR = 2000, 2100
 
 
 def client_uuid(value: str | None) -> str:
@@ -64,12 +66,18 @@ def captured_at(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        # Year 9999 with a -23:59 offset is past datetime's end once in UTC: OverflowError.
+        parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise InvalidInput("The capture time isn't a date we understand.",
                            field="captured_at") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    if not FIRST_CAPTURE_YEAR <= parsed.year <= LAST_CAPTURE_YEAR:
+        raise InvalidInput(f"The capture time must be between {FIRST_CAPTURE_YEAR} and "
+                           f"{LAST_CAPTURE_YEAR}; check the device's clock.",
+                           field="captured_at")
+    return parsed
 
 
 _UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\]")

@@ -14,6 +14,7 @@ from server.errors import InvalidInput
 from server.game import leaderboard as boards
 from server.game import profile as profiles
 from server.htmx import render
+from server.ids import parse_id
 
 bp = Blueprint("game", __name__)
 
@@ -45,9 +46,10 @@ def _chosen(session, viewer, scopes: list[boards.Scope]) -> boards.Scope | None:
     if not key:
         return scopes[0] if scopes else None
     kind, _, raw_id = key.partition("-")
-    if not raw_id.isdigit():
+    scope_id = parse_id(raw_id)
+    if scope_id is None:
         raise InvalidInput("That leaderboard address isn't right.")
-    return boards.resolve(session=session, viewer=viewer, kind=kind, scope_id=int(raw_id))
+    return boards.resolve(session=session, viewer=viewer, kind=kind, scope_id=scope_id)
 
 
 def _period() -> str:

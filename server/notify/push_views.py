@@ -10,9 +10,10 @@ from flask import flash, jsonify, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
 from server.db import get_session
-from server.errors import InvalidInput, NotFound
+from server.errors import NotFound
 from server.extensions import csrf, limiter
 from server.htmx import render, wants_fragment
+from server.jsonapi import Object, Schema, Text, json_api, read_json
 from server.notify import push, subscriptions
 from server.notify import service as notify
 from server.notify.endpoints import current_policy
@@ -21,6 +22,9 @@ from server.notify.vapid import current_keys, keys_for
 
 TEST_TITLE = "Test notice from Chalkmark"
 TEST_BODY = "If you can read this, notices reach this device."
+# What the browser's PushSubscription JSON carries; subscriptions.parse checks the values.
+SUBSCRIPTION = Schema(endpoint=Text(4000), keys=Object())
+RESUBSCRIPTION = Schema(subscription=Object(), old_endpoint=Text(4000))
 
 
 @bp.record_once
@@ -53,14 +57,12 @@ def push_key():
 
 @bp.post("/push/subscriptions")
 @login_required
+@json_api
 def save_subscription():
     db = get_session()
-    try:
-        data = subscriptions.parse(request.get_json(silent=True), policy=current_policy())
-        saved = subscriptions.save(session=db, user=require_user(), data=data,
-                                   user_agent=request.headers.get("User-Agent", ""))
-    except InvalidInput as err:
-        return jsonify({"error": err.message, "field": err.field}), 422
+    data = subscriptions.parse(read_json(SUBSCRIPTION), policy=current_policy())
+    saved = subscriptions.save(session=db, user=require_user(), data=data,
+                               user_agent=request.headers.get("User-Agent", ""))
     db.commit()
     return jsonify({"id": saved.id,
                     "device": subscriptions.device_label(saved.user_agent)}), 201
@@ -116,6 +118,7 @@ def send_test_notice():
 @bp.post("/push/resubscribe")
 @csrf.exempt
 @limiter.limit("30 per minute")
+@json_api
 def resubscribe():
     """The service worker's `pushsubscriptionchange`: the browser replaced a subscription.
 
@@ -124,14 +127,9 @@ def resubscribe():
     OLD endpoint of an existing subscription: an unguessable URL only that browser, its
     push service and this server know. A forged request cannot know it, and the only
     effect is moving that one device's row to a new endpoint."""
-    body = request.get_json(silent=True) or {}
+    body = read_json(RESUBSCRIPTION)
     db = get_session()
-    try:
-        data = subscriptions.parse(body.get("subscription"), policy=current_policy())
-        subscriptions.resubscribe(session=db, old_endpoint=body.get("old_endpoint"), data=data)
-    except InvalidInput as err:
-        return jsonify({"error": err.message}), 422
-    except NotFound as err:
-        return jsonify({"error": err.message}), 404
+    data = subscriptions.parse(body["subscription"], policy=current_policy())
+    subscriptions.resubscribe(session=db, old_endpoint=body["old_endpoint"], data=data)
     db.commit()
     return jsonify({"ok": True})

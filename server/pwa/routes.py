@@ -22,9 +22,10 @@ from flask_wtf.csrf import generate_csrf
 from server.auth.session import login_required, require_user
 from server.db import get_session
 from server.htmx import render
+from server.ids import arg_id
+from server.jsonapi import json_api, no_store
 from server.models import utcnow
 from server.pwa import service
-from server.pwa.jsonapi import json_api, no_store
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"
@@ -87,7 +88,7 @@ def offline():
 def capture():
     """The capture page. The same HTML for everyone (the service worker keeps one copy);
     the draft it captures for comes from ?submission= and capture.json."""
-    submission_id = request.args.get("submission", type=int)
+    submission_id = arg_id(request.args, "submission")
     if submission_id is not None:
         service.owned_submission(session=get_session(), user=require_user(),
                                  submission_id=submission_id)

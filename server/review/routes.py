@@ -10,11 +10,12 @@ from server.auth.session import require_user, roles_required
 from server.db import get_session
 from server.errors import Conflict
 from server.htmx import render, wants_fragment
+from server.ids import parse_id
 from server.review import service
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-SCORE_FIELD = re.compile(r"^(met|comment)_(\d+)$")
+SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
 
 def _blind_key() -> str:
@@ -100,9 +101,10 @@ def _form_values(form) -> dict:
     comments: dict[int, str] = {}
     for key, value in form.items():
         match = SCORE_FIELD.match(key)
-        if match:
+        criterion_id = parse_id(match[2]) if match else None
+        if criterion_id is not None:
             target = met if match[1] == "met" else comments
-            target[int(match[2])] = value
+            target[criterion_id] = value
     scores = {
         cid: ({"met": True, "not_yet": False}.get(met.get(cid, "")), comments.get(cid, ""))
         for cid in met.keys() | comments.keys()

@@ -50,3 +50,11 @@ def post_form(client, path: str, data: dict | None = None, **kwargs):
 
 def htmx_headers(**extra) -> dict:
     return {"HX-Request": "true", **extra}
+
+
+def json_error(response) -> dict:
+    """The {"message", "field"} of a JSON refusal: the one shape of server/jsonapi.py."""
+    assert response.is_json, response.get_data(as_text=True)[:200]
+    error = response.get_json()["error"]
+    assert set(error) == {"message", "field"}, error
+    return error

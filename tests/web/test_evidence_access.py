@@ -14,6 +14,7 @@ from tests.support.evidence import (
     post_upload,
     set_status,
 )
+from tests.support.web import json_error
 
 SEES_DRAFT = {"owner", "coach", "admin"}
 SEES_SUBMITTED = SEES_DRAFT | {"assessor"}
@@ -105,7 +106,7 @@ def test_no_writes_once_submitted(client, session, world, photo):
     response = post_upload(client, world.submission.id, world.photo_requirement_id,
                            data=jpeg_with_gps((40, 40)))
     assert response.status_code == 409
-    assert "can't be changed" in response.get_json()["error"]
+    assert "can't be changed" in json_error(response)["message"]
     removed = client.post(f"/submissions/{world.submission.id}/evidence/{photo}/delete",
                           data={"csrf_token": page_token(client)})
     assert removed.status_code == 409

@@ -17,6 +17,7 @@ from tests.support.evidence import (
     pdf_bytes,
     post_upload,
 )
+from tests.support.web import json_error
 
 
 @pytest.fixture
@@ -44,8 +45,9 @@ def test_renamed_exe_as_photo_is_refused_with_a_clear_message(owner_client, worl
     response = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
                            data=exe_bytes(), filename="class-photo.jpg")
     assert response.status_code == 422
-    assert response.get_json() == {
-        "error": "That file isn't a photo we can use (JPEG, PNG, WebP or HEIC)."}
+    assert json_error(response) == {
+        "message": "That file isn't a photo we can use (JPEG, PNG, WebP or HEIC).",
+        "field": "file"}
     assert _stored_files(settings) == []
 
 
@@ -92,7 +94,7 @@ def test_oversized_upload_is_refused_before_the_body_is_read(owner_client, world
         content_type="multipart/form-data; boundary=xyz",
         headers={"Accept": "application/json", "X-CSRFToken": page_token(owner_client)})
     assert response.status_code == 413
-    assert response.get_json()["error"] == (
+    assert json_error(response)["message"] == (
         "That file is larger than 20 MB, the most we accept here.")
     assert not body.read_attempted
     assert session.exec(select(EvidenceItem)).all() == []
@@ -106,7 +108,7 @@ def test_file_over_its_kind_limit_is_refused_while_streaming(owner_client, world
     response = post_upload(owner_client, world.submission.id, file_part.id,
                            data=pdf_bytes() + b"0" * 60_000, filename="plan.pdf")
     assert response.status_code == 413
-    assert "larger than" in response.get_json()["error"]
+    assert "larger than" in json_error(response)["message"]
     assert _stored_files(settings) == []
 
 
@@ -145,10 +147,10 @@ def test_plain_form_upload_redirects_back_to_the_part(owner_client, world, sessi
 def test_bad_link_and_long_text_are_refused(owner_client, world, session):
     link_part = _requirement(world, session, "link")
     bad = post_upload(owner_client, world.submission.id, link_part.id, url="ftp://x.org/a")
-    assert bad.status_code == 422 and "http" in bad.get_json()["error"]
+    assert bad.status_code == 422 and "http" in json_error(bad)["message"]
     long = post_upload(owner_client, world.submission.id, world.text_requirement_id,
                        text="a" * 20_001)
-    assert long.status_code == 422 and "20,000" in long.get_json()["error"]
+    assert long.status_code == 422 and "20,000" in json_error(long)["message"]
 
 
 def test_missing_client_uuid_is_refused(owner_client, world):
@@ -224,7 +226,7 @@ def test_body_without_content_length_is_cut_off_at_the_limit(owner_client, world
                  "X-CSRFToken": page_token(owner_client)},
         environ_overrides={"wsgi.input_terminated": True})
     assert response.status_code == 413
-    assert response.get_json()["error"] == (
+    assert json_error(response)["message"] == (
         "That file is larger than 10 KB, the most we accept here.")
     assert session.exec(select(EvidenceItem)).all() == []
     assert _stored_files(settings) == []

@@ -10,7 +10,7 @@ from server.models import Notification, PushSubscription
 from server.notify import vapid
 from tests.support.factories import make_user
 from tests.support.push_service import FakeBrowser
-from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
+from tests.support.web import csrf_token, htmx_headers, json_error, post_form, sign_in_as
 
 # The fixture `receiver`: a local push service.
 pytest_plugins = ["tests.support.push_fixtures"]
@@ -101,7 +101,7 @@ def test_bad_subscriptions_are_refused_clearly(client, teacher, engine, change, 
     response = client.post("/push/subscriptions", json=payload,
                            headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 422
-    assert response.json["field"] == field and response.json["error"]
+    assert json_error(response)["field"] == field and json_error(response)["message"]
     assert rows(engine) == []
 
 
@@ -126,7 +126,7 @@ def test_a_short_auth_secret_is_refused(client, teacher, engine):
     sign_in_as(client, teacher)
     browser = FakeBrowser("https://fcm.googleapis.com/fcm/send/abc", auth_secret=b"short")
     response = subscribe(client, browser)
-    assert response.status_code == 422 and response.json["field"] == "auth"
+    assert response.status_code == 422 and json_error(response)["field"] == "auth"
 
 
 def test_not_json_is_refused(client, teacher):

@@ -14,7 +14,7 @@ from PIL import Image
 from server.models import Submission
 from tests.support.evidence import as_role, jpeg_with_gps, make_world, post_upload, set_status
 from tests.support.factories import make_user
-from tests.support.web import sign_in_as
+from tests.support.web import json_error, sign_in_as
 
 
 @pytest.fixture
@@ -99,13 +99,13 @@ def test_nobody_else_can_open_capture_for_a_draft(client, world, role):
     assert client.get(f"/capture?submission={world.submission.id}").status_code == 404
     response = client.get(f"/submissions/{world.submission.id}/capture.json")
     assert response.status_code == 404
-    assert response.get_json() == {"error": "We couldn't find that draft."}
+    assert json_error(response)["message"] == "We couldn't find that draft."
 
 
 def test_capture_json_needs_sign_in_and_answers_json(client, world):
     response = client.get(f"/submissions/{world.submission.id}/capture.json")
     assert response.status_code == 401
-    assert "sign in" in response.get_json()["error"].lower()
+    assert "sign in" in json_error(response)["message"].lower()
     assert client.get("/submissions/999999/capture.json").status_code == 401
 
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 from server.catalog.service import requirements_for
 from server.models import EvidenceItem, ResumableUpload
 from tests.support.evidence import as_role, make_world, mp4_bytes, page_token, post_upload
+from tests.support.web import json_error
 
 CHUNK = 1000
 
@@ -149,7 +150,7 @@ def test_a_file_that_is_not_a_video_is_refused_and_forgotten(owner, world, video
     body = b"MZ" + b"\x00" * 1800
     state, done = upload_all(owner, world, video_id, body, token)
     assert done.status_code == 422
-    assert "isn't a video" in done.get_json()["error"]
+    assert "isn't a video" in json_error(done)["message"]
     assert items(session, world) == []
     session.expire_all()
     assert session.exec(select(ResumableUpload)).all() == []
@@ -160,7 +161,7 @@ def test_size_limits_hold_for_chunked_uploads(owner, world, video_id, token, set
     settings.max_video_bytes = 5000
     too_big = start(owner, world, video_id, 5001, token)
     assert too_big.status_code == 413
-    assert "larger than" in too_big.get_json()["error"]
+    assert "larger than" in json_error(too_big)["message"]
     state = start(owner, world, video_id, 1500, token).get_json()
     # More than the chunk limit in one request is refused before it is read...
     assert send(owner, state["upload_url"], b"x" * (CHUNK + 1), 0, token).status_code == 413
@@ -180,7 +181,7 @@ def test_a_missing_or_silly_size_is_refused(owner, world, video_id, token, size)
 def test_only_file_parts_take_chunked_uploads(owner, world, token):
     response = start(owner, world, world.text_requirement_id, 100, token)
     assert response.status_code == 422
-    assert "written response" in response.get_json()["error"]
+    assert "written response" in json_error(response)["message"]
 
 
 def test_every_change_needs_the_csrf_token(owner, world, video_id, token, session):

@@ -48,7 +48,7 @@ async function postJSON(url, body) {
   }
   const data = await response.json().catch(() => null);
   if (response.ok && data) return data;
-  if (data?.error) throw new ProblemShown(data.error, data.field ?? null);
+  if (data?.error) throw new ProblemShown(data.error.message, data.error.field ?? null);
   if (response.status === 400) throw new ProblemShown(MESSAGES.stale);
   if (response.status === 429) throw new ProblemShown(MESSAGES.busy);
   throw new ProblemShown(MESSAGES.generic);

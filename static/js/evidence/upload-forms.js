@@ -86,7 +86,7 @@ function send(form, fields, label, clientUuid = newUuid()) {
       if (status === 200 || status === 201) {
         showSaved(view, body).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
       } else {
-        showFailure(view, body.error || "That didn't upload. Please try again.", status >= 500 ? retry : null);
+        showFailure(view, body.error?.message || "That didn't upload. Please try again.", status >= 500 ? retry : null);
       }
     },
     () => showFailure(view, "Couldn't reach Chalkmark. Check your connection and try again.", retry),

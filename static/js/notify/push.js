@@ -83,7 +83,7 @@ async function saveOnServer(subscription) {
   if (response.redirected || response.status === 401) throw new PushSetupError(MESSAGES.signedOut);
   if (response.status !== 201) {
     const problem = await response.json().catch(() => ({}));
-    throw new PushSetupError(problem.error || MESSAGES.failed);
+    throw new PushSetupError(problem.error?.message || MESSAGES.failed);
   }
 }
 

@@ -113,7 +113,7 @@
 
   function accepted(answer) {
     if (answer.status === 200 || answer.status === 201) return answer.body;
-    const message = answer.body && answer.body.error;
+    const message = answer.body?.error?.message;
     if (answer.status === 401) throw failure("signed-out", "Sign in to upload. Your captures are kept on this device.");
     if (answer.status === 400 && answer.body && answer.body.csrf) throw failure("csrf", message);
     if (answer.status >= 500 || answer.status === 408 || answer.status === 429) {
