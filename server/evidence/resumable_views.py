@@ -22,6 +22,7 @@ from server.evidence.routes import _limits, _storage, bp
 from server.extensions import csrf
 from server.ids import parse_int
 from server.jsonapi import Id, Int, Schema, Text, json_api, no_store, protect, read_json
+from server.submissions import service as submissions
 
 START = Schema(client_uuid=Text(64, required=True), requirement_id=Id(),
                size=Int(low=0, required=True), filename=Text(1000), note=Text(2000),
@@ -42,7 +43,10 @@ def _chunk_bytes() -> int:
 @json_api
 def resumable_start(id: int):
     protect()
-    user, session, data = require_user(), get_session(), read_json(START)
+    user, session = require_user(), get_session()
+    # Ownership before the body: a stranger learns nothing from validation messages.
+    submissions.get_owned(session=session, submission_id=id, user=user)
+    data = read_json(START)
     resumable.discard_stale(session=session, parts=_parts())
     found = resumable.start(
         session=session, parts=_parts(), limits=_limits(), user=user, submission_id=id,

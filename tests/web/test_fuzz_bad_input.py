@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from server.models import Cohort, EvidenceRequirement
 from tests.support.evidence import make_world, png_bytes
 from tests.support.evidence_invariant import evidence_mismatches
-from tests.support.web import csrf_token
+from tests.support.web import csrf_token, sign_in_as, signed_in_user_id
 
 MIN_REQUESTS = 500
 ROLES = ("anonymous", "owner", "assessor", "coach", "admin")
@@ -86,14 +86,11 @@ class Role:
 
     def sign_in(self) -> None:
         if self.user is not None:
-            with self.client.session_transaction() as flask_session:
-                flask_session["uid"] = self.user.id
+            sign_in_as(self.client, self.user)
         self.token = csrf_token(self.client, "/me/credentials" if self.user else "/")
 
     def keep_signed_in(self) -> None:
-        with self.client.session_transaction() as flask_session:
-            lost = self.user is not None and "uid" not in flask_session
-        if lost:
+        if self.user is not None and signed_in_user_id(self.client) != self.user.id:
             self.sign_in()
 
 
