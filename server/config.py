@@ -26,6 +26,19 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int | None) -> int | None:
+    value = (_env(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"CHALKMARK_{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise ValueError(f"CHALKMARK_{name} must be at least 1")
+    return number
+
+
 def _persistent_secret(instance_dir: Path) -> str:
     """A secret key that survives restarts without ever living in the repository."""
     path = instance_dir / "secret_key"
@@ -58,6 +71,10 @@ class Settings:
     max_photo_bytes: int = 20 * MB
     max_file_bytes: int = 25 * MB
     max_video_bytes: int = 500 * MB
+    # Photos above this many pixels are refused before decoding (see evidence/images.py).
+    max_photo_pixels: int = 40_000_000
+    image_workers: int = 2  # photos decoded at once per process (memory bound)
+    evidence_retention_days: int | None = None  # None: keep evidence of decided attempts
     signin_rate_limit: str = "30 per minute"
     ratelimit_enabled: bool = True
     testing: bool = False
@@ -79,6 +96,9 @@ class Settings:
             vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
+            max_photo_pixels=_int("MAX_PHOTO_PIXELS", 40_000_000),
+            image_workers=_int("IMAGE_WORKERS", 2),
+            evidence_retention_days=_int("EVIDENCE_RETENTION_DAYS", None),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:
