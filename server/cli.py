@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from server import jobs, migrate
 from server.coach.nudges import RESCHEDULE_NUDGES_JOB
+from server.evidence.cli import evidence_group
 from server.game.cli import game_group
 from server.models import Stack
 from server.worker import worker_command
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(game_group)
+    app.cli.add_command(evidence_group)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")
