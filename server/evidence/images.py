@@ -31,9 +31,11 @@ DEFAULT_MAX_PIXELS = 40_000_000
 # Photos decoded at once per process: each may hold ~4 bytes per pixel while decoding.
 DEFAULT_WORKERS = 2
 # The stored photo's longest side; the capture page sends 1600 px, so this only shrinks
-# what arrived without it (a desktop upload, a script). JPEGs are decoded straight at a
-# reduced scale (Image.draft), so a big one never exists in memory at full size.
+# what arrived without it (a desktop upload, a script). A big JPEG is decoded straight at
+# 1/2, 1/4 or 1/8 scale (Image.draft), the smallest that keeps DRAFT_SIDE pixels, so it
+# never exists in memory at full size: a 48 MP photo decodes as 12 MP.
 MAX_SIDE = 4096
+DRAFT_SIDE = MAX_SIDE // 2
 WAIT_FOR_TURN_SECONDS = 60
 THUMB_SIZE = (320, 320)
 OUTPUT = {JPEG: JPEG, HEIC: JPEG, PNG: PNG, GIF: PNG, WEBP: WEBP}
@@ -103,7 +105,7 @@ def _decode(stream: BinaryIO, max_pixels: int) -> Image.Image:
             if image.width * image.height > max_pixels:
                 raise InvalidInput(too_many_pixels(max_pixels), field="file")
             image.seek(0)  # animated GIF/WebP: the first frame is the evidence
-            image.draft(None, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at 1/2, 1/4 or 1/8
+            image.draft(None, (DRAFT_SIDE, DRAFT_SIDE))  # JPEG only; others ignore it
             image.load()
             image.thumbnail((MAX_SIDE, MAX_SIDE))  # no-op when small enough
             # After shrinking: turning a smaller image upright costs less.
@@ -123,17 +125,28 @@ def _encode(image: Image.Image, output_type: FileType, out: BinaryIO) -> None:
     if output_type == JPEG:
         _flatten(image).save(out, format="JPEG", quality=88, optimize=True, **extra)
     elif output_type == WEBP:
-        image.convert("RGBA" if _has_alpha(image) else "RGB").save(
+        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
             out, format="WEBP", quality=88, **extra)
     else:
-        mode = "RGBA" if _has_alpha(image) else "RGB"
-        image.convert(mode).save(out, format="PNG", optimize=True, **extra)
+        # No optimize=True: on a big PNG it costs seconds for a few per cent.
+        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
+            out, format="PNG", **extra)
 
 
 def _thumbnail(image: Image.Image) -> Image.Image:
-    thumb = _flatten(image)
+    if image.mode in ("RGB", "RGBA", "L"):
+        # Shrink first, then flatten the small copy: no second full-size image.
+        scale = min(THUMB_SIZE[0] / image.width, THUMB_SIZE[1] / image.height, 1)
+        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+        return _flatten(image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0))
+    thumb = _flatten(image)  # palette and other modes: convert first, they are small
     thumb.thumbnail(THUMB_SIZE)
     return thumb
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    # convert() copies even when the mode already matches: a full-size copy for nothing.
+    return image if image.mode == mode else image.convert(mode)
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -143,7 +156,7 @@ def _has_alpha(image: Image.Image) -> bool:
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB on white: JPEG has no transparency."""
     if not _has_alpha(image):
-        return image.convert("RGB")
+        return _in_mode(image, "RGB")
     rgba = image.convert("RGBA")
     background = Image.new("RGB", rgba.size, (255, 255, 255))
     background.paste(rgba, mask=rgba.getchannel("A"))

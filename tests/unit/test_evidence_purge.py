@@ -102,12 +102,20 @@ def test_the_cli_purges_with_the_setting_and_keeps_everything_without_it(
     assert runner.invoke(args=["evidence", "purge", "--days", "0"]).exit_code == 2
 
 
-def test_retention_days_come_from_the_environment(monkeypatch, tmp_path):
+def test_evidence_settings_come_from_the_environment(monkeypatch, tmp_path):
     from server.config import Settings
 
     monkeypatch.setenv("CHALKMARK_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("CHALKMARK_SECRET_KEY", "test")
     monkeypatch.setenv("CHALKMARK_EVIDENCE_RETENTION_DAYS", "365")
-    assert Settings.from_env().evidence_retention_days == 365
+    monkeypatch.setenv("CHALKMARK_MAX_PHOTO_PIXELS", "12000000")
+    monkeypatch.setenv("CHALKMARK_IMAGE_WORKERS", "3")
+    settings = Settings.from_env()
+    assert (settings.evidence_retention_days, settings.max_photo_pixels,
+            settings.image_workers) == (365, 12_000_000, 3)
+    monkeypatch.setenv("CHALKMARK_IMAGE_WORKERS", "many")
+    with pytest.raises(ValueError, match="CHALKMARK_IMAGE_WORKERS must be a whole number"):
+        Settings.from_env()
+    monkeypatch.delenv("CHALKMARK_IMAGE_WORKERS")
     monkeypatch.delenv("CHALKMARK_EVIDENCE_RETENTION_DAYS")
     assert Settings.from_env().evidence_retention_days is None
