@@ -263,7 +263,8 @@ class StoreProblems:
 
 def store_problems(*, session: Session, storage: Storage) -> StoreProblems:
     """The invariant every deletion keeps: each stored blob has its row and each row's
-    blob is stored. Empty (falsy) when the store is consistent."""
+    blob is stored. Empty (falsy) when the store is consistent. Check it while no upload
+    is in flight: an upload's blob is written just before its row is committed."""
     rows = session.exec(select(EvidenceItem.blob_key, EvidenceItem.thumb_key)).all()
     referenced = {key for row in rows for key in row if key}
     stored = set(storage.keys())

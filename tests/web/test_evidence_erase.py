@@ -50,6 +50,9 @@ def _items(session, submission_id):
 def test_the_owner_deletes_a_decided_attempts_evidence(client, world, session, storage,
                                                        awarded):
     kit.as_role(client, world, "owner")
+    before = client.get(f"/submissions/{awarded.id}").get_data(as_text=True)
+    assert "Delete all evidence of this attempt" in before
+    assert "Delete all my evidence" in client.get("/me/credentials").get_data(as_text=True)
     url = f"/submissions/{awarded.id}/evidence/erase"
     assert "Delete this evidence" in client.get(url).get_data(as_text=True)
     done = client.post(url, data={"csrf_token": kit.page_token(client)})
