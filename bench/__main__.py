@@ -13,8 +13,8 @@ import sys
 from bench.common import RESULTS
 
 BENCHES = [
-    "transfer_size", "review_page", "upload_memory", "photo_bytes", "push_latency",
-    "nudge_fanout", "leaderboard", "lighthouse", "badges",
+    "transfer_size", "review_page", "upload_memory", "image_cost", "photo_bytes",
+    "push_latency", "nudge_fanout", "leaderboard", "lighthouse", "badges",
 ]
 
 
@@ -37,6 +37,10 @@ def _rows() -> list[tuple[str, str, str]]:
     if upload:
         rows.append(("server RSS growth receiving a 200 MB upload",
                      f"+{upload.get('delta_mb')} MB", "≤ +30 MB"))
+    for case, figures in _load("image_cost").items():
+        rows.append((f"cleaning {case} ({', '.join(figures['outcome'])})",
+                     f"{figures['seconds']} s, +{figures['peak_delta_mb']} MB peak",
+                     "bomb ~0; x4 bounded by image_workers"))
     photo = _load("photo_bytes")
     if photo:
         rows.append(("bytes uploaded for a 12 MP photo vs original",

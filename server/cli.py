@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from server import jobs, migrate
 from server.badges.cli import badges_group, refuse_without_keys
 from server.coach.nudges import RESCHEDULE_NUDGES_JOB
+from server.evidence.cli import evidence_group
 from server.game.cli import game_group
 from server.models import Stack
 from server.worker import worker_command
@@ -24,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(game_group)
     app.cli.add_command(badges_group)
+    app.cli.add_command(evidence_group)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")

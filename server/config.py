@@ -35,11 +35,12 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int | None) -> int | None:
     value = _env(name)
     if value is None or not value.strip():
         return default
-    if not value.strip().isdigit() or int(value) < 1:
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ValueError(f"CHALKMARK_{name} must be a whole number above 0, not {value!r}")
     return int(value)
 
@@ -89,6 +90,10 @@ class Settings:
     max_photo_bytes: int = 20 * MB
     max_file_bytes: int = 25 * MB
     max_video_bytes: int = 500 * MB
+    # Photos above this many pixels are refused before decoding (see evidence/images.py).
+    max_photo_pixels: int = 40_000_000
+    image_workers: int = 2  # photos decoded at once per process (memory bound)
+    evidence_retention_days: int | None = None  # None: keep evidence of decided attempts
     signin_rate_limit: str = "30 per minute"
     ratelimit_enabled: bool = True
     # Web Push endpoints must be https on one of these hosts (see server/notify/endpoints.py).
@@ -127,6 +132,9 @@ class Settings:
             serve_channel_timeout=_number("SERVE_CHANNEL_TIMEOUT", cls.serve_channel_timeout),
             session_idle_days=_number("SESSION_IDLE_DAYS", cls.session_idle_days),
             session_max_days=_number("SESSION_MAX_DAYS", cls.session_max_days),
+            max_photo_pixels=_number("MAX_PHOTO_PIXELS", 40_000_000),
+            image_workers=_number("IMAGE_WORKERS", 2),
+            evidence_retention_days=_number("EVIDENCE_RETENTION_DAYS", None),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:

@@ -48,6 +48,14 @@ def get_session() -> Session:
     return g.db_session
 
 
+def rollback_request_session() -> None:
+    """Undo a failed transaction so the error page can still query (the header's
+    unread count): a session whose flush failed refuses every query until rolled back."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _close_session(_exc) -> None:
     session = g.pop("db_session", None)
     if session is not None:

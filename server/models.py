@@ -270,6 +270,10 @@ class Submission(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, index=True)
     decided_at: datetime | None = None
     version: int = 1  # optimistic locking: every state change bumps it
+    # Set when the attempt's evidence was erased (by the teacher, or by the retention
+    # purge): pages then say so instead of showing an empty attempt.
+    evidence_deleted_at: datetime | None = None
+    evidence_deleted_by: str | None = Field(default=None, max_length=12)
 
 
 class EvidenceItem(SQLModel, table=True):

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -35,6 +36,9 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
 
     def exists(self, key: str) -> bool: ...
+
+    def keys(self) -> Iterator[str]:
+        """Every stored key (not files still being written)."""
 
 
 def new_key(prefix: str, suffix: str = "") -> str:
@@ -95,6 +99,13 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def keys(self) -> Iterator[str]:
+        # Partial uploads (".partial" folder, ".partial-*" temp files) are not keys yet.
+        for path in sorted(self.root.rglob("*")):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and KEY_PATTERN.match(key):
+                yield key
 
 
 def storage_from_settings(settings) -> Storage:

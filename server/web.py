@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from server import nav
 from server.auth.session import load_current_user
+from server.db import rollback_request_session
 from server.errors import ChalkmarkError
 from server.htmx import wants_fragment
 
@@ -112,6 +113,7 @@ def _http_error(err: HTTPException):
 
 def _unexpected_error(err: Exception):
     log.exception("unexpected error on %s %s", request.method, request.path)
+    rollback_request_session()
     return error_response(
         500, "Something went wrong", "Sorry, that didn't work. Nothing you saved was lost."
     )

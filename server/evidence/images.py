@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from server.errors import InvalidInput
+from server.errors import ChalkmarkError, InvalidInput
 from server.evidence.sniff import GIF, HEIC, JPEG, PNG, WEBP, FileType
 
 try:  # HEIC (iPhone photos) needs libheif; without it such photos can't be read.
@@ -23,14 +24,35 @@ try:  # HEIC (iPhone photos) needs libheif; without it such photos can't be read
 except ImportError:  # pragma: no cover - the dependency is declared in pyproject
     pass
 
-# 64 MP covers today's 48 MP phone cameras; anything bigger is refused before decoding so
-# a tiny "decompression bomb" file can't make the server allocate gigabytes.
-MAX_PIXELS = 64_000_000
+# Refused before decoding, so a tiny "decompression bomb" can't make the server allocate
+# gigabytes: 40 MP covers a 48 MP phone's usual 12 MP output with room to spare (Settings
+# max_photo_pixels changes it). Pillow's own limit (89 MP) stays as a second guard.
+DEFAULT_MAX_PIXELS = 40_000_000
+# Photos decoded at once per process: each may hold ~4 bytes per pixel while decoding.
+DEFAULT_WORKERS = 2
+# The stored photo's longest side; the capture page sends 1600 px, so this only shrinks
+# what arrived without it (a desktop upload, a script). A big JPEG is decoded straight at
+# 1/2, 1/4 or 1/8 scale (Image.draft), the smallest that keeps DRAFT_SIDE pixels, so it
+# never exists in memory at full size: a 48 MP photo decodes as 12 MP.
+MAX_SIDE = 4096
+DRAFT_SIDE = MAX_SIDE // 2
+WAIT_FOR_TURN_SECONDS = 60
 THUMB_SIZE = (320, 320)
 OUTPUT = {JPEG: JPEG, HEIC: JPEG, PNG: PNG, GIF: PNG, WEBP: WEBP}
-TOO_MANY_PIXELS = ("That photo is too big to process (over 64 megapixels). "
-                   "Please send a smaller version.")
 UNREADABLE = "We couldn't read that photo. It may be damaged; please try taking it again."
+
+_gates: dict[int, threading.BoundedSemaphore] = {}
+_gates_lock = threading.Lock()
+
+
+class Busy(ChalkmarkError):
+    status_code = 503
+    title = "Busy"
+
+
+def too_many_pixels(max_pixels: int) -> str:
+    return (f"That photo is too big to process (over {max_pixels / 1_000_000:g} megapixels). "
+            "Please send a smaller version, such as the one your phone shares by default.")
 
 
 @dataclass
@@ -42,9 +64,28 @@ class CleanImage:
     height: int
 
 
-def clean_image(stream: BinaryIO, file_type: FileType) -> CleanImage:
-    """Decode, re-encode without metadata, and make a 320 px JPEG thumbnail."""
-    image = _decode(stream)
+def clean_image(stream: BinaryIO, file_type: FileType, *,
+                max_pixels: int = DEFAULT_MAX_PIXELS,
+                workers: int = DEFAULT_WORKERS) -> CleanImage:
+    """Decode, re-encode without metadata, and make a 320 px JPEG thumbnail; at most
+    `workers` photos at once in this process, so many uploads can't exhaust memory."""
+    gate = _gate(workers)
+    if not gate.acquire(timeout=WAIT_FOR_TURN_SECONDS):
+        raise Busy("Many photos are being processed right now. Please try again in a "
+                   "minute; nothing you saved was lost.")
+    try:
+        return _clean(stream, file_type, max_pixels)
+    finally:
+        gate.release()
+
+
+def _gate(workers: int) -> threading.BoundedSemaphore:
+    with _gates_lock:
+        return _gates.setdefault(workers, threading.BoundedSemaphore(max(workers, 1)))
+
+
+def _clean(stream: BinaryIO, file_type: FileType, max_pixels: int) -> CleanImage:
+    image = _decode(stream, max_pixels)
     output_type = OUTPUT.get(file_type, JPEG)
     body = tempfile.TemporaryFile()
     _encode(image, output_type, body)
@@ -55,20 +96,23 @@ def clean_image(stream: BinaryIO, file_type: FileType) -> CleanImage:
     return CleanImage(body, thumb, output_type, image.width, image.height)
 
 
-def _decode(stream: BinaryIO) -> Image.Image:
+def _decode(stream: BinaryIO, max_pixels: int) -> Image.Image:
     stream.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(stream)
-            if image.width * image.height > MAX_PIXELS:
-                raise InvalidInput(TOO_MANY_PIXELS, field="file")
+            if image.width * image.height > max_pixels:
+                raise InvalidInput(too_many_pixels(max_pixels), field="file")
             image.seek(0)  # animated GIF/WebP: the first frame is the evidence
-            upright = ImageOps.exif_transpose(image)
-            upright.load()
-            return upright
+            image.draft(None, (DRAFT_SIDE, DRAFT_SIDE))  # JPEG only; others ignore it
+            image.load()
+            image.thumbnail((MAX_SIDE, MAX_SIDE))  # no-op when small enough
+            # After shrinking: turning a smaller image upright costs less.
+            ImageOps.exif_transpose(image, in_place=True)
+            return image
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InvalidInput(TOO_MANY_PIXELS, field="file") from None
+            raise InvalidInput(too_many_pixels(max_pixels), field="file") from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise InvalidInput(UNREADABLE, field="file") from None
 
@@ -81,17 +125,28 @@ def _encode(image: Image.Image, output_type: FileType, out: BinaryIO) -> None:
     if output_type == JPEG:
         _flatten(image).save(out, format="JPEG", quality=88, optimize=True, **extra)
     elif output_type == WEBP:
-        image.convert("RGBA" if _has_alpha(image) else "RGB").save(
+        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
             out, format="WEBP", quality=88, **extra)
     else:
-        mode = "RGBA" if _has_alpha(image) else "RGB"
-        image.convert(mode).save(out, format="PNG", optimize=True, **extra)
+        # No optimize=True: on a big PNG it costs seconds for a few per cent.
+        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
+            out, format="PNG", **extra)
 
 
 def _thumbnail(image: Image.Image) -> Image.Image:
-    thumb = _flatten(image)
+    if image.mode in ("RGB", "RGBA", "L"):
+        # Shrink first, then flatten the small copy: no second full-size image.
+        scale = min(THUMB_SIZE[0] / image.width, THUMB_SIZE[1] / image.height, 1)
+        size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+        return _flatten(image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0))
+    thumb = _flatten(image)  # palette and other modes: convert first, they are small
     thumb.thumbnail(THUMB_SIZE)
     return thumb
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    # convert() copies even when the mode already matches: a full-size copy for nothing.
+    return image if image.mode == mode else image.convert(mode)
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -101,7 +156,7 @@ def _has_alpha(image: Image.Image) -> bool:
 def _flatten(image: Image.Image) -> Image.Image:
     """RGB on white: JPEG has no transparency."""
     if not _has_alpha(image):
-        return image.convert("RGB")
+        return _in_mode(image, "RGB")
     rgba = image.convert("RGBA")
     background = Image.new("RGB", rgba.size, (255, 255, 255))
     background.paste(rgba, mask=rgba.getchannel("A"))

@@ -248,4 +248,4 @@ def _thumb_url(found) -> str | None:
     return url_for("evidence.thumb", item_id=found.id) if found.thumb_key else None
 
 
-from server.evidence import resumable_views  # noqa: E402,F401
+from server.evidence import erase_views, resumable_views  # noqa: E402,F401

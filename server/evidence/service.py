@@ -12,8 +12,7 @@ from sqlmodel import Session, func, select
 
 from server import access
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
-from server.evidence import validation
-from server.evidence.images import clean_image
+from server.evidence import erase, images, validation
 from server.evidence.sniff import require_allowed
 from server.game import service as game
 from server.models import (
@@ -38,10 +37,13 @@ class Limits:
     photo: int
     video: int
     file: int
+    photo_pixels: int = images.DEFAULT_MAX_PIXELS
+    image_workers: int = images.DEFAULT_WORKERS
 
     @classmethod
     def from_settings(cls, settings) -> Limits:
-        return cls(settings.max_photo_bytes, settings.max_video_bytes, settings.max_file_bytes)
+        return cls(settings.max_photo_bytes, settings.max_video_bytes, settings.max_file_bytes,
+                   settings.max_photo_pixels, settings.image_workers)
 
     def for_kind(self, kind: str) -> int:
         return {"photo": self.photo, "video": self.video}.get(kind, self.file)
@@ -147,10 +149,8 @@ def remove_item(*, session: Session, user: User, submission_id: int,
     item = session.get(EvidenceItem, item_id)
     if item is None or item.submission_id != submission.id:
         raise NotFound("That item is already gone.")
-    session.delete(item)
-    session.flush()
     submissions.touch(submission)
-    return [key for key in (item.blob_key, item.thumb_key) if key and not _in_use(session, key)]
+    return erase.forget_items(session, [item])
 
 
 def viewable_item(*, session: Session, user: User | None, item_id: int) -> EvidenceItem:
@@ -216,11 +216,12 @@ def _fill_content(item: EvidenceItem, upload: Upload, kind: str, storage: Storag
         raise InvalidInput(f"Please choose {NEEDS[kind]} to upload.", field="file")
     else:
         item.filename = validation.display_filename(upload.filename)
-        _store_file(item, upload.file, kind, storage, limits.for_kind(kind))
+        _store_file(item, upload.file, kind, storage, limits)
 
 
 def _store_file(item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storage,
-                max_bytes: int) -> None:
+                limits: Limits) -> None:
+    max_bytes = limits.for_kind(kind)
     size = _stream_size(stream)
     if size > max_bytes:
         raise TooLarge(too_large_message(max_bytes))
@@ -228,7 +229,8 @@ def _store_file(item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storag
         raise InvalidInput("That file is empty.", field="file")
     file_type = require_allowed(kind, stream)
     if file_type.is_image:
-        image = clean_image(stream, file_type)
+        image = images.clean_image(stream, file_type, max_pixels=limits.photo_pixels,
+                                   workers=limits.image_workers)
         file_type, stream = image.file_type, image.body
         item.width, item.height = image.width, image.height
         item.thumb_key = new_key("th", ".jpg")
@@ -250,9 +252,21 @@ def _stream_size(stream: BinaryIO) -> int:
     return size
 
 
-def _in_use(session: Session, key: str) -> bool:
-    row = session.exec(
-        select(EvidenceItem.id).where(
-            (EvidenceItem.blob_key == key) | (EvidenceItem.thumb_key == key))
-    ).first()
-    return row is not None
+@dataclass
+class StoreProblems:
+    orphan_blobs: list[str]  # stored, but no row points at them
+    missing_blobs: list[str]  # a row points at them, but they are not stored
+
+    def __bool__(self) -> bool:
+        return bool(self.orphan_blobs or self.missing_blobs)
+
+
+def store_problems(*, session: Session, storage: Storage) -> StoreProblems:
+    """The invariant every deletion keeps: each stored blob has its row and each row's
+    blob is stored. Empty (falsy) when the store is consistent. Check it while no upload
+    is in flight: an upload's blob is written just before its row is committed."""
+    rows = session.exec(select(EvidenceItem.blob_key, EvidenceItem.thumb_key)).all()
+    referenced = {key for row in rows for key in row if key}
+    stored = set(storage.keys())
+    return StoreProblems(orphan_blobs=sorted(stored - referenced),
+                         missing_blobs=sorted(referenced - stored))

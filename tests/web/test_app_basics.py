@@ -45,3 +45,25 @@ def test_secure_cookie_when_public_url_is_https(settings):
     app = create_app(settings)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert settings.rp_id == "chalkmark.example.org"
+
+
+def test_the_error_page_still_renders_after_a_failed_database_write(app, client, session):
+    """A write that breaks a constraint leaves the request's session refusing every query;
+    the error page (whose header counts unread notices) used to fail on it as well."""
+    from server.db import get_session
+    from server.models import User
+    from tests.support.factories import make_user
+    from tests.support.web import sign_in_as
+
+    teacher = make_user(session, "teacher")
+
+    def clashing_write():
+        request_session = get_session()
+        request_session.add(User(handle=teacher.handle, display_name="Twin"))
+        request_session.flush()  # the handle is unique: IntegrityError
+
+    app.add_url_rule("/test-clash", "test_clash", clashing_write)
+    sign_in_as(client, teacher)
+    response = client.get("/test-clash")
+    assert response.status_code == 500
+    assert "Nothing you saved was lost" in response.get_data(as_text=True)

@@ -4,6 +4,7 @@ read, idempotent client_uuid, the three response shapes, and private file respon
 import io
 
 import pytest
+from PIL import Image
 from sqlmodel import select
 
 from server.catalog.service import requirements_for
@@ -264,3 +265,23 @@ def test_plain_form_oversized_upload_says_so_beside_the_part(owner_client, world
     html = response.get_data(as_text=True)
     assert f'id="part-error-{world.photo_requirement_id}"' in html
     assert "larger than 20 MB" in html
+
+
+def test_a_decompression_bomb_photo_is_refused_with_a_message(owner_client, world, settings):
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(bomb, format="PNG")  # ~8 KB, 64 megapixels
+    refused = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
+                          data=bomb.getvalue(), filename="board.png")
+    assert refused.status_code == 422
+    assert "over 40 megapixels" in refused.get_json()["error"]
+    assert _stored_files(settings) == []
+
+
+def test_a_large_allowed_photo_is_still_stored(owner_client, world, session):
+    photo = jpeg_with_gps(size=(6000, 4000))  # 24 MP: a desktop upload of a camera photo
+    saved = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
+                        data=photo)
+    assert saved.status_code == 201
+    item = session.get(EvidenceItem, saved.get_json()["id"])
+    assert (item.width, item.height) == (4096, 2731)
+    assert owner_client.get(f"/evidence/{item.id}/file").status_code == 200

@@ -9,8 +9,17 @@ import pytest
 from sqlmodel import select
 
 from server.catalog.service import requirements_for
+from server.evidence import service
 from server.models import EvidenceItem, ResumableUpload
-from tests.support.evidence import as_role, make_world, mp4_bytes, page_token, post_upload
+from server.storage import LocalStorage
+from tests.support.evidence import (
+    as_role,
+    jpeg_with_gps,
+    make_world,
+    mp4_bytes,
+    page_token,
+    post_upload,
+)
 from tests.support.web import json_error
 
 CHUNK = 1000
@@ -218,3 +227,21 @@ def test_nobody_else_can_touch_an_upload(client, world, video_id, role):
 def test_an_unknown_upload_is_not_found(owner, token):
     assert owner.get("/uploads/" + "0" * 32).status_code == 404
     assert owner.get("/uploads/not-a-token").status_code == 404
+
+
+def test_an_item_that_came_in_chunks_can_be_removed_at_once(owner, world, video_id, token,
+                                                             session, app):
+    # The finished upload row points at the item: that foreign key used to make this a 500.
+    photo = jpeg_with_gps(size=(300, 200))
+    _, video = upload_all(owner, world, video_id, mp4_bytes(2500), token)
+    _, picture = upload_all(owner, world, world.photo_requirement_id, photo, token)
+    storage = LocalStorage(app.config["SETTINGS"].storage_dir)
+    for answer in (video, picture):
+        item_id = answer.get_json()["id"]
+        gone = owner.post(f"/submissions/{world.submission.id}/evidence/{item_id}/delete",
+                          data={"csrf_token": token})
+        assert gone.status_code == 303
+    assert items(session, world) == []
+    assert session.exec(select(ResumableUpload)).all() == []
+    assert list(storage.keys()) == []  # the video, the photo and its thumbnail
+    assert not service.store_problems(session=session, storage=storage)

@@ -1,0 +1,61 @@
+"""Photo cost: pixel limits refused before decoding, big photos decoded reduced, and a
+bound on how many photos are decoded at once."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from server.errors import InvalidInput
+from server.evidence import images
+from server.evidence.sniff import JPEG, PNG
+
+
+def _png(size, mode="1") -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG")  # a few KB, whatever the canvas
+    out.seek(0)
+    return out
+
+
+def _jpeg(size) -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 140, 60)).save(out, format="JPEG", quality=70)
+    out.seek(0)
+    return out
+
+
+def test_a_64_megapixel_png_is_refused_before_decoding():
+    # 8000 x 8000 sits just under Pillow's own limit: it used to cost ~300 MB to process.
+    with pytest.raises(InvalidInput) as refused:
+        images.clean_image(_png((8000, 8000)), PNG)
+    assert "over 40 megapixels" in refused.value.message
+
+
+def test_the_pixel_limit_is_a_setting():
+    with pytest.raises(InvalidInput):
+        images.clean_image(_png((1100, 1000)), PNG, max_pixels=1_000_000)
+    assert images.clean_image(_png((1000, 1000)), PNG, max_pixels=1_000_000).width == 1000
+
+
+def test_a_large_allowed_photo_is_kept_at_a_bounded_size():
+    cleaned = images.clean_image(_jpeg((6000, 4500)), JPEG)  # 27 MP, under the limit
+    # Decoded at half scale (Image.draft): never held at full size.
+    assert (cleaned.width, cleaned.height) == (3000, 2250)
+    png = images.clean_image(_png((5000, 2000), mode="RGB"), PNG)
+    assert (png.width, png.height) == (images.MAX_SIDE, 1638)
+    stored = Image.open(cleaned.body)
+    assert stored.size == (cleaned.width, cleaned.height)
+
+
+def test_only_so_many_photos_are_decoded_at_once(monkeypatch):
+    monkeypatch.setattr(images, "WAIT_FOR_TURN_SECONDS", 0.01)
+    gate = images._gate(1)
+    gate.acquire()  # another upload holds the only turn
+    try:
+        with pytest.raises(images.Busy) as busy:
+            images.clean_image(_jpeg((50, 40)), JPEG, workers=1)
+        assert busy.value.status_code == 503
+    finally:
+        gate.release()
+    assert images.clean_image(_jpeg((50, 40)), JPEG, workers=1).width == 50
