@@ -124,6 +124,13 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /submissions/<int:id>/requirements/<int:req_id>/text": (
         at("/submissions/{draft}/requirements/{text_req}/text", OWNER,
            form={"text": "We sorted fractions."}),),
+    "GET /submissions/<int:id>/evidence/erase": (
+        at("/submissions/{to_erase}/evidence/erase", OWNER),),
+    "POST /submissions/<int:id>/evidence/erase": (
+        at("/submissions/{to_erase}/evidence/erase", OWNER),),
+    # Without the typed confirmation nothing is erased (422): everyone reaches only their own.
+    "GET /me/evidence/erase": (at("/me/evidence/erase", SIGNED_IN),),
+    "POST /me/evidence/erase": (at("/me/evidence/erase", SIGNED_IN),),
     "POST /submissions/<int:id>/uploads": (at("/submissions/{draft}/uploads", OWNER),),
     "GET /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),
     "PATCH /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),

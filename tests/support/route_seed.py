@@ -116,6 +116,10 @@ def _submissions(session: Session, client, seeded: Seeded, credential) -> None:
     not_yet = submit(session, owner, credential)
     decide(session, not_yet, seeded.users["assessor"], "not_yet", feedback="Show more.")
     ids["not_yet"] = not_yet.id
+    to_erase = submit(session, owner, credential)  # decided, its evidence the owner's to erase
+    _copy_item(session, draft_photo, to_erase)
+    decide(session, to_erase, seeded.users["assessor"], "not_yet", feedback="Show more.")
+    ids["to_erase"] = to_erase.id
     upload = ResumableUpload(token=secrets.token_hex(16), user_id=owner.id,
                              submission_id=draft.id, requirement_id=parts["photo"],
                              client_uuid=new_uuid(), total_bytes=1000)
