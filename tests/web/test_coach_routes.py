@@ -32,7 +32,7 @@ def test_cohort_pages_are_for_coaches_and_admins(client, session, cohort):
     sign_in_as(client, make_user(session, "teacher"))
     assert client.get("/coach/cohorts").status_code == 403
     assert client.get(f"/coach/cohorts/{cohort.id}").status_code == 403
-    sign_in_as(client, make_user(session, "admin"))
+    sign_in_as(client, make_user(session, "admin", org_id=cohort.org_id))
     page = client.get(f"/coach/cohorts/{cohort.id}")
     assert page.status_code == 200 and "Early Adopters" in page.get_data(as_text=True)
 
