@@ -12,7 +12,7 @@ from server.extensions import compress, csrf, htmx, limiter
 
 AREAS = (
     "catalog", "auth", "evidence", "submissions", "review", "game", "notify", "coach",
-    "badges", "admin", "pwa",
+    "badges", "transcript", "admin", "pwa",
 )
 ROOT = Path(__file__).resolve().parent.parent
 
