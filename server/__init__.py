@@ -13,7 +13,7 @@ from server.ids import BoundedIntConverter, PrintableConverter
 
 AREAS = (
     "catalog", "auth", "evidence", "submissions", "review", "game", "notify", "coach",
-    "badges", "admin", "pwa",
+    "badges", "transcript", "admin", "pwa",
 )
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,12 +3,10 @@ leaderboard visibility setting, leaderboards (htmx tabs) and their CSV export.""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
+from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
 from server.game import leaderboard as boards
@@ -72,11 +70,6 @@ def leaderboards():
                   period=period, can_export=can_export)
 
 
-def _csv_cell(value: str) -> str:
-    # A name starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.get("/leaderboards/export.csv")
 @login_required
 def export_csv():
@@ -86,12 +79,6 @@ def export_csv():
         raise InvalidInput("Choose a leaderboard to download.")
     period = _period()
     entries = boards.all_entries(session=session, viewer=viewer, scope=scope, period=period)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["rank", "name", "points"])
-    for entry in entries:
-        writer.writerow([entry.rank, _csv_cell(entry.label), entry.points])
     suffix = boards.current_week(viewer) if period == "week" else "all-time"
-    filename = f"leaderboard-{scope.key}-{suffix}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(f"leaderboard-{scope.key}-{suffix}.csv", ["rank", "name", "points"],
+                        ([entry.rank, entry.label, entry.points] for entry in entries))

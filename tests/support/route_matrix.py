@@ -171,6 +171,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         at("/badges/issuers/{issuer}/status/revocation", EVERYONE),),
     "GET /badges/issuers/<slug>/badges/<credential_slug>/v<int:version>": (
         at("/badges/issuers/{issuer}/badges/{credential_slug}/v1", EVERYONE),),
+    # --- transcript: one's own for everyone signed in; the district report for its admin -
+    "GET /transcript": (at("/transcript", SIGNED_IN),),
+    "GET /transcript.csv": (at("/transcript.csv", SIGNED_IN),),
+    "GET /transcript.pdf": (at("/transcript.pdf", SIGNED_IN),),
+    "GET /transcript/districts/<slug>/credit-hours": (
+        at("/transcript/districts/{issuer}/credit-hours", {"admin"}),),
+    "GET /transcript/districts/<slug>/credit-hours.csv": (
+        at("/transcript/districts/{issuer}/credit-hours.csv?from=2025-07-01&to=2026-06-30",
+           {"admin"}),),
     # --- coach: the cohort's coach and its district's admin ---------------------------
     "GET /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
     "POST /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
