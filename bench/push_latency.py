@@ -40,16 +40,14 @@ def _measure(app, receiver, user_id: int, sends: int) -> list[float]:
 
 
 def _send(app, receiver, user_id: int, sends: int) -> list[float]:
-    from server.notify import push
     from server.notify import service as notify
 
     samples = []
     with app.app_context(), Session(app.extensions["db_engine"]) as session:
         for n in range(sends):
-            notice = notify.send(session=session, user_id=user_id, kind="award",
-                                 title=f"You earned Working Memory ({n})",
-                                 body="Every criterion met.", url=f"/submissions/{n}")
-            push.queue_delivery(session=session, notification=notice)
+            notify.send(session=session, user_id=user_id, kind="award",
+                        title=f"You earned Working Memory ({n})",
+                        body="Every criterion met.", url=f"/submissions/{n}")
             started = time.monotonic()
             session.commit()
             if not receiver.wait_for(n + 1, timeout=30):

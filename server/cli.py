@@ -57,11 +57,11 @@ def _engine():
 def seed_demo_command(if_empty: bool) -> None:
     from server.demo.seed import seed_demo
 
-    with Session(_engine()) as session:
-        if if_empty and session.exec(select(Stack)).first() is not None:
+    with Session(_engine()) as db:
+        if if_empty and db.exec(select(Stack)).first() is not None:
             click.echo("Demo data already present; left as it is.")
             return
-        summary = seed_demo(session=session)
+        summary = seed_demo(session=db)
     click.echo(f"Seeded demo data: {summary}")
 
 
@@ -73,9 +73,9 @@ def create_admin_command(display_name: str, email: str | None) -> None:
     from server.auth import service as auth_service
 
     settings = current_app.config["SETTINGS"]
-    with Session(_engine()) as session:
+    with Session(_engine()) as db:
         user, token = auth_service.create_admin(
-            session=session,
+            session=db,
             display_name=display_name,
             email=email,
             link_ttl_seconds=24 * 3600,
@@ -93,11 +93,11 @@ def deactivate_user_command(handle: str) -> None:
     from server.auth import service as auth_service
     from server.auth.session import session_store
 
-    with Session(_engine()) as session:
-        user = auth_service.user_by_handle(session=session, handle=handle)
+    with Session(_engine()) as db:
+        user = auth_service.user_by_handle(session=db, handle=handle)
         if user is None:
             raise click.ClickException(f"No account has the handle {handle!r}.")
-        auth_service.deactivate_user(session=session, user=user, sessions=session_store())
+        auth_service.deactivate_user(session=db, user=user, sessions=session_store())
     click.echo(f"@{handle} is switched off and signed out everywhere.")
 
 

@@ -1,4 +1,10 @@
-"""Engine from config, one Session per request on `g`, closed at teardown."""
+"""Engine from config, one Session per request on `g`, closed at teardown.
+
+Naming rule: code that holds a SQLModel Session (views, CLI commands, job entry points)
+calls it `db` (`db = get_session()`), and a service receives it as the keyword argument
+`session=` (DESIGN.md §6), so in Flask code the bare name `session` is only ever Flask's
+cookie session.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Background jobs: work that must not sit in a request's critical path (push delivery,
-nudge fan-out). Jobs are named by dotted path ("server.notify.push.deliver") with plain,
-picklable arguments, and run inside an app context.
+nudge fan-out). Jobs are named by dotted path ("server.notify.jobs.deliver": each area's
+entry points live in <area>/jobs.py) with plain, picklable arguments, and run inside an
+app context.
 
 Embedded default: a small pool of in-process worker threads. Scale-out: RQ on Redis when
 CHALKMARK_REDIS_URL is set, so many app servers share one queue (`chalkmark worker`).

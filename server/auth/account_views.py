@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from flask import flash, jsonify, redirect, request, url_for
 
-from server.auth import devicelinks, passkeys, recovery, service
-from server.auth import views_support as support
-from server.auth.routes import bp, rate_limited
+from server.auth import bp, devicelinks, passkeys, recovery, service
+from server.auth import view_helpers as helpers
+from server.auth.routes import rate_limited
 from server.auth.session import (
     current_session_id,
     login_required,
@@ -25,6 +25,7 @@ from server.errors import InvalidInput, NotFound
 from server.htmx import render, wants_fragment
 from server.jsonapi import read_json
 from server.models import User, utcnow
+from server.qr import qr_svg
 
 
 def _account_page(status: int = 200, **context):
@@ -37,8 +38,8 @@ def _account_page(status: int = 200, **context):
                   unused_codes=recovery.unused_count(session=db, user=user),
                   devices=session_store().list_for(session=db, user_id=user.id,
                                                    current_id=current_session_id()),
-                  idle_days=support.settings().session_idle_days,
-                  max_days=support.settings().session_max_days,
+                  idle_days=helpers.settings().session_idle_days,
+                  max_days=helpers.settings().session_max_days,
                   time_zones=service.time_zones(), **context)
 
 
@@ -130,7 +131,7 @@ def remove_passkey(passkey_id: int):
 @rate_limited
 def add_passkey_options():
     return jsonify(passkeys.begin_add_passkey(session=get_session(),
-                                              rp=support.relying_party(),
+                                              rp=helpers.relying_party(),
                                               user=require_user()))
 
 
@@ -138,12 +139,12 @@ def add_passkey_options():
 @login_required
 @rate_limited
 def add_passkey_verify():
-    body = read_json(support.CEREMONY)
+    body = read_json(helpers.CEREMONY)
     user = require_user()
-    passkeys.finish_add_passkey(session=get_session(), rp=support.relying_party(),
+    passkeys.finish_add_passkey(session=get_session(), rp=helpers.relying_party(),
                                 challenge_id=body.get("challengeId"),
                                 credential=body.get("credential"),
-                                nickname=support.nickname_for_request(),
+                                nickname=helpers.nickname_for_request(),
                                 expected_user_id=user.id)
     flash("Your new passkey is ready.", "success")
     return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
@@ -155,25 +156,25 @@ def add_passkey_verify():
 @bp.post("/account/device-link")
 @login_required
 def create_device_link():
-    ttl = support.settings().device_link_ttl_seconds
+    ttl = helpers.settings().device_link_ttl_seconds
     token = devicelinks.create_device_link(session=get_session(), user=require_user(),
                                            ttl_seconds=ttl)
-    support.keep_device_link(token, utcnow() + timedelta(seconds=ttl))
+    helpers.keep_device_link(token, utcnow() + timedelta(seconds=ttl))
     return redirect(url_for("auth.show_device_link"), 303)
 
 
 @bp.get("/account/device-link")
 @login_required
 def show_device_link():
-    kept = support.take_device_link()  # shown once: a reload or a copied cookie sees nothing
+    kept = helpers.take_device_link()  # shown once: a reload or a copied cookie sees nothing
     if kept is None or not devicelinks.is_usable(session=get_session(), token=kept[0]):
         flash("A link is shown only once, and that one was shown, has expired or was used. "
               "Make a new one below.", "warning")
         return redirect(url_for("auth.account", _anchor="passkeys"), 303)
     token, expires_at = kept
-    url = support.link_url(token)
+    url = helpers.link_url(token)
     minutes = max(1, round((expires_at - utcnow()).total_seconds() / 60))
-    return render("auth/device_link.html", url=url, qr=support.qr_svg(url), minutes=minutes)
+    return render("auth/device_link.html", url=url, qr=qr_svg(url), minutes=minutes)
 
 
 @bp.get("/link/<token>")
@@ -189,7 +190,7 @@ def device_link_options(token: str):
     db = get_session()
     link = devicelinks.usable_link(session=db, token=token)
     owner = db.get(User, link.user_id)
-    return jsonify(passkeys.begin_add_passkey(session=db, rp=support.relying_party(),
+    return jsonify(passkeys.begin_add_passkey(session=db, rp=helpers.relying_party(),
                                               user=owner, device_link_id=link.id))
 
 
@@ -197,12 +198,12 @@ def device_link_options(token: str):
 @rate_limited
 def device_link_verify(token: str):
     db = get_session()
-    body = read_json(support.CEREMONY)
+    body = read_json(helpers.CEREMONY)
     link = devicelinks.usable_link(session=db, token=token)
-    used = passkeys.finish_add_passkey(session=db, rp=support.relying_party(),
+    used = passkeys.finish_add_passkey(session=db, rp=helpers.relying_party(),
                                        challenge_id=body.get("challengeId"),
                                        credential=body.get("credential"),
-                                       nickname=support.nickname_for_request(),
+                                       nickname=helpers.nickname_for_request(),
                                        expected_user_id=link.user_id)
     login_user(used.user, passkey_id=used.passkey.id)
     flash("Your passkey is ready, and you're signed in on this device.", "success")
@@ -216,7 +217,7 @@ def device_link_verify(token: str):
 @login_required
 def new_recovery_codes():
     codes = recovery.replace_codes(session=get_session(), user=require_user())
-    support.keep_recovery_codes(codes, then=url_for("auth.account"), replaced=True)
+    helpers.keep_recovery_codes(codes, then=url_for("auth.account"), replaced=True)
     return redirect(url_for("auth.recovery_codes"), 303)
 
 

@@ -6,10 +6,10 @@ same blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 
-from server.auth import passkeys, recovery, service
-from server.auth import views_support as support
+from server.auth import bp, passkeys, recovery, service
+from server.auth import view_helpers as helpers
 from server.auth.session import (
     login_required,
     login_user,
@@ -25,15 +25,14 @@ from server.htmx import render
 from server.jsonapi import error_from, error_json, read_json
 from server.web import error_response
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-rate_limited = limiter.limit(support.signin_rate_limit, methods=["POST"])
+rate_limited = limiter.limit(helpers.signin_rate_limit, methods=["POST"])
 TOO_MANY = "Too many tries from here. Please wait a minute, then try again."
 
 
 @bp.errorhandler(ChalkmarkError)
 def _auth_error(err: ChalkmarkError):
     # The ceremony endpoints speak JSON; their messages are shown in the page by passkeys.js.
-    if support.wants_json():
+    if helpers.wants_json():
         return error_from(err)
     if err.status_code == 401:
         return redirect_to_sign_in()
@@ -42,7 +41,7 @@ def _auth_error(err: ChalkmarkError):
 
 @bp.errorhandler(429)
 def _too_many(_err):
-    if support.wants_json():
+    if helpers.wants_json():
         return error_json(TOO_MANY, 429)
     return error_response(429, "Too many tries", TOO_MANY)
 
@@ -64,14 +63,14 @@ def sign_in():
 @rate_limited
 def login_options():
     return jsonify(passkeys.begin_sign_in(session=get_session(),
-                                          rp=support.relying_party()))
+                                          rp=helpers.relying_party()))
 
 
 @bp.post("/login/verify")
 @rate_limited
 def login_verify():
-    body = read_json(support.CEREMONY)
-    used = passkeys.finish_sign_in(session=get_session(), rp=support.relying_party(),
+    body = read_json(helpers.CEREMONY)
+    used = passkeys.finish_sign_in(session=get_session(), rp=helpers.relying_party(),
                                    challenge_id=body.get("challengeId"),
                                    credential=body.get("credential"))
     login_user(used.user, passkey_id=used.passkey.id)
@@ -95,7 +94,7 @@ def recovery_sign_in():
 
 @bp.post("/demo/<role>")
 def demo(role: str):
-    if not support.settings().demo or role not in DEMO_HANDLES:
+    if not helpers.settings().demo or role not in DEMO_HANDLES:
         abort(404)
     user = service.user_by_handle(session=get_session(), handle=DEMO_HANDLES[role])
     if user is None:
@@ -136,8 +135,8 @@ def sign_up():
 @bp.post("/register/options")
 @rate_limited
 def register_options():
-    body = read_json(support.PROFILE)
-    return jsonify(passkeys.begin_sign_up(session=get_session(), rp=support.relying_party(),
+    body = read_json(helpers.PROFILE)
+    return jsonify(passkeys.begin_sign_up(session=get_session(), rp=helpers.relying_party(),
                                           display_name=body.get("display_name"),
                                           email=body.get("email")))
 
@@ -145,23 +144,20 @@ def register_options():
 @bp.post("/register/verify")
 @rate_limited
 def register_verify():
-    body = read_json(support.CEREMONY)
+    body = read_json(helpers.CEREMONY)
     db = get_session()
-    used = passkeys.finish_sign_up(session=db, rp=support.relying_party(),
+    used = passkeys.finish_sign_up(session=db, rp=helpers.relying_party(),
                                    challenge_id=body.get("challengeId"),
                                    credential=body.get("credential"),
-                                   nickname=support.nickname_for_request())
+                                   nickname=helpers.nickname_for_request())
     login_user(used.user, passkey_id=used.passkey.id)
     codes = recovery.replace_codes(session=db, user=used.user)
-    support.keep_recovery_codes(codes, then=safe_next(body.get("next")))
+    helpers.keep_recovery_codes(codes, then=safe_next(body.get("next")))
     return jsonify({"redirect": url_for("auth.recovery_codes")})
 
 
 @bp.get("/recovery-codes")
 @login_required
 def recovery_codes():
-    codes, then, replaced = support.take_recovery_codes()
+    codes, then, replaced = helpers.take_recovery_codes()
     return render("auth/recovery_codes.html", codes=codes, then=then, replaced=replaced)
-
-
-from server.auth import account_views  # noqa: E402,F401  (adds the account pages to bp)

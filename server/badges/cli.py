@@ -40,8 +40,8 @@ def missing_keys(session: Session, issuing: Issuing) -> list[str]:
 
 def refuse_without_keys() -> None:
     """Called before serving: never run with a lost key of an issuer with credentials."""
-    with Session(current_app.extensions["db_engine"]) as session:
-        missing = missing_keys(session, _issuing())
+    with Session(current_app.extensions["db_engine"]) as db:
+        missing = missing_keys(db, _issuing())
     if missing:
         raise click.ClickException("\n".join(missing))
 
@@ -58,7 +58,7 @@ def check_keys_command() -> None:
 @with_appcontext
 def rotate_key_command(issuer_slug: str) -> None:
     issuing = _issuing()
-    with Session(current_app.extensions["db_engine"]) as session:
-        issuer = issuer_by_slug(session=session, slug=issuer_slug, issuing=issuing)
+    with Session(current_app.extensions["db_engine"]) as db:
+        issuer = issuer_by_slug(session=db, slug=issuer_slug, issuing=issuing)
     key = keystore.rotate(issuing.instance_dir, issuer.slug)
     click.echo(f"{issuer.name} now signs with {key.key_id}; earlier keys stay published.")

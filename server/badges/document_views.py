@@ -8,9 +8,9 @@ import json
 from flask import Response
 
 from server.auth.session import current_user
-from server.badges import images, page, service
+from server.badges import bp, images, issuing, page, service
 from server.badges import issuer as issuer_docs
-from server.badges.blueprint import JSON_LD, bp, current_issuing
+from server.badges.jsonld import JSON_LD
 from server.db import get_session
 
 
@@ -26,13 +26,13 @@ def json_ld(document: dict, *, status: int = 200, filename: str | None = None) -
 @bp.get("/badges/issuers/<slug>")
 def issuer_document(slug: str):
     return json_ld(issuer_docs.controller_document(session=get_session(), slug=slug,
-                                                   issuing=current_issuing()))
+                                                   issuing=issuing.current()))
 
 
 @bp.get("/badges/issuers/<slug>/status/revocation")
 def revocation_list(slug: str):
     response = json_ld(issuer_docs.revocation_list(session=get_session(), slug=slug,
-                                                   issuing=current_issuing()))
+                                                   issuing=issuing.current()))
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -45,14 +45,14 @@ def ob3_download(uuid: str):
 
 @bp.get("/badges/issuers/<slug>/ob2")
 def ob2_issuer(slug: str):
-    return json_ld(page.ob2_issuer(session=get_session(), slug=slug, issuing=current_issuing()))
+    return json_ld(page.ob2_issuer(session=get_session(), slug=slug, issuing=issuing.current()))
 
 
 @bp.get("/badges/issuers/<slug>/badges/<credential_slug>/v<int:version>")
 def ob2_badge_class(slug: str, credential_slug: str, version: int):
     return json_ld(page.ob2_badge_class(session=get_session(), issuer_slug=slug,
                                         slug=credential_slug, version=version,
-                                        issuing=current_issuing()))
+                                        issuing=issuing.current()))
 
 
 @bp.get("/badges/achievements/<slug>/v<int:version>/image.<fmt>")

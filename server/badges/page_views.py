@@ -10,13 +10,13 @@ from functools import lru_cache
 from flask import Response, abort, redirect, request, url_for
 
 from server.auth.session import current_user, require_user
-from server.auth.views_support import qr_svg
-from server.badges import images, page, revocation, service
-from server.badges.blueprint import JSON_LD, bp, current_issuing
+from server.badges import bp, images, issuing, page, revocation, service
 from server.badges.document_views import json_ld
+from server.badges.jsonld import JSON_LD
 from server.badges.urls import BadgeUrls
 from server.db import get_session
 from server.htmx import render
+from server.qr import qr_svg
 
 BAKED = {"3": "openbadgecredential", "2": "openbadges"}
 
@@ -32,7 +32,7 @@ def show(uuid: str):
     if best in (JSON_LD, "application/json"):
         response = json_ld(service.stored(award).document)
     else:
-        view = page.badge_page(session=get_session(), award=award, issuing=current_issuing())
+        view = page.badge_page(session=get_session(), award=award, issuing=issuing.current())
         owner = current_user() is not None and current_user().id == award.user_id
         response = render("badges/show.html", view=view,
                           qr=_qr(view.page_url) if owner else None,
@@ -55,12 +55,12 @@ def _may_revoke(award) -> bool:
 @bp.get("/badges/<uuid>/ob2")
 def ob2_assertion(uuid: str):
     award = _readable(uuid)
-    document = page.ob2_assertion(session=get_session(), award=award, issuing=current_issuing())
+    document = page.ob2_assertion(session=get_session(), award=award, issuing=issuing.current())
     return json_ld(document, status=410 if document.get("revoked") else 200)
 
 
 def _picture(award):
-    facts = service.award_facts(session=get_session(), award=award, issuing=current_issuing())
+    facts = service.award_facts(session=get_session(), award=award, issuing=issuing.current())
     design = {"title": facts.credential.title, "stack_title": facts.stack.title,
               "stack_slug": facts.stack.slug}
     return facts, design
@@ -79,10 +79,10 @@ def baked(uuid: str, fmt: str):
         abort(404)
     award = _readable(uuid)
     facts, design = _picture(award)
-    urls = BadgeUrls(current_issuing().public_url)
+    urls = BadgeUrls(issuing.current().public_url)
     ob3_json = award.ob3_json if spec == "3" else None
     ob2_json = None if spec == "3" else json.dumps(
-        page.ob2_assertion(session=get_session(), award=award, issuing=current_issuing()))
+        page.ob2_assertion(session=get_session(), award=award, issuing=issuing.current()))
     if fmt == "png":
         body = images.bake_png(images.badge_png(**design), keyword=BAKED[spec],
                                payload=ob3_json or ob2_json)
@@ -97,9 +97,9 @@ def baked(uuid: str, fmt: str):
 
 def _then_back_to_the_page(uuid: str, action, **values):
     """Run a state change as the signed-in person, commit, and 303 back to the page."""
-    session = get_session()
-    action(session=session, uuid=uuid, **values)
-    session.commit()
+    db = get_session()
+    action(session=db, uuid=uuid, **values)
+    db.commit()
     return redirect(url_for("badges.show", uuid=uuid), 303)
 
 
@@ -112,7 +112,7 @@ def set_visibility(uuid: str):
 @bp.get("/badges/<uuid>/revoke")
 def revoke_form(uuid: str):
     award = revocation.revocable_award(session=get_session(), admin=require_user(), uuid=uuid)
-    view = page.badge_page(session=get_session(), award=award, issuing=current_issuing())
+    view = page.badge_page(session=get_session(), award=award, issuing=issuing.current())
     return render("badges/revoke.html", view=view)
 
 
@@ -129,4 +129,4 @@ def earned_badge(submission_id: int):
     viewer = current_user()
     if award is None or viewer is None or viewer.id != award.user_id:
         return None
-    return page.badge_page(session=get_session(), award=award, issuing=current_issuing())
+    return page.badge_page(session=get_session(), award=award, issuing=issuing.current())

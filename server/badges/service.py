@@ -33,10 +33,6 @@ INSTANCE_ISSUER = "chalkmark-instance"  # teachers in no district: the instance 
 VISIBILITIES = {"public": "Public", "link": "Anyone with the link", "private": "Only me"}
 
 
-class Gone(NotFound):
-    """The award was revoked: OB 2.0 hosted verification answers 410."""
-
-
 def issuer_of(*, session: Session, org_id: int | None, issuing: Issuing) -> ob3.Issuer:
     org = session.get(Org, org_id) if org_id else None
     if org is None:

@@ -1,13 +1,11 @@
 """The public catalog: home, stacks (search + category filter), a stack, a credential.
 No sign-in needed; every page works without JavaScript and htmx only refines the search."""
 
-from flask import Blueprint, request
+from flask import request
 
-from server.catalog import service
+from server.catalog import bp, service
 from server.db import get_session
 from server.htmx import render
-
-bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/")
@@ -18,17 +16,17 @@ def home():
 
 @bp.get("/stacks")
 def stacks():
-    session = get_session()
+    db = get_session()
     query = service.normalise_query(request.args.get("q"))
     category = request.args.get("category", "").strip()
-    cards = service.list_stacks(session=session, query=query, category=category)
+    cards = service.list_stacks(session=db, query=query, category=category)
     return render(
         "catalog/stacks.html",
         "catalog/_stack_results.html",
         cards=cards,
         query=query,
         category=category,
-        categories=service.categories(session=session),
+        categories=service.categories(session=db),
     )
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
-from server.coach import invitations, service
-from server.coach.routes import bp, coach_only
+from server.coach import bp, invitations, service
+from server.coach.routes import coach_only
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment

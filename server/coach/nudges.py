@@ -26,13 +26,15 @@ from server import jobs
 from server.errors import InvalidInput
 from server.game.weeks import local_date, zone  # a person's own calendar
 from server.models import Cohort, CohortMember, MemberStatus, Nudge, User, utcnow
+from server.notify import service as notify
 
 QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
 MAX_MESSAGE_CHARS = 1000
 BATCH = 200  # nudges per delivery job
 INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a statement)
-DELIVER_JOB = "server.coach.nudges.deliver_nudges"
+DELIVER_JOB = "server.coach.jobs.deliver_nudges"  # the job entry points (coach/jobs.py)
+RESCHEDULE_NUDGES_JOB = "server.coach.jobs.reschedule_pending"
 NUDGE_URL = "/me/credentials"  # where the member picks their work up again
 
 log = logging.getLogger(__name__)
@@ -163,16 +165,11 @@ def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime
             jobs.run_after_commit(session, DELIVER_JOB, ids[start:start + BATCH], delay=delay)
 
 
-def deliver_nudges(nudge_ids: list[int]) -> int:
-    """Job: deliver the due, unsent nudges among `nudge_ids`; returns how many.
+def deliver_due(*, session: Session, nudge_ids: list[int]) -> int:
+    """Deliver the due, unsent nudges among `nudge_ids`; returns how many.
 
     Each nudge is claimed with one conditional UPDATE, so a job that runs twice (a retry,
     a second worker, the start-up sweep) never sends a nudge twice."""
-    from server.db import get_session
-    from server.notify import push
-    from server.notify import service as notify
-
-    session = get_session()
     now = utcnow()
     claimed = session.execute(
         update(Nudge)
@@ -182,10 +179,9 @@ def deliver_nudges(nudge_ids: list[int]) -> int:
         .execution_options(synchronize_session=False)).all()
     coaches = _names(session, {row.coach_id for row in claimed})
     for row in claimed:
-        notice = notify.send(session=session, user_id=row.user_id, kind="nudge",
-                             title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
-                             body=row.message, url=NUDGE_URL)
-        push.queue_delivery(session=session, notification=notice)
+        notify.send(session=session, user_id=row.user_id, kind="nudge",
+                    title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
+                    body=row.message, url=NUDGE_URL)
     session.commit()
     _reschedule_early(session, set(nudge_ids) - {row.id for row in claimed}, now)
     return len(claimed)
@@ -209,15 +205,9 @@ def _reschedule_early(session: Session, nudge_ids: set[int], now: datetime) -> N
         jobs.run_later(DELIVER_JOB, [nudge.id], delay=delay)
 
 
-RESCHEDULE_NUDGES_JOB = "server.coach.nudges.reschedule_pending"
-
-
-def reschedule_pending() -> int:
-    """Job: queue every unsent nudge again. The in-process queue forgets delayed jobs when
+def requeue_unsent(*, session: Session) -> int:
+    """Queue every unsent nudge again. The in-process queue forgets delayed jobs when
     the app restarts; this sweep (run at start-up) makes sure none is lost."""
-    from server.db import get_session
-
-    session = get_session()
     now = utcnow()
     try:
         pending = session.exec(select(Nudge).where(Nudge.sent_at.is_(None))).all()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 
 from server.auth.session import require_user, roles_required
-from server.coach import nudges, progress, service
+from server.coach import bp, nudges, progress, service
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
@@ -16,7 +16,6 @@ from server.ids import parse_ids
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("coach", __name__, url_prefix="/coach")
 coach_only = roles_required("coach")  # admins always pass
 TEMPLATE_FOR_FILTER = {"stalled": "stalled", "not_yet_idle": "not_yet", "draft_idle": "draft"}
 
@@ -101,6 +100,3 @@ def _report_sentence(report: nudges.NudgeReport) -> str:
     if report.already:
         parts.append(f"Already nudged today, not sent: {', '.join(report.already)}.")
     return " ".join(parts)
-
-
-from server.coach import member_views  # noqa: E402,F401  (adds member pages to bp)

@@ -1,0 +1,9 @@
+"""Classroom evidence: uploads (plain, chunked, offline queue), private reads, erasure.
+
+The area's blueprint lives here; its view modules (routes.py, *_views.py) add their routes
+to it, and create_app imports each of them (server/__init__.py VIEW_MODULES).
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("evidence", __name__)

@@ -29,9 +29,9 @@ def purge_command(days: int | None) -> None:
         click.echo("No retention period is set (CHALKMARK_EVIDENCE_RETENTION_DAYS): "
                    "evidence is kept.")
         return
-    with Session(current_app.extensions["db_engine"]) as session:
-        result = erase.purge_expired(session=session, days=days)
-        session.commit()
+    with Session(current_app.extensions["db_engine"]) as db:
+        result = erase.purge_expired(session=db, days=days)
+        db.commit()
     # Blobs only after the rows are gone for good (see erase.py).
     service.delete_blobs(storage_from_settings(settings), result.keys)
     click.echo(f"Purged the evidence of {result.attempts} attempt(s) decided more than "

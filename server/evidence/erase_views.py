@@ -13,8 +13,7 @@ from sqlmodel import select
 
 from server.auth.session import login_required, require_user
 from server.db import get_session
-from server.evidence import erase, service
-from server.evidence.routes import _storage, bp
+from server.evidence import bp, current, erase, service
 from server.htmx import render
 from server.models import Submission
 from server.submissions import queries
@@ -63,7 +62,7 @@ def erase_mine():
 def _commit_then_delete(keys: list[str]) -> None:
     # Files only once their rows are gone for good: a failed commit loses nothing.
     get_session().commit()
-    service.delete_blobs(_storage(), keys)
+    service.delete_blobs(current.storage(), keys)
 
 
 def _confirm_page(*, status: int, error: str | None):

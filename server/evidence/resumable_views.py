@@ -17,8 +17,7 @@ from flask import current_app, jsonify, request, url_for
 from server.auth.session import require_user
 from server.db import get_session
 from server.errors import InvalidInput, TooLarge
-from server.evidence import resumable
-from server.evidence.routes import _limits, _storage, bp
+from server.evidence import bp, current, resumable
 from server.extensions import csrf
 from server.ids import parse_int
 from server.jsonapi import Id, Int, Schema, Text, json_api, no_store, protect, read_json
@@ -43,17 +42,17 @@ def _chunk_bytes() -> int:
 @json_api
 def resumable_start(id: int):
     protect()
-    user, session = require_user(), get_session()
+    user, db = require_user(), get_session()
     # Ownership before the body: a stranger learns nothing from validation messages.
-    submissions.get_owned(session=session, submission_id=id, user=user)
+    submissions.get_owned(session=db, submission_id=id, user=user)
     data = read_json(START)
-    resumable.discard_stale(session=session, parts=_parts())
+    resumable.discard_stale(session=db, parts=_parts())
     found = resumable.start(
-        session=session, parts=_parts(), limits=_limits(), user=user, submission_id=id,
+        session=db, parts=_parts(), limits=current.limits(), user=user, submission_id=id,
         client_uuid=data.get("client_uuid"), requirement_id=data["requirement_id"],
         total_bytes=data["size"], filename=data["filename"], note=data["note"],
         captured_at=data["captured_at"])
-    session.commit()
+    db.commit()
     if isinstance(found, resumable.ResumableUpload):
         return no_store(jsonify(_state(found))), 201 if found.received_bytes == 0 else 200
     return no_store(jsonify(item_json(found))), 200
@@ -71,13 +70,13 @@ def resumable_status(token: str):
 @json_api
 def resumable_chunk(token: str):
     protect()
-    user, session = require_user(), get_session()
+    user, db = require_user(), get_session()
     request.max_content_length = _chunk_bytes()
     offset = parse_int(request.headers.get("Upload-Offset"), low=0)
-    new_offset = resumable.append(session=session, parts=_parts(), user=user, token=token,
+    new_offset = resumable.append(session=db, parts=_parts(), user=user, token=token,
                                   offset=offset, stream=request.stream,
                                   max_chunk=_chunk_bytes())
-    session.commit()
+    db.commit()
     return no_store(jsonify(offset=new_offset))
 
 
@@ -86,17 +85,17 @@ def resumable_chunk(token: str):
 @json_api
 def resumable_finish(token: str):
     protect()
-    user, session, parts = require_user(), get_session(), _parts()
+    user, db, parts = require_user(), get_session(), _parts()
     try:
-        item, created = resumable.finish(session=session, parts=parts, storage=_storage(),
-                                         limits=_limits(), user=user, token=token)
+        item, created = resumable.finish(session=db, parts=parts, storage=current.storage(),
+                                         limits=current.limits(), user=user, token=token)
     except (InvalidInput, TooLarge):
         # Refused for good (type, part full): forget the bytes, then say why.
-        session.rollback()
-        resumable.abandon(session=session, parts=parts, user=user, token=token)
-        session.commit()
+        db.rollback()
+        resumable.abandon(session=db, parts=parts, user=user, token=token)
+        db.commit()
         raise
-    session.commit()
+    db.commit()
     parts.discard(token)
     return no_store(jsonify(item_json(item))), 201 if created else 200
 

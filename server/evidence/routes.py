@@ -6,8 +6,6 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import (
-    Blueprint,
-    current_app,
     jsonify,
     redirect,
     request,
@@ -20,28 +18,17 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.auth.session import current_user, require_user
 from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
-from server.evidence import service
+from server.evidence import bp, current, service
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
 from server.jsonapi import CSRF_MESSAGE, error_from, error_json
 from server.models import Submission, utcnow
-from server.storage import storage_from_settings, too_large_message
+from server.storage import too_large_message
 from server.submissions.routes import render_attempt_page
-
-bp = Blueprint("evidence", __name__)
 
 # Room for the multipart framing and the small fields beside the file.
 FORM_OVERHEAD = 256 * 1024
-
-
-def _storage():
-    return current_app.extensions.setdefault(
-        "evidence_storage", storage_from_settings(current_app.config["SETTINGS"]))
-
-
-def _limits() -> service.Limits:
-    return service.Limits.from_settings(current_app.config["SETTINGS"])
 
 
 def _wants_json() -> bool:
@@ -108,15 +95,15 @@ def _back_to(item_or_submission_id, requirement_id=None):
 @form_errors
 def upload(id: int):
     user = require_user()
-    session = get_session()
-    limit = service.upload_limit(session=session, user=user, submission_id=id,
+    db = get_session()
+    limit = service.upload_limit(session=db, user=user, submission_id=id,
                                  requirement_id=arg_id(request.args, "requirement_id"),
-                                 limits=_limits())
+                                 limits=current.limits())
     _refuse_oversized_body(limit)
     upload = _checked_upload(limit)
-    item, created = service.add_item(session=session, storage=_storage(), limits=_limits(),
+    item, created = service.add_item(session=db, storage=current.storage(), limits=current.limits(),
                                      user=user, submission_id=id, upload=upload)
-    session.commit()
+    db.commit()
     status = 201 if created else 200
     if _wants_json():
         return jsonify(id=item.id, client_uuid=item.client_uuid, status="saved", kind=item.kind,
@@ -158,11 +145,11 @@ def _checked_upload(limit: int) -> service.Upload:
 
 @bp.post("/submissions/<int:id>/evidence/<int:item_id>/delete")
 def remove(id: int, item_id: int):
-    session = get_session()
-    orphans = service.remove_item(session=session, user=require_user(), submission_id=id,
+    db = get_session()
+    orphans = service.remove_item(session=db, user=require_user(), submission_id=id,
                                   item_id=item_id)
-    session.commit()
-    service.delete_blobs(_storage(), orphans)
+    db.commit()
+    service.delete_blobs(current.storage(), orphans)
     if wants_fragment():
         return "", 200, {"Vary": "HX-Request"}  # htmx swaps the item out for nothing
     return _back_to(id)
@@ -171,10 +158,10 @@ def remove(id: int, item_id: int):
 @bp.post("/submissions/<int:id>/requirements/<int:req_id>/text")
 @form_errors
 def text(id: int, req_id: int):
-    session = get_session()
-    item = service.save_text(session=session, user=require_user(), submission_id=id,
+    db = get_session()
+    item = service.save_text(session=db, user=require_user(), submission_id=id,
                              requirement_id=req_id, text=request.form.get("text"))
-    session.commit()
+    db.commit()
     if wants_fragment():
         return render("evidence/_text_status.html", item=item, item_saved_at=utcnow())
     return _back_to(id, req_id)
@@ -183,16 +170,16 @@ def text(id: int, req_id: int):
 @bp.get("/evidence/<int:item_id>")
 def item(item_id: int):
     """One saved item as a fragment (what the upload script shows once a file is in)."""
-    session = get_session()
-    found = service.viewable_item(session=session, user=current_user(), item_id=item_id)
+    db = get_session()
+    found = service.viewable_item(session=db, user=current_user(), item_id=item_id)
     if not wants_fragment():
         return _back_to(found.submission_id, found.requirement_id)
     return render("evidence/_item.html", item=found,
-                  editable=_is_owner_draft(session, found))
+                  editable=_is_owner_draft(db, found))
 
 
-def _is_owner_draft(session, found) -> bool:
-    submission = session.get(Submission, found.submission_id)
+def _is_owner_draft(db, found) -> bool:
+    submission = db.get(Submission, found.submission_id)
     user = current_user()
     return submission.status == "draft" and user is not None and submission.user_id == user.id
 
@@ -208,17 +195,17 @@ def thumb(item_id: int):
 
 
 def _send_blob(item_id: int, *, thumbnail: bool):
-    session = get_session()
+    db = get_session()
     user = current_user()
-    found = service.viewable_item(session=session, user=user, item_id=item_id)
+    found = service.viewable_item(session=db, user=user, item_id=item_id)
     key = found.thumb_key if thumbnail else found.blob_key
     if not key:
         raise NotFound("We couldn't find that file.")
-    service.log_view(session=session, user=user, item=found,
+    service.log_view(session=db, user=user, item=found,
                      action="evidence.thumb" if thumbnail else "evidence.file")
-    session.commit()
+    db.commit()
     is_image = thumbnail or (found.mime or "").startswith("image/")
-    storage = _storage()
+    storage = current.storage()
     size = storage.size(key)
     response = send_file(
         storage.open(key), mimetype="image/jpeg" if thumbnail else found.mime,
@@ -246,6 +233,3 @@ def _extension(key: str | None) -> str:
 
 def _thumb_url(found) -> str | None:
     return url_for("evidence.thumb", item_id=found.id) if found.thumb_key else None
-
-
-from server.evidence import erase_views, resumable_views  # noqa: E402,F401

@@ -18,8 +18,8 @@ def game_group() -> None:
 def rebuild_command() -> None:
     from server.game.ledger import rebuild
 
-    with Session(current_app.extensions["db_engine"]) as session:
-        report = rebuild(session=session)
-        session.commit()
+    with Session(current_app.extensions["db_engine"]) as db:
+        report = rebuild(session=db)
+        db.commit()
     click.echo(f"Rebuilt totals from {report.events} ledger rows: {report.users} people, "
                f"{report.weeks} person-weeks; {report.corrected_users} total(s) corrected.")

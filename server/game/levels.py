@@ -54,7 +54,3 @@ def level_for(total: int) -> Level:
         next_name=None if last else NAMES[index + 1],
         next_at=None if last else limits[index + 1],
     )
-
-
-def name_of(number: int) -> str:
-    return NAMES[min(max(number, 1), len(NAMES)) - 1]

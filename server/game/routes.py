@@ -3,43 +3,42 @@ leaderboard visibility setting, leaderboards (htmx tabs) and their CSV export.""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
 from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
+from server.game import bp
 from server.game import leaderboard as boards
 from server.game import profile as profiles
 from server.htmx import render
 from server.ids import parse_id
 
-bp = Blueprint("game", __name__)
-
 
 @bp.get("/me")
 @login_required
 def profile():
-    session = get_session()
-    data = profiles.build(session=session, user=require_user())
-    session.commit()  # a level-up celebration is shown once
+    db = get_session()
+    data = profiles.build(session=db, user=require_user())
+    db.commit()  # a level-up celebration is shown once
     return render("game/profile.html", profile=data, choices=profiles.VISIBILITY_CHOICES)
 
 
 @bp.post("/me/visibility")
 @login_required
 def set_visibility():
-    session = get_session()
-    user = profiles.set_visibility(session=session, user=require_user(),
+    db = get_session()
+    user = profiles.set_visibility(session=db, user=require_user(),
                                    visibility=request.form.get("visibility", ""))
-    session.commit()
+    db.commit()
     label = dict((v, name) for v, name, _ in profiles.VISIBILITY_CHOICES)[
         user.leaderboard_visibility]
     flash(f"Leaderboard visibility saved: {label}.", "success")
     return redirect(url_for("game.profile") + "#visibility", 303)
 
 
-def _chosen(session, viewer, scopes: list[boards.Scope]) -> boards.Scope | None:
+def _chosen(db, viewer, scopes: list[boards.Scope]) -> boards.Scope | None:
     key = request.args.get("board", "")
     if not key:
         return scopes[0] if scopes else None
@@ -47,7 +46,7 @@ def _chosen(session, viewer, scopes: list[boards.Scope]) -> boards.Scope | None:
     scope_id = parse_id(raw_id)
     if scope_id is None:
         raise InvalidInput("That leaderboard address isn't right.")
-    return boards.resolve(session=session, viewer=viewer, kind=kind, scope_id=scope_id)
+    return boards.resolve(session=db, viewer=viewer, kind=kind, scope_id=scope_id)
 
 
 def _period() -> str:
@@ -60,10 +59,10 @@ def _period() -> str:
 @bp.get("/leaderboards")
 @login_required
 def leaderboards():
-    session, viewer = get_session(), require_user()
-    scopes = boards.boards_for(session=session, viewer=viewer)
-    scope, period = _chosen(session, viewer, scopes), _period()
-    board = (boards.leaderboard(session=session, viewer=viewer, scope=scope, period=period)
+    db, viewer = get_session(), require_user()
+    scopes = boards.boards_for(session=db, viewer=viewer)
+    scope, period = _chosen(db, viewer, scopes), _period()
+    board = (boards.leaderboard(session=db, viewer=viewer, scope=scope, period=period)
              if scope else None)
     can_export = scope is not None and boards.may_export(viewer=viewer, scope=scope)
     return render("game/leaderboards.html", "game/_board.html", scopes=scopes, board=board,
@@ -73,12 +72,12 @@ def leaderboards():
 @bp.get("/leaderboards/export.csv")
 @login_required
 def export_csv():
-    session, viewer = get_session(), require_user()
-    scope = _chosen(session, viewer, boards.boards_for(session=session, viewer=viewer))
+    db, viewer = get_session(), require_user()
+    scope = _chosen(db, viewer, boards.boards_for(session=db, viewer=viewer))
     if scope is None:
         raise InvalidInput("Choose a leaderboard to download.")
     period = _period()
-    entries = boards.all_entries(session=session, viewer=viewer, scope=scope, period=period)
+    entries = boards.all_entries(session=db, viewer=viewer, scope=scope, period=period)
     suffix = boards.current_week(viewer) if period == "week" else "all-time"
     return csv_download(f"leaderboard-{scope.key}-{suffix}.csv", ["rank", "name", "points"],
                         ([entry.rank, entry.label, entry.points] for entry in entries))

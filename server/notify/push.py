@@ -18,33 +18,24 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import requests
 from pywebpush import WebPushException, webpush
-from sqlalchemy import event, or_
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from server import jobs
-from server.access import may_review
 from server.errors import InvalidInput
-from server.models import (
-    Credential,
-    Notification,
-    PushSubscription,
-    Role,
-    Submission,
-    User,
-    utcnow,
-)
+from server.models import Notification, PushSubscription, utcnow
 from server.notify import endpoints
-from server.notify.vapid import VapidKeys, current_keys
+from server.notify.vapid import VapidKeys
 
 log = logging.getLogger(__name__)
 
-DELIVER_JOB = "server.notify.push.deliver"
-BATCH_JOB = "server.notify.push.deliver_batch"
+DELIVER_JOB = "server.notify.jobs.deliver"  # the job entry points (notify/jobs.py)
+BATCH_JOB = "server.notify.jobs.deliver_batch"
 BATCH_SIZE = 50
 PENDING_KEY = "chalkmark_push_pending"  # notices waiting for their transaction to commit
 QUEUED_KEY = "chalkmark_push_queued"  # ids already handed to the job queue
@@ -108,29 +99,10 @@ def _users_with_devices(session: Session, user_ids: set[int]) -> set[int]:
     return found
 
 
-def deliver(notification_id: int, attempt: int = 0, subscription_id: int | None = None) -> None:
-    """Job: send the notice to every device of its user (or to one device, on a retry)."""
-    from server.db import get_session  # the job's app-context session
-
-    policy = endpoints.current_policy()
-    with endpoints.PushHTTP(policy) as http:
-        _deliver(get_session(), notification_id, attempt, subscription_id, http, policy)
-
-
-def deliver_batch(notification_ids: list[int]) -> None:
-    """Job: several notices, sharing one job and one pool of HTTP connections."""
-    from server.db import get_session
-
-    session = get_session()
-    policy = endpoints.current_policy()
-    with endpoints.PushHTTP(policy) as http:
-        for notification_id in notification_ids:
-            _deliver(session, notification_id, 0, None, http, policy)
-
-
-def _deliver(session: Session, notification_id: int, attempt: int,
-             subscription_id: int | None, http: endpoints.PushHTTP,
-             policy: endpoints.EndpointPolicy) -> None:
+def deliver_notice(*, session: Session, notification_id: int, keys: VapidKeys,
+                   http: endpoints.PushHTTP, policy: endpoints.EndpointPolicy,
+                   attempt: int = 0, subscription_id: int | None = None) -> None:
+    """Send the notice to every device of its user (or to one device, on a retry)."""
     notification = session.get(Notification, notification_id)
     if notification is None:
         return
@@ -139,7 +111,6 @@ def _deliver(session: Session, notification_id: int, attempt: int,
              .order_by(PushSubscription.id))
     if subscription_id is not None:
         query = query.where(PushSubscription.id == subscription_id)
-    keys = current_keys()
     payload = payload_for(notification)
     devices = session.exec(query).all()
     # End the read before the slow HTTP calls: no transaction idles while we wait, and
@@ -265,44 +236,3 @@ def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
     jobs.run_after_commit(session, DELIVER_JOB, notification_id, attempt + 1,
                           subscription.id, delay=delay)
 
-
-# --- the review queue notice -----------------------------------------------------------
-
-REVIEW_QUEUE_KIND = "review_queue"
-REVIEW_QUEUE_TITLE = "New submissions in your review queue"
-REVIEW_QUEUE_EVERY = timedelta(hours=1)
-
-
-def notify_assessors_of_new_submission(*, session: Session, submission: Submission) -> int:
-    """Tell every assessor who may review it (qualified, same district, not the submitter)
-    that work is waiting: at most one such notice per assessor per hour, so a busy morning
-    is one buzz, not twenty.
-    Returns how many were told; the caller commits."""
-    from server.notify import service as notify  # notify.service queues pushes: no cycle
-
-    credential = session.get(Credential, submission.credential_id)
-    candidates = session.exec(
-        select(User).where(
-            User.id != submission.user_id,
-            or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
-        )
-    ).all()
-    recently_told = set(session.exec(
-        select(Notification.user_id).where(
-            Notification.kind == REVIEW_QUEUE_KIND,
-            Notification.created_at > utcnow() - REVIEW_QUEUE_EVERY,
-        )
-    ).all())
-    told = 0
-    for user in candidates:
-        if user.id in recently_told:
-            continue
-        if not may_review(session=session, user=user, submission=submission):
-            continue
-        notice = notify.send(session=session, user_id=user.id, kind=REVIEW_QUEUE_KIND,
-                             title=REVIEW_QUEUE_TITLE,
-                             body=f"{credential.title} is waiting for a reviewer.",
-                             url="/review")
-        queue_delivery(session=session, notification=notice)
-        told += 1
-    return told

@@ -14,10 +14,9 @@ from server.errors import NotFound
 from server.extensions import csrf, limiter
 from server.htmx import render, wants_fragment
 from server.jsonapi import Object, Schema, Text, json_api, read_json
-from server.notify import push, subscriptions
+from server.notify import bp, subscriptions
 from server.notify import service as notify
 from server.notify.endpoints import current_policy
-from server.notify.routes import bp
 from server.notify.vapid import current_keys, keys_for
 
 TEST_TITLE = "Test notice from Chalkmark"
@@ -100,9 +99,8 @@ def send_test_notice():
     db = get_session()
     user = require_user()
     has_devices = bool(subscriptions.devices(session=db, user=user))
-    notice = notify.send(session=db, user_id=user.id, kind="test", title=TEST_TITLE,
-                         body=TEST_BODY, url=url_for("notify.push_settings"))
-    push.queue_delivery(session=db, notification=notice)
+    notify.send(session=db, user_id=user.id, kind="test", title=TEST_TITLE, body=TEST_BODY,
+                url=url_for("notify.push_settings"))
     db.commit()
     if has_devices:
         message = "Test notice sent. It should arrive on your devices in a few seconds."

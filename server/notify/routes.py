@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import flash, redirect, url_for
 
 from server.auth.session import login_required, require_user, safe_next
 from server.db import get_session
 from server.htmx import render
-from server.notify import service
-
-bp = Blueprint("notify", __name__)
+from server.notify import bp, service
 
 
 @bp.get("/inbox")
@@ -23,10 +21,10 @@ def inbox():
 @bp.post("/inbox/<int:notice_id>/open")
 @login_required
 def open_notice(notice_id: int):
-    session = get_session()
-    notice = service.open_notice(session=session, user_id=require_user().id,
+    db = get_session()
+    notice = service.open_notice(session=db, user_id=require_user().id,
                                  notice_id=notice_id)
-    session.commit()
+    db.commit()
     # Notice URLs are written by the app, but never trust them as an open redirect.
     return redirect(safe_next(notice.url), 303)
 
@@ -34,9 +32,8 @@ def open_notice(notice_id: int):
 @bp.post("/inbox/read-all")
 @login_required
 def read_all():
-    session = get_session()
-    count = service.mark_all_read(session=session, user_id=require_user().id)
-    session.commit()
+    db = get_session()
+    count = service.mark_all_read(session=db, user_id=require_user().id)
+    db.commit()
     flash("All notices marked as read." if count else "Nothing new to mark.", "success")
     return redirect(url_for("notify.inbox"), 303)
-from server.notify import push_views  # noqa: E402,F401 (registers push routes on bp)

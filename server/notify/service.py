@@ -3,13 +3,14 @@ transaction commits, a job pushes it to each device the person subscribed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
+from server.access import may_review
 from server.errors import NotFound
-from server.models import Notification, utcnow
+from server.models import Credential, Notification, Role, Submission, User, utcnow
 from server.notify import push
 
 INBOX_LIMIT = 100
@@ -63,3 +64,41 @@ def mark_all_read(*, session: Session, user_id: int, now: datetime | None = None
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+# --- the review queue notice -----------------------------------------------------------
+
+REVIEW_QUEUE_KIND = "review_queue"
+REVIEW_QUEUE_TITLE = "New submissions in your review queue"
+REVIEW_QUEUE_EVERY = timedelta(hours=1)
+
+
+def notify_assessors_of_new_submission(*, session: Session, submission: Submission) -> int:
+    """Tell every assessor who may review it (qualified, same district, not the submitter)
+    that work is waiting: at most one such notice per assessor per hour, so a busy morning
+    is one buzz, not twenty.
+    Returns how many were told; the caller commits."""
+    credential = session.get(Credential, submission.credential_id)
+    candidates = session.exec(
+        select(User).where(
+            User.id != submission.user_id,
+            or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
+        )
+    ).all()
+    recently_told = set(session.exec(
+        select(Notification.user_id).where(
+            Notification.kind == REVIEW_QUEUE_KIND,
+            Notification.created_at > utcnow() - REVIEW_QUEUE_EVERY,
+        )
+    ).all())
+    told = 0
+    for user in candidates:
+        if user.id in recently_told:
+            continue
+        if not may_review(session=session, user=user, submission=submission):
+            continue
+        send(session=session, user_id=user.id, kind=REVIEW_QUEUE_KIND,
+             title=REVIEW_QUEUE_TITLE, body=f"{credential.title} is waiting for a reviewer.",
+             url="/review")
+        told += 1
+    return told

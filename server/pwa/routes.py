@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     jsonify,
@@ -25,7 +24,7 @@ from server.htmx import render
 from server.ids import arg_id
 from server.jsonapi import json_api, no_store
 from server.models import utcnow
-from server.pwa import service
+from server.pwa import bp, service
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"
@@ -37,7 +36,6 @@ PAGE_KEY_COOKIE = "chalkmark_page"
 # Static files are small today; a big one (a video, a font family) is fetched on use instead.
 PRECACHE_MAX_BYTES = 512 * 1024
 
-bp = Blueprint("pwa", __name__)
 
 
 @bp.get("/manifest.webmanifest")

@@ -24,7 +24,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review.rules import (
+from server.review.guards import (
     DECIDED,
     REVIEWABLE,
     already_decided,

@@ -20,7 +20,8 @@ from server.models import (
     User,
     utcnow,
 )
-from server.review.rules import REVIEWABLE, org_is_blind, pseudonym, waiting_text
+from server.review.blind import org_is_blind, pseudonym
+from server.review.guards import REVIEWABLE
 
 QUEUE_LIMIT = 200
 
@@ -153,3 +154,14 @@ def history(*, session: Session, assessor: User, limit: int = 200,
         for review, submission, title, teacher, teacher_blind, assessor_name
         in session.exec(query)
     ]
+
+
+def waiting_text(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return "waiting"
+    seconds = max(0, int((now - since).total_seconds()))
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"waiting {count} {unit}{'' if count == 1 else 's'}"
+    return "waiting less than a minute"

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, flash, make_response, redirect, request, url_for
+from flask import current_app, flash, make_response, redirect, request, url_for
 
 from server.auth.session import require_user, roles_required
 from server.db import get_session
 from server.errors import Conflict
 from server.htmx import render, wants_fragment
 from server.ids import parse_id
-from server.review import service
-
-bp = Blueprint("review", __name__, url_prefix="/review")
+from server.review import bp, service
 
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
 
 def _blind_key() -> str:
     return current_app.config["SECRET_KEY"]
-
-
-def _evidence_links() -> dict:
-    """Link evidence files only once the evidence area serves them."""
-    views = current_app.view_functions
-    return {"can_link_files": "evidence.file" in views,
-            "can_show_thumbs": "evidence.thumb" in views}
 
 
 @bp.errorhandler(Conflict)
@@ -57,11 +48,11 @@ def history():
 @bp.post("/<int:submission_id>/claim")
 @roles_required("assessor")
 def claim(submission_id: int):
-    session = get_session()
+    db = get_session()
     hours = current_app.config["SETTINGS"].review_lease_hours
-    service.claim(session=session, assessor=require_user(), submission_id=submission_id,
+    service.claim(session=db, assessor=require_user(), submission_id=submission_id,
                   lease_hours=hours)
-    session.commit()
+    db.commit()
     flash(f"It's yours to review: held for you for {hours} hours.", "success")
     return _see_other(url_for("review.show", submission_id=submission_id))
 
@@ -71,26 +62,25 @@ def claim(submission_id: int):
 def show(submission_id: int):
     review = service.review_page(session=get_session(), viewer=require_user(),
                                  submission_id=submission_id, blind_key=_blind_key())
-    return render("review/show.html", review=review, values=None, errors={},
-                  **_evidence_links())
+    return render("review/show.html", review=review, values=None, errors={})
 
 
 @bp.post("/<int:submission_id>/decide")
 @roles_required("assessor")
 def decide(submission_id: int):
-    session, user = get_session(), require_user()
+    db, user = get_session(), require_user()
     values = _form_values(request.form)
     try:
-        service.decide(session=session, assessor=user, submission_id=submission_id,
+        service.decide(session=db, assessor=user, submission_id=submission_id,
                        decision=values["decision"], scores=values["scores"],
                        feedback=values["feedback"])
     except service.DecisionInvalid as err:
-        session.rollback()
-        review = service.review_page(session=session, viewer=user,
+        db.rollback()
+        review = service.review_page(session=db, viewer=user,
                                      submission_id=submission_id, blind_key=_blind_key())
         return render("review/show.html", "review/_rubric_form.html", status=422,
-                      review=review, values=values, errors=err.errors, **_evidence_links())
-    session.commit()
+                      review=review, values=values, errors=err.errors)
+    db.commit()
     flash("Decision saved.", "success")
     return _see_other(url_for("review.queue"))
 

@@ -26,21 +26,20 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
+from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
-from server.review.queue import HistoryRow, QueueRow, history, queue
-from server.review.rules import (
+from server.review.guards import (
     DECIDED,
     REVIEWABLE,
     already_decided,
     already_reviewing,
     conflict_after_race,
     display_name,
-    is_blind,
     live_lease,
     load_for_reviewer,
     open_review_of,
-    teacher_label,
 )
+from server.review.queue import HistoryRow, QueueRow, history, queue
 
 __all__ = [
     "DecisionInvalid", "HistoryRow", "QueueRow", "Scores", "claim", "decide", "history",

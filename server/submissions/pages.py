@@ -18,7 +18,7 @@ from server.models import (
     SubmissionStatus,
     User,
 )
-from server.review.rules import is_blind, teacher_label
+from server.review.blind import is_blind, teacher_label
 from server.submissions import queries
 
 

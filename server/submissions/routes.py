@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 
 from server.auth.session import current_user, login_required, require_user
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
 from server.models import new_uuid
-from server.submissions import pages, queries, service
+from server.submissions import bp, pages, queries, service
 
-bp = Blueprint("submissions", __name__)
 CONSENT_VALUES = {"on", "yes", "true", "1"}
 
 
@@ -56,9 +55,9 @@ def _local(value: datetime) -> datetime:
 @bp.post("/credentials/<slug>/start")
 @login_required
 def start(slug: str):
-    session = get_session()
-    result = service.start(session=session, user=require_user(), credential_slug=slug)
-    session.commit()
+    db = get_session()
+    result = service.start(session=db, user=require_user(), credential_slug=slug)
+    db.commit()
     if result.notice:
         flash(result.notice, "info")
     return redirect(url_for(".show", id=result.submission.id), 303)
@@ -73,10 +72,10 @@ def show(id: int):
 def render_attempt_page(id: int, *, status: int = 200, submit_error: InvalidInput | None = None,
                         part_errors: dict[int, str] | None = None):
     """The attempt page; with a refused form, again at 4xx with the message in place."""
-    session = get_session()
+    db = get_session()
     user = require_user()
-    submission = service.get_visible(session=session, submission_id=id, user=user)
-    page = pages.submission_page(session=session, submission=submission, viewer=user,
+    submission = service.get_visible(session=db, submission_id=id, user=user)
+    page = pages.submission_page(session=db, submission=submission, viewer=user,
                                  blind_key=current_app.config["SECRET_KEY"])
     return render("submissions/show.html", status=status, view=page, submission=submission,
                   submit_error=submit_error, part_errors=part_errors or {})
@@ -85,15 +84,15 @@ def render_attempt_page(id: int, *, status: int = 200, submit_error: InvalidInpu
 @bp.post("/submissions/<int:id>/submit")
 @login_required
 def submit(id: int):
-    session = get_session()
+    db = get_session()
     consent = request.form.get("consent", "").lower() in CONSENT_VALUES
     try:
-        service.submit(session=session, submission_id=id, user=require_user(),
+        service.submit(session=db, submission_id=id, user=require_user(),
                        consent=consent)
     except InvalidInput as err:
-        session.rollback()
+        db.rollback()
         return render_attempt_page(id, status=422, submit_error=err)
-    session.commit()
+    db.commit()
     flash("Submitted. An assessor will review it, and we'll let you know the outcome.",
           "success")
     return redirect(url_for(".show", id=id), 303)
@@ -102,9 +101,9 @@ def submit(id: int):
 @bp.post("/submissions/<int:id>/retry")
 @login_required
 def retry(id: int):
-    session = get_session()
-    attempt = service.retry(session=session, submission_id=id, user=require_user())
-    session.commit()
+    db = get_session()
+    attempt = service.retry(session=db, submission_id=id, user=require_user())
+    db.commit()
     flash(f"Attempt {attempt.attempt} started from your last one. The assessor's feedback "
           "is beside the rubric.", "info")
     return redirect(url_for(".show", id=attempt.id), 303)

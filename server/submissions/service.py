@@ -22,7 +22,7 @@ from server.models import (
     new_uuid,
     utcnow,
 )
-from server.notify import push
+from server.notify import service as notify
 from server.submissions import queries
 
 DRAFT = SubmissionStatus.DRAFT.value
@@ -114,7 +114,7 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
         raise Conflict("This attempt was already submitted.")
     session.refresh(submission)
     game.on_submission(session=session, submission=submission)
-    push.notify_assessors_of_new_submission(session=session, submission=submission)
+    notify.notify_assessors_of_new_submission(session=session, submission=submission)
     return submission
 
 

@@ -10,8 +10,7 @@ from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
-from server.transcript import district
-from server.transcript.blueprint import bp
+from server.transcript import bp, district
 
 
 def _form(org, *, start: str, end: str, error: InvalidInput | None = None):

@@ -9,8 +9,7 @@ from server.csvout import csv_download
 from server.db import get_session
 from server.htmx import render
 from server.models import utcnow
-from server.transcript import service
-from server.transcript.blueprint import bp, verification_url
+from server.transcript import bp, service, verification_url
 from server.transcript.pdf import transcript_pdf
 
 CSV_HEADER = ["date", "credential", "issuer", "credit_hours", "school_year", "verification_url"]

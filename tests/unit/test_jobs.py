@@ -6,7 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from server import jobs
+from server.coach import nudges
 from server.models import AccessLog
+from server.notify import push
 
 
 def _marks(engine) -> list[str]:
@@ -87,3 +89,10 @@ def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeyp
         assert queue.count == 1
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
     assert _marks(engine) == ["via-redis"]
+
+
+@pytest.mark.parametrize("func_path", [push.DELIVER_JOB, push.BATCH_JOB, nudges.DELIVER_JOB,
+                                       nudges.RESCHEDULE_NUDGES_JOB])
+def test_every_job_path_names_a_function(func_path):
+    # Jobs are queued by dotted path: a path left behind by a move fails only at run time.
+    assert callable(jobs.resolve(func_path))

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from server import jobs
+from server.coach import jobs as coach_jobs
 from server.coach import nudges, service
 from server.errors import InvalidInput
 from server.models import Notification, Nudge, utcnow
@@ -149,7 +150,7 @@ def test_a_due_nudge_is_delivered_once_by_its_job(app, engine, session, coach, c
         db.commit()
         assert jobs.backend().drain(10)
         nudge_id = db.exec(select(Nudge.id)).one()
-        assert nudges.deliver_nudges([nudge_id]) == 0  # a second run sends nothing
+        assert coach_jobs.deliver_nudges([nudge_id]) == 0  # a second run sends nothing
 
     [notice] = notices(engine)
     assert (notice.user_id, notice.kind, notice.title, notice.body) == (
@@ -170,7 +171,7 @@ def test_a_delayed_nudge_is_not_sent_early_and_is_sent_when_due(app, engine, ses
                         lambda path, ids, delay=0: requeued.append((path, ids, delay)))
 
     with app.app_context():
-        assert nudges.deliver_nudges([held.id]) == 0  # not due: held back
+        assert coach_jobs.deliver_nudges([held.id]) == 0  # not due: held back
     assert notices(engine) == []
     assert requeued and requeued[0][1] == [held.id] and requeued[0][2] >= 0.5
 
@@ -190,6 +191,6 @@ def test_the_start_up_sweep_requeues_unsent_nudges(app, engine, session, coach, 
     session.add_all([lost, done])
     session.commit()
     with app.app_context():
-        assert nudges.reschedule_pending() == 1
+        assert coach_jobs.reschedule_pending() == 1
         assert jobs.backend().drain(10)
     assert [n.body for n in notices(engine)] == ["Lost in a restart"]

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.models import Notification, PushSubscription
+from server.notify import jobs as notify_jobs
 from server.notify import push, subscriptions
 from server.notify import service as notify
 from tests.support.factories import make_user
@@ -84,7 +85,7 @@ def test_every_device_of_the_user_gets_it_and_nobody_else(app, engine, session, 
 def test_no_job_for_a_user_without_devices(app, engine, session, receiver, monkeypatch):
     user = make_user(session)
     jobs_run = []
-    monkeypatch.setattr(push, "deliver", lambda *args, **kwargs: jobs_run.append(args))
+    monkeypatch.setattr(notify_jobs, "deliver", lambda *args, **kwargs: jobs_run.append(args))
     with app.app_context(), Session(engine) as db:
         notice = notify.send(session=db, user_id=user.id, kind="award", title="Hi")
         push.queue_delivery(session=db, notification=notice)
@@ -243,7 +244,7 @@ def test_a_deleted_notice_is_not_pushed(app, engine, session, receiver):
     session.delete(notice)
     session.commit()
     with app.app_context():
-        push.deliver(notice_id)
+        notify_jobs.deliver(notice_id)
     assert receiver.requests == []
 
 

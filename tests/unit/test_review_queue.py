@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from server.models import Award, utcnow
-from server.review.rules import pseudonym, waiting_text
+from server.review.blind import pseudonym
+from server.review.queue import waiting_text
 from server.review.service import claim, history, queue
 from tests.support.factories import make_credential, make_org, make_user
 from tests.support.review_data import appoint, lease, submit

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from server.models import AssessorAppointment, Award, Notification, Submission
-from server.notify import push
+from server.notify import service as notify
 from tests.support.factories import make_credential, make_user
 
 
@@ -29,7 +29,7 @@ def submit(session, teacher, credential) -> Submission:
 
 def told(session) -> list[tuple[int, str]]:
     return [(n.user_id, n.body) for n in session.exec(
-        select(Notification).where(Notification.kind == push.REVIEW_QUEUE_KIND)
+        select(Notification).where(Notification.kind == notify.REVIEW_QUEUE_KIND)
         .order_by(Notification.id))]
 
 
@@ -52,7 +52,7 @@ def test_only_qualified_assessors_are_told_and_never_the_submitter(session):
     # An admin submitting their own work is not told about it.
     own = submit(session, admin, credential)
 
-    assert push.notify_assessors_of_new_submission(session=session, submission=own) == 2
+    assert notify.notify_assessors_of_new_submission(session=session, submission=own) == 2
     session.commit()
     assert sorted(user for user, _ in told(session)) == sorted([appointed.id, earner.id])
     assert teacher.id not in {user for user, _ in told(session)}
@@ -67,9 +67,9 @@ def test_at_most_one_notice_an_hour(session):
     first = submit(session, make_user(session), credential)
     second = submit(session, make_user(session), credential)
 
-    push.notify_assessors_of_new_submission(session=session, submission=first)
+    notify.notify_assessors_of_new_submission(session=session, submission=first)
     session.commit()
-    assert push.notify_assessors_of_new_submission(session=session, submission=second) == 0
+    assert notify.notify_assessors_of_new_submission(session=session, submission=second) == 0
     session.commit()
     assert len(told(session)) == 1
 
@@ -77,4 +77,4 @@ def test_at_most_one_notice_an_hour(session):
     notice.created_at = notice.created_at - timedelta(minutes=61)
     session.add(notice)
     session.commit()
-    assert push.notify_assessors_of_new_submission(session=session, submission=second) == 1
+    assert notify.notify_assessors_of_new_submission(session=session, submission=second) == 1

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from server.models import Cohort, CohortMember, EvidenceRequirement, Notification, Submission
-from server.notify import push
+from server.notify import service as notify
 from tests.support.evidence import jpeg_with_gps, post_upload, set_status
 from tests.support.factories import make_credential, make_org, make_user
 from tests.support.game import make_award
@@ -119,16 +119,16 @@ def test_admin_history_and_cohorts_stay_in_the_district(client, district, db):
 
 
 def test_new_work_is_announced_to_the_home_district_only(district, db):
-    told = push.notify_assessors_of_new_submission(session=db, submission=district.submission)
+    told = notify.notify_assessors_of_new_submission(session=db, submission=district.submission)
     db.commit()
     notified = set(db.exec(select(Notification.user_id).where(
-        Notification.kind == push.REVIEW_QUEUE_KIND)).all())
+        Notification.kind == notify.REVIEW_QUEUE_KIND)).all())
     assert notified == {district.assessor.id, district.admin.id} and told == 2
 
 
 def test_a_blind_reviewer_never_sees_the_teachers_name(client, db):
     district = District(db, client, blind=True)
-    push.notify_assessors_of_new_submission(session=db, submission=district.submission)
+    notify.notify_assessors_of_new_submission(session=db, submission=district.submission)
     db.commit()
     sign_in_as(client, district.assessor)
     sid = district.submission.id

@@ -1,5 +1,6 @@
 """Site-wide behaviour: security headers, clear error pages, htmx page/fragment choice."""
 
+from server import nav
 from tests.support.web import htmx_headers
 
 
@@ -67,3 +68,9 @@ def test_the_error_page_still_renders_after_a_failed_database_write(app, client,
     response = client.get("/test-clash")
     assert response.status_code == 500
     assert "Nothing you saved was lost" in response.get_data(as_text=True)
+
+
+def test_every_nav_entry_points_at_a_registered_page(app):
+    # The header builds each entry with url_for on every page: no entry without its page.
+    for entry in nav.ENTRIES:
+        assert entry.endpoint in app.view_functions, entry.label

@@ -1,11 +1,9 @@
-"""Review rules shared by the queue, claim, show and decide: who may review what, the
-live lease, blind-review labels and the "already decided / already reviewing" messages.
+"""The claim/decide guards shared by the queue, claim, show and decide: who may review
+what, the live lease, and the "already decided / already reviewing" conflicts.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +12,7 @@ from sqlmodel import Session, select
 
 from server import access
 from server.errors import Conflict, Forbidden, NotFound
-from server.models import Credential, Org, Review, Submission, SubmissionStatus, User
+from server.models import Credential, Review, Submission, SubmissionStatus, User
 
 DECIDED = {SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value}
 REVIEWABLE = access.REVIEWABLE
@@ -122,40 +120,3 @@ def conflict_after_race(*, session: Session, submission: Submission, reader: Use
         return already_reviewing(session=session, lease=lease)
     return Conflict("This submission changed while you were working on it. "
                     "Reload the page to see where it stands.")
-
-
-# --- blind review ----------------------------------------------------------------------
-
-
-def is_blind(*, session: Session, assessor: User, teacher: User) -> bool:
-    """Blind when the assessor's district or the teacher's district asks for it."""
-    return org_is_blind(session, assessor.org_id) or org_is_blind(session, teacher.org_id)
-
-
-def org_is_blind(session: Session, org_id: int | None) -> bool:
-    if org_id is None:
-        return False
-    org = session.get(Org, org_id)
-    return bool(org and org.blind_review)
-
-
-def pseudonym(user_id: int, key: str = "") -> str:
-    """A short label that stays the same for one teacher and can't be reversed to an id
-    without the key (the app's secret)."""
-    digest = hmac.new(key.encode(), f"teacher:{user_id}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:6].upper()
-
-
-def teacher_label(teacher: User, *, blind: bool, key: str = "") -> str:
-    return f"Teacher #{pseudonym(teacher.id, key)}" if blind else teacher.display_name
-
-
-def waiting_text(since: datetime | None, now: datetime) -> str:
-    if since is None:
-        return "waiting"
-    seconds = max(0, int((now - since).total_seconds()))
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = seconds // size
-            return f"waiting {count} {unit}{'' if count == 1 else 's'}"
-    return "waiting less than a minute"

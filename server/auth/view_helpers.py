@@ -1,16 +1,13 @@
-"""Small Flask-side helpers shared by the auth views: the relying party from settings,
-JSON bodies and errors for the ceremony endpoints, the sign-in rate limit, and the
-one-time values (recovery codes, device link) kept server-side for the next page."""
+"""The Flask side shared by the auth view modules (routes.py, account_views.py): the
+relying party from settings, JSON bodies and errors for the ceremony endpoints, the
+sign-in rate limit, and the one-time values (recovery codes, device link) kept
+server-side for the next page."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-import qrcode
 from flask import current_app, request, url_for
-from markupsafe import Markup
-from qrcode.image.svg import SvgPathImage
 
 from server.auth.passkeys import RelyingParty
 from server.auth.session import reveal_once, take_revealed
@@ -87,12 +84,3 @@ def take_device_link() -> tuple[str, datetime] | None:
 def link_url(token: str) -> str:
     return settings().public_url.rstrip("/") + url_for("auth.device_link", token=token)
 
-
-def qr_svg(text: str) -> Markup:
-    """A QR code as inline SVG drawn by the server: no script, and no style attribute
-    (CSP forbids those); CSS gives it its size."""
-    image = qrcode.make(text, image_factory=SvgPathImage, border=4)
-    svg = image.to_string(encoding="unicode")
-    svg = re.sub(r'^<svg width="[^"]*" height="[^"]*"',
-                 '<svg role="img" aria-label="QR code of the link" focusable="false"', svg)
-    return Markup(svg)
