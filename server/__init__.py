@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import db, jobs, web
+from server import db, jobs, presentation, security, web
 from server.config import Settings
 from server.extensions import compress, csrf, htmx, limiter
 from server.ids import BoundedIntConverter, PrintableConverter
@@ -71,6 +71,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     compress.init_app(app)
     limiter.init_app(app)
     web.init_app(app)
+    security.init_app(app)
+    presentation.init_app(app)
     jobs.init_app(app)
     _register_blueprints(app)
 

@@ -1,16 +1,16 @@
-"""Request lifecycle shared by every blueprint: who is signed in, security headers,
-and one place that turns errors into a clear page or fragment (never a 500 for bad input).
+"""Request lifecycle shared by every blueprint: who is signed in, and one place that
+turns errors into a clear page or fragment (never a 500 for bad input). Security headers
+live in server/security.py; what templates get app-wide in server/presentation.py.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from server import nav
 from server.auth.session import load_current_user
 from server.db import rollback_request_session
 from server.errors import ChalkmarkError
@@ -18,59 +18,13 @@ from server.htmx import wants_fragment
 
 log = logging.getLogger(__name__)
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
 
 def init_app(app: Flask) -> None:
     app.before_request(load_current_user)
-    app.after_request(_security_headers)
-    app.context_processor(_template_globals)
     app.register_error_handler(ChalkmarkError, _chalkmark_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-
-
-def _security_headers(response):
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if g.get("user") is not None and "Cache-Control" not in headers:
-        # Pages for a signed-in person are theirs alone: never kept by a shared cache.
-        headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _template_globals():
-    settings = current_app.config["SETTINGS"]
-    return {
-        "current_user": g.get("user"),
-        "demo_mode": settings.demo,
-        "csrf_token_value": generate_csrf,
-        "nav_links": nav.links_for,
-    }
 
 
 def error_response(status: int, title: str, message: str):

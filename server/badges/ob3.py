@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from server.badges.jsonld import OB_V3, VC_V2
 from server.badges.urls import BadgeUrls
 from server.models import Award, Credential, RubricCriterion, Stack, User
+from server.timezones import iso_utc
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def number(value: float) -> int | float:
 
 
 def timestamp(at: datetime) -> str:
-    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return iso_utc(at)
 
 
 def identity_hash(value: str, salt: str) -> str:

@@ -120,13 +120,3 @@ def revoke_form(uuid: str):
 def revoke(uuid: str):
     return _then_back_to_the_page(uuid, revocation.revoke, admin=require_user(),
                                   reason=request.form.get("reason", ""))
-
-
-@bp.app_template_global("earned_badge")
-def earned_badge(submission_id: int):
-    """For the awarded attempt page: the badge and its share links, shown to its owner."""
-    award = service.award_of_submission(session=get_session(), submission_id=submission_id)
-    viewer = current_user()
-    if award is None or viewer is None or viewer.id != award.user_id:
-        return None
-    return page.badge_page(session=get_session(), award=award, issuing=issuing.current())

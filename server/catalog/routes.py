@@ -45,5 +45,4 @@ def credential(slug: str):
         credential=detail.credential,
         stack=detail.stack,
         count_label=service.count_label,
-        kind_labels=service.KIND_LABELS,
     )

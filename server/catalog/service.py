@@ -16,13 +16,6 @@ from server.models import Credential, EvidenceRequirement, RubricCriterion, Stac
 
 PUBLISHED = "published"
 MAX_QUERY_LENGTH = 100
-KIND_LABELS = {
-    "photo": "Photo",
-    "video": "Video",
-    "file": "File",
-    "text": "Written response",
-    "link": "Link",
-}
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.errors import InvalidInput
-from server.game.weeks import local_date, zone  # a person's own calendar
+from server.game.weeks import local_date  # a person's own calendar
 from server.models import Cohort, CohortMember, MemberStatus, Nudge, User, utcnow
 from server.notify import service as notify
+from server.timezones import in_zone, zone
 
 QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
@@ -106,7 +107,7 @@ def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: 
         if user.id not in created:
             report.already.append(user.display_name)
         elif arrives > now:
-            local = arrives.astimezone(zone(user.timezone))
+            local = in_zone(arrives, user.timezone)
             report.delayed.append((user.display_name, local.strftime("%H:%M %Z")))
         else:
             report.sent.append(user.display_name)

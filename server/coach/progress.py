@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from server.labels import PROGRESS_LABELS
 from server.models import (
     Cohort,
     CohortMember,
@@ -31,13 +32,6 @@ STALLED_AFTER = timedelta(days=14)
 NOT_YET_IDLE_AFTER = timedelta(days=7)
 DRAFT_IDLE_AFTER = timedelta(days=7)
 
-STATE_LABELS = {
-    "not_started": "Not started",
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "not_yet": "Not yet",
-    "earned": "Earned",
-}
 FILTERS = {
     "all": "Everyone",
     "stalled": "Stalled (no activity in 14 days)",
@@ -61,7 +55,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return PROGRESS_LABELS[self.state]
 
 
 NOT_STARTED = Cell("not_started")

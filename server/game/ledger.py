@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from sqlmodel import Session
 from server.game import levels, weeks
 from server.models import PointEvent, User, UserPoints, WeeklyPoints, utcnow
 from server.notify import service as notify
+from server.timezones import as_utc, zone
 
 PROFILE_URL = "/me"
 
@@ -40,7 +41,7 @@ def _dialect_insert(session: Session, model):
 def _aware(at: datetime | None) -> datetime:
     if at is None:
         return utcnow()
-    return at if at.utcoffset() is not None else at.replace(tzinfo=UTC)
+    return as_utc(at)
 
 
 def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
@@ -169,7 +170,7 @@ def rebuild(*, session: Session) -> RebuildReport:
 
 
 def _sum_ledger(session: Session):
-    zones = {uid: weeks.zone(tz) for uid, tz in session.execute(select(User.id, User.timezone))}
+    zones = {uid: zone(tz) for uid, tz in session.execute(select(User.id, User.timezone))}
     totals: dict[int, int] = defaultdict(int)
     weekly: dict[tuple[int, str], int] = defaultdict(int)
     events = 0

@@ -3,20 +3,13 @@ to the week it was in Honolulu, not to the next UTC week."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime, timedelta
 
-
-def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+from server.timezones import in_zone
 
 
 def local_date(at: datetime, tz: str | None) -> date:
-    aware = at if at.utcoffset() is not None else at.replace(tzinfo=UTC)
-    return aware.astimezone(zone(tz)).date()
+    return in_zone(at, tz).date()
 
 
 def label(day: date) -> str:

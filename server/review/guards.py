@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from server import access
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Credential, Review, Submission, SubmissionStatus, User
+from server.timezones import in_zone
 
 DECIDED = {SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value}
 REVIEWABLE = access.REVIEWABLE
@@ -86,13 +86,8 @@ def display_name(session: Session, user_id: int) -> str:
 
 def format_when(moment: datetime, timezone: str | None = None) -> str:
     """'3 May 2025, 14:05 UTC' in the reader's own time zone when it is known."""
-    zone_name = timezone or "UTC"
-    try:
-        zone = ZoneInfo(zone_name)
-    except (KeyError, ValueError):
-        zone, zone_name = ZoneInfo("UTC"), "UTC"
-    local = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
-    return f"{local.day} {local:%b %Y, %H:%M} {zone_name}"
+    local = in_zone(moment, timezone)
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzinfo.key}"
 
 
 def already_decided(*, session: Session, submission: Submission, reader: User) -> Conflict:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from server import access
 from server.catalog.service import criteria_for, requirements_for
+from server.labels import status_label
 from server.models import (
     Credential,
     EvidenceItem,
@@ -55,7 +56,7 @@ class SubmissionPage:
 
     @property
     def status_label(self) -> str:
-        return queries.status_label(self.submission.status)
+        return status_label(self.submission.status)
 
 
 def submission_page(*, session: Session, submission: Submission, viewer: User,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from server.catalog.service import requirements_for
+from server.labels import kind_noun
 from server.models import (
     Credential,
     CriterionScore,
@@ -17,27 +18,6 @@ from server.models import (
     Submission,
     SubmissionStatus,
 )
-
-STATUS_LABELS = {
-    SubmissionStatus.DRAFT.value: "Draft",
-    SubmissionStatus.SUBMITTED.value: "Submitted",
-    SubmissionStatus.IN_REVIEW.value: "In review",
-    SubmissionStatus.AWARDED.value: "Awarded",
-    SubmissionStatus.NOT_YET.value: "Not yet",
-    SubmissionStatus.WITHDRAWN.value: "Withdrawn",
-}
-KIND_NOUNS = {"photo": ("photo", "photos"), "video": ("video", "videos"),
-              "file": ("file", "files"), "text": ("written response", "written responses"),
-              "link": ("link", "links")}
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
-
-
-def kind_noun(kind: str, count: int = 1) -> str:
-    singular, plural = KIND_NOUNS.get(kind, (kind, kind + "s"))
-    return singular if count == 1 else plural
 
 
 def latest_attempt(*, session: Session, user_id: int, credential_id: int) -> Submission | None:

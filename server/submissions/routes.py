@@ -3,53 +3,15 @@ submit, try again after "not yet", and the person's own list of attempts."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from flask import current_app, flash, redirect, request, url_for
 
-from server.auth.session import current_user, login_required, require_user
+from server.auth.session import login_required, require_user
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
-from server.models import new_uuid
 from server.submissions import bp, pages, queries, service
 
 CONSENT_VALUES = {"on", "yes", "true", "1"}
-
-
-@bp.app_context_processor
-def _template_helpers():
-    return {"latest_attempt_for": _latest_attempt_for, "new_client_uuid": new_uuid,
-            "status_label": queries.status_label, "kind_noun": queries.kind_noun}
-
-
-def _latest_attempt_for(credential):
-    """For the credential page's start button: this person's newest attempt, if any."""
-    user = current_user()
-    if user is None or credential is None:
-        return None
-    return queries.latest_attempt(session=get_session(), user_id=user.id,
-                                  credential_id=credential.id)
-
-
-@bp.app_template_filter("attempt_date")
-def local_date(value: datetime | None) -> str:
-    return _local(value).strftime("%-d %b %Y") if value else ""
-
-
-@bp.app_template_filter("saved_time")
-def local_time(value: datetime | None) -> str:
-    return _local(value).strftime("%H:%M") if value else ""
-
-
-def _local(value: datetime) -> datetime:
-    user = current_user()
-    try:
-        zone = ZoneInfo(user.timezone if user else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return value.astimezone(zone)
 
 
 @bp.post("/credentials/<slug>/start")

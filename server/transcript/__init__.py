@@ -5,13 +5,8 @@ from flask import Blueprint
 
 from server.badges import issuing
 from server.badges.urls import BadgeUrls
-from server.transcript.service import hours_text, long_date, school_year_label
 
 bp = Blueprint("transcript", __name__)
-
-bp.add_app_template_filter(long_date, "long_date")
-bp.add_app_template_filter(hours_text, "hours")
-bp.add_app_template_filter(school_year_label, "school_year")
 
 
 def verification_url(award_uuid: str) -> str:
