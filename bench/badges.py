@@ -24,8 +24,7 @@ WARMUP = 5
 def _issue_some(app) -> tuple[list[float], list[str]]:
     from server.badges import service as badges
     from server.models import Award
-    from tests.support.factories import make_credential, make_org, make_user
-    from tests.support.review_data import submit
+    from tests.support.factories import make_credential, make_org, make_submission, make_user
 
     samples, uuids = [], []
     with app.app_context(), Session(app.extensions["db_engine"],
@@ -36,7 +35,7 @@ def _issue_some(app) -> tuple[list[float], list[str]]:
         for n in range(ISSUED):
             teacher = make_user(session, org_id=org.id, email=f"t{n}@example.org")
             award = Award(user_id=teacher.id, credential_id=credential.id,
-                          submission_id=submit(session, teacher, credential).id)
+                          submission_id=make_submission(session, teacher, credential).id)
             start = time.perf_counter()
             badges.issue(session=session, award=award)
             samples.append(time.perf_counter() - start)

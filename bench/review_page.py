@@ -21,8 +21,13 @@ WARMUP = 5
 
 
 def _seed(app) -> tuple[int, int]:
-    from tests.support.factories import make_credential, make_user
-    from tests.support.review_data import add_evidence, appoint, submit
+    from tests.support.factories import (
+        appoint,
+        make_credential,
+        make_evidence_items,
+        make_submission,
+        make_user,
+    )
 
     with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
         credential = make_credential(session, criteria=4, kinds=("photo", "text", "link"),
@@ -30,8 +35,8 @@ def _seed(app) -> tuple[int, int]:
         assessor = make_user(session, "assessor", name="Jordan Lee")
         appoint(session, assessor, credential)
         teacher = make_user(session, name="Maya Patel", school="Lincoln Elementary")
-        submission = submit(session, teacher, credential)
-        add_evidence(session, submission, count=ITEMS)
+        submission = make_submission(session, teacher, credential)
+        make_evidence_items(session, submission, count=ITEMS)
         return assessor.id, submission.id
 
 

@@ -22,11 +22,11 @@ from server.models import (
     EvidenceRequirement,
     ResumableUpload,
     Stack,
-    Submission,
 )
 from tests.e2e.flows import make_live_user, sign_in_with_cookie
 from tests.support.browser import assert_accessible
-from tests.support.evidence import jpeg_with_gps, mp4_bytes
+from tests.support.factories import make_submission
+from tests.support.media import jpeg_bytes, mp4_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,6 @@ def teacher(live_app):
 
 
 sign_in = sign_in_with_cookie
-
-
-def jpeg(size, colour, *, gps=False) -> bytes:
-    if gps:
-        return jpeg_with_gps(size)
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format="JPEG", quality=85)
-    return out.getvalue()
 
 
 def stored_items(live_app, submission_id: int) -> list[EvidenceItem]:
@@ -89,8 +81,9 @@ def test_captured_offline_then_uploaded_exactly_once(context, page, live_app, ba
     expect(page.locator("#network-status")).to_contain_text("You're offline")
     expect(page.locator("#capture-draft")).to_contain_text("Fractions as Numbers")
 
-    photos = [jpeg((2400, 1800), (30, 120, 200)), jpeg((1200, 800), (0, 0, 0), gps=True),
-              jpeg((640, 480), (250, 200, 10))]
+    photos = [jpeg_bytes(size=(2400, 1800), colour=(30, 120, 200)),
+              jpeg_bytes(size=(1200, 800), colour=(0, 0, 0), gps=True),
+              jpeg_bytes(size=(640, 480), colour=(250, 200, 10))]
     page.get_by_label("Choose photos").set_input_files([
         {"name": f"board-{n}.jpg", "mimeType": "image/jpeg", "buffer": body}
         for n, body in enumerate(photos, start=1)])
@@ -139,10 +132,7 @@ def big_draft(live_app, teacher):
                                 prompt="Many photos", min_count=1, max_count=60),
             EvidenceRequirement(credential_id=credential.id, position=1, kind="video",
                                 prompt="A clip", min_count=0, max_count=1)])
-        submission = Submission(user_id=teacher.id, credential_id=credential.id)
-        session.add(submission)
-        session.commit()
-    return submission
+        return make_submission(session, teacher, credential, status="draft")
 
 
 def test_fifty_captures_while_the_network_flaps(context, page, live_app, base_url, teacher,
@@ -155,7 +145,7 @@ def test_fifty_captures_while_the_network_flaps(context, page, live_app, base_ur
     offline = False
     for n in range(50):
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-        body = jpeg((160, 120), colour, gps=n % 5 == 0)
+        body = jpeg_bytes(size=(160, 120), colour=colour, gps=n % 5 == 0)
         chooser.set_input_files([{"name": f"p{n}.jpg", "mimeType": "image/jpeg", "buffer": body}])
         if rng.random() < 0.35:
             offline = not offline

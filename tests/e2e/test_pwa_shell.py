@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from server.models import Credential, EvidenceItem, Submission
+from server.models import Credential, EvidenceItem
 from tests.e2e.flows import make_live_user, sign_in_with_cookie
 from tests.support.browser import assert_accessible
+from tests.support.factories import make_submission
 
 pytestmark = pytest.mark.e2e
 
@@ -130,9 +131,7 @@ def test_the_worker_uploads_the_queue_on_its_own(context, page, live_app, base_u
     with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
         credential = session.exec(select(Credential).where(
             Credential.slug == "number-line-reasoning")).one()
-        draft = Submission(user_id=teacher.id, credential_id=credential.id)
-        session.add(draft)
-        session.commit()
+        draft = make_submission(session, teacher, credential, status="draft")
     sign_in(context, live_app, base_url, teacher)
     page.goto(f"/capture?submission={draft.id}")
     controlled(page)

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from server.badges.jsonld import CONTEXT_DIR
 from server.models import Award, Credential, Org, User
 from server.review.service import decide
-from tests.support.factories import make_credential, make_org, make_user
-from tests.support.review_data import all_met, appoint, submit
+from tests.support.factories import appoint, make_credential, make_org, make_submission, make_user
+from tests.support.review_data import all_met
 
 VERIFIER_DIR = Path(__file__).resolve().parent.parent / "verifier"
 
@@ -40,7 +40,7 @@ def award_one(session: Session, *, org: Org | None = None, credit_hours: float =
     teacher = teacher or make_user(session, name="Maya Patel", org_id=org.id,
                                    email=f"maya{credential.id}@example.org")
     appoint(session, assessor, credential)
-    submission = submit(session, teacher, credential)
+    submission = make_submission(session, teacher, credential)
     decide(session=session, assessor=assessor, submission_id=submission.id,
            decision="award", scores=all_met(session, credential), feedback="Great work.")
     session.commit()

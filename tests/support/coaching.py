@@ -1,4 +1,5 @@
-"""Builders for coach tests: a cohort with members, in time zones chosen on purpose."""
+"""Coach test helpers: joining a cohort the real way (invited, accepted), a daytime zone,
+and the district / coach / cohort fixtures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlmodel import Session
 
 from server.coach import invitations, service
 from server.models import Cohort, User, utcnow
-from tests.support.factories import make_org, make_user
+from tests.support.factories import make_cohort, make_org, make_user
 
 
 def daytime_zone() -> str:
@@ -15,12 +16,6 @@ def daytime_zone() -> str:
     sent now is never held back by quiet hours."""
     offset = (12 - utcnow().hour + 12) % 24 - 12
     return "Etc/GMT" + ("-" if offset > 0 else "+") + str(abs(offset))
-
-
-def make_cohort(session: Session, coach: User, name: str = "Early Adopters") -> Cohort:
-    cohort = service.create_cohort(session=session, coach=coach, name=name)
-    session.commit()
-    return cohort
 
 
 def add_member(session: Session, cohort: Cohort, name: str, **fields) -> User:

@@ -1,106 +1,24 @@
-"""Builders for evidence and submission tests: sample files made on the spot (a JPEG with
-GPS EXIF, an MP4 header, a renamed .exe, Office zips) and a cast of users around one
-submission, one per role that server/access.py distinguishes."""
+"""The evidence and submission tests' world: one teacher's draft and a cast of users
+around it, one per role that server/access.py distinguishes; and the upload the pages make.
+Rows come from tests/support/factories.py, sample files from tests/support/media.py."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
-from PIL import Image
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from server.auth.session import SESSION_ID
-from server.catalog.service import requirements_for
-from server.models import (
-    AssessorAppointment,
-    Cohort,
-    CohortMember,
-    Credential,
-    CriterionScore,
-    Review,
-    RubricCriterion,
-    Submission,
-    User,
-    utcnow,
+from server.catalog.service import criteria_for, requirements_for
+from server.models import Credential, RubricCriterion, Submission, SubmissionStatus, User
+from tests.support.factories import (
+    appoint,
+    make_cohort,
+    make_credential,
+    make_submission,
+    make_user,
 )
-from tests.support.factories import make_credential, make_user
-
-GPS_IFD = 0x8825
-EXIF_IFD = 0x8769
-
-
-def jpeg_with_gps(size=(1200, 800), orientation: int | None = None) -> bytes:
-    """A JPEG carrying camera make, a time and a GPS position in its EXIF."""
-    image = Image.new("RGB", size, (200, 80, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x0132] = "2024:03:01 10:42:00"  # DateTime
-    if orientation:
-        exif[0x0112] = orientation
-    exif[GPS_IFD] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def png_bytes(size=(40, 30), mode="RGBA") -> bytes:
-    out = io.BytesIO()
-    Image.new(mode, size, (10, 120, 200, 128) if mode == "RGBA" else (10, 120, 200)).save(
-        out, format="PNG")
-    return out.getvalue()
-
-
-def heic_bytes(size=(64, 48)) -> bytes:
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-    out = io.BytesIO()
-    Image.new("RGB", size, (0, 128, 0)).save(out, format="HEIF")
-    return out.getvalue()
-
-
-def mp4_bytes(payload: int = 4096) -> bytes:
-    return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * payload
-
-
-def exe_bytes() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
-
-
-def pdf_bytes() -> bytes:
-    return b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
-
-def office_zip(kind: str) -> bytes:
-    """A minimal OOXML/ODF container: enough structure for sniffing, not for Word."""
-    parts = {
-        "docx": ["[Content_Types].xml", "_rels/.rels", "word/document.xml"],
-        "xlsx": ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"],
-        "pptx": ["[Content_Types].xml", "_rels/.rels", "ppt/presentation.xml"],
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        if kind == "odt":
-            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-            archive.writestr("content.xml", "<office:document-content/>")
-        elif kind == "zip":
-            archive.writestr("notes.txt", "just a zip")
-        else:
-            for name in parts[kind]:
-                archive.writestr(name, "<xml/>")
-    return out.getvalue()
-
-
-def make_draft(session: Session, owner: User, *, kinds=("photo", "text"),
-               **credential_fields) -> tuple[Credential, Submission]:
-    credential = make_credential(session, kinds=kinds, **credential_fields)
-    submission = Submission(user_id=owner.id, credential_id=credential.id)
-    session.add(submission)
-    session.commit()
-    session.refresh(submission)
-    return credential, submission
 
 
 @dataclass
@@ -125,43 +43,16 @@ def make_cast(session: Session, credential: Credential, owner: User) -> Cast:
     cast = Cast(
         owner=owner,
         other_teacher=make_user(session, "teacher"),
-        assessor=make_user(session, "teacher", "assessor"),
-        unqualified_assessor=make_user(session, "teacher", "assessor"),
+        assessor=make_user(session, "teacher", "assessor", name="Jordan Lee"),
+        unqualified_assessor=make_user(session, "teacher", "assessor", name="Pat Doe"),
         coach=make_user(session, "coach"),
         other_coach=make_user(session, "coach"),
-        admin=make_user(session, "admin"),
+        admin=make_user(session, "admin", name="Alex Admin"),
     )
-    session.add(AssessorAppointment(user_id=cast.assessor.id, stack_id=credential.stack_id))
-    mine = Cohort(name="Early Adopters", coach_id=cast.coach.id)
-    theirs = Cohort(name="Another cohort", coach_id=cast.other_coach.id)
-    session.add_all([mine, theirs])
-    session.commit()
-    session.add_all([CohortMember(cohort_id=mine.id, user_id=owner.id, status="active"),
-                     CohortMember(cohort_id=theirs.id, user_id=cast.other_teacher.id,
-                                  status="active")])
-    session.commit()
+    appoint(session, cast.assessor, credential)
+    make_cohort(session, cast.coach, "Early Adopters", members=[owner])
+    make_cohort(session, cast.other_coach, "Another cohort", members=[cast.other_teacher])
     return cast
-
-
-def decide(session: Session, submission: Submission, assessor: User, decision: str, *,
-           feedback: str = "", comments: dict[int, tuple[bool, str]] | None = None) -> Review:
-    """What the review area does when an assessor decides (recorded directly here)."""
-    now = utcnow()
-    review = Review(submission_id=submission.id, assessor_id=assessor.id, claimed_until=now,
-                    decision=decision, feedback=feedback, decided_at=now)
-    session.add(review)
-    session.commit()
-    criteria = session.exec(select(RubricCriterion).where(
-        RubricCriterion.credential_id == submission.credential_id)).all()
-    for criterion in criteria:
-        met, comment = (comments or {}).get(criterion.position, (decision == "awarded", ""))
-        session.add(CriterionScore(review_id=review.id, criterion_id=criterion.id, met=met,
-                                   comment=comment))
-    submission.status = decision
-    submission.decided_at = now
-    session.add(submission)
-    session.commit()
-    return review
 
 
 @dataclass
@@ -173,23 +64,20 @@ class World:
     cast: Cast
     photo_requirement_id: int
     text_requirement_id: int
+    criteria: list[RubricCriterion]
 
 
-def make_world(session: Session, *, kinds=("photo", "text")) -> World:
-    owner = make_user(session, "teacher", name="Owner Teacher")
-    credential, submission = make_draft(session, owner, kinds=kinds)
-    requirements = requirements_for(session=session, credential_id=credential.id)
-    by_kind = {r.kind: r.id for r in requirements}
+def make_world(session: Session, *, kinds=("photo", "text"), owner_roles=("teacher",),
+               owner_name: str = "Owner Teacher", title: str | None = None,
+               **owner_fields) -> World:
+    owner = make_user(session, *owner_roles, name=owner_name, **owner_fields)
+    credential = make_credential(session, kinds=kinds, **({"title": title} if title else {}))
+    submission = make_submission(session, owner, credential, status=SubmissionStatus.DRAFT)
+    by_kind = {r.kind: r.id for r in requirements_for(session=session,
+                                                       credential_id=credential.id)}
     return World(credential, submission, make_cast(session, credential, owner),
-                 by_kind.get("photo"), by_kind.get("text"))
-
-
-def set_status(session: Session, submission: Submission, status: str) -> None:
-    submission.status = status
-    if status != "draft" and submission.submitted_at is None:
-        submission.submitted_at = utcnow()
-    session.add(submission)
-    session.commit()
+                 by_kind.get("photo"), by_kind.get("text"),
+                 criteria_for(session=session, credential_id=credential.id))
 
 
 def as_role(client, world: World, role: str) -> User | None:

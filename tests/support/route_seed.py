@@ -19,24 +19,29 @@ from server.auth.session import start_session_for
 from server.auth.sessions import session_hash
 from server.badges import service as badges
 from server.models import (
-    Cohort,
-    CohortMember,
     EvidenceItem,
     EvidenceRequirement,
-    MemberStatus,
-    Notification,
     Passkey,
-    PushSubscription,
     ResumableUpload,
-    Stack,
     Submission,
     User,
     new_uuid,
 )
-from tests.support.evidence import decide, jpeg_with_gps, post_upload
-from tests.support.factories import make_credential, make_org, make_user
-from tests.support.game import make_award
-from tests.support.review_data import appoint, submit
+from tests.support.evidence import post_upload
+from tests.support.factories import (
+    appoint,
+    make_award,
+    make_cohort,
+    make_credential,
+    make_notification,
+    make_org,
+    make_push_subscription,
+    make_review,
+    make_stack,
+    make_submission,
+    make_user,
+)
+from tests.support.media import jpeg_bytes
 from tests.support.web import sign_in_as
 
 OWNER_NAME, OWNER_SCHOOL = "Ottilie Quennell", "Quillfeather Elementary"
@@ -57,10 +62,8 @@ def seed(session: Session, client, device: dict) -> Seeded:
     """`device`: the owner's push subscription JSON (a local push service's browser)."""
     home, away = make_org(session, blind_review=True), make_org(session)
     users = _people(session, home.id, away.id)
-    stack = Stack(slug="matrix-stack", title="Matrix Stack", summary="For the matrix",
-                  category="Testing", published=True)
-    session.add(stack)
-    session.commit()
+    stack = make_stack(session, slug="matrix-stack", title="Matrix Stack",
+                       summary="For the matrix")
     credential = make_credential(session, stack=stack, slug="matrix-credential",
                                  status="published")
     for reviewer in ("assessor", "far_assessor"):
@@ -99,26 +102,27 @@ def _submissions(session: Session, client, seeded: Seeded, credential) -> None:
     owner, ids = seeded.users["owner"], seeded.ids
     parts = {r.kind: r.id for r in session.exec(select(EvidenceRequirement).where(
         EvidenceRequirement.credential_id == credential.id))}
-    draft = Submission(user_id=owner.id, credential_id=credential.id, attempt=10)
-    session.add(draft)
-    session.commit()
+    draft = make_submission(session, owner, credential, status="draft", attempt=10)
     sign_in_as(client, owner)
-    photo = post_upload(client, draft.id, parts["photo"], data=jpeg_with_gps((60, 40)))
+    photo = post_upload(client, draft.id, parts["photo"], data=jpeg_bytes(gps=True, size=(60, 40)))
     assert photo.status_code == 201, photo.get_data(as_text=True)
     draft_photo = session.get(EvidenceItem, photo.get_json()["id"])
-    waiting = submit(session, owner, credential)
+    waiting = make_submission(session, owner, credential)
     ids.update(draft=draft.id, draft_photo=draft_photo.id, photo_req=parts["photo"],
                text_req=parts["text"], submitted=waiting.id,
                sub_photo=_copy_item(session, draft_photo, waiting).id,
                doomed_item=_copy_item(session, draft_photo, draft).id,
-               to_claim=submit(session, owner, credential).id,
-               to_decide=submit(session, owner, credential).id)
-    not_yet = submit(session, owner, credential)
-    decide(session, not_yet, seeded.users["assessor"], "not_yet", feedback="Show more.")
+               to_claim=make_submission(session, owner, credential).id,
+               to_decide=make_submission(session, owner, credential).id)
+    not_yet = make_submission(session, owner, credential)
+    make_review(session, not_yet, seeded.users["assessor"], decision="not_yet",
+                feedback="Show more.")
     ids["not_yet"] = not_yet.id
-    to_erase = submit(session, owner, credential)  # decided, its evidence the owner's to erase
+    # Decided: its evidence is the owner's to erase.
+    to_erase = make_submission(session, owner, credential)
     _copy_item(session, draft_photo, to_erase)
-    decide(session, to_erase, seeded.users["assessor"], "not_yet", feedback="Show more.")
+    make_review(session, to_erase, seeded.users["assessor"], decision="not_yet",
+                feedback="Show more.")
     ids["to_erase"] = to_erase.id
     upload = ResumableUpload(token=secrets.token_hex(16), user_id=owner.id,
                              submission_id=draft.id, requirement_id=parts["photo"],
@@ -138,13 +142,13 @@ def _copy_item(session: Session, item: EvidenceItem, target: Submission) -> Evid
 
 def _personal_things(session: Session, seeded: Seeded, device_json: dict, app) -> None:
     owner = seeded.users["owner"]
-    notice = Notification(user_id=owner.id, kind="test", title="Hello", url="/inbox")
+    notice = make_notification(session, owner, "Hello", url="/inbox")
     passkey = Passkey(credential_id="matrix-passkey", user_id=owner.id, public_key=b"key")
-    keys = device_json["keys"]
-    device = PushSubscription(endpoint=device_json["endpoint"], user_id=owner.id,
-                              p256dh=keys["p256dh"], auth=keys["auth"])
-    session.add_all([notice, passkey, device])
+    session.add(passkey)
     session.commit()
+    keys = device_json["keys"]
+    device = make_push_subscription(session, owner, endpoint=device_json["endpoint"],
+                                    p256dh=keys["p256dh"], auth=keys["auth"])
     # A second signed-in browser of the owner's: the one "sign out this device" ends.
     spare = start_session_for(app, owner.id, "spare")
     seeded.ids.update(notice=notice.id, passkey=passkey.id, subscription=device.id,
@@ -155,19 +159,12 @@ def _personal_things(session: Session, seeded: Seeded, device_json: dict, app) -
 
 def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
     users = seeded.users
-    mine = Cohort(name="Matrix Cohort", org_id=home, coach_id=users["coach"].id)
-    theirs = Cohort(name="Far Cohort", org_id=away, coach_id=users["far_coach"].id)
-    session.add_all([mine, theirs])
-    session.commit()
     # Removing a member uses it up: the coach and the admin each get their own.
     extras = {who: make_user(session, "teacher", org_id=home) for who in ("*", "admin")}
-    active = MemberStatus.ACTIVE.value
-    session.add_all([CohortMember(cohort_id=mine.id, user_id=users["owner"].id, status=active)] + [
-        CohortMember(cohort_id=mine.id, user_id=extra.id, status=active)
-        for extra in extras.values()])
+    mine = make_cohort(session, users["coach"], "Matrix Cohort", org_id=home,
+                       members=[users["owner"], *extras.values()])
     # An open invitation for the owner: answering it is theirs alone.
-    session.add(CohortMember(cohort_id=theirs.id, user_id=users["owner"].id,
-                             status=MemberStatus.INVITED.value))
-    session.commit()
+    theirs = make_cohort(session, users["far_coach"], "Far Cohort", org_id=away,
+                         invited=[users["owner"]])
     seeded.ids.update(cohort=mine.id, cohort_code=mine.invite_code, invited_cohort=theirs.id,
                       extra_member={who: extra.id for who, extra in extras.items()})

@@ -10,8 +10,7 @@ from sqlmodel import Session
 from server.badges import service as badges
 from server.badges.issuing import Issuing
 from server.models import Award, Org, User, utcnow
-from tests.support.factories import make_credential
-from tests.support.game import make_award
+from tests.support.factories import make_award, make_credential
 
 
 def signed_award(session: Session, teacher: User, *, issuing: Issuing, title: str = "Credential",

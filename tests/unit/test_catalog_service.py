@@ -4,26 +4,19 @@ import pytest
 
 from server.catalog import service
 from server.errors import NotFound
-from server.models import Credential, Stack
-from tests.support.factories import make_credential
-
-
-def _stack(session, slug, title, *, summary="", category="", published=True, position=0):
-    stack = Stack(slug=slug, title=title, summary=summary, category=category,
-                  published=published, position=position)
-    session.add(stack)
-    session.commit()
-    return stack
+from server.models import Credential
+from tests.support.factories import make_credential, make_stack
 
 
 @pytest.fixture
 def shelf(session):
-    fractions = _stack(session, "fractions", "Fractions Foundations", category="Mathematics",
-                       summary="Magnitude, equivalence and the number line.", position=1)
-    tech = _stack(session, "tech", "Classroom Technology", category="Technology",
-                  summary="Shared documents and forms.", position=2)
-    hidden = _stack(session, "secret", "Secret Fractions Drafts", category="Mathematics",
-                    published=False, position=0)
+    fractions = make_stack(session, slug="fractions", title="Fractions Foundations",
+                           category="Mathematics", position=1,
+                           summary="Magnitude, equivalence and the number line.")
+    tech = make_stack(session, slug="tech", title="Classroom Technology", category="Technology",
+                      summary="Shared documents and forms.", position=2)
+    hidden = make_stack(session, slug="secret", title="Secret Fractions Drafts",
+                        category="Mathematics", summary="", published=False, position=0)
     make_credential(session, stack=fractions, slug="equivalent", title="Equivalent Fractions")
     make_credential(session, stack=tech, slug="forms", title="Formative Checks with Forms")
     make_credential(session, stack=tech, slug="retired", title="Overhead Projectors",
@@ -68,7 +61,7 @@ def test_category_filter_and_search_combine(session, shelf):
 
 
 def test_categories_are_those_of_published_stacks(session, shelf):
-    _stack(session, "blank", "No Category")
+    make_stack(session, slug="blank", title="No Category", category="")
     assert service.categories(session=session) == ["Mathematics", "Technology"]
 
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from server.coach import progress, service
-from server.models import CohortMember, EvidenceItem, Stack, Submission, utcnow
-from tests.support.factories import make_credential, make_user
+from server.models import CohortMember, EvidenceItem, utcnow
+from tests.support.factories import (
+    make_cohort,
+    make_credential,
+    make_stack,
+    make_submission,
+    make_user,
+)
 
 NOW = utcnow()
 
@@ -19,21 +26,20 @@ def days_ago(days: float):
 
 def submission(session, user, credential, status, *, attempt=1, updated=0, submitted=None,
                decided=None):
-    row = Submission(user_id=user.id, credential_id=credential.id, status=status,
-                     attempt=attempt, created_at=days_ago(updated), updated_at=days_ago(updated),
-                     submitted_at=None if submitted is None else days_ago(submitted),
-                     decided_at=None if decided is None else days_ago(decided))
-    session.add(row)
-    session.commit()
-    return row
+    """An attempt whose times are given in days before NOW."""
+    return make_submission(
+        session, user, credential, status=status, attempt=attempt,
+        created_at=days_ago(updated), updated_at=days_ago(updated),
+        submitted_at=None if submitted is None else days_ago(submitted),
+        decided_at=None if decided is None else days_ago(decided))
 
 
-def test_states_activity_and_filters(session):
+@pytest.fixture
+def cohort_story(session):
+    """Five members, each in a different place; returns (cohort, credentials by name)."""
     coach = make_user(session, "coach")
     cohort = service.create_cohort(session=session, coach=coach, name="Early Adopters")
-    stack = Stack(slug="fractions", title="Fractions Foundations", position=1)
-    session.add(stack)
-    session.commit()
+    stack = make_stack(session, slug="fractions", title="Fractions Foundations", position=1)
     numbers = make_credential(session, stack=stack, title="Fractions as Numbers")
     line = make_credential(session, stack=stack, title="Number-line reasoning")
     untouched = make_credential(session, title="Nobody started this")
@@ -62,54 +68,79 @@ def test_states_activity_and_filters(session):
                              kind="text", created_at=days_ago(1)))
     session.commit()
     # Eve: nothing at all.
+    return cohort, {"numbers": numbers, "line": line, "untouched": untouched}
 
+
+def _rows(session, cohort, filter_name=None) -> dict:
+    board = progress.dashboard(session=session, cohort=cohort, filter_name=filter_name,
+                               now=NOW)
+    return {row.user.display_name: row for row in board.rows}
+
+
+@pytest.fixture
+def rows(session, cohort_story) -> dict:
+    """The unfiltered board's rows by member name."""
+    return _rows(session, cohort_story[0])
+
+
+def test_columns_are_the_credentials_someone_started(session, cohort_story):
+    cohort, credentials = cohort_story
     board = progress.dashboard(session=session, cohort=cohort, now=NOW)
-
     assert [s.title for s in board.stacks] == ["Fractions Foundations"]
     assert [c.title for c in board.credentials] == ["Fractions as Numbers",
                                                       "Number-line reasoning"]
-    assert untouched.id not in {c.id for c in board.credentials}
-    rows = {row.user.display_name: row for row in board.rows}
-    assert rows["Ana"].cell(numbers.id).state == "earned"
-    assert rows["Ana"].cell(line.id).state == "not_started"
-    assert rows["Ben"].cell(numbers.id).state == "not_yet"
-    assert rows["Cy"].cell(line.id).state == "draft"
-    assert rows["Cy"].last_activity == days_ago(8)
-    assert rows["Dee"].last_activity == days_ago(1)
-    assert rows["Eve"].last_activity is None
-    assert rows["Ana"].flags == set()
-    assert rows["Ben"].flags == {"not_yet_idle"}
-    assert rows["Cy"].flags == {"draft_idle"}
-    assert rows["Dee"].flags == set()
-    assert rows["Eve"].flags == {"stalled"}
+    assert credentials["untouched"].id not in {c.id for c in board.credentials}
+
+
+@pytest.mark.parametrize("name, credential, state", [
+    ("Ana", "numbers", "earned"),  # the awarded retry wins over the first "not yet"
+    ("Ana", "line", "not_started"),
+    ("Ben", "numbers", "not_yet"),
+    ("Cy", "line", "draft"),
+])
+def test_each_cell_shows_the_members_state(cohort_story, rows, name, credential, state):
+    assert rows[name].cell(cohort_story[1][credential].id).state == state
+
+
+@pytest.mark.parametrize("name, days", [("Cy", 8), ("Dee", 1), ("Eve", None)])
+def test_last_activity_is_the_latest_attempt_or_evidence(rows, name, days):
+    assert rows[name].last_activity == (None if days is None else days_ago(days))
+
+
+@pytest.mark.parametrize("name, flags", [
+    ("Ana", set()), ("Ben", {"not_yet_idle"}), ("Cy", {"draft_idle"}), ("Dee", set()),
+    ("Eve", {"stalled"}),
+])
+def test_each_member_is_flagged_for_what_holds_them_up(rows, name, flags):
+    assert rows[name].flags == flags
+
+
+def test_the_counts_add_up_the_flags(session, cohort_story):
+    cohort, _ = cohort_story
+    board = progress.dashboard(session=session, cohort=cohort, now=NOW)
     assert board.counts == {"all": 5, "stalled": 1, "not_yet_idle": 1, "draft_idle": 1}
 
-    def shown(name):
-        board = progress.dashboard(session=session, cohort=cohort, filter_name=name, now=NOW)
-        return [row.user.display_name for row in board.rows]
 
-    assert shown("stalled") == ["Eve"]
-    assert shown("not_yet_idle") == ["Ben"]
-    assert shown("draft_idle") == ["Cy"]
-    assert shown("nonsense") == ["Ana", "Ben", "Cy", "Dee", "Eve"]
+@pytest.mark.parametrize("filter_name, shown", [
+    ("stalled", ["Eve"]),
+    ("not_yet_idle", ["Ben"]),
+    ("draft_idle", ["Cy"]),
+    ("nonsense", ["Ana", "Ben", "Cy", "Dee", "Eve"]),
+])
+def test_a_filter_shows_only_its_members(session, cohort_story, filter_name, shown):
+    assert list(_rows(session, cohort_story[0], filter_name)) == shown
 
 
 def test_a_new_member_with_nothing_started_is_not_stalled(session):
-    coach = make_user(session, "coach")
-    cohort = service.create_cohort(session=session, coach=coach, name="New")
-    newcomer = make_user(session, name="Newcomer")
-    service.join(session=session, cohort=cohort, user=newcomer)
-    session.commit()
+    cohort = make_cohort(session, make_user(session, "coach"), "New",
+                         members=[make_user(session, name="Newcomer")])
     board = progress.dashboard(session=session, cohort=cohort)
     assert board.rows[0].flags == set() and board.counts["stalled"] == 0
 
 
 def test_stalled_means_no_activity_and_not_joined_in_14_days(session):
-    coach = make_user(session, "coach")
-    cohort = service.create_cohort(session=session, coach=coach, name="Old")
     quiet = make_user(session, name="Quiet")
-    service.join(session=session, cohort=cohort, user=quiet)
-    session.commit()
+    cohort = make_cohort(session, make_user(session, "coach"), "Old", members=[quiet])
     submission(session, quiet, make_credential(session), "submitted", updated=20,
                submitted=20)
 

@@ -12,15 +12,15 @@ from server.coach import invitations, nudges, progress, service
 from server.errors import Forbidden, InvalidInput, NotFound
 from server.game import leaderboard as boards
 from server.game import ledger
-from server.models import CohortMember, Notification, Submission
+from server.models import CohortMember, Notification
 from tests.support.coaching import invite
-from tests.support.factories import make_credential, make_user
+from tests.support.factories import make_credential, make_submission, make_user
 
 
 @pytest.fixture
 def maya(session, coach, cohort):
     user = make_user(session, name="Maya Lopez", org_id=coach.org_id)
-    session.add(Submission(user_id=user.id, credential_id=make_credential(session).id))
+    make_submission(session, user, make_credential(session), status="draft")
     ledger.pay(session=session, user_id=user.id, rule="credential_earned", ref="r",
                points=100)
     session.commit()

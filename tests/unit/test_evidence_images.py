@@ -9,20 +9,15 @@ from PIL import Image
 from server.errors import InvalidInput
 from server.evidence import images
 from server.evidence.sniff import JPEG, PNG
+from tests.support.media import jpeg_bytes, png_bytes
 
 
 def _png(size, mode="1") -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new(mode, size).save(out, format="PNG")  # a few KB, whatever the canvas
-    out.seek(0)
-    return out
+    return io.BytesIO(png_bytes(size, mode))  # a few KB, whatever the canvas
 
 
 def _jpeg(size) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new("RGB", size, (90, 140, 60)).save(out, format="JPEG", quality=70)
-    out.seek(0)
-    return out
+    return io.BytesIO(jpeg_bytes(size=size, quality=70))
 
 
 def test_a_64_megapixel_png_is_refused_before_decoding():

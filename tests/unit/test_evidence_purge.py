@@ -9,9 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from server.evidence import erase, service
-from server.models import AccessLog, Award, EvidenceItem, Submission, utcnow
+from server.models import AccessLog, Award, EvidenceItem, utcnow
 from server.storage import LocalStorage
-from tests.support.evidence import decide, jpeg_with_gps, make_world, set_status
+from tests.support.evidence import make_world
+from tests.support.factories import make_award, make_review, make_submission, set_status
+from tests.support.media import jpeg_bytes
 
 LIMITS = service.Limits(photo=2_000_000, video=2_000_000, file=2_000_000)
 
@@ -22,20 +24,18 @@ def storage(settings):
 
 
 def _attempt(session, storage, world, number: int, status: str, decided_days_ago=None):
-    submission = Submission(user_id=world.cast.owner.id, credential_id=world.credential.id,
-                            attempt=number)
-    session.add(submission)
-    session.commit()
+    submission = make_submission(session, world.cast.owner, world.credential, status="draft",
+                                 attempt=number)
     service.add_item(session=session, storage=storage, limits=LIMITS, user=world.cast.owner,
                      submission_id=submission.id, upload=service.Upload(
                          client_uuid=str(uuid.uuid4()),
                          requirement_id=world.photo_requirement_id,
-                         file=io.BytesIO(jpeg_with_gps(size=(120, 90))), filename="a.jpg"))
+                         file=io.BytesIO(jpeg_bytes(gps=True, size=(120, 90))), filename="a.jpg"))
     session.commit()
     if status != "draft":
         set_status(session, submission, "submitted")
     if decided_days_ago is not None:
-        decide(session, submission, world.cast.assessor, status, feedback="Noted.")
+        make_review(session, submission, world.cast.assessor, decision=status, feedback="Noted.")
         submission.decided_at = utcnow() - timedelta(days=decided_days_ago)
         session.add(submission)
     else:
@@ -63,9 +63,7 @@ def attempts(session, storage):
     }
     other = make_world(session)
     made["recent_award"] = _attempt(session, storage, other, 2, "awarded", decided_days_ago=5)
-    session.add(Award(user_id=world.cast.owner.id, credential_id=world.credential.id,
-                      submission_id=made["old_award"].id))
-    session.commit()
+    make_award(session, world.cast.owner, world.credential, made["old_award"])
     return made
 
 

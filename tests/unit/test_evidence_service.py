@@ -11,16 +11,8 @@ from server.evidence import service
 from server.evidence.images import DEFAULT_MAX_PIXELS
 from server.models import AccessLog, EvidenceItem, EvidenceRequirement
 from server.storage import LocalStorage
-from tests.support.evidence import (
-    GPS_IFD,
-    exe_bytes,
-    heic_bytes,
-    jpeg_with_gps,
-    make_draft,
-    mp4_bytes,
-    pdf_bytes,
-)
-from tests.support.factories import make_user
+from tests.support.factories import make_credential, make_submission, make_user
+from tests.support.media import GPS_IFD, exe_bytes, heic_bytes, jpeg_bytes, mp4_bytes, pdf_bytes
 
 LIMITS = service.Limits(photo=2 * 1024 * 1024, video=4 * 1024 * 1024, file=1024 * 1024)
 
@@ -33,8 +25,9 @@ def storage(tmp_path):
 @pytest.fixture
 def draft(session):
     owner = make_user(session)
-    credential, submission = make_draft(session, owner, kinds=("photo", "text", "file", "link",
+    credential = make_credential(session, kinds=("photo", "text", "file", "link",
                                                                "video"))
+    submission = make_submission(session, owner, credential, status="draft")
     requirements = session.exec(select(EvidenceRequirement).where(
         EvidenceRequirement.credential_id == credential.id)
         .order_by(EvidenceRequirement.position)).all()
@@ -65,7 +58,7 @@ def _uuid():
 
 def test_photo_loses_exif_and_gps_and_gets_a_thumbnail(session, storage, draft):
     owner, submission, req = draft
-    original = jpeg_with_gps((1200, 800))
+    original = jpeg_bytes(gps=True, size=(1200, 800))
     assert GPS_IFD in Image.open(io.BytesIO(original)).getexif()
 
     item, created = _add(session, storage, owner, submission, req["photo"], data=original,
@@ -86,7 +79,7 @@ def test_photo_loses_exif_and_gps_and_gets_a_thumbnail(session, storage, draft):
 
 def test_orientation_is_applied_to_the_pixels_before_exif_is_dropped(session, storage, draft):
     owner, submission, req = draft
-    rotated = jpeg_with_gps((300, 100), orientation=6)  # "rotate 90° clockwise"
+    rotated = jpeg_bytes(gps=True, size=(300, 100), orientation=6)  # "rotate 90° clockwise"
     item, _ = _add(session, storage, owner, submission, req["photo"], data=rotated)
     assert (item.width, item.height) == (100, 300)
 
@@ -102,9 +95,9 @@ def test_same_client_uuid_twice_gives_one_item(session, storage, draft):
     owner, submission, req = draft
     uuid = _uuid()
     first, created_first = _add(session, storage, owner, submission, req["photo"],
-                                data=jpeg_with_gps((50, 50)), uuid=uuid)
+                                data=jpeg_bytes(gps=True, size=(50, 50)), uuid=uuid)
     again, created_again = _add(session, storage, owner, submission, req["photo"],
-                                data=jpeg_with_gps((60, 60)), uuid=uuid.upper())
+                                data=jpeg_bytes(gps=True, size=(60, 60)), uuid=uuid.upper())
     assert created_first and not created_again and again.id == first.id
     items = session.exec(select(EvidenceItem)).all()
     assert len(items) == 1
@@ -117,7 +110,8 @@ def test_client_uuid_of_someone_else_is_refused(session, storage, draft):
     uuid = _uuid()
     _add(session, storage, owner, submission, req["text"], text="Mine", uuid=uuid)
     intruder = make_user(session)
-    _, theirs = make_draft(session, intruder)
+    credential = make_credential(session)
+    theirs = make_submission(session, intruder, credential, status="draft")
     with pytest.raises(Conflict):
         service.add_item(session=session, storage=storage, limits=LIMITS, user=intruder,
                          submission_id=theirs.id,
@@ -211,7 +205,7 @@ def test_only_the_owner_changes_a_draft(session, storage, draft):
 def test_remove_keeps_a_blob_another_attempt_still_uses(session, storage, draft):
     owner, submission, req = draft
     item, _ = _add(session, storage, owner, submission, req["photo"],
-                   data=jpeg_with_gps((40, 40)))
+                   data=jpeg_bytes(gps=True, size=(40, 40)))
     twin = EvidenceItem(**item.model_dump(exclude={"id", "client_uuid"}), client_uuid=_uuid())
     session.add(twin)
     session.commit()
@@ -226,7 +220,7 @@ def test_remove_keeps_a_blob_another_attempt_still_uses(session, storage, draft)
 def test_viewing_a_file_is_logged(session, storage, draft):
     owner, submission, req = draft
     item, _ = _add(session, storage, owner, submission, req["photo"],
-                   data=jpeg_with_gps((40, 40)))
+                   data=jpeg_bytes(gps=True, size=(40, 40)))
     found = service.viewable_item(session=session, user=owner, item_id=item.id)
     service.log_view(session=session, user=owner, item=found, action="evidence.file")
     session.commit()

@@ -6,10 +6,11 @@ import pytest
 
 from server.errors import InvalidInput
 from server.evidence import sniff
-from tests.support.evidence import (
+from tests.support.media import (
     exe_bytes,
+    gif_bytes,
     heic_bytes,
-    jpeg_with_gps,
+    jpeg_bytes,
     mp4_bytes,
     office_zip,
     pdf_bytes,
@@ -17,14 +18,10 @@ from tests.support.evidence import (
 )
 
 
-def _gif() -> bytes:
-    return b"GIF89a" + b"\x01\x00\x01\x00" + b"\x00" * 20
-
-
 @pytest.mark.parametrize("data, expected", [
-    (jpeg_with_gps((10, 10)), sniff.JPEG),
+    (jpeg_bytes(gps=True, size=(10, 10)), sniff.JPEG),
     (png_bytes(), sniff.PNG),
-    (_gif(), sniff.GIF),
+    (gif_bytes(), sniff.GIF),
     (b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20, sniff.WEBP),
     (heic_bytes(), sniff.HEIC),
     (mp4_bytes(), sniff.MP4),
@@ -67,7 +64,7 @@ def test_a_renamed_exe_is_not_a_photo():
 @pytest.mark.parametrize("kind, data, allowed", [
     ("photo", pdf_bytes(), False),
     ("photo", mp4_bytes(), False),
-    ("video", jpeg_with_gps((8, 8)), False),
+    ("video", jpeg_bytes(gps=True, size=(8, 8)), False),
     ("video", mp4_bytes(), True),
     ("file", pdf_bytes(), True),
     ("file", png_bytes(), True),

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from server.demo.game import seed_game
 from server.game import leaderboard as boards
 from server.models import PointEvent
-from tests.support.factories import make_credential, make_user
-from tests.support.game import cached_totals, ledger_totals, make_cohort
+from tests.support.factories import make_cohort, make_credential, make_user
+from tests.support.game import cached_totals, ledger_totals
 
 
 def test_seed_game_fills_the_early_adopters_board(session):

@@ -10,8 +10,7 @@ import pytest
 from server.errors import Forbidden
 from server.game import leaderboard as boards
 from server.game import ledger
-from tests.support.factories import make_org, make_user
-from tests.support.game import make_cohort
+from tests.support.factories import make_cohort, make_org, make_user
 
 LONG_AGO = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 

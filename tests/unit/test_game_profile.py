@@ -9,8 +9,7 @@ import pytest
 from server.errors import InvalidInput
 from server.game import chart, ledger, levels, profile
 from server.models import Stack
-from tests.support.factories import make_credential, make_user
-from tests.support.game import make_award, make_submission
+from tests.support.factories import make_award, make_credential, make_submission, make_user
 
 
 @pytest.mark.parametrize(("total", "number", "name", "next_at"), [

@@ -9,13 +9,15 @@ from server.game import service as game
 from server.game import streaks
 from server.game.profile import total_points
 from server.models import Notification, Stack
-from tests.support.factories import make_credential, make_user
-from tests.support.game import (
-    events,
+from tests.support.factories import (
     make_award,
+    make_credential,
     make_review,
     make_submission,
+    make_user,
+    set_status,
 )
+from tests.support.game import events
 
 
 def test_first_submission_pays_once_per_credential_whatever_the_retries(session):
@@ -58,7 +60,8 @@ def test_earning_after_a_not_yet_pays_the_persistence_bonus_once(session, return
         make_submission(session, teacher, credential, status="not_yet")
     else:  # the first attempt's status moved on, but its review said "not yet"
         earlier = make_submission(session, teacher, credential, status="withdrawn")
-        make_review(session, assessor, earlier, decision="not_yet")
+        make_review(session, earlier, assessor, decision="not_yet")
+        set_status(session, earlier, "withdrawn")
     retry = make_submission(session, teacher, credential, status="awarded", attempt=2)
     for _ in range(2):
         game.on_decision(session=session, submission=retry, decision="awarded")
@@ -94,7 +97,7 @@ def test_completing_a_stack_pays_once_and_ignores_drafts_and_revoked_awards(sess
 def test_a_completed_review_pays_the_assessor_once(session):
     teacher, assessor = make_user(session), make_user(session, "assessor")
     submission = make_submission(session, teacher, make_credential(session), status="awarded")
-    review = make_review(session, assessor, submission)
+    review = make_review(session, submission, assessor, decision="awarded")
     game.on_review_completed(session=session, review=review)
     game.on_review_completed(session=session, review=review)
     session.commit()
@@ -106,7 +109,7 @@ def test_a_completed_review_pays_the_assessor_once(session):
 def test_an_undecided_review_pays_nothing(session):
     teacher, assessor = make_user(session), make_user(session, "assessor")
     submission = make_submission(session, teacher, make_credential(session))
-    review = make_review(session, assessor, submission, decision=None)
+    review = make_review(session, submission, assessor)  # claimed, not decided
     game.on_review_completed(session=session, review=review)
     session.commit()
     assert events(session, assessor) == []
@@ -126,7 +129,8 @@ def test_values_are_configurable(session, monkeypatch):
     teacher, assessor = make_user(session), make_user(session, "assessor")
     submission = make_submission(session, teacher, make_credential(session))
     game.on_submission(session=session, submission=submission)
-    game.on_review_completed(session=session, review=make_review(session, assessor, submission))
+    game.on_review_completed(session=session, review=make_review(session, submission, assessor,
+                                                                decision="awarded"))
     session.commit()
     assert [e.points for e in events(session, teacher)] == [3]
     assert [e.points for e in events(session, assessor)] == [7]

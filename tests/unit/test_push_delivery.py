@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import Session, select
 
 from server import jobs
-from server.models import Notification, PushSubscription
+from server.models import PushSubscription
 from server.notify import jobs as notify_jobs
 from server.notify import push, subscriptions
 from server.notify import service as notify
-from tests.support.factories import make_user
+from tests.support.factories import make_notification, make_user
 from tests.support.push_service import LOCAL_PUSH, FakeBrowser, unreachable_endpoint
 
 # The fixtures `receiver` (a local push service) and `redis_url` (the real Redis).
@@ -237,9 +237,7 @@ def test_a_bad_request_is_not_retried(app, engine, session, receiver, quick_retr
 def test_a_deleted_notice_is_not_pushed(app, engine, session, receiver):
     user = make_user(session)
     subscribe(session, user, receiver.new_browser())
-    notice = Notification(user_id=user.id, kind="award", title="Gone")
-    session.add(notice)
-    session.commit()
+    notice = make_notification(session, user, "Gone", kind="award")
     notice_id = notice.id
     session.delete(notice)
     session.commit()

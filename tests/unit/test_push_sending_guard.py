@@ -14,7 +14,7 @@ from server import jobs
 from server.models import PushSubscription
 from server.notify import endpoints, push
 from server.notify import service as notify
-from tests.support.factories import make_user
+from tests.support.factories import make_push_subscription, make_user
 from tests.support.push_service import FakeBrowser, PushServiceReceiver
 
 pytest_plugins = ["tests.support.push_fixtures"]
@@ -47,11 +47,8 @@ def connected(sock: socket.socket) -> bool:
 def store_row(session: Session, user, endpoint: str) -> int:
     """A row as old data (or a bypassed check) could have left it: no validation."""
     browser = FakeBrowser(endpoint)
-    row = PushSubscription(endpoint=endpoint, user_id=user.id, p256dh=browser.p256dh,
-                           auth=browser.auth)
-    session.add(row)
-    session.commit()
-    return row.id
+    return make_push_subscription(session, user, endpoint=endpoint, p256dh=browser.p256dh,
+                                  auth=browser.auth).id
 
 
 def push_to(app, engine, user_id: int) -> None:

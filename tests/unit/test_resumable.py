@@ -16,8 +16,8 @@ from server.evidence import resumable
 from server.evidence.service import Limits
 from server.models import EvidenceItem, ResumableUpload, utcnow
 from server.storage import LocalStorage
-from tests.support.evidence import make_draft, mp4_bytes
-from tests.support.factories import make_user
+from tests.support.factories import make_credential, make_submission, make_user
+from tests.support.media import mp4_bytes
 
 LIMITS = Limits(photo=10_000, video=10_000, file=10_000)
 
@@ -35,7 +35,8 @@ def storage(tmp_path):
 @pytest.fixture
 def draft(session):
     owner = make_user(session)
-    credential, submission = make_draft(session, owner, kinds=("video", "text"))
+    credential = make_credential(session, kinds=("video", "text"))
+    submission = make_submission(session, owner, credential, status="draft")
     video = next(r for r in requirements_for(session=session, credential_id=credential.id)
                  if r.kind == "video")
     return owner, submission, video
@@ -128,7 +129,8 @@ def test_limits_and_refusals(session, parts, draft):
     with pytest.raises(NotFound):
         resumable.get(session=session, user=stranger, token=upload.token)
     with pytest.raises(Conflict):  # the same client_uuid for another person's draft
-        _, other_draft = make_draft(session, stranger, kinds=("video",))
+        credential = make_credential(session, kinds=("video",))
+        other_draft = make_submission(session, stranger, credential, status="draft")
         resumable.start(session=session, parts=parts, limits=LIMITS, user=stranger,
                         submission_id=other_draft.id, client_uuid=upload.client_uuid,
                         requirement_id=draft[2].id, total_bytes=10)

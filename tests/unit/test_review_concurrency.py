@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from server.errors import Conflict
 from server.models import Award, Notification, Review, Submission, User
 from server.review.service import claim, decide
-from tests.support.factories import make_credential, make_user
-from tests.support.review_data import all_met, appoint, submit
+from tests.support.factories import appoint, make_credential, make_submission, make_user
+from tests.support.review_data import all_met
 
 # Awards are signed as Open Badges with the app's issuer settings.
 pytestmark = pytest.mark.usefixtures("app")
@@ -23,7 +23,7 @@ def _setup(engine):
         second = make_user(session, "assessor", name="Riley Chen")
         appoint(session, first, credential)
         appoint(session, second, credential)
-        submission = submit(session, make_user(session), credential)
+        submission = make_submission(session, make_user(session), credential)
         scores = all_met(session, credential)
         return submission.id, [first.id, second.id], scores
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from server.models import Award, User
 from server.review.service import decide
-from tests.support.factories import make_credential, make_user
-from tests.support.review_data import all_met, appoint, submit
+from tests.support.factories import appoint, make_credential, make_submission, make_user
+from tests.support.review_data import all_met
 
 # Awards are signed as Open Badges with the app's issuer settings.
 pytestmark = pytest.mark.usefixtures("app")
@@ -53,7 +53,8 @@ def test_crossing_decisions_never_deadlock(engine):
             credential = make_credential(session, title=f"Crossing {n}", criteria=1)
             appoint(session, first, credential)
             appoint(session, second, credential)
-            mine, theirs = submit(session, first, credential), submit(session, second, credential)
+            mine = make_submission(session, first, credential)
+            theirs = make_submission(session, second, credential)
             rounds.append(([(second.id, mine.id), (first.id, theirs.id)],
                            all_met(session, credential)))
     for pairs, scores in rounds:

@@ -6,11 +6,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from server.catalog.service import criteria_for
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Award, CriterionScore, Notification, Review, Submission, utcnow
 from server.review.service import DecisionInvalid, claim, decide, review_page
-from tests.support.factories import make_credential, make_user
-from tests.support.review_data import all_met, appoint, criteria_of, lease, submit
+from tests.support.factories import (
+    appoint,
+    make_credential,
+    make_review,
+    make_submission,
+    make_user,
+)
+from tests.support.review_data import all_met
 
 # Awards are signed as Open Badges with the app's issuer settings.
 pytestmark = pytest.mark.usefixtures("app")
@@ -22,7 +29,7 @@ def world(session):
     assessor = make_user(session, "assessor", name="Jordan Lee")
     appoint(session, assessor, credential)
     teacher = make_user(session, name="Maya Patel")
-    submission = submit(session, teacher, credential)
+    submission = make_submission(session, teacher, credential)
     return credential, assessor, teacher, submission
 
 
@@ -56,7 +63,7 @@ def test_award_with_every_criterion_met(session, world):
 def test_not_yet_writes_feedback_and_no_award(session, world):
     credential, assessor, teacher, submission = world
     scores = all_met(session, credential)
-    first = criteria_of(session, credential)[0]
+    first = criteria_for(session=session, credential_id=credential.id)[0]
     scores[first.id] = (False, "The photo doesn't show the routine.")
     _decide(session, assessor, submission, decision="not_yet", scores=scores,
             feedback="\n  Show the routine in use.\nThen resubmit.")
@@ -72,7 +79,7 @@ def test_not_yet_writes_feedback_and_no_award(session, world):
 def test_award_refused_unless_every_criterion_met(session, world):
     credential, assessor, _, submission = world
     scores = all_met(session, credential)
-    last = criteria_of(session, credential)[-1]
+    last = criteria_for(session=session, credential_id=credential.id)[-1]
     scores[last.id] = (False, "")
     with pytest.raises(DecisionInvalid) as raised:
         _decide(session, assessor, submission, decision="award", scores=scores, feedback="")
@@ -85,7 +92,7 @@ def test_award_refused_unless_every_criterion_met(session, world):
 def test_every_criterion_must_be_scored(session, world):
     credential, assessor, _, submission = world
     scores = all_met(session, credential)
-    missing = criteria_of(session, credential)[1]
+    missing = criteria_for(session=session, credential_id=credential.id)[1]
     scores[missing.id] = (None, "a comment but no choice")
     with pytest.raises(DecisionInvalid) as raised:
         _decide(session, assessor, submission, decision="not_yet", scores=scores,
@@ -123,7 +130,7 @@ def test_only_the_lease_holder_may_decide(session, world):
     credential, assessor, _, submission = world
     other = make_user(session, "assessor")
     appoint(session, other, credential)
-    lease(session, submission, assessor)
+    make_review(session, submission, assessor)
     with pytest.raises(Conflict, match="Jordan Lee is already reviewing this"):
         _decide(session, other, submission, decision="award",
                 scores=all_met(session, credential), feedback="")
@@ -191,7 +198,7 @@ def test_claim_while_someone_holds_it_names_them(session, world):
     credential, assessor, _, submission = world
     other = make_user(session, "assessor")
     appoint(session, other, credential)
-    lease(session, submission, assessor)
+    make_review(session, submission, assessor)
     with pytest.raises(Conflict, match="Jordan Lee is already reviewing this"):
         claim(session=session, assessor=other, submission_id=submission.id, lease_hours=48)
 
@@ -200,7 +207,7 @@ def test_review_page_is_read_only_for_others_while_claimed(session, world):
     credential, assessor, _, submission = world
     other = make_user(session, "assessor")
     appoint(session, other, credential)
-    lease(session, submission, assessor)
+    make_review(session, submission, assessor)
     page = review_page(session=session, viewer=other, submission_id=submission.id)
     assert not page.can_decide and "Claimed by Jordan Lee" in page.notice
     mine = review_page(session=session, viewer=assessor, submission_id=submission.id)
@@ -210,11 +217,12 @@ def test_review_page_is_read_only_for_others_while_claimed(session, world):
 def test_review_page_shows_earlier_attempts_decisions(session, world):
     credential, assessor, teacher, first = world
     scores = all_met(session, credential)
-    scores[criteria_of(session, credential)[0].id] = (False, "Needs a clearer photo.")
+    first_criterion = criteria_for(session=session, credential_id=credential.id)[0]
+    scores[first_criterion.id] = (False, "Needs a clearer photo.")
     _decide(session, assessor, first, decision="not_yet", scores=scores,
             feedback="Try again with the routine.")
     session.commit()
-    second = submit(session, teacher, credential)
+    second = make_submission(session, teacher, credential)
     page = review_page(session=session, viewer=assessor, submission_id=second.id)
     assert [(p.attempt, p.decision) for p in page.past] == [(first.attempt, "not_yet")]
     assert ("Criterion 1", False, "Needs a clearer photo.") in page.past[0].scores
@@ -223,7 +231,7 @@ def test_review_page_shows_earlier_attempts_decisions(session, world):
 def test_overlong_comment_is_invalid(session, world):
     credential, assessor, _, submission = world
     scores = all_met(session, credential)
-    first = criteria_of(session, credential)[0]
+    first = criteria_for(session=session, credential_id=credential.id)[0]
     scores[first.id] = (True, "x" * 5001)
     with pytest.raises(DecisionInvalid) as raised:
         _decide(session, assessor, submission, decision="award", scores=scores, feedback="")

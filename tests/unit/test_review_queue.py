@@ -2,12 +2,19 @@
 
 from datetime import timedelta
 
-from server.models import Award, utcnow
+from server.models import utcnow
 from server.review.blind import pseudonym
 from server.review.queue import waiting_text
 from server.review.service import claim, history, queue
-from tests.support.factories import make_credential, make_org, make_user
-from tests.support.review_data import appoint, lease, submit
+from tests.support.factories import (
+    appoint,
+    make_award,
+    make_credential,
+    make_org,
+    make_review,
+    make_submission,
+    make_user,
+)
 
 
 def _ids(rows):
@@ -19,8 +26,10 @@ def test_appointed_assessor_sees_waiting_submissions_oldest_first(session):
     assessor = make_user(session, "assessor")
     appoint(session, assessor, credential)
     now = utcnow()
-    newer = submit(session, make_user(session), credential, submitted_at=now - timedelta(hours=2))
-    older = submit(session, make_user(session), credential, submitted_at=now - timedelta(days=3))
+    newer = make_submission(session, make_user(session), credential,
+                            submitted_at=now - timedelta(hours=2))
+    older = make_submission(session, make_user(session), credential,
+                            submitted_at=now - timedelta(days=3))
     rows = queue(session=session, assessor=assessor, now=now)
     assert _ids(rows) == [older.id, newer.id]
     assert rows[0].waiting == "waiting 3 days"
@@ -32,26 +41,23 @@ def test_unqualified_assessor_sees_nothing(session):
     other = make_credential(session)  # a different stack
     assessor = make_user(session, "assessor")
     appoint(session, assessor, other)
-    submit(session, make_user(session), credential)
+    make_submission(session, make_user(session), credential)
     assert queue(session=session, assessor=assessor) == []
 
 
 def test_earning_a_credential_qualifies_its_reviewer(session):
     credential = make_credential(session)
     earner = make_user(session, "teacher", "assessor")
-    earned_from = submit(session, earner, credential, status="awarded")
-    session.add(Award(user_id=earner.id, credential_id=credential.id,
-                      submission_id=earned_from.id))
-    session.commit()
-    waiting = submit(session, make_user(session), credential)
+    make_award(session, earner, credential)
+    waiting = make_submission(session, make_user(session), credential)
     assert _ids(queue(session=session, assessor=earner)) == [waiting.id]
 
 
 def test_own_submissions_never_appear_even_for_admins(session):
     credential = make_credential(session)
     admin = make_user(session, "admin", "teacher")
-    submit(session, admin, credential)
-    someone_else = submit(session, make_user(session), credential)
+    make_submission(session, admin, credential)
+    someone_else = make_submission(session, make_user(session), credential)
     assert _ids(queue(session=session, assessor=admin)) == [someone_else.id]
 
 
@@ -60,7 +66,7 @@ def test_drafts_and_decided_attempts_are_not_in_the_queue(session):
     assessor = make_user(session, "assessor")
     appoint(session, assessor, credential)
     for status in ("draft", "awarded", "not_yet", "withdrawn"):
-        submit(session, make_user(session), credential, status=status)
+        make_submission(session, make_user(session), credential, status=status)
     assert queue(session=session, assessor=assessor) == []
 
 
@@ -69,9 +75,9 @@ def test_live_lease_hides_a_submission_from_others_but_not_its_holder(session):
     holder, other = make_user(session, "assessor"), make_user(session, "assessor")
     appoint(session, holder, credential)
     appoint(session, other, credential)
-    submission = submit(session, make_user(session), credential)
+    submission = make_submission(session, make_user(session), credential)
     now = utcnow()
-    lease(session, submission, holder, now=now)
+    make_review(session, submission, holder, now=now)
     assert queue(session=session, assessor=other, now=now) == []
     rows = queue(session=session, assessor=holder, now=now)
     assert _ids(rows) == [submission.id] and rows[0].mine
@@ -85,7 +91,7 @@ def test_expired_lease_puts_it_back_for_everyone_and_can_be_reclaimed(session):
     holder, other = make_user(session, "assessor"), make_user(session, "assessor")
     appoint(session, holder, credential)
     appoint(session, other, credential)
-    submission = submit(session, make_user(session), credential)
+    submission = make_submission(session, make_user(session), credential)
     start = utcnow()
     claim(session=session, assessor=holder, submission_id=submission.id, lease_hours=48,
           now=start)
@@ -107,7 +113,7 @@ def test_names_and_schools_show_unless_blind(session):
     assessor = make_user(session, "assessor")
     appoint(session, assessor, credential)
     teacher = make_user(session, name="Maya Patel", school="Lincoln Elementary")
-    submit(session, teacher, credential)
+    make_submission(session, teacher, credential)
     row = queue(session=session, assessor=assessor)[0]
     assert (row.teacher, row.school) == ("Maya Patel", "Lincoln Elementary")
 
@@ -118,8 +124,8 @@ def test_blind_when_the_teachers_district_asks(session):
     assessor = make_user(session, "assessor", org_id=blind_org.id)
     appoint(session, assessor, credential)
     teacher = make_user(session, name="Maya Patel", school="Lincoln", org_id=blind_org.id)
-    submit(session, teacher, credential)
-    submit(session, teacher, credential)
+    make_submission(session, teacher, credential)
+    make_submission(session, teacher, credential)
     rows = queue(session=session, assessor=assessor, blind_key="k")
     expected = f"Teacher #{pseudonym(teacher.id, 'k')}"
     assert [(r.teacher, r.school) for r in rows] == [(expected, None)] * 2  # stable
@@ -132,8 +138,8 @@ def test_blind_when_the_assessors_district_asks(session):
     appoint(session, assessor, credential)
     first = make_user(session, name="Maya Patel", org_id=district.id)
     second = make_user(session, name="Ravi Singh", org_id=district.id)
-    submit(session, first, credential)
-    submit(session, second, credential)
+    make_submission(session, first, credential)
+    make_submission(session, second, credential)
     labels = [row.teacher for row in queue(session=session, assessor=assessor)]
     assert all(label.startswith("Teacher #") for label in labels)
     assert len(set(labels)) == 2 and "Maya Patel" not in labels
@@ -159,8 +165,8 @@ def test_history_lists_my_decisions_newest_first(session):
     credential = make_credential(session)
     assessor, admin = make_user(session, "assessor"), make_user(session, "admin")
     appoint(session, assessor, credential)
-    first = submit(session, make_user(session), credential)
-    second = submit(session, make_user(session), credential)
+    first = make_submission(session, make_user(session), credential)
+    second = make_submission(session, make_user(session), credential)
     now = utcnow()
     for offset, submission in enumerate((first, second)):
         decide(session=session, assessor=assessor, submission_id=submission.id,
@@ -181,10 +187,7 @@ def test_an_award_without_the_role_or_another_district_queues_nothing(session):
     far_assessor = make_user(session, "assessor", org_id=away.id)
     far_admin = make_user(session, "admin", org_id=away.id)
     appoint(session, far_assessor, credential)
-    earned_from = submit(session, earner, credential, status="awarded")
-    session.add(Award(user_id=earner.id, credential_id=credential.id,
-                      submission_id=earned_from.id))
-    session.commit()
-    submit(session, make_user(session, org_id=home.id), credential)
+    make_award(session, earner, credential)
+    make_submission(session, make_user(session, org_id=home.id), credential)
     for viewer in (earner, far_assessor, far_admin):
         assert queue(session=session, assessor=viewer) == []

@@ -8,23 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from server.models import AssessorAppointment, Award, Notification, Submission
+from server.models import Notification
 from server.notify import service as notify
-from tests.support.factories import make_credential, make_user
+from tests.support.factories import appoint, make_award, make_credential, make_submission, make_user
 
 
 @pytest.fixture(autouse=True)
 def app_context(app):
     with app.app_context():  # pushes are queued on the app's job backend
         yield
-
-
-def submit(session, teacher, credential) -> Submission:
-    submission = Submission(user_id=teacher.id, credential_id=credential.id,
-                            status="submitted")
-    session.add(submission)
-    session.commit()
-    return submission
 
 
 def told(session) -> list[tuple[int, str]]:
@@ -37,20 +29,16 @@ def test_only_qualified_assessors_are_told_and_never_the_submitter(session):
     credential = make_credential(session, title="Working Memory")
     other_stack_credential = make_credential(session)
     appointed = make_user(session, "assessor")
-    session.add(AssessorAppointment(user_id=appointed.id, stack_id=credential.stack_id))
+    appoint(session, appointed, credential)
     elsewhere = make_user(session, "assessor")
-    session.add(AssessorAppointment(user_id=elsewhere.id,
-                                    stack_id=other_stack_credential.stack_id))
+    appoint(session, elsewhere, other_stack_credential)
     admin = make_user(session, "admin")
     earner = make_user(session, "assessor")
     teacher = make_user(session, "teacher")
     session.commit()
-    earned_from = submit(session, earner, credential)
-    session.add(Award(user_id=earner.id, credential_id=credential.id,
-                      submission_id=earned_from.id))
-    session.commit()
+    make_award(session, earner, credential)
     # An admin submitting their own work is not told about it.
-    own = submit(session, admin, credential)
+    own = make_submission(session, admin, credential)
 
     assert notify.notify_assessors_of_new_submission(session=session, submission=own) == 2
     session.commit()
@@ -62,10 +50,10 @@ def test_only_qualified_assessors_are_told_and_never_the_submitter(session):
 def test_at_most_one_notice_an_hour(session):
     credential = make_credential(session)
     assessor = make_user(session, "assessor")
-    session.add(AssessorAppointment(user_id=assessor.id, stack_id=credential.stack_id))
+    appoint(session, assessor, credential)
     session.commit()
-    first = submit(session, make_user(session), credential)
-    second = submit(session, make_user(session), credential)
+    first = make_submission(session, make_user(session), credential)
+    second = make_submission(session, make_user(session), credential)
 
     notify.notify_assessors_of_new_submission(session=session, submission=first)
     session.commit()

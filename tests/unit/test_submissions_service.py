@@ -10,8 +10,14 @@ from server.evidence import service as evidence
 from server.models import EvidenceItem, EvidenceRequirement, Submission
 from server.storage import LocalStorage
 from server.submissions import queries, service
-from tests.support.evidence import decide, jpeg_with_gps, make_draft
-from tests.support.factories import make_credential, make_user
+from tests.support.factories import (
+    make_credential,
+    make_review,
+    make_submission,
+    make_user,
+    set_status,
+)
+from tests.support.media import jpeg_bytes
 
 LIMITS = evidence.Limits(photo=5_000_000, video=5_000_000, file=5_000_000)
 
@@ -26,7 +32,7 @@ def _fill(session, storage, owner, submission):
                       submission_id=submission.id,
                       upload=evidence.Upload(client_uuid="0d7c6f0e-2f55-4b61-9d55-1b1f0a3f2c11",
                                              requirement_id=photo.id,
-                                             file=io.BytesIO(jpeg_with_gps((64, 64)))))
+                                             file=io.BytesIO(jpeg_bytes(gps=True, size=(64, 64)))))
     evidence.save_text(session=session, user=owner, submission_id=submission.id,
                        requirement_id=text.id, text="What I noticed in class")
     session.commit()
@@ -46,7 +52,8 @@ def test_start_creates_attempt_one_then_returns_the_same_draft(session):
 
 def test_submit_lists_what_is_missing(session):
     owner = make_user(session)
-    _, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     with pytest.raises(InvalidInput) as refused:
         service.submit(session=session, submission_id=submission.id, user=owner, consent=True)
     assert refused.value.message == ("Some evidence is still missing: part 1 needs 1 more "
@@ -56,7 +63,8 @@ def test_submit_lists_what_is_missing(session):
 
 def test_submit_needs_consent(session, tmp_path):
     owner = make_user(session)
-    _, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
     with pytest.raises(InvalidInput) as refused:
         service.submit(session=session, submission_id=submission.id, user=owner, consent=False)
@@ -65,7 +73,8 @@ def test_submit_needs_consent(session, tmp_path):
 
 def test_submit_freezes_the_attempt_once(session, tmp_path):
     owner = make_user(session)
-    credential, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
     done = service.submit(session=session, submission_id=submission.id, user=owner,
                           consent=True)
@@ -80,7 +89,8 @@ def test_submit_freezes_the_attempt_once(session, tmp_path):
 
 def test_someone_else_cannot_submit(session):
     owner = make_user(session)
-    _, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     with pytest.raises(NotFound):
         service.submit(session=session, submission_id=submission.id, user=make_user(session),
                        consent=True)
@@ -91,12 +101,13 @@ def test_someone_else_cannot_submit(session):
 
 def test_retry_copies_evidence_into_the_next_attempt(session, tmp_path):
     owner = make_user(session)
-    credential, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
     service.submit(session=session, submission_id=submission.id, user=owner, consent=True)
     session.commit()
-    decide(session, submission, make_user(session, "assessor"), "not_yet",
-           feedback="Show the students' work too.")
+    make_review(session, submission, make_user(session, "assessor"), decision="not_yet",
+                feedback="Show the students' work too.")
 
     second = service.retry(session=session, submission_id=submission.id, user=owner)
     session.commit()
@@ -116,31 +127,31 @@ def test_retry_copies_evidence_into_the_next_attempt(session, tmp_path):
 
 def test_retry_needs_a_not_yet_decision(session):
     owner = make_user(session)
-    _, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     with pytest.raises(Conflict):
         service.retry(session=session, submission_id=submission.id, user=owner)
 
 
 def test_start_after_not_yet_begins_the_next_attempt(session, tmp_path):
     owner = make_user(session)
-    credential, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
-    submission.status = "submitted"
-    session.add(submission)
-    session.commit()
-    decide(session, submission, make_user(session, "assessor"), "not_yet", feedback="More.")
+    set_status(session, submission, "submitted")
+    make_review(session, submission, make_user(session, "assessor"), decision="not_yet",
+                feedback="More.")
     result = service.start(session=session, user=owner, credential_slug=credential.slug)
     assert result.submission.attempt == 2
 
 
 def test_my_credentials_groups_attempts(session):
     owner = make_user(session)
-    first_credential, first = make_draft(session, owner)
-    first.status = "not_yet"
-    session.add(first)
-    session.add(Submission(user_id=owner.id, credential_id=first_credential.id, attempt=2))
-    make_draft(session, owner)
-    session.commit()
+    first_credential = make_credential(session)
+    first = make_submission(session, owner, first_credential, status="draft")
+    set_status(session, first, "not_yet")
+    make_submission(session, owner, first_credential, status="draft")  # attempt 2
+    make_submission(session, owner, make_credential(session), status="draft")
     groups = queries.my_credentials(session=session, user_id=owner.id)
     assert sorted(len(g.attempts) for g in groups) == [1, 2]
     two = next(g for g in groups if len(g.attempts) == 2)
@@ -149,7 +160,8 @@ def test_my_credentials_groups_attempts(session):
 
 def test_retry_skips_items_of_requirements_the_credential_no_longer_has(session, tmp_path):
     owner = make_user(session)
-    _, submission = make_draft(session, owner)
+    credential = make_credential(session)
+    submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
     extra = EvidenceRequirement(credential_id=make_credential(session).id, kind="text",
                                 prompt="elsewhere")

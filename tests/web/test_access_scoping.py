@@ -5,12 +5,21 @@ reviewer never learns the teacher's name; a reviewer who lost the race hears who
 import pytest
 from sqlmodel import Session, select
 
-from server.models import Cohort, CohortMember, EvidenceRequirement, Notification, Submission
+from server.catalog.service import criteria_for
+from server.models import EvidenceRequirement, Notification
 from server.notify import service as notify
-from tests.support.evidence import jpeg_with_gps, post_upload, set_status
-from tests.support.factories import make_credential, make_org, make_user
-from tests.support.game import make_award
-from tests.support.review_data import appoint, criteria_of
+from tests.support.evidence import post_upload
+from tests.support.factories import (
+    appoint,
+    make_award,
+    make_cohort,
+    make_credential,
+    make_org,
+    make_submission,
+    make_user,
+    set_status,
+)
+from tests.support.media import jpeg_bytes
 from tests.support.web import htmx_headers, post_form, sign_in_as
 
 OWNER_NAME, OWNER_SCHOOL = "Priya Raman", "Maple Grove Elementary"
@@ -35,20 +44,19 @@ class District:
         for reviewer in (self.assessor, self.far_assessor):
             appoint(session, reviewer, self.credential)
         self.submission = self._submission_with_photo(session, client)
-        self.criteria = criteria_of(session, self.credential)
+        self.criteria = criteria_for(session=session, credential_id=self.credential.id)
 
     def _user(self, session, *roles, org=None, **fields):
         return make_user(session, *roles, org_id=(org or self.home).id, **fields)
 
     def _submission_with_photo(self, session, client):
-        submission = Submission(user_id=self.owner.id, credential_id=self.credential.id)
-        session.add(submission)
-        session.commit()
+        submission = make_submission(session, self.owner, self.credential, status="draft")
         photo_part = session.exec(select(EvidenceRequirement.id).where(
             EvidenceRequirement.credential_id == self.credential.id,
             EvidenceRequirement.kind == "photo")).one()
         sign_in_as(client, self.owner)
-        response = post_upload(client, submission.id, photo_part, data=jpeg_with_gps((80, 60)))
+        response = post_upload(client, submission.id, photo_part,
+                               data=jpeg_bytes(gps=True, size=(80, 60)))
         assert response.status_code == 201
         self.photo = response.get_json()["id"]
         set_status(session, submission, "submitted")
@@ -102,12 +110,7 @@ def test_the_home_district_reviewers_still_read_it(client, district, who):
 
 
 def test_admin_history_and_cohorts_stay_in_the_district(client, district, db):
-    cohort = Cohort(name="Maple Fractions Group", org_id=district.home.id,
-                    coach_id=district.admin.id)
-    db.add(cohort)
-    db.commit()
-    db.add(CohortMember(cohort_id=cohort.id, user_id=district.owner.id))
-    db.commit()
+    cohort = make_cohort(db, district.admin, "Maple Fractions Group", invited=[district.owner])
     sign_in_as(client, district.assessor)
     post_form(client, f"/review/{district.submission.id}/decide", district.decision())
     sign_in_as(client, district.far_admin)

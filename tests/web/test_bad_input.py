@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from server.demo.people import DEMO_HANDLES
 from server.models import Cohort
-from tests.support.evidence import as_role, make_world, page_token, png_bytes, post_upload
+from tests.support.evidence import as_role, make_world, page_token, post_upload
 from tests.support.factories import make_user
+from tests.support.media import png_bytes
 from tests.support.web import post_form, sign_in_as
 
 HUGE = str(2**63)

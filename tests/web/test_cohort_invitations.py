@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from server.models import CohortMember, Notification
-from tests.support.coaching import make_cohort
-from tests.support.evidence import jpeg_with_gps, make_world, post_upload
-from tests.support.factories import make_org, make_user
+from tests.support.evidence import make_world, post_upload
+from tests.support.factories import make_cohort, make_org, make_user
+from tests.support.media import jpeg_bytes
 from tests.support.web import csrf_token, post_form, sign_in_as
 
 
@@ -23,7 +23,7 @@ def world(session):
 def photo(client, world):
     sign_in_as(client, world.cast.owner)
     response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_with_gps((40, 30)))
+                           data=jpeg_bytes(gps=True, size=(40, 30)))
     assert response.status_code == 201
     return response.get_json()["id"]
 
@@ -119,36 +119,45 @@ def test_the_list_report_never_tells_who_has_an_account(client, session, strange
     assert report_for("outsider") == unknown  # another district
 
 
-def test_declining_and_leaving(client, session, engine, world, stranger_coach):
+@pytest.fixture
+def declined(client, session, engine, world, stranger_coach):
+    """Pat invited the owner, who declined; the client is signed in as the owner."""
     owner = world.cast.owner
     cohort = make_cohort(session, stranger_coach, "Pat's cohort")
     sign_in_as(client, stranger_coach)
     post_form(client, f"/coach/cohorts/{cohort.id}/members", {"user_id": owner.id})
-
     sign_in_as(client, owner)
-    leave = f"/coach/my-cohorts/{cohort.id}/leave"
-    assert post_form(client, leave).status_code == 303  # decline
-    assert _membership(engine, cohort.id, owner.id).status == "left"
+    assert post_form(client, f"/coach/my-cohorts/{cohort.id}/leave").status_code == 303
+    return cohort
+
+
+def test_declining_leaves_nothing_to_leave(client, engine, world, declined):
+    owner = world.cast.owner
+    assert _membership(engine, declined.id, owner.id).status == "left"
     assert "coached by Pat Stranger" not in client.get("/coach/my-cohorts").get_data(
         as_text=True)
-    assert post_form(client, leave).status_code == 404  # nothing left to leave
+    assert post_form(client, f"/coach/my-cohorts/{declined.id}/leave").status_code == 404
 
-    # The coach can't push a second invitation: no new notice, still left.
+
+def test_the_coach_cannot_invite_again_after_a_decline(client, engine, world, stranger_coach,
+                                                       declined):
+    owner = world.cast.owner
     sign_in_as(client, stranger_coach)
-    post_form(client, f"/coach/cohorts/{cohort.id}/members", {"user_id": owner.id})
-    assert post_form(client, f"/coach/cohorts/{cohort.id}/members/{owner.id}/remove"
+    post_form(client, f"/coach/cohorts/{declined.id}/members", {"user_id": owner.id})
+    assert post_form(client, f"/coach/cohorts/{declined.id}/members/{owner.id}/remove"
                      ).status_code == 404
     with Session(engine) as db:
         notices = db.exec(select(Notification).where(Notification.user_id == owner.id)).all()
-    assert len(notices) == 1 and _membership(engine, cohort.id, owner.id).status == "left"
+    assert len(notices) == 1 and _membership(engine, declined.id, owner.id).status == "left"
 
-    # The invite link still works for them, and then they can leave (with a confirm step).
-    sign_in_as(client, owner)
-    assert post_form(client, f"/coach/join/{cohort.invite_code}").status_code == 303
+
+def test_after_declining_the_link_still_joins_and_leaving_asks_first(client, engine, world,
+                                                                    declined):
+    assert post_form(client, f"/coach/join/{declined.invite_code}").status_code == 303
     page = client.get("/coach/my-cohorts").get_data(as_text=True)
     assert "Yes, leave Pat&#39;s cohort" in page
-    assert post_form(client, leave).status_code == 303
-    assert _membership(engine, cohort.id, owner.id).status == "left"
+    assert post_form(client, f"/coach/my-cohorts/{declined.id}/leave").status_code == 303
+    assert _membership(engine, declined.id, world.cast.owner.id).status == "left"
 
 
 def test_only_the_invited_person_answers(client, session, engine, world, stranger_coach):

@@ -5,15 +5,9 @@ import pytest
 from sqlmodel import select
 
 from server.models import AccessLog, EvidenceItem
-from tests.support.evidence import (
-    ROLES,
-    as_role,
-    jpeg_with_gps,
-    make_world,
-    page_token,
-    post_upload,
-    set_status,
-)
+from tests.support.evidence import ROLES, as_role, make_world, page_token, post_upload
+from tests.support.factories import set_status
+from tests.support.media import jpeg_bytes
 from tests.support.web import json_error
 
 SEES_DRAFT = {"owner", "coach", "admin"}
@@ -30,7 +24,7 @@ def world(session):
 def photo(client, world):
     as_role(client, world, "owner")
     response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_with_gps((400, 300)))
+                           data=jpeg_bytes(gps=True, size=(400, 300)))
     assert response.status_code == 201
     return response.get_json()["id"]
 
@@ -69,7 +63,7 @@ def test_item_fragment(client, session, world, photo, role):
 def test_upload(client, session, world, role):
     as_role(client, world, role)
     response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_with_gps((40, 40)))
+                           data=jpeg_bytes(gps=True, size=(40, 40)))
     assert response.status_code == WRITE_STATUS.get(role, 404)
     assert "error" in response.get_json() or role == "owner"
     count = len(session.exec(select(EvidenceItem)).all())
@@ -104,7 +98,7 @@ def test_no_writes_once_submitted(client, session, world, photo):
     set_status(session, world.submission, "submitted")
     as_role(client, world, "owner")
     response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_with_gps((40, 40)))
+                           data=jpeg_bytes(gps=True, size=(40, 40)))
     assert response.status_code == 409
     assert "can't be changed" in json_error(response)["message"]
     removed = client.post(f"/submissions/{world.submission.id}/evidence/{photo}/delete",
@@ -120,7 +114,7 @@ def test_posts_without_csrf_are_refused_and_save_nothing(client, session, world,
     sid = world.submission.id
     if route == "upload":
         response = post_upload(client, sid, world.photo_requirement_id,
-                               data=jpeg_with_gps((40, 40)), token=None, json=False)
+                               data=jpeg_bytes(gps=True, size=(40, 40)), token=None, json=False)
     elif route == "text":
         response = client.post(f"/submissions/{sid}/requirements/"
                                f"{world.text_requirement_id}/text", data={"text": "Hi"})

@@ -9,15 +9,8 @@ from sqlmodel import select
 
 from server.catalog.service import requirements_for
 from server.models import EvidenceItem
-from tests.support.evidence import (
-    as_role,
-    exe_bytes,
-    jpeg_with_gps,
-    make_world,
-    page_token,
-    pdf_bytes,
-    post_upload,
-)
+from tests.support.evidence import as_role, make_world, page_token, post_upload
+from tests.support.media import exe_bytes, jpeg_bytes, pdf_bytes
 from tests.support.web import json_error
 
 
@@ -116,9 +109,9 @@ def test_file_over_its_kind_limit_is_refused_while_streaming(owner_client, world
 def test_same_client_uuid_twice_gives_one_item(owner_client, world, session):
     uuid = "6f1c1f8e-8a43-4b4e-9a43-0c3c0e7d5a10"
     first = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
-                        data=jpeg_with_gps((80, 60)), client_uuid=uuid)
+                        data=jpeg_bytes(gps=True, size=(80, 60)), client_uuid=uuid)
     again = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
-                        data=jpeg_with_gps((80, 60)), client_uuid=uuid)
+                        data=jpeg_bytes(gps=True, size=(80, 60)), client_uuid=uuid)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["id"] == again.get_json()["id"]
     body = first.get_json()
@@ -129,7 +122,7 @@ def test_same_client_uuid_twice_gives_one_item(owner_client, world, session):
 
 def test_htmx_upload_returns_the_item_fragment(owner_client, world):
     response = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_with_gps((80, 60)), json=False,
+                           data=jpeg_bytes(gps=True, size=(80, 60)), json=False,
                            headers={"HX-Request": "true"})
     assert response.status_code == 201
     html = response.get_data(as_text=True)
@@ -176,7 +169,7 @@ def test_photos_show_inline_and_without_exif(owner_client, world):
     from PIL import Image
 
     saved = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
-                        data=jpeg_with_gps((500, 400))).get_json()
+                        data=jpeg_bytes(gps=True, size=(500, 400))).get_json()
     response = owner_client.get(f"/evidence/{saved['id']}/file")
     assert response.headers["Content-Disposition"].startswith("inline")
     assert len(Image.open(io.BytesIO(response.data)).getexif()) == 0
@@ -201,7 +194,7 @@ def test_text_autosave_says_when_it_saved(owner_client, world, session):
 
 def test_remove_with_htmx_leaves_nothing_to_swap_in(owner_client, world, session, settings):
     saved = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
-                        data=jpeg_with_gps((40, 40))).get_json()
+                        data=jpeg_bytes(gps=True, size=(40, 40))).get_json()
     response = owner_client.post(
         f"/submissions/{world.submission.id}/evidence/{saved['id']}/delete",
         data={"csrf_token": page_token(owner_client)}, headers={"HX-Request": "true"})
@@ -278,7 +271,7 @@ def test_a_decompression_bomb_photo_is_refused_with_a_message(owner_client, worl
 
 
 def test_a_large_allowed_photo_is_still_stored(owner_client, world, session):
-    photo = jpeg_with_gps(size=(6000, 4000))  # 24 MP: a desktop upload of a camera photo
+    photo = jpeg_bytes(gps=True, size=(6000, 4000))  # 24 MP: a desktop upload of a camera photo
     saved = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
                         data=photo)
     assert saved.status_code == 201

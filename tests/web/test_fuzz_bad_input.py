@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from server.models import Cohort, EvidenceRequirement
-from tests.support.evidence import make_world, png_bytes
+from tests.support.evidence import make_world
 from tests.support.evidence_invariant import evidence_mismatches
+from tests.support.media import png_bytes
 from tests.support.web import csrf_token, sign_in_as, signed_in_user_id
 
 MIN_REQUESTS = 500

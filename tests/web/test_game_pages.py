@@ -11,8 +11,7 @@ from sqlmodel import Session
 
 from server.game import ledger
 from server.models import User
-from tests.support.factories import make_org, make_user
-from tests.support.game import make_cohort
+from tests.support.factories import make_cohort, make_org, make_user
 from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
 
 SIGN_IN = "/auth/sign-in"

@@ -11,9 +11,9 @@ import re
 import pytest
 from PIL import Image
 
-from server.models import Submission
-from tests.support.evidence import as_role, jpeg_with_gps, make_world, post_upload, set_status
-from tests.support.factories import make_user
+from tests.support.evidence import as_role, make_world, post_upload
+from tests.support.factories import make_submission, make_user, set_status
+from tests.support.media import jpeg_bytes
 from tests.support.web import json_error, sign_in_as
 
 
@@ -111,7 +111,7 @@ def test_capture_json_needs_sign_in_and_answers_json(client, world):
 
 def test_capture_json_is_the_drafts_snapshot(client, session, world):
     as_role(client, world, "owner")
-    post_upload(client, world.submission.id, world.photo_requirement_id, data=jpeg_with_gps())
+    post_upload(client, world.submission.id, world.photo_requirement_id, data=jpeg_bytes(gps=True))
     response = client.get(f"/submissions/{world.submission.id}/capture.json")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -135,9 +135,7 @@ def test_a_submitted_attempt_is_not_a_draft_any_more(client, session, world):
 
 
 def test_drafts_json_lists_only_my_drafts(client, session, world):
-    other = Submission(user_id=world.cast.other_teacher.id, credential_id=world.credential.id)
-    session.add(other)
-    session.commit()
+    make_submission(session, world.cast.other_teacher, world.credential, status="draft")
     as_role(client, world, "owner")
     drafts = client.get("/capture/drafts.json").get_json()["drafts"]
     assert [d["id"] for d in drafts] == [world.submission.id]
@@ -153,7 +151,7 @@ def test_the_token_endpoint_gives_a_token_that_uploads(client, session, world):
     body = answer.get_json()
     assert body["user_id"] == world.cast.owner.id
     upload = post_upload(client, world.submission.id, world.photo_requirement_id,
-                         data=jpeg_with_gps(), token=body["csrf_token"])
+                         data=jpeg_bytes(gps=True), token=body["csrf_token"])
     assert upload.status_code == 201
 
 

@@ -12,14 +12,8 @@ from server.catalog.service import requirements_for
 from server.evidence import service
 from server.models import EvidenceItem, ResumableUpload
 from server.storage import LocalStorage
-from tests.support.evidence import (
-    as_role,
-    jpeg_with_gps,
-    make_world,
-    mp4_bytes,
-    page_token,
-    post_upload,
-)
+from tests.support.evidence import as_role, make_world, page_token, post_upload
+from tests.support.media import jpeg_bytes, mp4_bytes
 from tests.support.web import json_error
 
 CHUNK = 1000
@@ -232,7 +226,7 @@ def test_an_unknown_upload_is_not_found(owner, token):
 def test_an_item_that_came_in_chunks_can_be_removed_at_once(owner, world, video_id, token,
                                                              session, app):
     # The finished upload row points at the item: that foreign key used to make this a 500.
-    photo = jpeg_with_gps(size=(300, 200))
+    photo = jpeg_bytes(gps=True, size=(300, 200))
     _, video = upload_all(owner, world, video_id, mp4_bytes(2500), token)
     _, picture = upload_all(owner, world, world.photo_requirement_id, photo, token)
     storage = LocalStorage(app.config["SETTINGS"].storage_dir)

@@ -6,39 +6,27 @@ import pytest
 from sqlmodel import Session, select
 
 from server.models import Award, Notification, Submission
-from tests.support.factories import make_credential, make_user
-from tests.support.review_data import add_evidence, appoint, criteria_of, submit
+from tests.support.evidence import make_world
+from tests.support.factories import appoint, make_evidence_items, set_status
 from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
 
 
-class World:
-    """One waiting submission and a person for every role that might ask for it."""
-
-    def __init__(self, session: Session):
-        self.credential = make_credential(session, title="Checking for Understanding")
-        self.owner = make_user(session, "teacher", "assessor", name="Maya Patel",
-                               school="Lincoln Elementary")
-        appoint(session, self.owner, self.credential)  # qualified, yet it's her own work
-        self.assessor = make_user(session, "assessor", name="Jordan Lee")
-        appoint(session, self.assessor, self.credential)
-        self.unqualified = make_user(session, "assessor", name="Pat Doe")
-        self.teacher = make_user(session, "teacher")
-        self.coach = make_user(session, "coach")
-        self.admin = make_user(session, "admin", name="Alex Admin")
-        self.submission = submit(session, self.owner, self.credential)
-        add_evidence(session, self.submission, count=6)
-        self.criteria = criteria_of(session, self.credential)
-
-    def all_met(self) -> dict:
-        data = {f"met_{c.id}": "met" for c in self.criteria}
-        data.update({f"comment_{c.id}": f"Seen in item {c.id}" for c in self.criteria})
-        return data
+def _all_met(world) -> dict:
+    data = {f"met_{c.id}": "met" for c in world.criteria}
+    data.update({f"comment_{c.id}": f"Seen in item {c.id}" for c in world.criteria})
+    return data
 
 
 @pytest.fixture
 def world(app):
     with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        return World(session)
+        world = make_world(session, title="Checking for Understanding",
+                           owner_roles=("teacher", "assessor"), owner_name="Maya Patel",
+                           school="Lincoln Elementary")
+        appoint(session, world.cast.owner, world.credential)  # qualified, yet it's her own work
+        set_status(session, world.submission, "submitted")
+        make_evidence_items(session, world.submission, count=6)
+        return world
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def _paths(world):
 def _request(client, world, name):
     path = _paths(world)[name]
     if name in ("claim", "decide"):
-        return post_form(client, path, {"decision": "award", **world.all_met()})
+        return post_form(client, path, {"decision": "award", **_all_met(world)})
     return client.get(path)
 
 
@@ -71,15 +59,15 @@ def test_anonymous_is_sent_to_sign_in(client, world, route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("role", ["teacher", "coach"])
+@pytest.mark.parametrize("role", ["other_teacher", "coach"])
 def test_teachers_and_coaches_are_refused(client, world, route, role):
-    sign_in_as(client, getattr(world, role))
+    sign_in_as(client, world.cast.get(role))
     assert _request(client, world, route).status_code == 403
 
 
 @pytest.mark.parametrize("route", ["show", "claim", "decide"])
 def test_owner_cannot_review_their_own_even_as_assessor(client, world, db, route):
-    sign_in_as(client, world.owner)
+    sign_in_as(client, world.cast.owner)
     response = _request(client, world, route)
     assert response.status_code == 403
     assert "your own submission" in response.get_data(as_text=True)
@@ -87,7 +75,7 @@ def test_owner_cannot_review_their_own_even_as_assessor(client, world, db, route
 
 
 def test_owner_does_not_see_their_own_in_the_queue(client, world):
-    sign_in_as(client, world.owner)
+    sign_in_as(client, world.cast.owner)
     html = client.get("/review").get_data(as_text=True)
     assert f"/review/{world.submission.id}" not in html
     assert "Nothing is waiting for review" in html
@@ -95,20 +83,20 @@ def test_owner_does_not_see_their_own_in_the_queue(client, world):
 
 @pytest.mark.parametrize("route", ["show", "claim", "decide"])
 def test_unqualified_assessor_gets_not_found(client, world, db, route):
-    sign_in_as(client, world.unqualified)
+    sign_in_as(client, world.cast.unqualified_assessor)
     assert _request(client, world, route).status_code == 404
     assert db.get(Submission, world.submission.id).status == "submitted"
 
 
 def test_unqualified_assessor_has_an_empty_queue(client, world):
-    sign_in_as(client, world.unqualified)
+    sign_in_as(client, world.cast.unqualified_assessor)
     html = client.get("/review").get_data(as_text=True)
     assert "Checking for Understanding" not in html and "Nothing is waiting" in html
 
 
 @pytest.mark.parametrize("who", ["assessor", "admin"])
 def test_qualified_assessor_and_admin_see_queue_and_page(client, world, who):
-    sign_in_as(client, getattr(world, who))
+    sign_in_as(client, world.cast.get(who))
     queue = client.get("/review").get_data(as_text=True)
     assert "Checking for Understanding" in queue and "Maya Patel" in queue
     assert "Lincoln Elementary" in queue and "Attempt" in queue and "waiting" in queue
@@ -124,33 +112,33 @@ def test_qualified_assessor_and_admin_see_queue_and_page(client, world, who):
 
 @pytest.mark.parametrize("who", ["assessor", "admin"])
 def test_qualified_claim_then_decide(client, world, db, who):
-    sign_in_as(client, getattr(world, who))
+    sign_in_as(client, world.cast.get(who))
     sid = world.submission.id
     claimed = post_form(client, f"/review/{sid}/claim")
     assert claimed.status_code == 303 and claimed.headers["Location"].endswith(f"/review/{sid}")
     decided = post_form(client, f"/review/{sid}/decide",
-                        {"decision": "award", "feedback": "", **world.all_met()})
+                        {"decision": "award", "feedback": "", **_all_met(world)})
     assert decided.status_code == 303 and decided.headers["Location"].endswith("/review")
     assert "Decision saved" in client.get("/review").get_data(as_text=True)
     db.expire_all()
     assert db.get(Submission, sid).status == "awarded"
     assert db.exec(select(Award).where(Award.submission_id == sid)).one()
     kinds = db.exec(select(Notification.kind).where(
-        Notification.user_id == world.owner.id)).all()
+        Notification.user_id == world.cast.owner.id)).all()
     assert "review_started" in kinds and "award" in kinds
 
 
 @pytest.mark.parametrize("route", ["claim", "decide"])
 def test_csrf_is_enforced(client, world, db, route):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     response = client.post(_paths(world)[route], data={"decision": "award",
-                                                       **world.all_met()})
+                                                       **_all_met(world)})
     assert response.status_code == 400
     assert db.get(Submission, world.submission.id).status == "submitted"
 
 
 def test_queue_filter_fragment_for_htmx(client, world, db):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     everything = client.get("/review", headers=htmx_headers())
     html = everything.get_data(as_text=True)
     assert "<html" not in html and 'id="review-queue"' in html
@@ -164,7 +152,7 @@ def test_queue_filter_fragment_for_htmx(client, world, db):
 
 
 def test_invalid_decision_is_422_and_keeps_what_was_typed(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     first, second = world.criteria[0], world.criteria[1]
     data = {"decision": "award", f"met_{first.id}": "met", f"met_{second.id}": "not_yet",
             f"comment_{first.id}": "Exit tickets <sorted> by need", "feedback": "Nearly"}
@@ -179,8 +167,8 @@ def test_invalid_decision_is_422_and_keeps_what_was_typed(client, world):
 
 
 def test_award_with_a_criterion_not_met_is_refused(client, world, db):
-    sign_in_as(client, world.assessor)
-    data = world.all_met()
+    sign_in_as(client, world.cast.assessor)
+    data = _all_met(world)
     data[f"met_{world.criteria[0].id}"] = "not_yet"
     response = post_form(client, f"/review/{world.submission.id}/decide",
                          {"decision": "award", **data}, headers=htmx_headers())
@@ -192,33 +180,33 @@ def test_award_with_a_criterion_not_met_is_refused(client, world, db):
 
 
 def test_not_yet_without_feedback_is_refused(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     response = post_form(client, f"/review/{world.submission.id}/decide",
-                         {"decision": "not_yet", "feedback": " ", **world.all_met()})
+                         {"decision": "not_yet", "feedback": " ", **_all_met(world)})
     assert response.status_code == 422
     assert "Not yet needs overall feedback" in response.get_data(as_text=True)
 
 
 def test_htmx_decision_redirects_the_whole_page(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     response = post_form(client, f"/review/{world.submission.id}/decide",
-                         {"decision": "award", **world.all_met()}, headers=htmx_headers())
+                         {"decision": "award", **_all_met(world)}, headers=htmx_headers())
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/review"
 
 
 def test_second_decision_is_409_not_500(client, world, db):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     sid = world.submission.id
     assert post_form(client, f"/review/{sid}/decide",
-                     {"decision": "award", **world.all_met()}).status_code == 303
-    sign_in_as(client, world.admin)
+                     {"decision": "award", **_all_met(world)}).status_code == 303
+    sign_in_as(client, world.cast.admin)
     again = post_form(client, f"/review/{sid}/decide",
-                      {"decision": "not_yet", "feedback": "No", **world.all_met()})
+                      {"decision": "not_yet", "feedback": "No", **_all_met(world)})
     assert again.status_code == 409
     assert "Already decided by Jordan Lee at" in again.get_data(as_text=True)
     fragment = post_form(client, f"/review/{sid}/decide",
-                         {"decision": "award", **world.all_met()}, headers=htmx_headers())
+                         {"decision": "award", **_all_met(world)}, headers=htmx_headers())
     assert fragment.status_code == 409
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "Already decided by Jordan Lee" in html
@@ -227,9 +215,9 @@ def test_second_decision_is_409_not_500(client, world, db):
 
 
 def test_claim_taken_by_someone_else_is_409_with_their_name(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     post_form(client, f"/review/{world.submission.id}/claim")
-    sign_in_as(client, world.admin)
+    sign_in_as(client, world.cast.admin)
     response = post_form(client, f"/review/{world.submission.id}/claim")
     assert response.status_code == 409
     assert "Jordan Lee is already reviewing this" in response.get_data(as_text=True)
@@ -238,10 +226,10 @@ def test_claim_taken_by_someone_else_is_409_with_their_name(client, world):
 
 
 def test_history_page_lists_the_decision(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     assert "No decisions yet" in client.get("/review/history").get_data(as_text=True)
     post_form(client, f"/review/{world.submission.id}/decide",
-              {"decision": "award", **world.all_met()})
+              {"decision": "award", **_all_met(world)})
     html = client.get("/review/history").get_data(as_text=True)
     assert "Checking for Understanding" in html and "Awarded" in html
     page = client.get(f"/review/{world.submission.id}").get_data(as_text=True)
@@ -249,8 +237,8 @@ def test_history_page_lists_the_decision(client, world):
 
 
 def test_review_link_in_the_header_for_assessors_only(client, world):
-    sign_in_as(client, world.assessor)
+    sign_in_as(client, world.cast.assessor)
     assert 'href="/review"' in client.get("/").get_data(as_text=True)
-    sign_in_as(client, world.teacher)
+    sign_in_as(client, world.cast.other_teacher)
     assert 'href="/review"' not in client.get("/").get_data(as_text=True)
     assert csrf_token(client)  # the page still renders for a teacher

@@ -5,7 +5,8 @@ import pytest
 from sqlmodel import select
 
 from server.models import Submission
-from tests.support.evidence import ROLES, as_role, decide, make_world, page_token, set_status
+from tests.support.evidence import ROLES, as_role, make_world, page_token
+from tests.support.factories import make_review, set_status
 
 SEES_DRAFT = {"owner", "coach", "admin"}
 SEES_SUBMITTED = SEES_DRAFT | {"assessor"}
@@ -59,7 +60,8 @@ def test_submit(client, session, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_retry(client, session, world, role):
     set_status(session, world.submission, "submitted")
-    decide(session, world.submission, world.cast.assessor, "not_yet", feedback="More please")
+    make_review(session, world.submission, world.cast.assessor, decision="not_yet",
+                feedback="More please")
     as_role(client, world, role)
     response = client.post(f"/submissions/{world.submission.id}/retry",
                            data={"csrf_token": page_token(client)})

@@ -6,16 +6,9 @@ from flask import g, render_template
 from sqlmodel import select
 
 from server.models import Submission
-from tests.support.evidence import (
-    as_role,
-    decide,
-    jpeg_with_gps,
-    make_world,
-    page_token,
-    post_upload,
-    set_status,
-)
-from tests.support.factories import make_user
+from tests.support.evidence import as_role, make_world, page_token, post_upload
+from tests.support.factories import make_review, make_submission, make_user, set_status
+from tests.support.media import jpeg_bytes
 from tests.support.web import sign_in_as
 
 
@@ -32,7 +25,7 @@ def owner_client(client, world):
 
 def _fill(client, world):
     assert post_upload(client, world.submission.id, world.photo_requirement_id,
-                       data=jpeg_with_gps((90, 60))).status_code == 201
+                       data=jpeg_bytes(gps=True, size=(90, 60))).status_code == 201
     response = client.post(
         f"/submissions/{world.submission.id}/requirements/{world.text_requirement_id}/text",
         data={"csrf_token": page_token(client), "text": "Students explained their thinking."})
@@ -84,9 +77,9 @@ def test_submit_then_the_attempt_is_read_only(owner_client, world, session):
 def test_retry_shows_the_feedback_beside_the_rubric(owner_client, world, session):
     _fill(owner_client, world)
     set_status(session, world.submission, "submitted")
-    decide(session, world.submission, world.cast.assessor, "not_yet",
+    make_review(session, world.submission, world.cast.assessor, decision="not_yet",
            feedback="Your photo doesn't show the number line yet.",
-           comments={0: (True, "Clear learning goal."), 1: (False, "Show student talk.")})
+           scores={0: (True, "Clear learning goal."), 1: (False, "Show student talk.")})
     response = owner_client.post(f"/submissions/{world.submission.id}/retry",
                                  data={"csrf_token": page_token(owner_client)})
     assert response.status_code == 303
@@ -111,9 +104,7 @@ def test_my_credentials_empty_state(client, session):
 
 def test_my_credentials_shows_each_attempt_state(owner_client, world, session):
     set_status(session, world.submission, "not_yet")
-    session.add(Submission(user_id=world.cast.owner.id, credential_id=world.credential.id,
-                           attempt=2, status="in_review"))
-    session.commit()
+    make_submission(session, world.cast.owner, world.credential, status="in_review")  # 2nd
     html = owner_client.get("/me/credentials").get_data(as_text=True)
     assert "Attempt 1" in html and "Attempt 2" in html
     assert "Not yet" in html and "In review" in html
