@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from server import jobs
 from server.errors import InvalidInput
 from server.game.weeks import local_date, zone  # a person's own calendar
-from server.models import Cohort, CohortMember, MemberStatus, Nudge, User, utcnow
+from server.models import Cohort, CohortMember, MemberStatus, NoticeKind, Nudge, User, utcnow
 
 QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
@@ -182,7 +182,7 @@ def deliver_nudges(nudge_ids: list[int]) -> int:
         .execution_options(synchronize_session=False)).all()
     coaches = _names(session, {row.coach_id for row in claimed})
     for row in claimed:
-        notice = notify.send(session=session, user_id=row.user_id, kind="nudge",
+        notice = notify.send(session=session, user_id=row.user_id, kind=NoticeKind.NUDGE,
                              title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
                              body=row.message, url=NUDGE_URL)
         push.queue_delivery(session=session, notification=notice)

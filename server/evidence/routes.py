@@ -21,18 +21,17 @@ from server.auth.session import current_user, require_user
 from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
 from server.evidence import service
+from server.evidence.limits import FORM_OVERHEAD, UploadLimits
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
 from server.jsonapi import CSRF_MESSAGE, error_from, error_json
-from server.models import Submission, utcnow
+from server.models import Submission, SubmissionStatus, utcnow
 from server.storage import storage_from_settings, too_large_message
 from server.submissions.routes import render_attempt_page
 
 bp = Blueprint("evidence", __name__)
 
-# Room for the multipart framing and the small fields beside the file.
-FORM_OVERHEAD = 256 * 1024
 
 
 def _storage():
@@ -40,8 +39,8 @@ def _storage():
         "evidence_storage", storage_from_settings(current_app.config["SETTINGS"]))
 
 
-def _limits() -> service.Limits:
-    return service.Limits.from_settings(current_app.config["SETTINGS"])
+def _limits() -> UploadLimits:
+    return UploadLimits.from_settings(current_app.config["SETTINGS"])
 
 
 def _wants_json() -> bool:
@@ -194,7 +193,8 @@ def item(item_id: int):
 def _is_owner_draft(session, found) -> bool:
     submission = session.get(Submission, found.submission_id)
     user = current_user()
-    return submission.status == "draft" and user is not None and submission.user_id == user.id
+    return (submission.status == SubmissionStatus.DRAFT and user is not None
+            and submission.user_id == user.id)
 
 
 @bp.get("/evidence/<int:item_id>/file")

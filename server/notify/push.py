@@ -31,6 +31,7 @@ from server.access import may_review
 from server.errors import InvalidInput
 from server.models import (
     Credential,
+    NoticeKind,
     Notification,
     PushSubscription,
     Role,
@@ -49,7 +50,7 @@ BATCH_SIZE = 50
 PENDING_KEY = "chalkmark_push_pending"  # notices waiting for their transaction to commit
 QUEUED_KEY = "chalkmark_push_queued"  # ids already handed to the job queue
 LISTENING_KEY = "chalkmark_push_listening"
-HIGH_URGENCY_KINDS = {"award", "not_yet", "decision"}
+HIGH_URGENCY_KINDS = {NoticeKind.AWARD, NoticeKind.NOT_YET}  # a decision on their work
 TTL_SECONDS = 2 * 24 * 3600  # a phone that is off for a weekend still gets the notice
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 15.0  # first retry; doubles each time
@@ -268,7 +269,7 @@ def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
 
 # --- the review queue notice -----------------------------------------------------------
 
-REVIEW_QUEUE_KIND = "review_queue"
+REVIEW_QUEUE_KIND = NoticeKind.REVIEW_QUEUE.value
 REVIEW_QUEUE_TITLE = "New submissions in your review queue"
 REVIEW_QUEUE_EVERY = timedelta(hours=1)
 

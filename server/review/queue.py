@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from server import access
 from server.models import (
+    AWAITING_REVIEW,
     AssessorAppointment,
     Award,
     Credential,
@@ -20,7 +21,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.review.rules import REVIEWABLE, org_is_blind, pseudonym, waiting_text
+from server.review.rules import org_is_blind, pseudonym, waiting_text
 
 QUEUE_LIMIT = 200
 
@@ -91,7 +92,7 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .where(Submission.status.in_(REVIEWABLE), Submission.user_id != assessor.id)
+        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
         .where(~held_by_other)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(QUEUE_LIMIT)

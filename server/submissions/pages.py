@@ -11,6 +11,7 @@ from server.catalog.service import criteria_for, requirements_for
 from server.models import (
     Credential,
     EvidenceItem,
+    EvidenceKind,
     EvidenceRequirement,
     RubricCriterion,
     Stack,
@@ -35,7 +36,7 @@ class RequirementView:
 
     @property
     def text_item(self) -> EvidenceItem | None:
-        return self.items[0] if self.requirement.kind == "text" and self.items else None
+        return self.items[0] if self.requirement.kind == EvidenceKind.TEXT and self.items else None
 
 
 @dataclass

@@ -1,0 +1,167 @@
+"""The claim and decide guards, in one place: who may review what, whether an attempt is
+still open, the live lease, the one conditional UPDATE that lets exactly one claim or
+decision through, and the "already decided / already reviewing" messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from server import access
+from server.errors import Conflict, Forbidden, NotFound
+from server.models import (
+    AWAITING_REVIEW,
+    DECIDED,
+    Credential,
+    Review,
+    Submission,
+    SubmissionStatus,
+    User,
+)
+
+NOT_IN_QUEUE = "We couldn't find that submission among the ones you can review."
+NO_LONGER_WAITING = "This submission is no longer waiting for review."
+
+
+@dataclass(frozen=True)
+class Reviewable:
+    submission: Submission
+    credential: Credential
+    teacher: User
+
+
+def load_for_reviewer(*, session: Session, viewer: User, submission_id: int) -> Reviewable:
+    """The submission when `viewer` may review or read it as an assessor, else an error.
+
+    Someone not qualified (or of another district) gets NotFound (the id tells them
+    nothing); the owner is told plainly that nobody reviews their own work; a qualified
+    assessor who lost the race gets "already decided by …", not a missing page.
+    """
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.status == SubmissionStatus.DRAFT.value:
+        raise NotFound(NOT_IN_QUEUE)
+    if submission.user_id == viewer.id:
+        raise Forbidden("You can't review your own submission; another assessor will.")
+    if not access.may_review(session=session, user=viewer, submission=submission):
+        raise NotFound(NOT_IN_QUEUE)
+    if not access.can_view_submission(session=session, user=viewer, submission=submission):
+        if submission.status in DECIDED:  # someone else decided it first: say who
+            raise already_decided(session=session, submission=submission, reader=viewer)
+        raise NotFound(NOT_IN_QUEUE)
+    credential = session.get(Credential, submission.credential_id)
+    return Reviewable(submission, credential, session.get(User, submission.user_id))
+
+
+def live_lease(*, session: Session, submission_id: int, now: datetime) -> Review | None:
+    """The undecided review whose lease still runs, if any (an expired one is free)."""
+    return session.exec(
+        select(Review)
+        .where(
+            Review.submission_id == submission_id,
+            Review.decision.is_(None),
+            Review.claimed_until > now,
+        )
+        .order_by(Review.claimed_until.desc())
+    ).first()
+
+
+def open_review_of(*, session: Session, submission_id: int, assessor_id: int) -> Review | None:
+    """This assessor's undecided review row, live or lapsed: reused rather than duplicated."""
+    return session.exec(
+        select(Review)
+        .where(Review.submission_id == submission_id, Review.assessor_id == assessor_id,
+               Review.decision.is_(None))
+        .order_by(Review.claimed_until.desc())
+    ).first()
+
+
+def decided_review(*, session: Session, submission_id: int) -> Review | None:
+    return session.exec(
+        select(Review)
+        .where(Review.submission_id == submission_id, Review.decision.is_not(None))
+        .order_by(Review.decided_at.desc())
+    ).first()
+
+
+def display_name(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.display_name if user else "another assessor"
+
+
+def format_when(moment: datetime, timezone: str | None = None) -> str:
+    """'3 May 2025, 14:05 UTC' in the reader's own time zone when it is known."""
+    zone_name = timezone or "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (KeyError, ValueError):
+        zone, zone_name = ZoneInfo("UTC"), "UTC"
+    local = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    return f"{local.day} {local:%b %Y, %H:%M} {zone_name}"
+
+
+def already_decided(*, session: Session, submission: Submission, reader: User) -> Conflict:
+    review = decided_review(session=session, submission_id=submission.id)
+    if review is None:
+        return Conflict("This submission has already been decided.")
+    name = display_name(session, review.assessor_id)
+    when = format_when(review.decided_at or submission.decided_at, reader.timezone)
+    return Conflict(f"Already decided by {name} at {when}.")
+
+
+def already_reviewing(*, session: Session, lease: Review) -> Conflict:
+    name = display_name(session, lease.assessor_id)
+    return Conflict(f"{name} is already reviewing this.")
+
+
+def conflict_after_race(*, session: Session, submission: Submission, reader: User,
+                        now: datetime) -> Conflict:
+    """Our conditional UPDATE changed nothing: say who got there first."""
+    session.refresh(submission)
+    if submission.status in DECIDED:
+        return already_decided(session=session, submission=submission, reader=reader)
+    lease = live_lease(session=session, submission_id=submission.id, now=now)
+    if lease is not None and lease.assessor_id != reader.id:
+        return already_reviewing(session=session, lease=lease)
+    return Conflict("This submission changed while you were working on it. "
+                    "Reload the page to see where it stands.")
+
+
+def check_still_open(*, session: Session, submission: Submission, assessor: User,
+                     now: datetime) -> Review | None:
+    """Claim and decide both need an attempt that is undecided, still waiting for review
+    and not held by another assessor's live lease. Returns the live lease (the
+    assessor's own) or None."""
+    if submission.status in DECIDED:
+        raise already_decided(session=session, submission=submission, reader=assessor)
+    if submission.status not in AWAITING_REVIEW:
+        raise Conflict(NO_LONGER_WAITING)
+    lease = live_lease(session=session, submission_id=submission.id, now=now)
+    if lease is not None and lease.assessor_id != assessor.id:
+        raise already_reviewing(session=session, lease=lease)
+    return lease
+
+
+def win_transition(*, session: Session, submission: Submission, reader: User, now: datetime,
+                   **values) -> None:
+    """The one statement that moves a waiting attempt on (claimed, or decided). The
+    version we read must still be current, so a claim or decision that slipped in since
+    makes rowcount 0 and the loser is told who got there first."""
+    result = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.status.in_(sorted(AWAITING_REVIEW)),
+            Submission.version == submission.version,
+        )
+        .values(updated_at=now, version=Submission.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise conflict_after_race(session=session, submission=submission, reader=reader,
+                                  now=now)
+    session.refresh(submission)
