@@ -9,11 +9,12 @@ import pytest
 from sqlmodel import Session, select
 
 from server.evidence import erase, service
+from server.evidence.limits import UploadLimits
 from server.models import AccessLog, Award, EvidenceItem, Submission, utcnow
 from server.storage import LocalStorage
 from tests.support.evidence import decide, jpeg_with_gps, make_world, set_status
 
-LIMITS = service.Limits(photo=2_000_000, video=2_000_000, file=2_000_000)
+LIMITS = UploadLimits(photo=2_000_000, video=2_000_000, file=2_000_000)
 
 
 @pytest.fixture

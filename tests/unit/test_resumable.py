@@ -13,13 +13,13 @@ from sqlmodel import select
 from server.catalog.service import requirements_for
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import resumable
-from server.evidence.service import Limits
+from server.evidence.limits import UploadLimits
 from server.models import EvidenceItem, ResumableUpload, utcnow
 from server.storage import LocalStorage
 from tests.support.evidence import make_draft, mp4_bytes
 from tests.support.factories import make_user
 
-LIMITS = Limits(photo=10_000, video=10_000, file=10_000)
+LIMITS = UploadLimits(photo=10_000, video=10_000, file=10_000)
 
 
 @pytest.fixture
