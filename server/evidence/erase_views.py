@@ -16,7 +16,7 @@ from server.db import get_session
 from server.evidence import erase, service
 from server.evidence.routes import _storage, bp
 from server.htmx import render
-from server.models import Submission
+from server.models import AWAITING_REVIEW, Submission
 from server.submissions import queries
 
 CONFIRM_WORD = "delete"
@@ -70,6 +70,6 @@ def _confirm_page(*, status: int, error: str | None):
     user = require_user()
     statuses = get_session().exec(
         select(Submission.status).where(Submission.user_id == user.id)).all()
-    waiting = sum(1 for status_ in statuses if status_ in erase.WAITING)
+    waiting = sum(1 for status_ in statuses if status_ in AWAITING_REVIEW)
     return render("evidence/erase_mine.html", status=status, error=error,
                   attempts=len(statuses) - waiting, waiting=waiting, confirm_word=CONFIRM_WORD)

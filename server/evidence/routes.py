@@ -25,7 +25,7 @@ from server.evidence.limits import FORM_OVERHEAD, UploadLimits
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
-from server.jsonapi import CSRF_MESSAGE, error_from, error_json
+from server.jsonapi import error_for, wants_json
 from server.models import Submission, SubmissionStatus, utcnow
 from server.storage import storage_from_settings, too_large_message
 from server.submissions.routes import render_attempt_page
@@ -43,12 +43,6 @@ def _limits() -> UploadLimits:
     return UploadLimits.from_settings(current_app.config["SETTINGS"])
 
 
-def _wants_json() -> bool:
-    accept = request.accept_mimetypes
-    return accept.best_match(["text/html", "application/json"]) == "application/json" \
-        and accept["application/json"] > accept["text/html"]
-
-
 def json_errors(view):
     """Scripts asking for JSON get the JSON error shape (server/jsonapi.py), never a page."""
     @wraps(view)
@@ -56,10 +50,10 @@ def json_errors(view):
         try:
             return view(*args, **kwargs)
         except (ChalkmarkError, CSRFError, HTTPException) as err:
-            if not _wants_json():
+            if not wants_json():
                 raise
             get_session().rollback()
-            return _json_error(err)
+            return error_for(err)
     return wrapped
 
 
@@ -71,7 +65,7 @@ def form_errors(view):
         try:
             return view(*args, **kwargs)
         except (InvalidInput, TooLarge) as err:
-            if _wants_json() or wants_fragment():
+            if wants_json() or wants_fragment():
                 raise
             get_session().rollback()
             part = _part_id(parse_form=isinstance(err, InvalidInput))
@@ -86,14 +80,6 @@ def _part_id(*, parse_form: bool) -> int | None:
     if part is None and parse_form:
         part = arg_id(request.form, "requirement_id")
     return part
-
-
-def _json_error(err):
-    if isinstance(err, ChalkmarkError):
-        return error_from(err)
-    if isinstance(err, CSRFError):
-        return error_json(CSRF_MESSAGE, 400, csrf=True)
-    return error_json(err.description or err.name, err.code or 400)
 
 
 def _back_to(item_or_submission_id, requirement_id=None):
@@ -117,7 +103,7 @@ def upload(id: int):
                                      user=user, submission_id=id, upload=upload)
     session.commit()
     status = 201 if created else 200
-    if _wants_json():
+    if wants_json():
         return jsonify(id=item.id, client_uuid=item.client_uuid, status="saved", kind=item.kind,
                        thumb_url=_thumb_url(item),
                        item_url=url_for("evidence.item", item_id=item.id)), status

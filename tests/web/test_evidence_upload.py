@@ -273,7 +273,7 @@ def test_a_decompression_bomb_photo_is_refused_with_a_message(owner_client, worl
     refused = post_upload(owner_client, world.submission.id, world.photo_requirement_id,
                           data=bomb.getvalue(), filename="board.png")
     assert refused.status_code == 422
-    assert "over 40 megapixels" in refused.get_json()["error"]
+    assert "over 40 megapixels" in json_error(refused)["message"]
     assert _stored_files(settings) == []
 
 
