@@ -9,6 +9,7 @@ from flask import Flask
 
 from server import db, jobs, presentation, security, web
 from server.config import Settings
+from server.evidence.limits import UploadLimits
 from server.extensions import compress, csrf, htmx, limiter
 from server.ids import BoundedIntConverter, PrintableConverter
 
@@ -56,7 +57,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],
         # Werkzeug refuses bodies over this before reading them; kinds have smaller limits.
-        MAX_CONTENT_LENGTH=settings.max_video_bytes + 1024 * 1024,
+        MAX_CONTENT_LENGTH=UploadLimits.from_settings(settings).largest_request,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from server.models import (
+    AWAITING_REVIEW,
     AssessorAppointment,
     Award,
     Cohort,
@@ -20,11 +21,8 @@ from server.models import (
     MemberStatus,
     Review,
     Submission,
-    SubmissionStatus,
     User,
 )
-
-REVIEWABLE = {SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value}
 
 
 def is_admin(user: User | None) -> bool:
@@ -116,5 +114,5 @@ def can_view_submission(*, session: Session, user: User | None, submission: Subm
         return True
     if not may_review(session=session, user=user, submission=submission):
         return False
-    return submission.status in REVIEWABLE or has_reviewed(
+    return submission.status in AWAITING_REVIEW or has_reviewed(
         session=session, user=user, submission=submission)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
-MB = 1024 * 1024
+from server.evidence import limits
+from server.game import levels, rules
+
 # The Web Push services browsers subscribe with: FCM (Chrome, Edge on Android), Mozilla
 # autopush (Firefox), Apple (Safari), WNS (Edge on Windows). `*.` matches sub-domains.
 DEFAULT_PUSH_HOSTS = (
@@ -87,12 +89,14 @@ class Settings:
     session_idle_days: int = 14
     session_max_days: int = 30
     review_lease_hours: int = 48
-    max_photo_bytes: int = 20 * MB
-    max_file_bytes: int = 25 * MB
-    max_video_bytes: int = 500 * MB
+    # Upload limits: read through server/evidence/limits.py UploadLimits (defaults there).
+    max_photo_bytes: int = limits.DEFAULT_PHOTO_BYTES
+    max_file_bytes: int = limits.DEFAULT_FILE_BYTES
+    max_video_bytes: int = limits.DEFAULT_VIDEO_BYTES
     # Photos above this many pixels are refused before decoding (see evidence/images.py).
-    max_photo_pixels: int = 40_000_000
-    image_workers: int = 2  # photos decoded at once per process (memory bound)
+    max_photo_pixels: int = limits.DEFAULT_PHOTO_PIXELS
+    image_workers: int = limits.DEFAULT_IMAGE_WORKERS  # photos decoded at once per process
+    upload_chunk_bytes: int = limits.DEFAULT_CHUNK_BYTES  # one PATCH of a resumable upload
     evidence_retention_days: int | None = None  # None: keep evidence of decided attempts
     signin_rate_limit: str = "30 per minute"
     ratelimit_enabled: bool = True
@@ -106,8 +110,10 @@ class Settings:
     serve_connection_limit: int = 1000
     serve_backlog: int = 2048
     serve_channel_timeout: int = 30
+    # Point values per rule (only the ones set) and level thresholds: server/game/.
+    game_points: dict[str, int] = field(default_factory=dict)
+    game_levels: tuple[int, ...] = levels.DEFAULT_THRESHOLDS
     testing: bool = False
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -132,9 +138,11 @@ class Settings:
             serve_channel_timeout=_number("SERVE_CHANNEL_TIMEOUT", cls.serve_channel_timeout),
             session_idle_days=_number("SESSION_IDLE_DAYS", cls.session_idle_days),
             session_max_days=_number("SESSION_MAX_DAYS", cls.session_max_days),
-            max_photo_pixels=_number("MAX_PHOTO_PIXELS", 40_000_000),
-            image_workers=_number("IMAGE_WORKERS", 2),
+            max_photo_pixels=_number("MAX_PHOTO_PIXELS", cls.max_photo_pixels),
+            image_workers=_number("IMAGE_WORKERS", cls.image_workers),
             evidence_retention_days=_number("EVIDENCE_RETENTION_DAYS", None),
+            game_points=rules.parse_points(_env("GAME_POINTS")),
+            game_levels=levels.parse_thresholds(_env("GAME_LEVELS")),
         )
         for key, value in overrides.items():
             if key not in {f.name for f in fields(cls)}:

@@ -28,7 +28,10 @@ from server.errors import ChalkmarkError, InvalidInput, TooLarge
 from server.extensions import csrf
 from server.ids import MAX_ID, parse_id
 
-CSRF_MESSAGE = "This page was out of date, so nothing was saved. Reload it and try again."
+# The one CSRF refusal, for pages and scripts alike (web.py, json_api, evidence uploads).
+CSRF_MESSAGE = ("This page was out of date or came from somewhere else, so nothing was "
+                "saved. Reload it and try again.")
+JSON_TYPE = "application/json"
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 32
 _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
@@ -53,21 +56,36 @@ def error_from(err: ChalkmarkError):
                       **getattr(err, "extra", {}))
 
 
+def error_for(err: Exception):
+    """Any refusal a JSON caller can meet, in the one shape: a typed error, a stale CSRF
+    token (`csrf: true`, so a script knows to fetch a fresh token) or an HTTP error."""
+    if isinstance(err, ChalkmarkError):
+        return error_from(err)
+    if isinstance(err, CSRFError):
+        return error_json(CSRF_MESSAGE, 400, csrf=True)
+    if isinstance(err, HTTPException):
+        return error_json(err.description or err.name, err.code or 400)
+    raise err
+
+
+def wants_json() -> bool:
+    """A script's request: a JSON body, or an Accept header preferring JSON to HTML."""
+    if request.is_json:
+        return True
+    accept = request.accept_mimetypes
+    return (accept.best_match(["text/html", JSON_TYPE]) == JSON_TYPE
+            and accept[JSON_TYPE] > accept["text/html"])
+
+
 def json_api(view):
     """Turn typed errors (and CSRF / HTTP refusals) into the JSON error shape."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
-        except ChalkmarkError as err:
+        except (ChalkmarkError, CSRFError, HTTPException) as err:
             get_session().rollback()
-            return error_from(err)
-        except CSRFError:
-            get_session().rollback()
-            return error_json(CSRF_MESSAGE, 400, csrf=True)
-        except HTTPException as err:
-            get_session().rollback()
-            return error_json(err.description or err.name, err.code or 400)
+            return error_for(err)
     return wrapped
 
 

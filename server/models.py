@@ -54,6 +54,16 @@ class SubmissionStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# The one "waiting for review" set: the queue, claim, decide, access and erase all use it.
+AWAITING_REVIEW = frozenset({SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value})
+DECIDED = frozenset({SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value})
+
+
+class CredentialStatus(StrEnum):
+    PUBLISHED = "published"  # shown in the catalog (see catalog.service.published_credential)
+    RETIRED = "retired"  # kept for earned badges and history, no longer offered
+
+
 class MemberStatus(StrEnum):
     INVITED = "invited"  # a coach added them: nothing is shared until they accept
     ACTIVE = "active"  # accepted the invitation, or joined through the cohort's link
@@ -63,6 +73,20 @@ class MemberStatus(StrEnum):
 class Decision(StrEnum):
     AWARD = "awarded"
     NOT_YET = "not_yet"
+
+
+class NoticeKind(StrEnum):
+    """Notification.kind: the push urgency and the inbox read it."""
+
+    AWARD = "award"
+    NOT_YET = "not_yet"
+    REVIEW_STARTED = "review_started"
+    AWARD_REVOKED = "award_revoked"
+    COHORT_INVITE = "cohort_invite"
+    NUDGE = "nudge"
+    LEVEL = "level"
+    TEST = "test"
+    REVIEW_QUEUE = "review_queue"
 
 
 # --- people and sign-in -------------------------------------------------------------
@@ -200,7 +224,7 @@ class Credential(SQLModel, table=True):
     points: int = 100
     credit_hours: float = 0.0
     version: int = 1
-    status: str = Field(default="published", max_length=20)
+    status: str = Field(default=CredentialStatus.PUBLISHED.value, max_length=20)
     position: int = 0
 
 

@@ -15,6 +15,7 @@ from server.auth.session import load_current_user
 from server.db import rollback_request_session
 from server.errors import ChalkmarkError
 from server.htmx import wants_fragment
+from server.jsonapi import CSRF_MESSAGE, error_for, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def error_response(status: int, title: str, message: str):
 
 
 def _chalkmark_error(err: ChalkmarkError):
+    if wants_json():  # a script's request gets the JSON shape (server/jsonapi.py), never a page
+        return error_for(err)
     if err.status_code == 401:
         from server.auth.session import redirect_to_sign_in
 
@@ -41,13 +44,10 @@ def _chalkmark_error(err: ChalkmarkError):
     return error_response(err.status_code, err.title, err.message)
 
 
-def _csrf_error(_err: CSRFError):
-    return error_response(
-        400,
-        "Please try again",
-        "This form was out of date or came from somewhere else, so nothing was saved. "
-        "Reload the page and try again.",
-    )
+def _csrf_error(err: CSRFError):
+    if wants_json():
+        return error_for(err)
+    return error_response(400, "Please try again", CSRF_MESSAGE)
 
 
 HTTP_MESSAGES = {
@@ -59,6 +59,8 @@ HTTP_MESSAGES = {
 
 
 def _http_error(err: HTTPException):
+    if wants_json():
+        return error_for(err)
     title, message = HTTP_MESSAGES.get(
         err.code or 500, (err.name, err.description or "Something went wrong.")
     )

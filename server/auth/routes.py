@@ -14,34 +14,23 @@ from server.auth.session import (
     login_required,
     login_user,
     logout_user,
-    redirect_to_sign_in,
     safe_next,
 )
 from server.db import get_session
 from server.demo.people import DEMO_HANDLES
-from server.errors import ChalkmarkError, InvalidInput
+from server.errors import InvalidInput
 from server.extensions import limiter
 from server.htmx import render
-from server.jsonapi import error_from, error_json, read_json
+from server.jsonapi import error_json, read_json, wants_json
 from server.web import error_response
 
 rate_limited = limiter.limit(helpers.signin_rate_limit, methods=["POST"])
 TOO_MANY = "Too many tries from here. Please wait a minute, then try again."
 
 
-@bp.errorhandler(ChalkmarkError)
-def _auth_error(err: ChalkmarkError):
-    # The ceremony endpoints speak JSON; their messages are shown in the page by passkeys.js.
-    if helpers.wants_json():
-        return error_from(err)
-    if err.status_code == 401:
-        return redirect_to_sign_in()
-    return error_response(err.status_code, err.title, err.message)
-
-
 @bp.errorhandler(429)
 def _too_many(_err):
-    if helpers.wants_json():
+    if wants_json():
         return error_json(TOO_MANY, 429)
     return error_response(429, "Too many tries", TOO_MANY)
 

@@ -15,8 +15,6 @@ from server.auth.sessions import DEVICE_LINK, RECOVERY_CODES, platform_name
 from server.jsonapi import Object, Schema, Text
 from server.models import utcnow
 
-JSON_TYPE = "application/json"
-
 
 def settings():
     return current_app.config["SETTINGS"]
@@ -31,10 +29,6 @@ def relying_party() -> RelyingParty:
 def signin_rate_limit() -> str:
     """Read per request, so a test (or an operator) can set a small limit in settings."""
     return settings().signin_rate_limit
-
-
-def wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == JSON_TYPE
 
 
 # The ceremony bodies; the service checks each value's meaning (and py_webauthn the

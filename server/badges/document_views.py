@@ -12,6 +12,7 @@ from server.badges import bp, images, issuing, page, service
 from server.badges import issuer as issuer_docs
 from server.badges.jsonld import JSON_LD
 from server.db import get_session
+from server.errors import NotFound
 
 
 def json_ld(document: dict, *, status: int = 200, filename: str | None = None) -> Response:
@@ -64,4 +65,4 @@ def achievement_image(slug: str, version: int, fmt: str):
         return Response(images.badge_svg(**design), mimetype="image/svg+xml")
     if fmt == "png":
         return Response(images.badge_png(**design), mimetype="image/png")
-    return json_ld({"error": "Badge images are .svg or .png."}, status=404)
+    raise NotFound("Badge images are .svg or .png.")

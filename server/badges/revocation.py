@@ -12,7 +12,7 @@ from sqlmodel import Session
 from server.badges.service import award_by_uuid
 from server.errors import Conflict, Forbidden, InvalidInput
 from server.game import service as game
-from server.models import Award, Credential, User, utcnow
+from server.models import Award, Credential, NoticeKind, User, utcnow
 from server.notify import service as notify
 
 REASON_MIN, REASON_MAX = 5, 500
@@ -47,7 +47,7 @@ def revoke(*, session: Session, admin: User, uuid: str, reason: str,
     session.refresh(award)
     game.on_award_revoked(session=session, award=award)
     title = session.get(Credential, award.credential_id).title
-    notify.send(session=session, user_id=award.user_id, kind="award_revoked",
+    notify.send(session=session, user_id=award.user_id, kind=NoticeKind.AWARD_REVOKED,
                 title=f"Your badge {title} was revoked"[:200], body=reason,
                 url=f"/badges/{award.uuid}")
     return award

@@ -16,6 +16,7 @@ from server.badges import keys as keystore
 from server.badges import ob3, proof
 from server.badges.issuing import Issuing, current
 from server.badges.urls import BadgeUrls
+from server.catalog.service import criteria_for
 from server.errors import Forbidden, InvalidInput, NotFound
 from server.models import (
     Award,
@@ -24,7 +25,6 @@ from server.models import (
     Decision,
     Org,
     Review,
-    RubricCriterion,
     Stack,
     User,
 )
@@ -70,9 +70,7 @@ def issuer_keys(*, session: Session, issuer: ob3.Issuer,
 def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.AwardFacts:
     teacher = session.get(User, award.user_id)
     credential = session.get(Credential, award.credential_id)
-    criteria = list(session.execute(
-        select(RubricCriterion).where(RubricCriterion.credential_id == credential.id)
-        .order_by(RubricCriterion.position, RubricCriterion.id)).scalars())
+    criteria = criteria_for(session=session, credential_id=credential.id)
     met = dict(session.execute(
         select(CriterionScore.criterion_id, CriterionScore.met)
         .join(Review, Review.id == CriterionScore.review_id)

@@ -12,9 +12,14 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from server.errors import NotFound
-from server.models import Credential, EvidenceRequirement, RubricCriterion, Stack
+from server.models import (
+    Credential,
+    CredentialStatus,
+    EvidenceRequirement,
+    RubricCriterion,
+    Stack,
+)
 
-PUBLISHED = "published"
 MAX_QUERY_LENGTH = 100
 
 
@@ -93,8 +98,19 @@ def count_label(min_count: int, max_count: int) -> str:
 # --- stacks -------------------------------------------------------------------------
 
 
+def published_stack():
+    """The one rule for a stack the catalog shows: a SQL condition on Stack."""
+    return Stack.published.is_(True)
+
+
+def published_credential():
+    """The one rule for a credential teachers may see and start: a SQL condition on
+    Credential (its stack's flag is checked separately, with published_stack)."""
+    return Credential.status == CredentialStatus.PUBLISHED.value
+
+
 def _published_credentials():
-    return select(Credential).where(Credential.status == PUBLISHED)
+    return select(Credential).where(published_credential())
 
 
 def normalise_query(query: str | None) -> str:
@@ -103,7 +119,7 @@ def normalise_query(query: str | None) -> str:
 
 def categories(*, session: Session) -> list[str]:
     rows = session.exec(
-        select(Stack.category).where(Stack.published.is_(True), Stack.category != "").distinct()
+        select(Stack.category).where(published_stack(), Stack.category != "").distinct()
     ).all()
     return sorted(rows, key=str.lower)
 
@@ -111,7 +127,7 @@ def categories(*, session: Session) -> list[str]:
 def list_stacks(*, session: Session, query: str = "", category: str = "") -> list[StackCard]:
     """Published stacks in catalog order, matching the search words (title, summary or a
     credential's title, any case) and the category when given."""
-    statement = select(Stack).where(Stack.published.is_(True))
+    statement = select(Stack).where(published_stack())
     query = normalise_query(query)
     if query:
         needle = query.lower()
@@ -119,7 +135,7 @@ def list_stacks(*, session: Session, query: str = "", category: str = "") -> lis
             select(Credential.id)
             .where(
                 Credential.stack_id == Stack.id,
-                Credential.status == PUBLISHED,
+                published_credential(),
                 func.lower(Credential.title).contains(needle, autoescape=True),
             )
             .exists()
@@ -157,7 +173,7 @@ def _cards(session: Session, stacks: list[Stack]) -> list[StackCard]:
 
 def get_stack(*, session: Session, slug: str) -> StackDetail:
     stack = session.exec(
-        select(Stack).where(Stack.slug == slug, Stack.published.is_(True))
+        select(Stack).where(Stack.slug == slug, published_stack())
     ).first()
     if stack is None:
         raise NotFound("We couldn't find that stack. It may have been renamed or retired.")
@@ -191,8 +207,8 @@ def get_published_credential(*, session: Session, slug: str) -> tuple[Credential
         .join(Stack, Stack.id == Credential.stack_id)
         .where(
             Credential.slug == slug,
-            Credential.status == PUBLISHED,
-            Stack.published.is_(True),
+            published_credential(),
+            published_stack(),
         )
     ).first()
     if row is None:

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from server import jobs
 from server.errors import InvalidInput
 from server.game.weeks import local_date  # a person's own calendar
-from server.models import Cohort, CohortMember, MemberStatus, Nudge, User, utcnow
+from server.models import Cohort, CohortMember, MemberStatus, NoticeKind, Nudge, User, utcnow
 from server.notify import service as notify
 from server.timezones import in_zone, zone
 
@@ -180,7 +180,7 @@ def deliver_due(*, session: Session, nudge_ids: list[int]) -> int:
         .execution_options(synchronize_session=False)).all()
     coaches = _names(session, {row.coach_id for row in claimed})
     for row in claimed:
-        notify.send(session=session, user_id=row.user_id, kind="nudge",
+        notify.send(session=session, user_id=row.user_id, kind=NoticeKind.NUDGE,
                     title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
                     body=row.message, url=NUDGE_URL)
     session.commit()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -32,6 +33,15 @@ STALLED_AFTER = timedelta(days=14)
 NOT_YET_IDLE_AFTER = timedelta(days=7)
 DRAFT_IDLE_AFTER = timedelta(days=7)
 
+class CellState(StrEnum):
+    """A member's standing at one credential, as the coach's table shows it (a CSS class
+    too): in review counts as submitted, and an attempt never started is its own state."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NOT_YET = "not_yet"
+    EARNED = "earned"
 FILTERS = {
     "all": "Everyone",
     "stalled": "Stalled (no activity in 14 days)",
@@ -39,11 +49,11 @@ FILTERS = {
     "draft_idle": "Draft untouched for 7 days",
 }
 _STATE_OF_STATUS = {
-    SubmissionStatus.DRAFT.value: "draft",
-    SubmissionStatus.SUBMITTED.value: "submitted",
-    SubmissionStatus.IN_REVIEW.value: "submitted",
-    SubmissionStatus.NOT_YET.value: "not_yet",
-    SubmissionStatus.AWARDED.value: "earned",
+    SubmissionStatus.DRAFT.value: CellState.DRAFT,
+    SubmissionStatus.SUBMITTED.value: CellState.SUBMITTED,
+    SubmissionStatus.IN_REVIEW.value: CellState.SUBMITTED,
+    SubmissionStatus.NOT_YET.value: CellState.NOT_YET,
+    SubmissionStatus.AWARDED.value: CellState.EARNED,
 }
 
 
@@ -58,7 +68,7 @@ class Cell:
         return PROGRESS_LABELS[self.state]
 
 
-NOT_STARTED = Cell("not_started")
+NOT_STARTED = Cell(CellState.NOT_STARTED)
 
 
 @dataclass
@@ -166,9 +176,9 @@ def _flags(row: MemberRow, now: datetime) -> set[str]:
         flags.add("stalled")
     for cell in row.cells.values():
         idle_since = cell.last_activity or now
-        if cell.state == "not_yet" and idle_since < now - NOT_YET_IDLE_AFTER:
+        if cell.state == CellState.NOT_YET and idle_since < now - NOT_YET_IDLE_AFTER:
             flags.add("not_yet_idle")
-        if cell.state == "draft" and idle_since < now - DRAFT_IDLE_AFTER:
+        if cell.state == CellState.DRAFT and idle_since < now - DRAFT_IDLE_AFTER:
             flags.add("draft_idle")
     return flags
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from server.access import is_admin
 from server.errors import InvalidInput, NotFound
-from server.models import Cohort, CohortMember, MemberStatus, User, utcnow
+from server.models import Cohort, CohortMember, MemberStatus, NoticeKind, User, utcnow
 from server.notify import service as notify
 
 MAX_NAME_CHARS = 120
@@ -144,7 +144,7 @@ def invite_member(*, session: Session, cohort: Cohort, by: User, user_id: int) -
 
 def _invite(session: Session, cohort: Cohort, by: User, user_id: int) -> None:
     session.add(CohortMember(cohort_id=cohort.id, user_id=user_id, status=INVITED))
-    notify.send(session=session, user_id=user_id, kind="cohort_invite",
+    notify.send(session=session, user_id=user_id, kind=NoticeKind.COHORT_INVITE,
                 title=f"{by.display_name} invited you to the cohort “{cohort.name}”",
                 body="Accept to let the coach follow your progress, or decline.",
                 url=MY_COHORTS_URL)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from server.catalog.service import published_credential
 from server.game import ledger, rules, streaks
 from server.models import Cohort, CohortMember, Credential, MemberStatus, User, utcnow
 
@@ -32,7 +33,7 @@ def seed_game(*, session: Session, now: datetime | None = None) -> str:
                CohortMember.status == MemberStatus.ACTIVE.value).order_by(User.id)
     ).scalars())
     credentials = list(session.execute(
-        select(Credential.id, Credential.points).where(Credential.status == "published")
+        select(Credential.id, Credential.points).where(published_credential())
         .order_by(Credential.id)
     ).all())
     rng = random.Random(2026)  # the same lively board on every fresh demo

@@ -16,6 +16,7 @@ from server.models import (
     Cohort,
     CohortMember,
     Credential,
+    CredentialStatus,
     EvidenceRequirement,
     MemberStatus,
     Org,
@@ -90,7 +91,7 @@ def _seed_credential(session: Session, stack: Stack, item: CredentialContent,
         stack_id=stack.id, slug=item.slug, title=item.title, competency=item.competency,
         key_method=item.key_method, method_components="\n".join(item.components),
         research=item.research, resources="\n".join(item.resources), points=item.points,
-        credit_hours=item.credit_hours, status="published", position=position,
+        credit_hours=item.credit_hours, status=CredentialStatus.PUBLISHED.value, position=position,
     )
     session.add(credential)
     session.flush()

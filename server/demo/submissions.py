@@ -21,6 +21,8 @@ from server.models import (
     CriterionScore,
     Decision,
     EvidenceItem,
+    EvidenceKind,
+    NoticeKind,
     Notification,
     Review,
     Submission,
@@ -95,16 +97,16 @@ class _Seeder:
 
     def _evidence(self, submission: Submission, slug: str, *, at: datetime) -> None:
         for requirement in self.catalog[slug].requirements:
-            if requirement.kind == "text":
+            if requirement.kind == EvidenceKind.TEXT:
                 self.session.add(EvidenceItem(
                     submission_id=submission.id, requirement_id=requirement.id,
-                    client_uuid=new_uuid(), kind="text", text=words.REFLECTIONS[slug],
+                    client_uuid=new_uuid(), kind=EvidenceKind.TEXT, text=words.REFLECTIONS[slug],
                     mime="text/plain", bytes=len(words.REFLECTIONS[slug].encode()),
                     captured_at=at, created_at=at))
-            elif requirement.kind == "link" and slug in words.LINKS:
+            elif requirement.kind == EvidenceKind.LINK and slug in words.LINKS:
                 self.session.add(EvidenceItem(
                     submission_id=submission.id, requirement_id=requirement.id,
-                    client_uuid=new_uuid(), kind="link", url=words.LINKS[slug],
+                    client_uuid=new_uuid(), kind=EvidenceKind.LINK, url=words.LINKS[slug],
                     note="Shared with view-only access.", captured_at=at, created_at=at))
 
     def draft(self, user: User, slug: str, *, days_ago: float) -> Submission:
@@ -133,7 +135,7 @@ class _Seeder:
                         claimed_until=self.now + timedelta(minutes=20))
         title = self.catalog_title(submission)
         self.session.add_all([review, Notification(
-            user_id=submission.user_id, kind="review_started",
+            user_id=submission.user_id, kind=NoticeKind.REVIEW_STARTED,
             title=f"An assessor started reviewing {title}",
             body="You'll get a notice here when they decide.",
             url=f"/submissions/{submission.id}", created_at=submission.updated_at)])
@@ -174,8 +176,8 @@ class _Seeder:
     def _notify(self, submission: Submission, decision: Decision, feedback: str, *,
                 at: datetime) -> None:
         title = self.catalog_title(submission)
-        kind, headline = (("award", f"You earned {title}!") if decision is Decision.AWARD
-                          else ("not_yet", f"Not yet: {title}"))
+        kind, headline = ((NoticeKind.AWARD, f"You earned {title}!") if decision is Decision.AWARD
+                          else (NoticeKind.NOT_YET, f"Not yet: {title}"))
         self.session.add(Notification(
             user_id=submission.user_id, kind=kind, title=headline,
             body=feedback.split(". ")[0].rstrip(".") + ".",

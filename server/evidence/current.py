@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from server.evidence.service import Limits
+from server.evidence.limits import UploadLimits
 from server.storage import Storage, storage_from_settings
 
 
@@ -15,5 +15,5 @@ def storage() -> Storage:
         "evidence_storage", storage_from_settings(current_app.config["SETTINGS"]))
 
 
-def limits() -> Limits:
-    return Limits.from_settings(current_app.config["SETTINGS"])
+def limits() -> UploadLimits:
+    return UploadLimits.from_settings(current_app.config["SETTINGS"])

@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 
 from server.errors import Conflict, Forbidden
 from server.models import (
+    AWAITING_REVIEW,
+    DECIDED,
     AccessLog,
     EvidenceItem,
     ResumableUpload,
@@ -30,9 +32,8 @@ from server.submissions import service as submissions
 BY_TEACHER = "teacher"
 BY_RETENTION = "retention"
 DRAFT = SubmissionStatus.DRAFT.value
-WAITING = {SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value}
 # Decided attempts (a superseded "not yet" stays not_yet): what the purge may clear.
-PURGEABLE = (SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value)
+PURGEABLE = tuple(sorted(DECIDED))
 
 
 @dataclass
@@ -63,7 +64,7 @@ def erasable_attempt(*, session: Session, user: User | None,
                                          user=user)
     if submission.user_id != user.id:
         raise Forbidden("Only the teacher who owns this evidence can delete it.")
-    if submission.status in WAITING:
+    if submission.status in AWAITING_REVIEW:
         raise Conflict("This attempt is waiting for review, so its evidence stays until "
                        "it is decided.")
     if submission.status == DRAFT:
@@ -81,7 +82,7 @@ def erase_all_of(*, session: Session, user: User) -> Erased:
     result = Erased()
     owned = session.exec(select(Submission).where(Submission.user_id == user.id)).all()
     for submission in owned:
-        if submission.status in WAITING:
+        if submission.status in AWAITING_REVIEW:
             result.waiting += 1
             continue
         nothing_left = submission.status == DRAFT or submission.evidence_deleted_at

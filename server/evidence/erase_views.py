@@ -15,7 +15,7 @@ from server.auth.session import login_required, require_user
 from server.db import get_session
 from server.evidence import bp, current, erase, service
 from server.htmx import render
-from server.models import Submission
+from server.models import AWAITING_REVIEW, Submission
 from server.submissions import queries
 
 CONFIRM_WORD = "delete"
@@ -69,6 +69,6 @@ def _confirm_page(*, status: int, error: str | None):
     user = require_user()
     statuses = get_session().exec(
         select(Submission.status).where(Submission.user_id == user.id)).all()
-    waiting = sum(1 for status_ in statuses if status_ in erase.WAITING)
+    waiting = sum(1 for status_ in statuses if status_ in AWAITING_REVIEW)
     return render("evidence/erase_mine.html", status=status, error=error,
                   attempts=len(statuses) - waiting, waiting=waiting, confirm_word=CONFIRM_WORD)

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from server.errors import ChalkmarkError, InvalidInput
+from server.evidence.limits import DEFAULT_IMAGE_WORKERS, DEFAULT_PHOTO_PIXELS
 from server.evidence.sniff import GIF, HEIC, JPEG, PNG, WEBP, FileType
 
 try:  # HEIC (iPhone photos) needs libheif; without it such photos can't be read.
@@ -24,12 +25,6 @@ try:  # HEIC (iPhone photos) needs libheif; without it such photos can't be read
 except ImportError:  # pragma: no cover - the dependency is declared in pyproject
     pass
 
-# Refused before decoding, so a tiny "decompression bomb" can't make the server allocate
-# gigabytes: 40 MP covers a 48 MP phone's usual 12 MP output with room to spare (Settings
-# max_photo_pixels changes it). Pillow's own limit (89 MP) stays as a second guard.
-DEFAULT_MAX_PIXELS = 40_000_000
-# Photos decoded at once per process: each may hold ~4 bytes per pixel while decoding.
-DEFAULT_WORKERS = 2
 # The stored photo's longest side; the capture page sends 1600 px, so this only shrinks
 # what arrived without it (a desktop upload, a script). A big JPEG is decoded straight at
 # 1/2, 1/4 or 1/8 scale (Image.draft), the smallest that keeps DRAFT_SIDE pixels, so it
@@ -65,8 +60,8 @@ class CleanImage:
 
 
 def clean_image(stream: BinaryIO, file_type: FileType, *,
-                max_pixels: int = DEFAULT_MAX_PIXELS,
-                workers: int = DEFAULT_WORKERS) -> CleanImage:
+                max_pixels: int = DEFAULT_PHOTO_PIXELS,
+                workers: int = DEFAULT_IMAGE_WORKERS) -> CleanImage:
     """Decode, re-encode without metadata, and make a 320 px JPEG thumbnail; at most
     `workers` photos at once in this process, so many uploads can't exhaust memory."""
     gate = _gate(workers)

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import service, validation
+from server.evidence.limits import UploadLimits
 from server.models import (
     EvidenceItem,
     EvidenceRequirement,
@@ -34,7 +35,6 @@ from server.models import (
 from server.storage import too_large_message
 from server.submissions import service as submissions
 
-DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024
 READ_BYTES = 64 * 1024
 # Unfinished sessions are kept this long (a phone can stay offline over a weekend).
 KEEP_FOR = timedelta(days=7)
@@ -95,7 +95,7 @@ class PartialFiles:
             pass
 
 
-def start(*, session: Session, parts: PartialFiles, limits: service.Limits, user: User,
+def start(*, session: Session, parts: PartialFiles, limits: UploadLimits, user: User,
           submission_id: int, client_uuid: str | None, requirement_id: int | None,
           total_bytes, filename: str | None = None, note: str | None = None,
           captured_at: str | None = None) -> ResumableUpload | EvidenceItem:
@@ -162,7 +162,7 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     return upload.received_bytes
 
 
-def finish(*, session: Session, parts: PartialFiles, storage, limits: service.Limits,
+def finish(*, session: Session, parts: PartialFiles, storage, limits: UploadLimits,
            user: User, token: str) -> tuple[EvidenceItem, bool]:
     """Hand the complete file to add_item; (item, created). Finishing twice gives the same
     item. The caller discards the partial file after commit."""

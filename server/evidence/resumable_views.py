@@ -33,8 +33,7 @@ def _parts() -> resumable.PartialFiles:
 
 
 def _chunk_bytes() -> int:
-    settings = current_app.config["SETTINGS"]
-    return int(settings.extra.get("upload_chunk_bytes", resumable.DEFAULT_CHUNK_BYTES))
+    return current.limits().chunk_bytes
 
 
 @bp.post("/submissions/<int:id>/uploads")

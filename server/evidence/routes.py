@@ -19,22 +19,14 @@ from server.auth.session import current_user, require_user
 from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
 from server.evidence import bp, current, service
+from server.evidence.limits import FORM_OVERHEAD
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
-from server.jsonapi import CSRF_MESSAGE, error_from, error_json
-from server.models import Submission, utcnow
+from server.jsonapi import error_for, wants_json
+from server.models import Submission, SubmissionStatus, utcnow
 from server.storage import too_large_message
 from server.submissions.routes import render_attempt_page
-
-# Room for the multipart framing and the small fields beside the file.
-FORM_OVERHEAD = 256 * 1024
-
-
-def _wants_json() -> bool:
-    accept = request.accept_mimetypes
-    return accept.best_match(["text/html", "application/json"]) == "application/json" \
-        and accept["application/json"] > accept["text/html"]
 
 
 def json_errors(view):
@@ -44,10 +36,10 @@ def json_errors(view):
         try:
             return view(*args, **kwargs)
         except (ChalkmarkError, CSRFError, HTTPException) as err:
-            if not _wants_json():
+            if not wants_json():
                 raise
             get_session().rollback()
-            return _json_error(err)
+            return error_for(err)
     return wrapped
 
 
@@ -59,7 +51,7 @@ def form_errors(view):
         try:
             return view(*args, **kwargs)
         except (InvalidInput, TooLarge) as err:
-            if _wants_json() or wants_fragment():
+            if wants_json() or wants_fragment():
                 raise
             get_session().rollback()
             part = _part_id(parse_form=isinstance(err, InvalidInput))
@@ -74,14 +66,6 @@ def _part_id(*, parse_form: bool) -> int | None:
     if part is None and parse_form:
         part = arg_id(request.form, "requirement_id")
     return part
-
-
-def _json_error(err):
-    if isinstance(err, ChalkmarkError):
-        return error_from(err)
-    if isinstance(err, CSRFError):
-        return error_json(CSRF_MESSAGE, 400, csrf=True)
-    return error_json(err.description or err.name, err.code or 400)
 
 
 def _back_to(item_or_submission_id, requirement_id=None):
@@ -105,7 +89,7 @@ def upload(id: int):
                                      user=user, submission_id=id, upload=upload)
     db.commit()
     status = 201 if created else 200
-    if _wants_json():
+    if wants_json():
         return jsonify(id=item.id, client_uuid=item.client_uuid, status="saved", kind=item.kind,
                        thumb_url=_thumb_url(item),
                        item_url=url_for("evidence.item", item_id=item.id)), status
@@ -181,7 +165,8 @@ def item(item_id: int):
 def _is_owner_draft(db, found) -> bool:
     submission = db.get(Submission, found.submission_id)
     user = current_user()
-    return submission.status == "draft" and user is not None and submission.user_id == user.id
+    return (submission.status == SubmissionStatus.DRAFT and user is not None
+            and submission.user_id == user.id)
 
 
 @bp.get("/evidence/<int:item_id>/file")

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from server import access
+from server.catalog.service import requirements_for
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import erase, images, validation
+from server.evidence.limits import UploadLimits
 from server.evidence.sniff import require_allowed
 from server.game import service as game
 from server.models import (
@@ -32,23 +34,6 @@ NEEDS = {"photo": "a photo", "video": "a video", "file": "a file",
          "text": "a written response", "link": "a link"}
 
 
-@dataclass(frozen=True)
-class Limits:
-    photo: int
-    video: int
-    file: int
-    photo_pixels: int = images.DEFAULT_MAX_PIXELS
-    image_workers: int = images.DEFAULT_WORKERS
-
-    @classmethod
-    def from_settings(cls, settings) -> Limits:
-        return cls(settings.max_photo_bytes, settings.max_video_bytes, settings.max_file_bytes,
-                   settings.max_photo_pixels, settings.image_workers)
-
-    def for_kind(self, kind: str) -> int:
-        return {"photo": self.photo, "video": self.video}.get(kind, self.file)
-
-
 @dataclass
 class Upload:
     client_uuid: str | None
@@ -62,20 +47,18 @@ class Upload:
 
 
 def upload_limit(*, session: Session, user: User | None, submission_id: int,
-                 requirement_id: int | None, limits: Limits) -> int:
+                 requirement_id: int | None, limits: UploadLimits) -> int:
     """The most bytes an upload to this draft may carry, known before its body is read:
     the requirement's kind limit, or the largest over the draft's requirements."""
     submission = submissions.get_editable(session=session, submission_id=submission_id,
                                           user=user)
-    query = select(EvidenceRequirement.kind).where(
-        EvidenceRequirement.credential_id == submission.credential_id)
-    if requirement_id is not None:
-        query = query.where(EvidenceRequirement.id == requirement_id)
-    kinds = set(session.exec(query).all()) & FILE_KINDS
+    kinds = {requirement.kind for requirement in
+             requirements_for(session=session, credential_id=submission.credential_id)
+             if requirement_id is None or requirement.id == requirement_id} & FILE_KINDS
     return max((limits.for_kind(kind) for kind in kinds), default=0)
 
 
-def add_item(*, session: Session, storage: Storage, limits: Limits, user: User,
+def add_item(*, session: Session, storage: Storage, limits: UploadLimits, user: User,
              submission_id: int, upload: Upload) -> tuple[EvidenceItem, bool]:
     """Save one item; (item, created). A repeat of a client_uuid returns the first item."""
     uuid = validation.client_uuid(upload.client_uuid)
@@ -206,7 +189,7 @@ def _check_room(session: Session, submission: Submission,
 
 
 def _fill_content(item: EvidenceItem, upload: Upload, kind: str, storage: Storage,
-                  limits: Limits) -> None:
+                  limits: UploadLimits) -> None:
     if kind == EvidenceKind.TEXT.value:
         item.text = validation.text(upload.text)
         item.bytes = len(item.text.encode())
@@ -220,7 +203,7 @@ def _fill_content(item: EvidenceItem, upload: Upload, kind: str, storage: Storag
 
 
 def _store_file(item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storage,
-                limits: Limits) -> None:
+                limits: UploadLimits) -> None:
     max_bytes = limits.for_kind(kind)
     size = _stream_size(stream)
     if size > max_bytes:

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from server.errors import InvalidInput
+from server.evidence.limits import (
+    MAX_FILENAME_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_URL_CHARS,
+)
 
-MAX_TEXT_CHARS = 20_000
-MAX_URL_CHARS = 2000
-MAX_NOTE_CHARS = 500
-MAX_FILENAME_CHARS = 255
 # A classroom photo from a device whose clock is plausible.
 FIRST_CAPTURE_YEAR, LAST_CAPTURE_YEAR = 2000, 2100
 

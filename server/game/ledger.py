@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from server.game import levels, weeks
-from server.models import PointEvent, User, UserPoints, WeeklyPoints, utcnow
+from server.models import NoticeKind, PointEvent, User, UserPoints, WeeklyPoints, utcnow
 from server.notify import service as notify
 from server.timezones import as_utc, zone
 
@@ -131,7 +131,7 @@ def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
     level = levels.level_for(total)
     if advance_level_marker(session, user_id=user_id, marker=UserPoints.celebrated_level,
                             level=level.number):
-        notify.send(session=session, user_id=user_id, kind="level",
+        notify.send(session=session, user_id=user_id, kind=NoticeKind.LEVEL,
                     title=f"You reached level {level.number}: {level.name}!",
                     body=f"{total} points. Thank you for the work behind every one of them.",
                     url=PROFILE_URL)

@@ -1,12 +1,12 @@
 """Levels from point thresholds: Explorer → Practitioner → Mentor → Master.
 
 Thresholds are configurable with CHALKMARK_GAME_LEVELS, e.g. "0,250,750,1500"
-(four ascending numbers, the first 0).
+(four ascending numbers, the first 0): Settings.from_env parses it once (parse_thresholds)
+and the app installs it here (configure).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 NAMES = ("Explorer", "Practitioner", "Mentor", "Master")
@@ -31,16 +31,31 @@ class Level:
         return 0 if self.next_at is None else max(0, self.next_at - total)
 
 
-def thresholds() -> tuple[int, ...]:
-    raw = os.environ.get("CHALKMARK_GAME_LEVELS", "")
-    try:
-        values = tuple(int(part) for part in raw.split(",")) if raw else DEFAULT_THRESHOLDS
-    except ValueError:
+_configured: list[tuple[int, ...]] = [DEFAULT_THRESHOLDS]
+
+
+def parse_thresholds(text: str | None) -> tuple[int, ...]:
+    """CHALKMARK_GAME_LEVELS: unset means the defaults; anything else must be valid."""
+    if not (text or "").strip():
         return DEFAULT_THRESHOLDS
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError(f"CHALKMARK_GAME_LEVELS must be whole numbers, not {text!r}")
+    values = tuple(int(part) for part in parts)
     ascending = all(a < b for a, b in zip(values, values[1:], strict=False))
     if len(values) != len(NAMES) or values[0] != 0 or not ascending:
-        return DEFAULT_THRESHOLDS
+        raise ValueError(f"CHALKMARK_GAME_LEVELS needs {len(NAMES)} ascending numbers "
+                         f"starting at 0 (e.g. \"0,250,750,1500\"), not {text!r}")
     return values
+
+
+def configure(values: tuple[int, ...]) -> None:
+    """Install the app's thresholds (Settings.game_levels)."""
+    _configured[:] = [values]
+
+
+def thresholds() -> tuple[int, ...]:
+    return _configured[0]
 
 
 def level_for(total: int) -> Level:

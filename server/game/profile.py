@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from server.catalog.service import published_credential
 from server.errors import InvalidInput
 from server.game import chart, ledger, levels, rules, streaks, weeks
 from server.models import (
@@ -132,7 +133,7 @@ def _stacks(session: Session, user_id: int) -> list[StackProgress]:
     result = []
     for stack in stacks:
         needed = set(session.execute(select(Credential.id).where(
-            Credential.stack_id == stack.id, Credential.status == "published")).scalars())
+            Credential.stack_id == stack.id, published_credential())).scalars())
         result.append(StackProgress(title=stack.title, slug=stack.slug,
                                     earned=len(needed & earned_ids), total=len(needed)))
     return result

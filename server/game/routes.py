@@ -9,11 +9,19 @@ from server.auth.session import login_required, require_user
 from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
-from server.game import bp
+from server.game import bp, levels, rules
 from server.game import leaderboard as boards
 from server.game import profile as profiles
 from server.htmx import render
 from server.ids import parse_id
+
+
+@bp.record
+def _install_game_settings(state) -> None:
+    # Points are paid outside requests too (CLI, jobs): the services read what is installed.
+    settings = state.app.config["SETTINGS"]
+    rules.configure(settings.game_points)
+    levels.configure(settings.game_levels)
 
 
 @bp.get("/me")

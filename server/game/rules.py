@@ -3,12 +3,13 @@
 Mastery and persistence pay; volume does not: there is no rule for page views, sign-ins
 or uploads. Values are configurable with CHALKMARK_GAME_POINTS, e.g.
 "first_submission=10,persistence=40" (credential_earned comes from Credential.points;
-a value set here for it is ignored).
+a value set here for it is ignored): Settings.from_env parses it once (parse_points) and
+the app installs it here (configure), so a bad value stops the start with a clear error.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -38,21 +39,34 @@ RULES = {rule.name: rule for rule in (
 STREAK_ACTIVITIES = frozenset({"capture", "submission", "review"})
 
 
-def _overrides() -> dict[str, int]:
-    raw = os.environ.get("CHALKMARK_GAME_POINTS", "")
+_configured: dict[str, int] = {}
+
+
+def parse_points(text: str | None) -> dict[str, int]:
+    """CHALKMARK_GAME_POINTS: comma-separated `rule=points`, e.g. "persistence=40"."""
     values: dict[str, int] = {}
-    for part in raw.split(","):
-        name, _, number = part.partition("=")
-        name = name.strip()
-        if name in RULES and number.strip().lstrip("-").isdigit():
-            values[name] = int(number)
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, _, number = (piece.strip() for piece in part.partition("="))
+        if name not in RULES:
+            raise ValueError(f"CHALKMARK_GAME_POINTS: {name!r} is not a point rule "
+                             f"(one of {', '.join(sorted(RULES))})")
+        if not number.lstrip("-").isdigit():
+            raise ValueError(f"CHALKMARK_GAME_POINTS: {name} needs a whole number, "
+                             f"not {number!r}")
+        values[name] = int(number)
     return values
 
 
+def configure(points: Mapping[str, int]) -> None:
+    """Install the app's point values (Settings.game_points); unset rules keep defaults."""
+    _configured.clear()
+    _configured.update(points)
+
+
 def points_for(rule: Rule) -> int:
-    """The configured value of a rule (read each time, so tests and operators can change
-    it without a restart of anything but the process)."""
-    return _overrides().get(rule.name, rule.default_points)
+    return _configured.get(rule.name, rule.default_points)
 
 
 def label_for(rule_name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from server.catalog.service import published_credential
 from server.game import ledger, rules, streaks
 from server.models import (
     Award,
@@ -121,7 +122,7 @@ def stack_complete(*, session: Session, user_id: int, stack_id: int,
     counts a credential being awarded right now, whose Award may not be flushed yet."""
     needed = set(session.execute(
         select(Credential.id).where(Credential.stack_id == stack_id,
-                                    Credential.status == "published")
+                                    published_credential())
     ).scalars())
     earned = earned_credential_ids(session=session, user_id=user_id)
     if also_earned is not None:

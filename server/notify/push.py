@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.errors import InvalidInput
-from server.models import Notification, PushSubscription, utcnow
+from server.models import NoticeKind, Notification, PushSubscription, utcnow
 from server.notify import endpoints
 from server.notify.vapid import VapidKeys
 
@@ -40,7 +40,7 @@ BATCH_SIZE = 50
 PENDING_KEY = "chalkmark_push_pending"  # notices waiting for their transaction to commit
 QUEUED_KEY = "chalkmark_push_queued"  # ids already handed to the job queue
 LISTENING_KEY = "chalkmark_push_listening"
-HIGH_URGENCY_KINDS = {"award", "not_yet", "decision"}
+HIGH_URGENCY_KINDS = {NoticeKind.AWARD, NoticeKind.NOT_YET}  # a decision on their work
 TTL_SECONDS = 2 * 24 * 3600  # a phone that is off for a weekend still gets the notice
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 15.0  # first retry; doubles each time

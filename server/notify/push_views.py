@@ -14,6 +14,7 @@ from server.errors import NotFound
 from server.extensions import csrf, limiter
 from server.htmx import render, wants_fragment
 from server.jsonapi import Object, Schema, Text, json_api, read_json
+from server.models import NoticeKind
 from server.notify import bp, subscriptions
 from server.notify import service as notify
 from server.notify.endpoints import current_policy
@@ -99,7 +100,7 @@ def send_test_notice():
     db = get_session()
     user = require_user()
     has_devices = bool(subscriptions.devices(session=db, user=user))
-    notify.send(session=db, user_id=user.id, kind="test", title=TEST_TITLE, body=TEST_BODY,
+    notify.send(session=db, user_id=user.id, kind=NoticeKind.TEST, title=TEST_TITLE, body=TEST_BODY,
                 url=url_for("notify.push_settings"))
     db.commit()
     if has_devices:

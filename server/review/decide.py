@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from server.badges import service as badges
-from server.errors import Conflict, InvalidInput
+from server.catalog.service import criteria_for
+from server.errors import InvalidInput
 from server.game import service as game
 from server.models import (
     Award,
     CriterionScore,
     Decision,
+    NoticeKind,
     Review,
     RubricCriterion,
     Submission,
@@ -25,19 +26,16 @@ from server.models import (
 )
 from server.notify import service as notify
 from server.review.guards import (
-    DECIDED,
-    REVIEWABLE,
-    already_decided,
-    already_reviewing,
-    conflict_after_race,
-    live_lease,
+    check_still_open,
     load_for_reviewer,
     open_review_of,
+    win_transition,
 )
 
 # A score as the form gives it: met is None when neither radio was chosen.
 Scores = dict[int, tuple[bool | None, str]]
-DECISIONS = {"award": Decision.AWARD, "awarded": Decision.AWARD, "not_yet": Decision.NOT_YET}
+# The form names its buttons "award" and "not_yet"; the stored values are accepted too.
+DECISIONS = {"award": Decision.AWARD, **{decision.value: decision for decision in Decision}}
 FEEDBACK_LIMIT = 10_000
 COMMENT_LIMIT = 5_000
 
@@ -80,24 +78,14 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
-    if submission.status in DECIDED:
-        raise already_decided(session=session, submission=submission, reader=assessor)
-    if submission.status not in REVIEWABLE:
-        raise Conflict("This submission is no longer waiting for review.")
-    lease = live_lease(session=session, submission_id=submission.id, now=now)
-    if lease is not None and lease.assessor_id != assessor.id:
-        raise already_reviewing(session=session, lease=lease)
-    criteria = list(session.exec(
-        select(RubricCriterion)
-        .where(RubricCriterion.credential_id == credential.id)
-        .order_by(RubricCriterion.position, RubricCriterion.id)
-    ))
+    lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
+    criteria = criteria_for(session=session, credential_id=credential.id)
     errors = validate(criteria=criteria, decision=decision, scores=scores, feedback=feedback)
     if errors:
         raise DecisionInvalid(errors)
     outcome = DECISIONS[decision]
-    _win_the_decision(session=session, submission=submission, outcome=outcome,
-                      assessor=assessor, now=now)
+    win_transition(session=session, submission=submission, reader=assessor, now=now,
+                   status=outcome.value, decided_at=now)
     review = _record_review(session=session, submission=submission, assessor=assessor,
                             lease=lease, outcome=outcome, feedback=feedback.strip(), now=now)
     for criterion in criteria:
@@ -118,27 +106,6 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)
     return review
-
-
-def _win_the_decision(*, session: Session, submission: Submission, outcome: Decision,
-                      assessor: User, now: datetime) -> None:
-    """The one statement that makes this decision the only one. The version we read must
-    still be current, so a claim or decision that slipped in since makes rowcount 0."""
-    result = session.execute(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status.in_(REVIEWABLE),
-            Submission.version == submission.version,
-        )
-        .values(status=outcome.value, decided_at=now, updated_at=now,
-                version=Submission.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise conflict_after_race(session=session, submission=submission, reader=assessor,
-                                  now=now)
-    session.refresh(submission)
 
 
 def _record_review(*, session: Session, submission: Submission, assessor: User,
@@ -163,8 +130,8 @@ def _tell_the_teacher(*, session: Session, submission: Submission, title: str,
                       outcome: Decision, feedback: str) -> None:
     first_line = next((line.strip() for line in feedback.splitlines() if line.strip()), "")
     if outcome is Decision.AWARD:
-        kind, headline = "award", f"You earned {title}!"
+        kind, headline = NoticeKind.AWARD, f"You earned {title}!"
     else:
-        kind, headline = "not_yet", f"Not yet: {title}"
+        kind, headline = NoticeKind.NOT_YET, f"Not yet: {title}"
     notify.send(session=session, user_id=submission.user_id, kind=kind, title=headline[:200],
                 body=first_line[:500], url=f"/submissions/{submission.id}")

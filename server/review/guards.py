@@ -1,5 +1,6 @@
-"""The claim/decide guards shared by the queue, claim, show and decide: who may review
-what, the live lease, and the "already decided / already reviewing" conflicts.
+"""The claim and decide guards, in one place: who may review what, whether an attempt is
+still open, the live lease, the one conditional UPDATE that lets exactly one claim or
+decision through, and the "already decided / already reviewing" messages.
 """
 
 from __future__ import annotations
@@ -7,16 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from server import access
 from server.errors import Conflict, Forbidden, NotFound
-from server.models import Credential, Review, Submission, SubmissionStatus, User
+from server.models import (
+    AWAITING_REVIEW,
+    DECIDED,
+    Credential,
+    Review,
+    Submission,
+    SubmissionStatus,
+    User,
+)
 from server.timezones import in_zone
 
-DECIDED = {SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value}
-REVIEWABLE = access.REVIEWABLE
 NOT_IN_QUEUE = "We couldn't find that submission among the ones you can review."
+NO_LONGER_WAITING = "This submission is no longer waiting for review."
 
 
 @dataclass(frozen=True)
@@ -115,3 +124,39 @@ def conflict_after_race(*, session: Session, submission: Submission, reader: Use
         return already_reviewing(session=session, lease=lease)
     return Conflict("This submission changed while you were working on it. "
                     "Reload the page to see where it stands.")
+
+
+def check_still_open(*, session: Session, submission: Submission, assessor: User,
+                     now: datetime) -> Review | None:
+    """Claim and decide both need an attempt that is undecided, still waiting for review
+    and not held by another assessor's live lease. Returns the live lease (the
+    assessor's own) or None."""
+    if submission.status in DECIDED:
+        raise already_decided(session=session, submission=submission, reader=assessor)
+    if submission.status not in AWAITING_REVIEW:
+        raise Conflict(NO_LONGER_WAITING)
+    lease = live_lease(session=session, submission_id=submission.id, now=now)
+    if lease is not None and lease.assessor_id != assessor.id:
+        raise already_reviewing(session=session, lease=lease)
+    return lease
+
+
+def win_transition(*, session: Session, submission: Submission, reader: User, now: datetime,
+                   **values) -> None:
+    """The one statement that moves a waiting attempt on (claimed, or decided). The
+    version we read must still be current, so a claim or decision that slipped in since
+    makes rowcount 0 and the loser is told who got there first."""
+    result = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.status.in_(sorted(AWAITING_REVIEW)),
+            Submission.version == submission.version,
+        )
+        .values(updated_at=now, version=Submission.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise conflict_after_race(session=session, submission=submission, reader=reader,
+                                  now=now)
+    session.refresh(submission)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from server import access
 from server.models import (
+    AWAITING_REVIEW,
     AssessorAppointment,
     Award,
     Credential,
@@ -21,7 +22,6 @@ from server.models import (
     utcnow,
 )
 from server.review.blind import org_is_blind, pseudonym
-from server.review.guards import REVIEWABLE
 
 QUEUE_LIMIT = 200
 
@@ -92,7 +92,7 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .where(Submission.status.in_(REVIEWABLE), Submission.user_id != assessor.id)
+        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
         .where(~held_by_other)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(QUEUE_LIMIT)

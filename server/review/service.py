@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from server.errors import Conflict
+from server.catalog.service import criteria_for, requirements_for
 from server.models import (
+    AWAITING_REVIEW,
+    DECIDED,
     CriterionScore,
     EvidenceItem,
     EvidenceRequirement,
+    NoticeKind,
     Review,
     RubricCriterion,
     Submission,
+    SubmissionStatus,
     User,
     utcnow,
 )
@@ -29,15 +32,13 @@ from server.notify import service as notify
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
-    DECIDED,
-    REVIEWABLE,
-    already_decided,
-    already_reviewing,
-    conflict_after_race,
+    NO_LONGER_WAITING,
+    check_still_open,
     display_name,
     live_lease,
     load_for_reviewer,
     open_review_of,
+    win_transition,
 )
 from server.review.queue import HistoryRow, QueueRow, history, queue
 
@@ -54,38 +55,20 @@ def claim(*, session: Session, assessor: User, submission_id: int, lease_hours: 
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission = found.submission
-    if submission.status in DECIDED:
-        raise already_decided(session=session, submission=submission, reader=assessor)
-    if submission.status not in REVIEWABLE:
-        raise Conflict("This submission is no longer waiting for review.")
+    lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
     until = now + timedelta(hours=lease_hours)
-    lease = live_lease(session=session, submission_id=submission.id, now=now)
-    if lease is not None and lease.assessor_id != assessor.id:
-        raise already_reviewing(session=session, lease=lease)
     if lease is not None:  # mine already: claiming again renews it
         lease.claimed_until = until
         session.add(lease)
         return lease
-    result = session.execute(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status.in_(REVIEWABLE),
-            Submission.version == submission.version,
-        )
-        .values(status="in_review", updated_at=now, version=Submission.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise conflict_after_race(session=session, submission=submission, reader=assessor,
-                                  now=now)
-    session.refresh(submission)
+    win_transition(session=session, submission=submission, reader=assessor, now=now,
+                   status=SubmissionStatus.IN_REVIEW.value)
     review = open_review_of(session=session, submission_id=submission.id,
                             assessor_id=assessor.id) or Review(
         submission_id=submission.id, assessor_id=assessor.id)
     review.claimed_at, review.claimed_until = now, until
     session.add(review)
-    notify.send(session=session, user_id=submission.user_id, kind="review_started",
+    notify.send(session=session, user_id=submission.user_id, kind=NoticeKind.REVIEW_STARTED,
                 title=f"An assessor started reviewing {found.credential.title}"[:200],
                 body="You'll get a notice here when they decide.",
                 url=f"/submissions/{submission.id}")
@@ -151,11 +134,7 @@ def review_page(*, session: Session, viewer: User, submission_id: int,
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     blind = is_blind(session=session, assessor=viewer, teacher=found.teacher)
-    criteria = list(session.exec(
-        select(RubricCriterion)
-        .where(RubricCriterion.credential_id == credential.id)
-        .order_by(RubricCriterion.position, RubricCriterion.id)
-    ))
+    criteria = criteria_for(session=session, credential_id=credential.id)
     page = ReviewPage(
         submission=submission,
         credential_title=credential.title,
@@ -174,8 +153,8 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
     if submission.status in DECIDED:
         page.notice = "This attempt has been decided; its decision is shown below."
         return
-    if submission.status not in REVIEWABLE:
-        page.notice = "This submission is no longer waiting for review."
+    if submission.status not in AWAITING_REVIEW:
+        page.notice = NO_LONGER_WAITING
         return
     lease = live_lease(session=session, submission_id=submission.id, now=now)
     if lease is not None:
@@ -191,11 +170,7 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
 
 
 def _evidence_groups(session: Session, submission: Submission) -> list[RequirementGroup]:
-    requirements = session.exec(
-        select(EvidenceRequirement)
-        .where(EvidenceRequirement.credential_id == submission.credential_id)
-        .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
-    ).all()
+    requirements = requirements_for(session=session, credential_id=submission.credential_id)
     items = session.exec(
         select(EvidenceItem)
         .where(EvidenceItem.submission_id == submission.id)

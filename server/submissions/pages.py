@@ -12,6 +12,7 @@ from server.labels import status_label
 from server.models import (
     Credential,
     EvidenceItem,
+    EvidenceKind,
     EvidenceRequirement,
     RubricCriterion,
     Stack,
@@ -36,7 +37,7 @@ class RequirementView:
 
     @property
     def text_item(self) -> EvidenceItem | None:
-        return self.items[0] if self.requirement.kind == "text" and self.items else None
+        return self.items[0] if self.requirement.kind == EvidenceKind.TEXT and self.items else None
 
 
 @dataclass

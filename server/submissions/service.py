@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from server import access
+from server.catalog.service import published_credential, requirements_for
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.game import service as game
 from server.models import (
+    AWAITING_REVIEW,
     Credential,
     EvidenceItem,
-    EvidenceRequirement,
     Submission,
     SubmissionStatus,
     User,
@@ -27,7 +28,6 @@ from server.submissions import queries
 
 DRAFT = SubmissionStatus.DRAFT.value
 NOT_YET = SubmissionStatus.NOT_YET.value
-WAITING = {SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value}
 CONSENT_MISSING = ("Please confirm you have permission to share images of students, or "
                    "that they are not identifiable.")
 
@@ -43,7 +43,7 @@ def start(*, session: Session, user: User, credential_slug: str) -> StartResult:
     none to continue (a first attempt, or the next one after "not yet")."""
     credential = session.exec(
         select(Credential).where(Credential.slug == credential_slug,
-                                 Credential.status == "published")
+                                 published_credential())
     ).first()
     if credential is None:
         raise NotFound("We couldn't find that credential.")
@@ -53,7 +53,7 @@ def start(*, session: Session, user: User, credential_slug: str) -> StartResult:
         return StartResult(_new_attempt(session, user, credential, latest))
     if latest.status == DRAFT:
         return StartResult(latest, "Welcome back: your draft is just as you left it.")
-    if latest.status in WAITING:
+    if latest.status in AWAITING_REVIEW:
         return StartResult(latest, "You've submitted this credential; it's waiting for "
                                    "an assessor.")
     if latest.status == SubmissionStatus.AWARDED.value:
@@ -161,10 +161,8 @@ def _new_attempt(session: Session, user: User, credential: Credential,
 
 def _copy_evidence(session: Session, source: Submission, target: Submission) -> None:
     """Copy rows (new client_uuids), sharing the stored blobs: nothing is re-uploaded."""
-    current = set(session.exec(
-        select(EvidenceRequirement.id)
-        .where(EvidenceRequirement.credential_id == source.credential_id)
-    ).all())
+    current = {requirement.id for requirement in
+               requirements_for(session=session, credential_id=source.credential_id)}
     for item in queries.items_for(session=session, submission_id=source.id):
         if item.requirement_id not in current:
             continue

@@ -166,7 +166,7 @@ def test_fifty_captures_while_the_network_flaps(context, page, live_app, base_ur
 def test_a_video_resumes_where_the_server_had_it(context, page, live_app, base_url, teacher,
                                                  big_draft):
     settings = live_app.config["SETTINGS"]
-    settings.extra["upload_chunk_bytes"] = 32 * 1024
+    default_chunk, settings.upload_chunk_bytes = settings.upload_chunk_bytes, 32 * 1024
     offsets: list[int] = []
     context.on("request", lambda r: r.method == "PATCH" and offsets.append(
         int(r.headers.get("upload-offset", "-1"))))
@@ -189,7 +189,7 @@ def test_a_video_resumes_where_the_server_had_it(context, page, live_app, base_u
         context.set_offline(False)
         expect(page.locator('#queue-list > li[data-status="saved"]')).to_have_count(1)
     finally:
-        settings.extra.pop("upload_chunk_bytes", None)
+        settings.upload_chunk_bytes = default_chunk
     [item] = stored_items(live_app, big_draft.id)
     assert (item.kind, item.bytes, item.mime) == ("video", len(video), "video/mp4")
     assert offsets.count(0) == 1  # resumed from the server's offset, never from the start

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from server.config import Settings
+from server.game import levels, rules
 from server.models import PointEvent, User, UserPoints, WeeklyPoints
 
 
@@ -30,3 +35,16 @@ def events(session: Session, user: User, rule: str | None = None) -> list[PointE
         query = query.where(PointEvent.rule == rule)
     session.expire_all()
     return list(session.execute(query).scalars())
+
+
+@contextmanager
+def game_settings(settings: Settings) -> Iterator[None]:
+    """Install these settings' points and levels as the app does, then the defaults again
+    (the game services read module state: it must not leak into the next test)."""
+    rules.configure(settings.game_points)
+    levels.configure(settings.game_levels)
+    try:
+        yield
+    finally:
+        rules.configure({})
+        levels.configure(levels.DEFAULT_THRESHOLDS)

@@ -9,13 +9,14 @@ import pytest
 from sqlmodel import Session, select
 
 from server.evidence import erase, service
+from server.evidence.limits import UploadLimits
 from server.models import AccessLog, Award, EvidenceItem, utcnow
 from server.storage import LocalStorage
 from tests.support.evidence import make_world
 from tests.support.factories import make_award, make_review, make_submission, set_status
 from tests.support.media import jpeg_bytes
 
-LIMITS = service.Limits(photo=2_000_000, video=2_000_000, file=2_000_000)
+LIMITS = UploadLimits(photo=2_000_000, video=2_000_000, file=2_000_000)
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from sqlmodel import select
 
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from server.evidence import service
-from server.evidence.images import DEFAULT_MAX_PIXELS
+from server.evidence.limits import DEFAULT_PHOTO_PIXELS, UploadLimits
 from server.models import AccessLog, EvidenceItem, EvidenceRequirement
 from server.storage import LocalStorage
 from tests.support.factories import make_credential, make_submission, make_user
 from tests.support.media import GPS_IFD, exe_bytes, heic_bytes, jpeg_bytes, mp4_bytes, pdf_bytes
 
-LIMITS = service.Limits(photo=2 * 1024 * 1024, video=4 * 1024 * 1024, file=1024 * 1024)
+LIMITS = UploadLimits(photo=2 * 1024 * 1024, video=4 * 1024 * 1024, file=1024 * 1024)
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_file_over_the_kind_limit_is_too_large(session, storage, draft):
 
 def test_decompression_bomb_is_refused_clearly(session, storage, draft):
     owner, submission, req = draft
-    side = int(DEFAULT_MAX_PIXELS ** 0.5) + 100
+    side = int(DEFAULT_PHOTO_PIXELS ** 0.5) + 100
     bomb = io.BytesIO()
     Image.new("1", (side, side)).save(bomb, format="PNG")  # tiny file, huge canvas
     with pytest.raises(InvalidInput) as refused:

@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.config import Settings
 from server.errors import InvalidInput
 from server.game import chart, ledger, levels, profile
 from server.models import Stack
 from tests.support.factories import make_award, make_credential, make_submission, make_user
+from tests.support.game import game_settings
 
 
 @pytest.mark.parametrize(("total", "number", "name", "next_at"), [
@@ -29,11 +31,18 @@ def test_progress_to_the_next_level():
     assert levels.level_for(2000).progress(2000) == (1, 1)
 
 
-def test_thresholds_are_configurable_and_bad_values_fall_back(monkeypatch):
+def test_thresholds_are_configurable(monkeypatch, tmp_path):
     monkeypatch.setenv("CHALKMARK_GAME_LEVELS", "0,10,20,30")
-    assert levels.level_for(25).name == "Mentor"
-    monkeypatch.setenv("CHALKMARK_GAME_LEVELS", "5,1,x")
-    assert levels.thresholds() == levels.DEFAULT_THRESHOLDS
+    with game_settings(Settings.from_env(instance_dir=tmp_path)):
+        assert levels.level_for(25).name == "Mentor"
+    assert levels.level_for(25).name == "Explorer"
+
+
+@pytest.mark.parametrize("value", ["5,1,x", "0,10,20", "0,30,20,40", "10,20,30,40"])
+def test_bad_thresholds_stop_the_start_with_a_clear_message(monkeypatch, value):
+    monkeypatch.setenv("CHALKMARK_GAME_LEVELS", value)
+    with pytest.raises(ValueError, match="CHALKMARK_GAME_LEVELS"):
+        Settings.from_env()
 
 
 def test_the_celebration_shows_once_per_level(session):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from server.config import Settings
 from server.game import service as game
 from server.game import streaks
 from server.game.profile import total_points
@@ -17,7 +18,7 @@ from tests.support.factories import (
     make_user,
     set_status,
 )
-from tests.support.game import events
+from tests.support.game import events, game_settings
 
 
 def test_first_submission_pays_once_per_credential_whatever_the_retries(session):
@@ -124,13 +125,14 @@ def test_logins_page_views_and_uploads_count_for_nothing(session, kind):
     assert events(session, teacher) == []
 
 
-def test_values_are_configurable(session, monkeypatch):
+def test_values_are_configurable(session, monkeypatch, tmp_path):
     monkeypatch.setenv("CHALKMARK_GAME_POINTS", "first_submission=3, review_completed=7")
     teacher, assessor = make_user(session), make_user(session, "assessor")
     submission = make_submission(session, teacher, make_credential(session))
-    game.on_submission(session=session, submission=submission)
-    game.on_review_completed(session=session, review=make_review(session, submission, assessor,
-                                                                decision="awarded"))
+    with game_settings(Settings.from_env(instance_dir=tmp_path)):
+        game.on_submission(session=session, submission=submission)
+        game.on_review_completed(session=session, review=make_review(session, submission,
+                                                                    assessor, decision="awarded"))
     session.commit()
     assert [e.points for e in events(session, teacher)] == [3]
     assert [e.points for e in events(session, assessor)] == [7]
@@ -167,3 +169,22 @@ def test_a_duplicate_does_not_poison_the_callers_transaction(session, engine):
         assert titles == {"still saved", "after the hook"}
         assert len(events(fresh, teacher)) == 1
 
+
+
+@pytest.mark.parametrize("value", ["bogus=3", "persistence=lots", "persistence"])
+def test_bad_point_values_stop_the_start_with_a_clear_message(monkeypatch, value):
+    monkeypatch.setenv("CHALKMARK_GAME_POINTS", value)
+    with pytest.raises(ValueError, match="CHALKMARK_GAME_POINTS"):
+        Settings.from_env()
+
+
+def test_the_app_installs_its_point_values(tmp_path):
+    from server import create_app
+    from server.game import levels, rules
+
+    with game_settings(Settings.from_env(instance_dir=tmp_path)):
+        create_app(Settings.from_env(instance_dir=tmp_path, testing=True,
+                                     game_points={"persistence": 5},
+                                     game_levels=(0, 1, 2, 3)))
+        assert rules.points_for(rules.PERSISTENCE) == 5
+        assert levels.level_for(2).name == "Mentor"

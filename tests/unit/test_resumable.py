@@ -13,13 +13,13 @@ from sqlmodel import select
 from server.catalog.service import requirements_for
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import resumable
-from server.evidence.service import Limits
+from server.evidence.limits import UploadLimits
 from server.models import EvidenceItem, ResumableUpload, utcnow
 from server.storage import LocalStorage
 from tests.support.factories import make_credential, make_submission, make_user
 from tests.support.media import mp4_bytes
 
-LIMITS = Limits(photo=10_000, video=10_000, file=10_000)
+LIMITS = UploadLimits(photo=10_000, video=10_000, file=10_000)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.evidence import service as evidence
+from server.evidence.limits import UploadLimits
 from server.models import EvidenceItem, EvidenceRequirement, Submission
 from server.storage import LocalStorage
 from server.submissions import queries, service
@@ -19,7 +20,7 @@ from tests.support.factories import (
 )
 from tests.support.media import jpeg_bytes
 
-LIMITS = evidence.Limits(photo=5_000_000, video=5_000_000, file=5_000_000)
+LIMITS = UploadLimits(photo=5_000_000, video=5_000_000, file=5_000_000)
 
 
 def _requirements(session, credential_id):

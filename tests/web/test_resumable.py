@@ -21,7 +21,7 @@ CHUNK = 1000
 
 @pytest.fixture
 def settings(settings):
-    settings.extra["upload_chunk_bytes"] = CHUNK
+    settings.upload_chunk_bytes = CHUNK
     return settings
 
 
