@@ -7,8 +7,10 @@
    (`user.id`) keeps the declared type.
 2. A row's autoincrement key (`id: int | None = Field(default=None, primary_key=True)`) is None
    only between `Model(...)` and the flush that inserts it; the code reads ids of stored rows
-   (the NOT NULL foreign keys would reject a None at flush), so reading `row.id` gives `int`.
+   (the NOT NULL foreign keys would reject a None at flush), so reading `row.id` gives `int`,
+   and so does the column `Model.id` in a query.
    Assigning it keeps `int | None`.
+3. SQLAlchemy gives each table class a `__table__` (the `Table`), which SQLModel does not declare.
 """
 
 from collections.abc import Callable
@@ -16,10 +18,12 @@ from functools import partial
 
 from mypy.nodes import AssignmentStmt, CallExpr, ClassDef, Expression, NameExpr, TypeInfo, Var
 from mypy.plugin import AttributeContext, ClassDefContext, Plugin
+from mypy.plugins.common import add_attribute_to_class
 from mypy.types import Instance, NoneType, Type, UnionType, get_proper_type
 
 SQLMODEL = "sqlmodel.main.SQLModel"
 COLUMN = "sqlalchemy.orm.attributes.InstrumentedAttribute"
+TABLE = "sqlalchemy.sql.schema.Table"
 
 
 META = "chalkmark_sqlmodel"
@@ -37,6 +41,9 @@ def _record_table(ctx: ClassDefContext) -> None:
         base.metadata.get(META, {}).get("table") for base in info.mro[1:]
     )
     info.metadata[META] = {"table": table, "keys": _autoincrement_keys(ctx.cls)}
+    table_type = ctx.api.named_type_or_none(TABLE)
+    if table and table_type is not None:  # SQLAlchemy sets `Model.__table__` on each table class
+        add_attribute_to_class(ctx.api, ctx.cls, "__table__", table_type, is_classvar=True)
 
 
 def _autoincrement_keys(cls: ClassDef) -> list[str]:
@@ -81,12 +88,13 @@ def _is_autoincrement_key(info: TypeInfo, name: str) -> bool:
 
 class SQLModelTables(Plugin):
     def get_class_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
-        if _table_field(self, fullname) is None:
+        found = _table_field(self, fullname)
+        if found is None:
             return None
         column = self.lookup_fully_qualified(COLUMN)
         if column is None or not isinstance(column.node, TypeInfo):
             return None
-        return partial(_as_column, column.node)
+        return partial(_as_column, column.node, _is_autoincrement_key(*found))
 
     def get_attribute_hook(self, fullname: str) -> Callable[[AttributeContext], Type] | None:
         found = _table_field(self, fullname)
@@ -98,10 +106,11 @@ class SQLModelTables(Plugin):
         return _record_table
 
 
-def _as_column(column: TypeInfo, ctx: AttributeContext) -> Type:
+def _as_column(column: TypeInfo, stored_key: bool, ctx: AttributeContext) -> Type:
     if ctx.is_lvalue:
         return ctx.default_attr_type
-    return Instance(column, [ctx.default_attr_type])
+    value = _stored_key(ctx) if stored_key else ctx.default_attr_type
+    return Instance(column, [value])
 
 
 def _stored_key(ctx: AttributeContext) -> Type:

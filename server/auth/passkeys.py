@@ -239,7 +239,7 @@ def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
         select(Passkey).where(Passkey.credential_id == credential_id)).first()
     if not passkey:
         raise PasskeyRejected(UNKNOWN)
-    user = session.get(User, passkey.user_id)
+    user = session.get_one(User, passkey.user_id)
     handle = _user_handle(credential)
     if handle and user.webauthn_user_id and handle != user.webauthn_user_id:
         log.info("passkey %s answered with another user handle", passkey.id)

@@ -67,7 +67,7 @@ def versioned_credential(*, session: Session, slug: str, version: int) -> tuple[
     credential = session.execute(select(Credential).where(Credential.slug == slug)).scalar()
     if credential is None or not 1 <= version <= credential.version:
         raise NotFound("There is no badge by that name and version.")
-    return credential, session.get(Stack, credential.stack_id)
+    return credential, session.get_one(Stack, credential.stack_id)
 
 
 def ob2_badge_class(*, session: Session, issuer_slug: str, slug: str, version: int,

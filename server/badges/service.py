@@ -72,8 +72,8 @@ def issuer_keys(*, session: Session, issuer: ob3.Issuer,
 
 
 def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.AwardFacts:
-    teacher = session.get(User, award.user_id)
-    credential = session.get(Credential, award.credential_id)
+    teacher = session.get_one(User, award.user_id)
+    credential = session.get_one(Credential, award.credential_id)
     criteria = list(session.execute(
         select(RubricCriterion).where(RubricCriterion.credential_id == credential.id)
         .order_by(RubricCriterion.position, RubricCriterion.id)).scalars())
@@ -85,7 +85,7 @@ def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.Awar
     org_id = award.org_id if award.ob3_json else teacher.org_id
     return ob3.AwardFacts(
         award=award, teacher=teacher, credential=credential,
-        stack=session.get(Stack, credential.stack_id), criteria=criteria, met=met,
+        stack=session.get_one(Stack, credential.stack_id), criteria=criteria, met=met,
         issuer=issuer_of(session=session, org_id=org_id, issuing=issuing))
 
 

@@ -157,8 +157,8 @@ def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime
     by_time: dict[datetime, list[int]] = defaultdict(list)
     for nudge_id, deliver_at in due:
         by_time[deliver_at].append(nudge_id)
-    for due, ids in by_time.items():
-        delay = max(0.0, (due - now).total_seconds())
+    for moment, ids in by_time.items():
+        delay = max(0.0, (moment - now).total_seconds())
         for start in range(0, len(ids), BATCH):
             jobs.run_after_commit(session, DELIVER_JOB, ids[start:start + BATCH], delay=delay)
 

@@ -168,7 +168,7 @@ def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
 def _flags(row: MemberRow, now: datetime) -> set[str]:
     flags = set()
     # Joining counts as activity: someone who joined this week is new, not stalled.
-    if _latest(row.last_activity, row.joined_at) < now - STALLED_AFTER:
+    if (_latest(row.last_activity, row.joined_at) or row.joined_at) < now - STALLED_AFTER:
         flags.add("stalled")
     for cell in row.cells.values():
         idle_since = cell.last_activity or now

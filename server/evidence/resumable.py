@@ -151,7 +151,7 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     if written == 0:
         raise InvalidInput("That piece of the upload was empty.")
     # Counted only if nobody moved the offset meanwhile (two tabs sending the same chunk).
-    moved = session.execute(
+    moved = session.exec(
         update(ResumableUpload)
         .where(ResumableUpload.id == upload.id, ResumableUpload.received_bytes == offset)
         .values(received_bytes=offset + written, updated_at=utcnow())
@@ -168,7 +168,7 @@ def finish(*, session: Session, parts: PartialFiles, storage, limits: service.Li
     item. The caller discards the partial file after commit."""
     upload = get(session=session, user=user, token=token)
     if upload.item_id is not None:
-        return session.get(EvidenceItem, upload.item_id), False
+        return session.get_one(EvidenceItem, upload.item_id), False
     if upload.received_bytes != upload.total_bytes:
         raise OffsetMismatch(upload.received_bytes)
     with parts.open_complete(token, upload.total_bytes) as stream:
@@ -237,7 +237,7 @@ def _saved_item(session: Session, uuid: str, user: User,
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
-    owner = session.get(Submission, item.submission_id).user_id
+    owner = session.get_one(Submission, item.submission_id).user_id
     if item.submission_id != submission_id or owner != user.id:
         raise Conflict("That upload id was already used for something else; please reload "
                        "the page and try again.")

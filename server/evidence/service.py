@@ -156,7 +156,7 @@ def remove_item(*, session: Session, user: User, submission_id: int,
 def viewable_item(*, session: Session, user: User | None, item_id: int) -> EvidenceItem:
     item = session.get(EvidenceItem, item_id)
     submission = session.get(Submission, item.submission_id) if item else None
-    if submission is None or not access.can_view_submission(
+    if item is None or submission is None or not access.can_view_submission(
             session=session, user=user, submission=submission):
         raise NotFound("We couldn't find that file.")
     return item
@@ -177,7 +177,7 @@ def _by_client_uuid(session: Session, uuid: str, user: User,
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
-    submission = session.get(Submission, item.submission_id)
+    submission = session.get_one(Submission, item.submission_id)
     if item.submission_id != submission_id or submission.user_id != user.id:
         raise Conflict("That upload id was already used for something else; please reload "
                        "the page and try again.")

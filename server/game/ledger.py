@@ -117,7 +117,7 @@ def advance_level_marker(session: Session, *, user_id: int, marker, level: int) 
     exactly one of any racing transactions: the conditional UPDATE decides."""
     if level <= 1:
         return False
-    return session.execute(
+    return session.exec(
         update(UserPoints)
         .where(UserPoints.user_id == user_id, marker < level)
         .values({marker.key: level})

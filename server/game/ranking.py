@@ -92,8 +92,8 @@ def full_query(kind: str, period: str):
     return _with_relations(board).order_by(board.c.position)
 
 
-def _params(scope_id: int, viewer_id: int, week: str | None) -> dict:
-    params = {"scope_id": scope_id, "viewer_id": viewer_id}
+def _params(scope_id: int, viewer_id: int, week: str | None) -> dict[str, int | str]:
+    params: dict[str, int | str] = {"scope_id": scope_id, "viewer_id": viewer_id}
     if week is not None:
         params["week"] = week
     return params

@@ -280,7 +280,7 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     Returns how many were told; the caller commits."""
     from server.notify import service as notify  # notify.service queues pushes: no cycle
 
-    credential = session.get(Credential, submission.credential_id)
+    credential = session.get_one(Credential, submission.credential_id)
     candidates = session.exec(
         select(User).where(
             User.id != submission.user_id,

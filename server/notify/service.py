@@ -56,7 +56,7 @@ def open_notice(*, session: Session, user_id: int, notice_id: int,
 
 
 def mark_all_read(*, session: Session, user_id: int, now: datetime | None = None) -> int:
-    result = session.execute(
+    result = session.exec(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=now or utcnow())

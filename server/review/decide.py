@@ -124,7 +124,7 @@ def _win_the_decision(*, session: Session, submission: Submission, outcome: Deci
                       assessor: User, now: datetime) -> None:
     """The one statement that makes this decision the only one. The version we read must
     still be current, so a claim or decision that slipped in since makes rowcount 0."""
-    result = session.execute(
+    result = session.exec(
         update(Submission)
         .where(
             Submission.id == submission.id,

@@ -46,8 +46,8 @@ def load_for_reviewer(*, session: Session, viewer: User, submission_id: int) -> 
         if submission.status in DECIDED:  # someone else decided it first: say who
             raise already_decided(session=session, submission=submission, reader=viewer)
         raise NotFound(NOT_IN_QUEUE)
-    credential = session.get(Credential, submission.credential_id)
-    return Reviewable(submission, credential, session.get(User, submission.user_id))
+    credential = session.get_one(Credential, submission.credential_id)
+    return Reviewable(submission, credential, session.get_one(User, submission.user_id))
 
 
 def live_lease(*, session: Session, submission_id: int, now: datetime) -> Review | None:
@@ -102,8 +102,10 @@ def already_decided(*, session: Session, submission: Submission, reader: User) -
     if review is None:
         return Conflict("This submission has already been decided.")
     name = display_name(session, review.assessor_id)
-    when = format_when(review.decided_at or submission.decided_at, reader.timezone)
-    return Conflict(f"Already decided by {name} at {when}.")
+    moment = review.decided_at or submission.decided_at
+    if moment is None:
+        return Conflict(f"Already decided by {name}.")
+    return Conflict(f"Already decided by {name} at {format_when(moment, reader.timezone)}.")
 
 
 def already_reviewing(*, session: Session, lease: Review) -> Conflict:
