@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from redis import Redis
 from sqlmodel import Session
@@ -52,7 +53,7 @@ class RedisSessions:
     clock: Callable[[], datetime] = utcnow
 
     @classmethod
-    def from_url(cls, url: str, **kwargs) -> RedisSessions:
+    def from_url(cls, url: str, **kwargs: Any) -> RedisSessions:
         return cls(Redis.from_url(url), **kwargs)
 
     def _ttl(self, record: dict, now: datetime) -> int:
@@ -116,7 +117,8 @@ class RedisSessions:
         self.redis.delete(*(_reveal_key(key, kind) for kind in REVEAL_KINDS))
 
     def _records(self, user_id: int) -> dict[str, dict]:
-        keys = [k.decode() for k in self.redis.smembers(_user_key(user_id))]
+        # This client returns bytes (decode_responses is off); redis-py types it loosely.
+        keys = [k.decode() for k in self.redis.smembers(_user_key(user_id))]  # type: ignore[union-attr]
         values = self.redis.mget([_session_key(k) for k in keys]) if keys else []
         gone = [k for k, v in zip(keys, values, strict=True) if v is None]
         if gone:
@@ -146,10 +148,10 @@ class RedisSessions:
                  for k, r in self._records(user_id).items() if self._live(r, now)]
         return sorted(found, key=lambda s: s.last_seen_at, reverse=True)
 
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value,
+    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
                    ttl_seconds: int) -> None:
         self.redis.set(_reveal_key(session_hash(session_id), kind), seal(session_id, value),
                        ex=ttl_seconds)
 
-    def take_reveal(self, *, session: Session, session_id: str, kind: str):
+    def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any:
         return unseal(session_id, self.redis.getdel(_reveal_key(session_hash(session_id), kind)))

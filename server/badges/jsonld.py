@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pyld import jsonld
 
@@ -29,7 +30,7 @@ def _context(url: str) -> dict:
     return json.loads((CONTEXT_DIR / LOCAL_FILES[url]).read_text(encoding="utf-8"))
 
 
-def local_loader(url: str, options=None) -> dict:
+def local_loader(url: str, options: dict[str, Any] | None = None) -> dict:
     if url not in LOCAL_FILES:
         raise ContextRefused(f"Context {url!r} is not one of the contexts we sign with.")
     return {"contextUrl": None, "documentUrl": url, "document": _context(url)}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -41,7 +43,7 @@ def sign(document: dict, *, private_key: Ed25519PrivateKey, verification_method:
     return signed
 
 
-def verify(document: dict, *, public_key_for) -> dict:
+def verify(document: dict, *, public_key_for: Callable[[Any], bytes | None]) -> dict:
     """The proof, when it verifies; otherwise ProofInvalid. `public_key_for(method_id)`
     returns the raw 32-byte key or None when the method is unknown."""
     proof = document.get("proof") if isinstance(document, dict) else None

@@ -142,6 +142,8 @@ class StoredCredential:
 
 
 def stored(award: Award) -> StoredCredential:
+    if award.ob3_json is None:
+        raise NotFound("This badge has no signed credential.")
     return StoredCredential(award=award, document=json.loads(award.ob3_json))
 
 

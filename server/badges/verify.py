@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from sqlmodel import Session
 
-from server.badges import proof, status
+from server.badges import ob3, proof, status
 from server.badges.issuing import Issuing
 from server.badges.multibase import ed25519_from_multikey
 from server.badges.service import issuer_keys, issuer_of
@@ -77,7 +77,7 @@ def verify_text(text: str, *, session: Session, award: Award, issuing: Issuing) 
                    revocation_reason=award.revocation_reason if revoked else None)
 
 
-def _revoked(document: dict, *, session: Session, award: Award, issuer) -> bool:
+def _revoked(document: dict, *, session: Session, award: Award, issuer: ob3.Issuer) -> bool:
     """Read the bit the credential points at, on the list the issuer publishes."""
     entry = document.get("credentialStatus") or {}
     encoded = status.encode(status.revoked_ids(session=session, issuer=issuer),
@@ -86,4 +86,4 @@ def _revoked(document: dict, *, session: Session, award: Award, issuer) -> bool:
 
 
 def verify_award(*, session: Session, award: Award, issuing: Issuing) -> Verdict:
-    return verify_text(award.ob3_json, session=session, award=award, issuing=issuing)
+    return verify_text(award.ob3_json or "", session=session, award=award, issuing=issuing)

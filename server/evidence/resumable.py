@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +31,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.storage import too_large_message
+from server.storage import Storage, too_large_message
 from server.submissions import service as submissions
 
 DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024
@@ -97,7 +97,7 @@ class PartialFiles:
 
 def start(*, session: Session, parts: PartialFiles, limits: service.Limits, user: User,
           submission_id: int, client_uuid: str | None, requirement_id: int | None,
-          total_bytes, filename: str | None = None, note: str | None = None,
+          total_bytes: Any, filename: str | None = None, note: str | None = None,
           captured_at: str | None = None) -> ResumableUpload | EvidenceItem:
     """The upload session for this client_uuid, or the item when it was already saved."""
     submissions.get_owned(session=session, submission_id=submission_id, user=user)
@@ -162,7 +162,7 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     return upload.received_bytes
 
 
-def finish(*, session: Session, parts: PartialFiles, storage, limits: service.Limits,
+def finish(*, session: Session, parts: PartialFiles, storage: Storage, limits: service.Limits,
            user: User, token: str) -> tuple[EvidenceItem, bool]:
     """Hand the complete file to add_item; (item, created). Finishing twice gives the same
     item. The caller discards the partial file after commit."""
@@ -208,7 +208,7 @@ def discard_stale(*, session: Session, parts: PartialFiles,
     return len(stale)
 
 
-def _total(value, most: int) -> int:
+def _total(value: Any, most: int) -> int:  # the client's JSON value
     try:
         size = int(value)
     except (TypeError, ValueError):
@@ -221,7 +221,7 @@ def _total(value, most: int) -> int:
 
 
 def _file_requirement(session: Session, submission: Submission,
-                      requirement_id) -> EvidenceRequirement:
+                      requirement_id: int | None) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
     if requirement is None or requirement.credential_id != submission.credential_id:
         raise InvalidInput("Choose which part of the evidence this is for.",

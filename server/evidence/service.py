@@ -4,8 +4,9 @@ read a stored file with an access-log row. No Flask here; storage is passed in."
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -27,6 +28,9 @@ from server.models import (
 from server.storage import Storage, new_key, too_large_message
 from server.submissions import service as submissions
 
+if TYPE_CHECKING:
+    from server.config import Settings
+
 FILE_KINDS = {EvidenceKind.PHOTO.value, EvidenceKind.VIDEO.value, EvidenceKind.FILE.value}
 NEEDS = {"photo": "a photo", "video": "a video", "file": "a file",
          "text": "a written response", "link": "a link"}
@@ -41,7 +45,7 @@ class Limits:
     image_workers: int = images.DEFAULT_WORKERS
 
     @classmethod
-    def from_settings(cls, settings) -> Limits:
+    def from_settings(cls, settings: Settings) -> Limits:
         return cls(settings.max_photo_bytes, settings.max_video_bytes, settings.max_file_bytes,
                    settings.max_photo_pixels, settings.image_workers)
 
@@ -166,7 +170,7 @@ def log_view(*, session: Session, user: User, item: EvidenceItem, action: str) -
     session.add(AccessLog(user_id=user.id, action=action, target=f"evidence_item:{item.id}"))
 
 
-def delete_blobs(storage: Storage, keys) -> None:
+def delete_blobs(storage: Storage, keys: Iterable[str | None]) -> None:
     for key in keys:
         if key:
             storage.delete(key)

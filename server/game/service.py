@@ -7,6 +7,8 @@ ledger's unique key says so (see ledger.py), whatever the retries or races.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -33,7 +35,7 @@ def on_submission(*, session: Session, submission: Submission) -> None:
                             at=at)
 
 
-def before_paying(*, session: Session, user_ids) -> None:
+def before_paying(*, session: Session, user_ids: Iterable[int]) -> None:
     """Call first when one transaction will pay several people (see ledger.lock_totals)."""
     ledger.lock_totals(session=session, user_ids=user_ids)
 
