@@ -8,8 +8,7 @@
 2. A row's autoincrement key (`id: int | None = Field(default=None, primary_key=True)`) is None
    only between `Model(...)` and the flush that inserts it; the code reads ids of stored rows
    (the NOT NULL foreign keys would reject a None at flush), so reading `row.id` gives `int`,
-   and so does the column `Model.id` in a query.
-   Assigning it keeps `int | None`.
+   and so does the column `Model.id` in a query. Assigning it keeps `int | None`.
 3. SQLAlchemy gives each table class a `__table__` (the `Table`), which SQLModel does not declare.
 """
 
@@ -24,8 +23,6 @@ from mypy.types import Instance, NoneType, Type, UnionType, get_proper_type
 SQLMODEL = "sqlmodel.main.SQLModel"
 COLUMN = "sqlalchemy.orm.attributes.InstrumentedAttribute"
 TABLE = "sqlalchemy.sql.schema.Table"
-
-
 META = "chalkmark_sqlmodel"
 
 

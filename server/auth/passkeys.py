@@ -77,7 +77,7 @@ class RelyingParty:
 
 def _remember(session: Session, rp: RelyingParty, purpose: str,
               options: PublicKeyCredentialCreationOptions | PublicKeyCredentialRequestOptions,
-              user_id: int | None = None, payload: dict | None = None) -> dict:
+              user_id: int | None = None, payload: dict[str, Any] | None = None) -> dict[str, Any]:
     """Store the ceremony's challenge; the browser gets its id and the options."""
     row = challenges.store_challenge(session=session, ttl_seconds=rp.challenge_ttl_seconds,
                                      purpose=purpose, challenge=options.challenge,
@@ -105,7 +105,7 @@ def _creation_options(rp: RelyingParty, *, user_handle: str, name: str, display_
 
 
 def begin_sign_up(*, session: Session, rp: RelyingParty, display_name: str | None,
-                  email: str | None) -> dict:
+                  email: str | None) -> dict[str, Any]:
     """Validates the sign-up form; the account itself is made only once a passkey exists."""
     profile = service.check_new_profile(session=session, display_name=display_name,
                                         email=email)
@@ -119,7 +119,7 @@ def begin_sign_up(*, session: Session, rp: RelyingParty, display_name: str | Non
 
 
 def begin_add_passkey(*, session: Session, rp: RelyingParty, user: User,
-                      device_link_id: int | None = None) -> dict:
+                      device_link_id: int | None = None) -> dict[str, Any]:
     """Another passkey for an existing person (signed in here, or through a device link)."""
     user_handle = service.ensure_webauthn_user_id(session=session, user=user)
     options = _creation_options(
@@ -217,7 +217,7 @@ def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
 # --- signing in ---------------------------------------------------------------------
 
 
-def begin_sign_in(*, session: Session, rp: RelyingParty) -> dict:
+def begin_sign_in(*, session: Session, rp: RelyingParty) -> dict[str, Any]:
     """No username and no allowCredentials: the authenticator offers its own passkeys."""
     options = generate_authentication_options(
         rp_id=rp.id, timeout=rp.timeout_ms,

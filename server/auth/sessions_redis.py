@@ -56,19 +56,19 @@ class RedisSessions:
     def from_url(cls, url: str, **kwargs: Any) -> RedisSessions:
         return cls(Redis.from_url(url), **kwargs)
 
-    def _ttl(self, record: dict, now: datetime) -> int:
+    def _ttl(self, record: dict[str, Any], now: datetime) -> int:
         """Redis forgets the session when it would expire anyway (idle or absolute)."""
         absolute = datetime.fromisoformat(record["expires_at"]) - now
         return max(1, int(min(self.policy.idle, absolute).total_seconds()))
 
-    def _save(self, key: str, record: dict, now: datetime) -> None:
+    def _save(self, key: str, record: dict[str, Any], now: datetime) -> None:
         self.redis.set(_session_key(key), json.dumps(record), ex=self._ttl(record, now))
 
-    def _load(self, key: str) -> dict | None:
+    def _load(self, key: str) -> dict[str, Any] | None:
         raw = self.redis.get(_session_key(key))
         return json.loads(raw) if raw else None
 
-    def _live(self, record: dict, now: datetime) -> bool:
+    def _live(self, record: dict[str, Any], now: datetime) -> bool:
         return self.policy.is_live(last_seen_at=datetime.fromisoformat(record["last_seen_at"]),
                                    expires_at=datetime.fromisoformat(record["expires_at"]),
                                    now=now)
@@ -116,7 +116,7 @@ class RedisSessions:
         self._end_keys(record["user_id"] if record else None, [key])
         self.redis.delete(*(_reveal_key(key, kind) for kind in REVEAL_KINDS))
 
-    def _records(self, user_id: int) -> dict[str, dict]:
+    def _records(self, user_id: int) -> dict[str, dict[str, Any]]:
         # This client returns bytes (decode_responses is off); redis-py types it loosely.
         keys = [k.decode() for k in self.redis.smembers(_user_key(user_id))]  # type: ignore[union-attr]
         values = self.redis.mget([_session_key(k) for k in keys]) if keys else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -110,7 +111,8 @@ def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> 
 def award_by_uuid(*, session: Session, uuid: str) -> Award:
     if not isinstance(uuid, str) or len(uuid) != 36:
         raise NotFound("We couldn't find that badge.")
-    award = session.execute(select(Award).where(Award.uuid == uuid)).scalars().first()
+    award: Award | None = session.execute(
+        select(Award).where(Award.uuid == uuid)).scalars().first()
     if award is None or award.ob3_json is None:
         raise NotFound("We couldn't find that badge.")
     return award
@@ -138,7 +140,7 @@ def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str)
 @dataclass(frozen=True)
 class StoredCredential:
     award: Award
-    document: dict
+    document: dict[str, Any]
 
 
 def stored(award: Award) -> StoredCredential:

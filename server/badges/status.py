@@ -59,7 +59,7 @@ def highest_award_id(session: Session) -> int:
 
 
 def status_list_credential(*, session: Session, issuer: ob3.Issuer, issuing: Issuing,
-                           signing_key: IssuerKey, now: datetime | None = None) -> dict:
+                           signing_key: IssuerKey, now: datetime | None = None) -> dict[str, Any]:
     urls = BadgeUrls(issuing.public_url)
     url = urls.status_list(issuer.slug)
     document: dict[str, Any] = {

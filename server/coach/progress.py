@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -142,7 +143,7 @@ def _newest_evidence(session: Session, cohort: Cohort) -> dict[int, datetime]:
         .group_by(EvidenceItem.submission_id)).all())
 
 
-def _active_in(cohort: Cohort) -> tuple:
+def _active_in(cohort: Cohort) -> tuple[Any, ...]:
     # Only people who accepted: an invitation shares nothing, and who left is gone.
     return (CohortMember.cohort_id == cohort.id,
             CohortMember.status == MemberStatus.ACTIVE.value)

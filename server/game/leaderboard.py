@@ -130,7 +130,7 @@ def current_week(viewer: User) -> str:
 
 
 def top_and_neighbours(*, session: Session, scope: Scope, period: str, week: str | None,
-                       viewer_id: int) -> list:
+                       viewer_id: int) -> list[Any]:
     """One query: the top rows plus the viewer's neighbours (rows before the naming rules)."""
     return ranking.top_rows(session=session, kind=scope.kind, scope_id=scope.id,
                             period=period, week=week, viewer_id=viewer_id)

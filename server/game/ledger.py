@@ -77,7 +77,7 @@ def lock_totals(*, session: Session, user_ids: Iterable[int]) -> None:
                     .order_by(UserPoints.user_id).with_for_update())
 
 
-def _insert_once(session: Session, row: dict) -> bool:
+def _insert_once(session: Session, row: dict[str, Any]) -> bool:
     return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
 
 
@@ -107,7 +107,7 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
         set_={"total": UserPoints.__table__.c.total + stmt.excluded.total,
               "updated_at": stmt.excluded.updated_at},
     ).returning(UserPoints.__table__.c.total)
-    total = session.execute(stmt).scalar_one()
+    total: int = session.execute(stmt).scalar_one()
     weekly = _dialect_insert(session, WeeklyPoints)
     weekly = weekly.values(user_id=user_id, iso_week=week, points=points)
     session.execute(weekly.on_conflict_do_update(

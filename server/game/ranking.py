@@ -101,10 +101,10 @@ def _params(scope_id: int, viewer_id: int, week: str | None) -> dict[str, int | 
 
 
 def top_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list:
+             viewer_id: int) -> list[Any]:
     return list(session.execute(top_query(kind, period), _params(scope_id, viewer_id, week)))
 
 
 def all_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list:
+             viewer_id: int) -> list[Any]:
     return list(session.execute(full_query(kind, period), _params(scope_id, viewer_id, week)))

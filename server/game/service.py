@@ -64,7 +64,7 @@ def on_decision(*, session: Session, submission: Submission, decision: str) -> N
 def on_award_revoked(*, session: Session, award: Award) -> int:
     """Take back, once, what earning this award paid (credential earned + persistence):
     one negative ledger entry, so totals, weeks and boards follow and a rebuild agrees."""
-    paid = session.execute(
+    paid: int = session.execute(
         select(func.coalesce(func.sum(PointEvent.points), 0)).where(
             PointEvent.user_id == award.user_id,
             PointEvent.rule.in_((rules.CREDENTIAL_EARNED.name, rules.PERSISTENCE.name)),
