@@ -87,7 +87,8 @@ def test_a_deactivated_person_is_signed_out_and_cannot_sign_in_again(app, runner
     assert result.exit_code == 0, result.output
     assert not is_signed_in(client) and not is_signed_in(replay(app, copied))
     refused = client_sign_in(client, authenticator)
-    assert refused.status_code == 403 and "switched off" in refused.get_json()["error"]
+    assert refused.status_code == 403
+    assert "switched off" in refused.get_json()["error"]["message"]
     assert signed_in_user_id(client) is None
     user = session.exec(select(User).where(User.handle == "ada-lovelace")).one()
     code = recovery.replace_codes(session=session, user=user)[0]

@@ -113,7 +113,7 @@ def test_internal_endpoints_are_refused_at_subscribe_and_resubscribe(client, tea
                                                                      endpoint):
     sign_in_as(client, teacher)
     response = subscribe(client, FakeBrowser(endpoint))
-    assert response.status_code == 422 and response.json["field"] == "endpoint"
+    assert response.status_code == 422 and response.json["error"]["field"] == "endpoint"
     old = FakeBrowser("https://fcm.googleapis.com/fcm/send/old")
     subscribe(client, old)
     moved = client.post("/push/resubscribe", json={
