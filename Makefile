@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint bench install chromium verifier migration clean
+.PHONY: run test test-fast lint check bench install chromium verifier migration clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ verifier:
 
 lint: install
 	$(BIN)/ruff check server tests bench
+
+## make check: what CI runs before the tests: lint, formatting, types (config in pyproject.toml)
+check: lint
+	$(BIN)/ruff format --check server tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m bench

@@ -9,6 +9,8 @@ own district (people with no district yet form one of their own).
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from sqlmodel import Session, select
 
 from server.models import (
@@ -25,7 +27,7 @@ from server.models import (
 )
 
 
-def is_admin(user: User | None) -> bool:
+def is_admin(user: User | None) -> TypeGuard[User]:
     return user is not None and user.has_role("admin")
 
 
@@ -58,7 +60,7 @@ def may_review(*, session: Session, user: User | None, submission: Submission) -
     owner = session.get(User, submission.user_id)
     if owner is None or not same_district(user, owner):
         return False
-    credential = session.get(Credential, submission.credential_id)
+    credential = session.get_one(Credential, submission.credential_id)
     return is_qualified_assessor(session=session, user=user, credential=credential)
 
 
@@ -112,7 +114,7 @@ def can_view_submission(*, session: Session, user: User | None, submission: Subm
     or afterwards when they reviewed it."""
     if sees_as_insider(session=session, user=user, submission=submission):
         return True
-    if not may_review(session=session, user=user, submission=submission):
+    if user is None or not may_review(session=session, user=user, submission=submission):
         return False
     return submission.status in AWAITING_REVIEW or has_reviewed(
         session=session, user=user, submission=submission)

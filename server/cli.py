@@ -116,7 +116,8 @@ def serve_command(host: str, port: int | None) -> None:
         # (With Redis the queue survives and `chalkmark worker` sweeps at its start.)
         jobs.run_later(RESCHEDULE_NUDGES_JOB)
     click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
-    serve(current_app._get_current_object(), host=host, port=port,
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    serve(app, host=host, port=port,
           threads=settings.serve_threads,
           connection_limit=settings.serve_connection_limit,
           backlog=settings.serve_backlog,

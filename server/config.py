@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import urlparse
 
 from server.evidence import limits
@@ -26,6 +27,10 @@ DEFAULT_PUSH_HOSTS = (
 _PUSH_HOST_ENTRY = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?")
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"CHALKMARK_{name}", default)
 
@@ -37,6 +42,10 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+@overload
+def _number(name: str, default: int) -> int: ...
+@overload
+def _number(name: str, default: None) -> int | None: ...
 def _number(name: str, default: int | None) -> int | None:
     value = _env(name)
     if value is None or not value.strip():
@@ -116,7 +125,7 @@ class Settings:
     testing: bool = False
 
     @classmethod
-    def from_env(cls, **overrides) -> Settings:
+    def from_env(cls, **overrides: Any) -> Settings:
         instance_dir = Path(_env("INSTANCE_DIR", "instance")).resolve()
         port = int(os.environ.get("PORT", "5000"))
         settings = cls(

@@ -12,7 +12,7 @@ from flask import make_response, render_template, request
 
 def wants_fragment() -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return bool(htmx and not htmx.history_restore_request)
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from server.models import EvidenceKind, SubmissionStatus
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     SubmissionStatus.DRAFT: "Draft",
     SubmissionStatus.SUBMITTED: "Submitted",
     SubmissionStatus.IN_REVIEW: "In review",
@@ -16,21 +16,21 @@ STATUS_LABELS = {
 }
 # The tag on a requirement in the catalog ("Photo"), the heading of an attempt's part
 # ("Photos") and the noun in a count ("2 more photos").
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     EvidenceKind.PHOTO: "Photo",
     EvidenceKind.VIDEO: "Video",
     EvidenceKind.FILE: "File",
     EvidenceKind.TEXT: "Written response",
     EvidenceKind.LINK: "Link",
 }
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     EvidenceKind.PHOTO: "Photos",
     EvidenceKind.VIDEO: "Video",
     EvidenceKind.FILE: "Files",
     EvidenceKind.TEXT: "Written response",
     EvidenceKind.LINK: "Links",
 }
-KIND_NOUNS = {
+KIND_NOUNS: dict[str, tuple[str, str]] = {
     EvidenceKind.PHOTO: ("photo", "photos"),
     EvidenceKind.VIDEO: ("video", "videos"),
     EvidenceKind.FILE: ("file", "files"),

@@ -15,9 +15,12 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from server.errors import NotFound, TooLarge
+
+if TYPE_CHECKING:
+    from server.config import Settings
 
 CHUNK_BYTES = 1024 * 1024
 # Keys are made by new_key(); refusing anything else keeps a key from escaping the root.
@@ -108,5 +111,6 @@ class LocalStorage:
                 yield key
 
 
-def storage_from_settings(settings) -> Storage:
+def storage_from_settings(settings: Settings) -> Storage:
+    assert settings.storage_dir is not None, "Settings fills in its default"
     return LocalStorage(settings.storage_dir)

@@ -29,7 +29,7 @@ def worker_command(burst: bool) -> None:
             "on the app and the worker to share a queue.")
     backend = current_app.extensions["jobs"]
     # Jobs reuse this app (and its database pool) instead of building one per job.
-    jobs._worker_app = current_app._get_current_object()
+    jobs._worker_app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     # Nudges whose jobs were lost (e.g. Redis flushed) are queued again; sending is
     # idempotent, so a nudge that also has its job still goes out once.
     backend.enqueue(RESCHEDULE_NUDGES_JOB, (), {})

@@ -189,7 +189,7 @@ def device_link(token: str):
 def device_link_options(token: str):
     db = get_session()
     link = devicelinks.usable_link(session=db, token=token)
-    owner = db.get(User, link.user_id)
+    owner = db.get_one(User, link.user_id)
     return jsonify(passkeys.begin_add_passkey(session=db, rp=helpers.relying_party(),
                                               user=owner, device_link_id=link.id))
 
@@ -226,8 +226,8 @@ def new_recovery_codes():
 
 def _still_signed_in() -> bool:
     session_id = current_session_id()
-    return bool(session_id) and session_store().user_for(session=get_session(),
-                                                         session_id=session_id) is not None
+    return bool(session_id and session_store().user_for(session=get_session(),
+                                                         session_id=session_id) is not None)
 
 
 def _signed_out(message: str):

@@ -27,11 +27,11 @@ class PendingCeremony:
     challenge: bytes
     user_id: int | None
     expires_at: datetime
-    payload: dict = field(default_factory=dict)
+    payload: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 def store_challenge(*, session: Session, ttl_seconds: int, purpose: str, challenge: bytes,
-                    user_id: int | None = None, payload: dict | None = None
+                    user_id: int | None = None, payload: dict[str, Any] | None = None
                     ) -> WebAuthnChallenge:
     now = utcnow()
     # Abandoned ceremonies are swept here, so the table never grows without bound.

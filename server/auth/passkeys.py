@@ -9,6 +9,7 @@ not for the person: they are logged and replaced by a clear message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,13 @@ from webauthn import (
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, options_to_json_dict
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
+    PublicKeyCredentialCreationOptions,
     PublicKeyCredentialDescriptor,
+    PublicKeyCredentialRequestOptions,
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
+from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from server.auth import challenges, devicelinks, service
 from server.auth.challenges import EXPIRED
@@ -71,8 +75,9 @@ class RelyingParty:
         return self.challenge_ttl_seconds * 1000
 
 
-def _remember(session: Session, rp: RelyingParty, purpose: str, options,
-              user_id: int | None = None, payload: dict | None = None) -> dict:
+def _remember(session: Session, rp: RelyingParty, purpose: str,
+              options: PublicKeyCredentialCreationOptions | PublicKeyCredentialRequestOptions,
+              user_id: int | None = None, payload: dict[str, Any] | None = None) -> dict[str, Any]:
     """Store the ceremony's challenge; the browser gets its id and the options."""
     row = challenges.store_challenge(session=session, ttl_seconds=rp.challenge_ttl_seconds,
                                      purpose=purpose, challenge=options.challenge,
@@ -84,7 +89,7 @@ def _remember(session: Session, rp: RelyingParty, purpose: str, options,
 
 
 def _creation_options(rp: RelyingParty, *, user_handle: str, name: str, display_name: str,
-                      exclude: list[Passkey] = ()):
+                      exclude: Sequence[Passkey] = ()) -> PublicKeyCredentialCreationOptions:
     return generate_registration_options(
         rp_id=rp.id, rp_name=rp.name, user_id=base64url_to_bytes(user_handle),
         user_name=name, user_display_name=display_name, timeout=rp.timeout_ms,
@@ -100,7 +105,7 @@ def _creation_options(rp: RelyingParty, *, user_handle: str, name: str, display_
 
 
 def begin_sign_up(*, session: Session, rp: RelyingParty, display_name: str | None,
-                  email: str | None) -> dict:
+                  email: str | None) -> dict[str, Any]:
     """Validates the sign-up form; the account itself is made only once a passkey exists."""
     profile = service.check_new_profile(session=session, display_name=display_name,
                                         email=email)
@@ -114,7 +119,7 @@ def begin_sign_up(*, session: Session, rp: RelyingParty, display_name: str | Non
 
 
 def begin_add_passkey(*, session: Session, rp: RelyingParty, user: User,
-                      device_link_id: int | None = None) -> dict:
+                      device_link_id: int | None = None) -> dict[str, Any]:
     """Another passkey for an existing person (signed in here, or through a device link)."""
     user_handle = service.ensure_webauthn_user_id(session=session, user=user)
     options = _creation_options(
@@ -126,7 +131,8 @@ def begin_add_passkey(*, session: Session, rp: RelyingParty, user: User,
                      payload={"device_link_id": device_link_id})
 
 
-def _verified_registration(rp: RelyingParty, pending: challenges.PendingCeremony, credential: Any):
+def _verified_registration(rp: RelyingParty, pending: challenges.PendingCeremony,
+                           credential: Any) -> VerifiedRegistration:
     try:
         return verify_registration_response(
             credential=credential, expected_challenge=pending.challenge,
@@ -146,7 +152,8 @@ def _transports(credential: Any) -> str:
     return ",".join(v for v in values if isinstance(v, str) and v.isalnum())[:200]
 
 
-def _save_passkey(*, session: Session, user: User, verified, credential: Any,
+def _save_passkey(*, session: Session, user: User, verified: VerifiedRegistration,
+                  credential: Any,
                   nickname: str) -> Passkey:
     credential_id = bytes_to_base64url(verified.credential_id)
     if session.exec(select(Passkey.id).where(Passkey.credential_id == credential_id)).first():
@@ -210,7 +217,7 @@ def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
 # --- signing in ---------------------------------------------------------------------
 
 
-def begin_sign_in(*, session: Session, rp: RelyingParty) -> dict:
+def begin_sign_in(*, session: Session, rp: RelyingParty) -> dict[str, Any]:
     """No username and no allowCredentials: the authenticator offers its own passkeys."""
     options = generate_authentication_options(
         rp_id=rp.id, timeout=rp.timeout_ms,
@@ -239,7 +246,7 @@ def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
         select(Passkey).where(Passkey.credential_id == credential_id)).first()
     if not passkey:
         raise PasskeyRejected(UNKNOWN)
-    user = session.get(User, passkey.user_id)
+    user = session.get_one(User, passkey.user_id)
     handle = _user_handle(credential)
     if handle and user.webauthn_user_id and handle != user.webauthn_user_id:
         log.info("passkey %s answered with another user handle", passkey.id)

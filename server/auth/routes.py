@@ -113,7 +113,8 @@ def sign_up():
     if request.method == "GET":
         return render("auth/sign_up.html", form=form, next=request.args.get("next", ""))
     try:
-        service.check_new_profile(session=get_session(), **form)
+        service.check_new_profile(session=get_session(), display_name=form["display_name"],
+                                  email=form["email"])
     except InvalidInput as err:
         return render("auth/sign_up.html", status=422, form=form, errors={err.field: err.message},
                       next=request.form.get("next", ""))

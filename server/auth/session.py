@@ -12,6 +12,7 @@ from functools import wraps
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from sqlmodel import Session
 
@@ -89,13 +90,16 @@ def start_session_for(app: Flask, user_id: int, user_agent: str = "") -> str:
     """A session for `user_id` outside any request: how tests and benches become someone
     without a passkey ceremony. Returns the session id."""
     with app.app_context(), Session(app.extensions["db_engine"]) as db:
-        return session_store().start(session=db, user=db.get(User, user_id),
+        return session_store().start(session=db, user=db.get_one(User, user_id),
                                      passkey_id=None, user_agent=user_agent)
 
 
 def session_cookie_for(app: Flask, user_id: int) -> str:
     """The signed cookie value a browser holds after signing in as `user_id`."""
-    serializer = app.session_interface.get_signing_serializer(app)
+    interface = app.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface), "Flask's signed cookie"
+    serializer = interface.get_signing_serializer(app)
+    assert serializer is not None, "the app has a secret key"
     return serializer.dumps({SESSION_ID: start_session_for(app, user_id), "_permanent": True})
 
 

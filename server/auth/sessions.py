@@ -16,9 +16,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, delete, select, update
 
 from server.errors import Forbidden
@@ -102,9 +103,9 @@ class SessionStore(Protocol):
     def end_made_with(self, *, session: Session, user_id: int, passkey_id: int) -> None: ...
     def list_for(self, *, session: Session, user_id: int,
                  current_id: str | None) -> list[DeviceSession]: ...
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value,
+    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
                    ttl_seconds: int) -> None: ...
-    def take_reveal(self, *, session: Session, session_id: str, kind: str): ...
+    def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any: ...
 
 
 # --- values shown once, readable only with the session id ----------------------------
@@ -115,11 +116,11 @@ def _fernet(session_id: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def seal(session_id: str, value) -> str:
+def seal(session_id: str, value: Any) -> str:
     return _fernet(session_id).encrypt(json.dumps(value).encode()).decode()
 
 
-def unseal(session_id: str, payload: str | bytes | None):
+def unseal(session_id: str, payload: str | bytes | None) -> Any:
     if payload is None:
         return None
     try:
@@ -168,7 +169,7 @@ class DatabaseSessions:
             session.commit()
         return user
 
-    def _revoke(self, session: Session, *conditions) -> int:
+    def _revoke(self, session: Session, *conditions: ColumnElement[bool]) -> int:
         result = session.exec(update(UserSession)
                               .where(UserSession.revoked_at.is_(None), *conditions)
                               .values(revoked_at=self.clock()))
@@ -211,7 +212,7 @@ class DatabaseSessions:
                 if self.policy.is_live(last_seen_at=r.last_seen_at, expires_at=r.expires_at,
                                        now=now)]
 
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value,
+    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
                    ttl_seconds: int) -> None:
         key = session_hash(session_id)
         session.exec(delete(SessionReveal).where(SessionReveal.session_hash == key,
@@ -220,7 +221,7 @@ class DatabaseSessions:
                                   expires_at=self.clock() + timedelta(seconds=ttl_seconds)))
         session.commit()
 
-    def take_reveal(self, *, session: Session, session_id: str, kind: str):
+    def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any:
         """The value once: deleting the row is the claim, so two readers never both see it."""
         row = session.exec(select(SessionReveal).where(
             SessionReveal.session_hash == session_hash(session_id), SessionReveal.kind == kind)

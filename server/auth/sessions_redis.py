@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from redis import Redis
 from sqlmodel import Session
@@ -52,22 +53,22 @@ class RedisSessions:
     clock: Callable[[], datetime] = utcnow
 
     @classmethod
-    def from_url(cls, url: str, **kwargs) -> RedisSessions:
+    def from_url(cls, url: str, **kwargs: Any) -> RedisSessions:
         return cls(Redis.from_url(url), **kwargs)
 
-    def _ttl(self, record: dict, now: datetime) -> int:
+    def _ttl(self, record: dict[str, Any], now: datetime) -> int:
         """Redis forgets the session when it would expire anyway (idle or absolute)."""
         absolute = datetime.fromisoformat(record["expires_at"]) - now
         return max(1, int(min(self.policy.idle, absolute).total_seconds()))
 
-    def _save(self, key: str, record: dict, now: datetime) -> None:
+    def _save(self, key: str, record: dict[str, Any], now: datetime) -> None:
         self.redis.set(_session_key(key), json.dumps(record), ex=self._ttl(record, now))
 
-    def _load(self, key: str) -> dict | None:
+    def _load(self, key: str) -> dict[str, Any] | None:
         raw = self.redis.get(_session_key(key))
         return json.loads(raw) if raw else None
 
-    def _live(self, record: dict, now: datetime) -> bool:
+    def _live(self, record: dict[str, Any], now: datetime) -> bool:
         return self.policy.is_live(last_seen_at=datetime.fromisoformat(record["last_seen_at"]),
                                    expires_at=datetime.fromisoformat(record["expires_at"]),
                                    now=now)
@@ -115,8 +116,9 @@ class RedisSessions:
         self._end_keys(record["user_id"] if record else None, [key])
         self.redis.delete(*(_reveal_key(key, kind) for kind in REVEAL_KINDS))
 
-    def _records(self, user_id: int) -> dict[str, dict]:
-        keys = [k.decode() for k in self.redis.smembers(_user_key(user_id))]
+    def _records(self, user_id: int) -> dict[str, dict[str, Any]]:
+        # This client returns bytes (decode_responses is off); redis-py types it loosely.
+        keys = [k.decode() for k in self.redis.smembers(_user_key(user_id))]  # type: ignore[union-attr]
         values = self.redis.mget([_session_key(k) for k in keys]) if keys else []
         gone = [k for k, v in zip(keys, values, strict=True) if v is None]
         if gone:
@@ -146,10 +148,10 @@ class RedisSessions:
                  for k, r in self._records(user_id).items() if self._live(r, now)]
         return sorted(found, key=lambda s: s.last_seen_at, reverse=True)
 
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value,
+    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
                    ttl_seconds: int) -> None:
         self.redis.set(_reveal_key(session_hash(session_id), kind), seal(session_id, value),
                        ex=ttl_seconds)
 
-    def take_reveal(self, *, session: Session, session_id: str, kind: str):
+    def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any:
         return unseal(session_id, self.redis.getdel(_reveal_key(session_hash(session_id), kind)))

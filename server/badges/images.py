@@ -14,7 +14,7 @@ import textwrap
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
-from PIL.PngImagePlugin import PngInfo
+from PIL.PngImagePlugin import PngImageFile, PngInfo
 
 PALETTE = ("#1f4e79", "#7a3e9d", "#0f766e", "#b45309", "#be123c", "#4d7c0f")
 # One simple glyph per stack category (24×24 path data); anything else gets a star.
@@ -96,6 +96,8 @@ def bake_png(png: bytes, *, keyword: str, payload: str) -> bytes:
 def read_baked_png(png: bytes, keyword: str) -> str | None:
     image = Image.open(io.BytesIO(png))
     image.load()
+    if not isinstance(image, PngImageFile):
+        return None
     return image.text.get(keyword)
 
 

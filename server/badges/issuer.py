@@ -3,6 +3,8 @@ and its signed revocation list. Both are public and hold no personal data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from server.badges import status
@@ -12,7 +14,7 @@ from server.badges.service import issuer_by_slug, issuer_keys
 from server.badges.urls import BadgeUrls
 
 
-def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dict:
+def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
     """The issuer URL's document. Ids are absolute: verifiers compare the proof's
     verificationMethod with these strings as they are, without resolving relative ids.
     Every key ever used stays listed, so credentials signed before a rotation verify."""
@@ -30,7 +32,7 @@ def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dic
     }
 
 
-def revocation_list(*, session: Session, slug: str, issuing: Issuing) -> dict:
+def revocation_list(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
     issuer = issuer_by_slug(session=session, slug=slug, issuing=issuing)
     signing_key = issuer_keys(session=session, issuer=issuer, issuing=issuing)[-1]
     return status.status_list_credential(session=session, issuer=issuer, issuing=issuing,

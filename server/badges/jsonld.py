@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pyld import jsonld
 
@@ -26,21 +27,24 @@ class ContextRefused(ValueError):
 
 
 @cache
-def _context(url: str) -> dict:
-    return json.loads((CONTEXT_DIR / LOCAL_FILES[url]).read_text(encoding="utf-8"))
+def _context(url: str) -> dict[str, Any]:
+    path = CONTEXT_DIR / LOCAL_FILES[url]
+    context: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return context
 
 
-def local_loader(url: str, options=None) -> dict:
+def local_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     if url not in LOCAL_FILES:
         raise ContextRefused(f"Context {url!r} is not one of the contexts we sign with.")
     return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
 
 
-def canonical_nquads(document: dict) -> str:
+def canonical_nquads(document: dict[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015 in pyld: the same algorithm) as N-Quads."""
-    return jsonld.normalize(document, {
+    nquads: str = jsonld.normalize(document, {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": local_loader,
         "safe": True,
     })
+    return nquads

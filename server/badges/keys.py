@@ -65,7 +65,7 @@ def keyring(instance_dir: Path, issuer: str, *, may_create: bool) -> list[Issuer
 def rotate(instance_dir: Path, issuer: str) -> IssuerKey:
     """Add a newer key; the older ones stay so their credentials still verify."""
     folder = _dir(instance_dir, issuer)
-    numbers = [int(KEY_NAME.match(k.key_id).group(1)) for k in _read(folder)]
+    numbers = [int(m.group(1)) for k in _read(folder) if (m := KEY_NAME.match(k.key_id))]
     _write_new(folder, max(numbers, default=0) + 1)
     return _read(folder)[-1]
 

@@ -3,6 +3,7 @@ Credentials, Credly and Badgr backpacks import, each at a stable URL."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlparse
 
 from server.badges import ob3
@@ -12,7 +13,7 @@ from server.models import Award, Credential
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 
 
-def assertion(facts: ob3.AwardFacts, urls: BadgeUrls) -> dict:
+def assertion(facts: ob3.AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
     award, credential = facts.award, facts.credential
     identity_type, plaintext = ob3.recipient_identity(facts.teacher)
     return {
@@ -29,13 +30,13 @@ def assertion(facts: ob3.AwardFacts, urls: BadgeUrls) -> dict:
     }
 
 
-def revoked_assertion(award: Award, urls: BadgeUrls) -> dict:
+def revoked_assertion(award: Award, urls: BadgeUrls) -> dict[str, Any]:
     return {"@context": OB2_CONTEXT, "type": "Assertion", "id": urls.assertion(award.uuid),
             "revoked": True, "revocationReason": award.revocation_reason or ""}
 
 
 def badge_class(*, credential: Credential, stack_title: str, criteria_narrative: str,
-                issuer_slug: str, urls: BadgeUrls) -> dict:
+                issuer_slug: str, urls: BadgeUrls) -> dict[str, Any]:
     achievement = urls.achievement(credential.slug, credential.version)
     return {
         "@context": OB2_CONTEXT,
@@ -50,7 +51,7 @@ def badge_class(*, credential: Credential, stack_title: str, criteria_narrative:
     }
 
 
-def issuer_profile(issuer: ob3.Issuer, urls: BadgeUrls) -> dict:
+def issuer_profile(issuer: ob3.Issuer, urls: BadgeUrls) -> dict[str, Any]:
     return {
         "@context": OB2_CONTEXT,
         "type": "Issuer",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from server.badges.jsonld import OB_V3, VC_V2
 from server.badges.urls import BadgeUrls
@@ -65,7 +66,8 @@ def criteria_narrative(credential: Credential, criteria: list[RubricCriterion]) 
     return "\n".join(lines)
 
 
-def _result_descriptions(achievement_id: str, criteria: list[RubricCriterion]) -> list[dict]:
+def _result_descriptions(achievement_id: str,
+                         criteria: list[RubricCriterion]) -> list[dict[str, Any]]:
     return [{
         "id": f"{achievement_id}#criterion-{n}",
         "type": ["ResultDescription"],
@@ -81,7 +83,7 @@ def _result_descriptions(achievement_id: str, criteria: list[RubricCriterion]) -
     } for n, criterion in enumerate(criteria, start=1)]
 
 
-def _results(achievement_id: str, facts: AwardFacts) -> list[dict]:
+def _results(achievement_id: str, facts: AwardFacts) -> list[dict[str, Any]]:
     results = []
     for n, criterion in enumerate(facts.criteria, start=1):
         level = "met" if facts.met.get(criterion.id) else "not-yet"
@@ -91,7 +93,7 @@ def _results(achievement_id: str, facts: AwardFacts) -> list[dict]:
     return results
 
 
-def achievement(facts: AwardFacts, urls: BadgeUrls) -> dict:
+def achievement(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
     credential = facts.credential
     achievement_id = urls.achievement(credential.slug, credential.version)
     return {
@@ -110,7 +112,7 @@ def achievement(facts: AwardFacts, urls: BadgeUrls) -> dict:
     }
 
 
-def build(facts: AwardFacts, urls: BadgeUrls) -> dict:
+def build(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
     award, issuer = facts.award, facts.issuer
     identity_type, plaintext = recipient_identity(facts.teacher)
     status_list = urls.status_list(issuer.slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -30,7 +31,7 @@ class BadgePage:
     linkedin_url: str
 
     @property
-    def criteria(self) -> list[tuple]:
+    def criteria(self) -> list[tuple[Any, ...]]:
         return [(c, bool(self.facts.met.get(c.id))) for c in self.facts.criteria]
 
 
@@ -56,7 +57,7 @@ def badge_page(*, session: Session, award: Award, issuing: Issuing) -> BadgePage
         linkedin_url=linkedin_url(facts, page_url))
 
 
-def ob2_assertion(*, session: Session, award: Award, issuing: Issuing) -> dict:
+def ob2_assertion(*, session: Session, award: Award, issuing: Issuing) -> dict[str, Any]:
     urls = BadgeUrls(issuing.public_url)
     if award.revoked_at is not None:
         return ob2.revoked_assertion(award, urls)
@@ -67,11 +68,11 @@ def versioned_credential(*, session: Session, slug: str, version: int) -> tuple[
     credential = session.execute(select(Credential).where(Credential.slug == slug)).scalar()
     if credential is None or not 1 <= version <= credential.version:
         raise NotFound("There is no badge by that name and version.")
-    return credential, session.get(Stack, credential.stack_id)
+    return credential, session.get_one(Stack, credential.stack_id)
 
 
 def ob2_badge_class(*, session: Session, issuer_slug: str, slug: str, version: int,
-                    issuing: Issuing) -> dict:
+                    issuing: Issuing) -> dict[str, Any]:
     """Built from a credential this issuer signed for that version, so the class stays
     what it was when it was awarded even after the catalog changes."""
     issuer = issuer_by_slug(session=session, slug=issuer_slug, issuing=issuing)
@@ -94,6 +95,6 @@ def ob2_badge_class(*, session: Session, issuer_slug: str, slug: str, version: i
     raise NotFound("This issuer has not awarded that badge.")
 
 
-def ob2_issuer(*, session: Session, slug: str, issuing: Issuing) -> dict:
+def ob2_issuer(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
     issuer = issuer_by_slug(session=session, slug=slug, issuing=issuing)
     return ob2.issuer_profile(issuer, BadgeUrls(issuing.public_url))

@@ -15,6 +15,7 @@ from server.badges.document_views import json_ld
 from server.badges.jsonld import JSON_LD
 from server.badges.urls import BadgeUrls
 from server.db import get_session
+from server.errors import NotFound
 from server.htmx import render
 from server.qr import qr_svg
 
@@ -33,7 +34,8 @@ def show(uuid: str):
         response = json_ld(service.stored(award).document)
     else:
         view = page.badge_page(session=get_session(), award=award, issuing=issuing.current())
-        owner = current_user() is not None and current_user().id == award.user_id
+        viewer = current_user()
+        owner = viewer is not None and viewer.id == award.user_id
         response = render("badges/show.html", view=view,
                           qr=_qr(view.page_url) if owner else None,
                           visibilities=service.VISIBILITIES,
@@ -81,11 +83,13 @@ def baked(uuid: str, fmt: str):
     facts, design = _picture(award)
     urls = BadgeUrls(issuing.current().public_url)
     ob3_json = award.ob3_json if spec == "3" else None
+    if spec == "3" and ob3_json is None:
+        raise NotFound("This badge has no signed credential.")
     ob2_json = None if spec == "3" else json.dumps(
         page.ob2_assertion(session=get_session(), award=award, issuing=issuing.current()))
     if fmt == "png":
-        body = images.bake_png(images.badge_png(**design), keyword=BAKED[spec],
-                               payload=ob3_json or ob2_json)
+        body: bytes | str = images.bake_png(images.badge_png(**design), keyword=BAKED[spec],
+                                            payload=ob3_json or ob2_json or "")
     else:
         body = images.bake_svg(**design, ob3_json=ob3_json, ob2_json=ob2_json,
                                verify_url=urls.assertion(award.uuid))

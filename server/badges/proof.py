@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -22,7 +24,7 @@ class ProofInvalid(ValueError):
     """Why a proof does not verify, in words a person can act on."""
 
 
-def _hash_data(document: dict, options: dict) -> bytes:
+def _hash_data(document: dict[str, Any], options: dict[str, Any]) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     options = {**options, "@context": document["@context"]}
     options.pop("proofValue", None)
@@ -30,8 +32,8 @@ def _hash_data(document: dict, options: dict) -> bytes:
             + hashlib.sha256(canonical_nquads(unsigned).encode()).digest())
 
 
-def sign(document: dict, *, private_key: Ed25519PrivateKey, verification_method: str,
-         created: str) -> dict:
+def sign(document: dict[str, Any], *, private_key: Ed25519PrivateKey, verification_method: str,
+         created: str) -> dict[str, Any]:
     """A copy of `document` with an assertionMethod proof."""
     options = {"type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE, "created": created,
                "verificationMethod": verification_method, "proofPurpose": "assertionMethod"}
@@ -41,7 +43,8 @@ def sign(document: dict, *, private_key: Ed25519PrivateKey, verification_method:
     return signed
 
 
-def verify(document: dict, *, public_key_for) -> dict:
+def verify(document: dict[str, Any], *,
+           public_key_for: Callable[[Any], bytes | None]) -> dict[str, Any]:
     """The proof, when it verifies; otherwise ProofInvalid. `public_key_for(method_id)`
     returns the raw 32-byte key or None when the method is unknown."""
     proof = document.get("proof") if isinstance(document, dict) else None

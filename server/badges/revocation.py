@@ -38,7 +38,7 @@ def revoke(*, session: Session, admin: User, uuid: str, reason: str,
                            "it is shown to anyone who checks the badge.", field="reason")
     now = now or utcnow()
     # One conditional UPDATE: two admins revoking at once revoke (and take points) once.
-    won = session.execute(
+    won = session.exec(
         update(Award).where(Award.id == award.id, Award.revoked_at.is_(None))
         .values(revoked_at=now, revocation_reason=reason, revoked_by=admin.id)
         .execution_options(synchronize_session=False)).rowcount == 1
@@ -46,7 +46,7 @@ def revoke(*, session: Session, admin: User, uuid: str, reason: str,
         raise Conflict("This badge was already revoked.")
     session.refresh(award)
     game.on_award_revoked(session=session, award=award)
-    title = session.get(Credential, award.credential_id).title
+    title = session.get_one(Credential, award.credential_id).title
     notify.send(session=session, user_id=award.user_id, kind=NoticeKind.AWARD_REVOKED,
                 title=f"Your badge {title} was revoked"[:200], body=reason,
                 url=f"/badges/{award.uuid}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -68,8 +69,8 @@ def issuer_keys(*, session: Session, issuer: ob3.Issuer,
 
 
 def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.AwardFacts:
-    teacher = session.get(User, award.user_id)
-    credential = session.get(Credential, award.credential_id)
+    teacher = session.get_one(User, award.user_id)
+    credential = session.get_one(Credential, award.credential_id)
     criteria = criteria_for(session=session, credential_id=credential.id)
     met = dict(session.execute(
         select(CriterionScore.criterion_id, CriterionScore.met)
@@ -79,7 +80,7 @@ def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.Awar
     org_id = award.org_id if award.ob3_json else teacher.org_id
     return ob3.AwardFacts(
         award=award, teacher=teacher, credential=credential,
-        stack=session.get(Stack, credential.stack_id), criteria=criteria, met=met,
+        stack=session.get_one(Stack, credential.stack_id), criteria=criteria, met=met,
         issuer=issuer_of(session=session, org_id=org_id, issuing=issuing))
 
 
@@ -104,7 +105,8 @@ def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> 
 def award_by_uuid(*, session: Session, uuid: str) -> Award:
     if not isinstance(uuid, str) or len(uuid) != 36:
         raise NotFound("We couldn't find that badge.")
-    award = session.execute(select(Award).where(Award.uuid == uuid)).scalars().first()
+    award: Award | None = session.execute(
+        select(Award).where(Award.uuid == uuid)).scalars().first()
     if award is None or award.ob3_json is None:
         raise NotFound("We couldn't find that badge.")
     return award
@@ -132,10 +134,12 @@ def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str)
 @dataclass(frozen=True)
 class StoredCredential:
     award: Award
-    document: dict
+    document: dict[str, Any]
 
 
 def stored(award: Award) -> StoredCredential:
+    if award.ob3_json is None:
+        raise NotFound("This badge has no signed credential.")
     return StoredCredential(award=award, document=json.loads(award.ob3_json))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gzip
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -15,6 +16,9 @@ from server.badges.issuing import Issuing
 from server.badges.jsonld import VC_V2
 from server.badges.urls import BadgeUrls
 from server.models import Award, utcnow
+
+if TYPE_CHECKING:
+    from server.badges.keys import IssuerKey
 
 MIN_BITS = 131_072  # 16 KB: the spec's minimum, so a list says little about its issuer
 
@@ -55,10 +59,10 @@ def highest_award_id(session: Session) -> int:
 
 
 def status_list_credential(*, session: Session, issuer: ob3.Issuer, issuing: Issuing,
-                           signing_key, now: datetime | None = None) -> dict:
+                           signing_key: IssuerKey, now: datetime | None = None) -> dict[str, Any]:
     urls = BadgeUrls(issuing.public_url)
     url = urls.status_list(issuer.slug)
-    document = {
+    document: dict[str, Any] = {
         "@context": [VC_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],

@@ -8,10 +8,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session
 
-from server.badges import proof, status
+from server.badges import ob3, proof, status
 from server.badges.issuing import Issuing
 from server.badges.multibase import ed25519_from_multikey
 from server.badges.service import issuer_keys, issuer_of
@@ -42,7 +43,7 @@ def published_keys(*, session: Session, award: Award, issuing: Issuing) -> dict[
 
 
 @lru_cache(maxsize=4096)
-def _proof_problem(text: str, keys: tuple, issuer_id: str, award_id: str) -> str:
+def _proof_problem(text: str, keys: tuple[Any, ...], issuer_id: str, award_id: str) -> str:
     """"" when the signed text verifies, else why not. Cached by the exact text and key
     set: the same bytes under the same keys always give the same answer, so a popular
     badge's page does not canonicalise it on every view."""
@@ -77,7 +78,8 @@ def verify_text(text: str, *, session: Session, award: Award, issuing: Issuing) 
                    revocation_reason=award.revocation_reason if revoked else None)
 
 
-def _revoked(document: dict, *, session: Session, award: Award, issuer) -> bool:
+def _revoked(document: dict[str, Any], *, session: Session, award: Award,
+             issuer: ob3.Issuer) -> bool:
     """Read the bit the credential points at, on the list the issuer publishes."""
     entry = document.get("credentialStatus") or {}
     encoded = status.encode(status.revoked_ids(session=session, issuer=issuer),
@@ -86,4 +88,4 @@ def _revoked(document: dict, *, session: Session, award: Award, issuer) -> bool:
 
 
 def verify_award(*, session: Session, award: Award, issuing: Issuing) -> Verdict:
-    return verify_text(award.ob3_json, session=session, award=award, issuing=issuing)
+    return verify_text(award.ob3_json or "", session=session, award=award, issuing=issuing)

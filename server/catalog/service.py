@@ -6,10 +6,12 @@ a draft never leaks through a guessed slug.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from server.errors import NotFound
 from server.models import (
@@ -31,7 +33,7 @@ class Resource:
     @property
     def is_link(self) -> bool:
         # Only web addresses become links, so a stored `javascript:` never runs.
-        return bool(self.url) and self.url.lower().startswith(("https://", "http://"))
+        return bool(self.url and self.url.lower().startswith(("https://", "http://")))
 
 
 @dataclass
@@ -98,18 +100,18 @@ def count_label(min_count: int, max_count: int) -> str:
 # --- stacks -------------------------------------------------------------------------
 
 
-def published_stack():
+def published_stack() -> ColumnElement[bool]:
     """The one rule for a stack the catalog shows: a SQL condition on Stack."""
     return Stack.published.is_(True)
 
 
-def published_credential():
+def published_credential() -> ColumnElement[bool]:
     """The one rule for a credential teachers may see and start: a SQL condition on
     Credential (its stack's flag is checked separately, with published_stack)."""
     return Credential.status == CredentialStatus.PUBLISHED.value
 
 
-def _published_credentials():
+def _published_credentials() -> SelectOfScalar[Credential]:
     return select(Credential).where(published_credential())
 
 
@@ -157,7 +159,7 @@ def featured_stacks(*, session: Session, limit: int = 3) -> list[StackCard]:
     return list_stacks(session=session)[:limit]
 
 
-def _cards(session: Session, stacks: list[Stack]) -> list[StackCard]:
+def _cards(session: Session, stacks: Sequence[Stack]) -> list[StackCard]:
     cards = {stack.id: StackCard(stack=stack) for stack in stacks}
     if not cards:
         return []

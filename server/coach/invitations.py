@@ -48,7 +48,7 @@ def accept(*, session: Session, user: User, cohort_id: int) -> Cohort:
     if member.status != MemberStatus.ACTIVE.value:
         member.status, member.joined_at = MemberStatus.ACTIVE.value, utcnow()
         session.add(member)
-    return session.get(Cohort, cohort_id)
+    return session.get_one(Cohort, cohort_id)
 
 
 def leave(*, session: Session, user: User, cohort_id: int) -> Cohort:
@@ -58,4 +58,4 @@ def leave(*, session: Session, user: User, cohort_id: int) -> Cohort:
                          MemberStatus.ACTIVE.value)
     member.status = MemberStatus.LEFT.value
     session.add(member)
-    return session.get(Cohort, cohort_id)
+    return session.get_one(Cohort, cohort_id)

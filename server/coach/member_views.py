@@ -87,7 +87,7 @@ def _add_one(cohort, user_id: int):
     db.commit()
     if wants_fragment():
         return render("coach/_search_added.html", person=person, cohort=cohort,
-                      status=status, **_member_lists(cohort))
+                      added_as=status, **_member_lists(cohort))
     flash(ADDED_SENTENCE[status].format(name=person.display_name), "success")
     return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
 

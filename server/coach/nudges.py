@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -116,14 +117,14 @@ def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: 
     return report
 
 
-def _row(coach: User, user: User, message: str, now: datetime) -> dict:
+def _row(coach: User, user: User, message: str, now: datetime) -> dict[str, Any]:
     arrives = deliver_after(now, user.timezone)
     return {"coach_id": coach.id, "user_id": user.id, "message": personalise(message, user),
             "created_at": now, "deliver_after": arrives,
             "day": local_date(arrives, user.timezone)}
 
 
-def _insert_new(session: Session, rows: list[dict]) -> dict[int, int]:
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
     """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted.
 
     ON CONFLICT DO NOTHING lets the database decide between racing coaches: a
@@ -160,8 +161,8 @@ def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime
     by_time: dict[datetime, list[int]] = defaultdict(list)
     for nudge_id, deliver_at in due:
         by_time[deliver_at].append(nudge_id)
-    for due, ids in by_time.items():
-        delay = max(0.0, (due - now).total_seconds())
+    for moment, ids in by_time.items():
+        delay = max(0.0, (moment - now).total_seconds())
         for start in range(0, len(ids), BATCH):
             jobs.run_after_commit(session, DELIVER_JOB, ids[start:start + BATCH], delay=delay)
 

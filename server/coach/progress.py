@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -146,7 +147,7 @@ def _newest_evidence(session: Session, cohort: Cohort) -> dict[int, datetime]:
         .group_by(EvidenceItem.submission_id)).all())
 
 
-def _active_in(cohort: Cohort) -> tuple:
+def _active_in(cohort: Cohort) -> tuple[Any, ...]:
     # Only people who accepted: an invitation shares nothing, and who left is gone.
     return (CohortMember.cohort_id == cohort.id,
             CohortMember.status == MemberStatus.ACTIVE.value)
@@ -172,7 +173,7 @@ def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
 def _flags(row: MemberRow, now: datetime) -> set[str]:
     flags = set()
     # Joining counts as activity: someone who joined this week is new, not stalled.
-    if _latest(row.last_activity, row.joined_at) < now - STALLED_AFTER:
+    if (_latest(row.last_activity, row.joined_at) or row.joined_at) < now - STALLED_AFTER:
         flags.add("stalled")
     for cell in row.cells.values():
         idle_since = cell.last_activity or now

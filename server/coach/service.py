@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import false, func, or_
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from server.access import is_admin
 from server.errors import InvalidInput, NotFound
@@ -96,7 +97,7 @@ def members(*, session: Session, cohort: Cohort, status: str = ACTIVE) -> list[U
     ))
 
 
-def _same_district(query, cohort: Cohort, by: User):
+def _same_district(query: SelectOfScalar[User], cohort: Cohort, by: User) -> SelectOfScalar[User]:
     """Only people of the inviter's own district; someone without a district (or acting
     on another district's cohort) finds nobody. Anyone else joins through the link."""
     if by.org_id is None or cohort.org_id not in (None, by.org_id):

@@ -1,6 +1,8 @@
 """Words the demo people wrote: reflections, links, assessor feedback and rubric comments.
 Kept apart from the seeding code so each reads on its own."""
 
+from typing import Any
+
 REFLECTIONS = {
     "working-memory": (
         "Draft. The original fractions warm-up asked students to read a four-step "
@@ -66,7 +68,7 @@ LINKS = {
     "collaborative-docs-in-class": "https://docs.example.org/riverbend/lab-conclusion-group-4",
 }
 
-MOTIVATION_NOT_YET = {
+MOTIVATION_NOT_YET: dict[str, Any] = {  # feedback text, scores [(met, comment)]
     "feedback": (
         "Your choice board is a strong start and students clearly responded to it. To earn "
         "this credential, make progress visible to students in small steps and bring in "
@@ -85,7 +87,7 @@ MOTIVATION_NOT_YET = {
     ),
 }
 
-CHECKING_AWARDED = {
+CHECKING_AWARDED: dict[str, Any] = {  # feedback text, comments
     "feedback": (
         "Excellent work. Your hinge questions are precise and every wrong answer tells you "
         "something, and your reflection is honest about the question that did not work. "

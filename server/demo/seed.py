@@ -106,7 +106,7 @@ def _seed_credential(session: Session, stack: Stack, item: CredentialContent,
                         met_descriptor=crit.met, not_yet_descriptor=crit.not_yet)
         for index, crit in enumerate(item.criteria)
     ]
-    session.add_all(requirements + criteria)
+    session.add_all([*requirements, *criteria])
     session.flush()
     return SeededCredential(credential, requirements, criteria)
 

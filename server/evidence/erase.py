@@ -62,7 +62,7 @@ def erasable_attempt(*, session: Session, user: User | None,
     """The owner's decided attempt, or a clear refusal."""
     submission = submissions.get_visible(session=session, submission_id=submission_id,
                                          user=user)
-    if submission.user_id != user.id:
+    if user is None or submission.user_id != user.id:
         raise Forbidden("Only the teacher who owns this evidence can delete it.")
     if submission.status in AWAITING_REVIEW:
         raise Conflict("This attempt is waiting for review, so its evidence stays until "

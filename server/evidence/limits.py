@@ -8,6 +8,10 @@ is how the evidence views read them, per request, so a test may change a setting
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # config.py reads this module's defaults: no import at run time
+    from server.config import Settings
 
 MB = 1024 * 1024
 DEFAULT_PHOTO_BYTES = 20 * MB
@@ -40,7 +44,7 @@ class UploadLimits:
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
 
     @classmethod
-    def from_settings(cls, settings) -> UploadLimits:
+    def from_settings(cls, settings: Settings) -> UploadLimits:
         return cls(photo=settings.max_photo_bytes, video=settings.max_video_bytes,
                    file=settings.max_file_bytes, photo_pixels=settings.max_photo_pixels,
                    image_workers=settings.image_workers,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +32,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.storage import too_large_message
+from server.storage import Storage, too_large_message
 from server.submissions import service as submissions
 
 READ_BYTES = 64 * 1024
@@ -97,7 +97,7 @@ class PartialFiles:
 
 def start(*, session: Session, parts: PartialFiles, limits: UploadLimits, user: User,
           submission_id: int, client_uuid: str | None, requirement_id: int | None,
-          total_bytes, filename: str | None = None, note: str | None = None,
+          total_bytes: Any, filename: str | None = None, note: str | None = None,
           captured_at: str | None = None) -> ResumableUpload | EvidenceItem:
     """The upload session for this client_uuid, or the item when it was already saved."""
     submissions.get_owned(session=session, submission_id=submission_id, user=user)
@@ -151,7 +151,7 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     if written == 0:
         raise InvalidInput("That piece of the upload was empty.")
     # Counted only if nobody moved the offset meanwhile (two tabs sending the same chunk).
-    moved = session.execute(
+    moved = session.exec(
         update(ResumableUpload)
         .where(ResumableUpload.id == upload.id, ResumableUpload.received_bytes == offset)
         .values(received_bytes=offset + written, updated_at=utcnow())
@@ -162,13 +162,13 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     return upload.received_bytes
 
 
-def finish(*, session: Session, parts: PartialFiles, storage, limits: UploadLimits,
+def finish(*, session: Session, parts: PartialFiles, storage: Storage, limits: UploadLimits,
            user: User, token: str) -> tuple[EvidenceItem, bool]:
     """Hand the complete file to add_item; (item, created). Finishing twice gives the same
     item. The caller discards the partial file after commit."""
     upload = get(session=session, user=user, token=token)
     if upload.item_id is not None:
-        return session.get(EvidenceItem, upload.item_id), False
+        return session.get_one(EvidenceItem, upload.item_id), False
     if upload.received_bytes != upload.total_bytes:
         raise OffsetMismatch(upload.received_bytes)
     with parts.open_complete(token, upload.total_bytes) as stream:
@@ -208,7 +208,7 @@ def discard_stale(*, session: Session, parts: PartialFiles,
     return len(stale)
 
 
-def _total(value, most: int) -> int:
+def _total(value: Any, most: int) -> int:  # the client's JSON value
     try:
         size = int(value)
     except (TypeError, ValueError):
@@ -221,7 +221,7 @@ def _total(value, most: int) -> int:
 
 
 def _file_requirement(session: Session, submission: Submission,
-                      requirement_id) -> EvidenceRequirement:
+                      requirement_id: int | None) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
     if requirement is None or requirement.credential_id != submission.credential_id:
         raise InvalidInput("Choose which part of the evidence this is for.",
@@ -237,7 +237,7 @@ def _saved_item(session: Session, uuid: str, user: User,
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
-    owner = session.get(Submission, item.submission_id).user_id
+    owner = session.get_one(Submission, item.submission_id).user_id
     if item.submission_id != submission_id or owner != user.id:
         raise Conflict("That upload id was already used for something else; please reload "
                        "the page and try again.")

@@ -12,6 +12,8 @@ POST  /uploads/<token>/finish     -> 201/200 the item, as POST .../evidence answ
 
 from __future__ import annotations
 
+from typing import BinaryIO, cast
+
 from flask import current_app, jsonify, request, url_for
 
 from server.auth.session import require_user
@@ -73,7 +75,7 @@ def resumable_chunk(token: str):
     request.max_content_length = _chunk_bytes()
     offset = parse_int(request.headers.get("Upload-Offset"), low=0)
     new_offset = resumable.append(session=db, parts=_parts(), user=user, token=token,
-                                  offset=offset, stream=request.stream,
+                                  offset=offset, stream=cast(BinaryIO, request.stream),
                                   max_chunk=_chunk_bytes())
     db.commit()
     return no_store(jsonify(offset=new_offset))

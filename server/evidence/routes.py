@@ -4,6 +4,7 @@ a redirect for plain forms), text autosave, remove, and private file/thumbnail r
 from __future__ import annotations
 
 from functools import wraps
+from typing import BinaryIO, cast
 
 from flask import (
     jsonify,
@@ -62,7 +63,7 @@ def form_errors(view):
 
 def _part_id(*, parse_form: bool) -> int | None:
     # A body refused for its size is never parsed: then only the URL says which part.
-    part = request.view_args.get("req_id") or arg_id(request.args, "requirement_id")
+    part = (request.view_args or {}).get("req_id") or arg_id(request.args, "requirement_id")
     if part is None and parse_form:
         part = arg_id(request.form, "requirement_id")
     return part
@@ -116,12 +117,14 @@ def _checked_upload(limit: int) -> service.Upload:
     except RequestEntityTooLarge:
         raise TooLarge(too_large_message(limit)) from None
     file = files.get("file")
-    has_file = file is not None and (file.filename or file.content_length)
+    if file is not None and not (file.filename or file.content_length):
+        file = None  # the form's empty file field
     return service.Upload(
         client_uuid=form.get("client_uuid"),
         requirement_id=arg_id(form, "requirement_id") or arg_id(request.args, "requirement_id"),
-        file=file.stream if has_file else None,
-        filename=file.filename if has_file else None,
+        # werkzeug types its streams IO[bytes]; they are binary files
+        file=cast(BinaryIO, file.stream) if file else None,
+        filename=file.filename if file else None,
         text=form.get("text"), url=form.get("url"), note=form.get("note"),
         captured_at=form.get("captured_at"),
     )
@@ -184,7 +187,7 @@ def _send_blob(item_id: int, *, thumbnail: bool):
     user = current_user()
     found = service.viewable_item(session=db, user=user, item_id=item_id)
     key = found.thumb_key if thumbnail else found.blob_key
-    if not key:
+    if user is None or not key:  # (viewable_item refuses a signed-out visitor already)
         raise NotFound("We couldn't find that file.")
     service.log_view(session=db, user=user, item=found,
                      action="evidence.thumb" if thumbnail else "evidence.file")

@@ -4,8 +4,9 @@ read a stored file with an access-log row. No Flask here; storage is passed in."
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -28,6 +29,9 @@ from server.models import (
 )
 from server.storage import Storage, new_key, too_large_message
 from server.submissions import service as submissions
+
+if TYPE_CHECKING:
+    pass
 
 FILE_KINDS = {EvidenceKind.PHOTO.value, EvidenceKind.VIDEO.value, EvidenceKind.FILE.value}
 NEEDS = {"photo": "a photo", "video": "a video", "file": "a file",
@@ -139,7 +143,7 @@ def remove_item(*, session: Session, user: User, submission_id: int,
 def viewable_item(*, session: Session, user: User | None, item_id: int) -> EvidenceItem:
     item = session.get(EvidenceItem, item_id)
     submission = session.get(Submission, item.submission_id) if item else None
-    if submission is None or not access.can_view_submission(
+    if item is None or submission is None or not access.can_view_submission(
             session=session, user=user, submission=submission):
         raise NotFound("We couldn't find that file.")
     return item
@@ -149,7 +153,7 @@ def log_view(*, session: Session, user: User, item: EvidenceItem, action: str) -
     session.add(AccessLog(user_id=user.id, action=action, target=f"evidence_item:{item.id}"))
 
 
-def delete_blobs(storage: Storage, keys) -> None:
+def delete_blobs(storage: Storage, keys: Iterable[str | None]) -> None:
     for key in keys:
         if key:
             storage.delete(key)
@@ -160,7 +164,7 @@ def _by_client_uuid(session: Session, uuid: str, user: User,
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
-    submission = session.get(Submission, item.submission_id)
+    submission = session.get_one(Submission, item.submission_id)
     if item.submission_id != submission_id or submission.user_id != user.id:
         raise Conflict("That upload id was already used for something else; please reload "
                        "the page and try again.")

@@ -13,8 +13,9 @@ hidden, who are not on the board at all). The same rules apply to the CSV export
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlmodel import Session
 
 from server.errors import Forbidden, InvalidInput, NotFound
@@ -129,7 +130,7 @@ def current_week(viewer: User) -> str:
 
 
 def top_and_neighbours(*, session: Session, scope: Scope, period: str, week: str | None,
-                       viewer_id: int) -> list:
+                       viewer_id: int) -> list[Any]:
     """One query: the top rows plus the viewer's neighbours (rows before the naming rules)."""
     return ranking.top_rows(session=session, kind=scope.kind, scope_id=scope.id,
                             period=period, week=week, viewer_id=viewer_id)
@@ -178,7 +179,7 @@ def label_for(viewer: User, *, user_id: int, name: str, visibility: str, coached
     return ANONYMOUS, False
 
 
-def entry_for(viewer: User, row) -> Entry:
+def entry_for(viewer: User, row: Row[Any]) -> Entry:
     label, named = label_for(viewer, user_id=row.user_id, name=row.display_name,
                              visibility=row.leaderboard_visibility, coached=bool(row.coached),
                              mate=bool(row.mate))

@@ -12,11 +12,15 @@ transaction, so they always equal the ledger sum; `rebuild()` recomputes them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from server.game import levels, weeks
@@ -27,15 +31,15 @@ from server.timezones import as_utc, zone
 PROFILE_URL = "/me"
 
 
-def _dialect_insert(session: Session, model):
+def _dialect_insert(session: Session, model: Any) -> Any:
+    """The dialect's INSERT with ON CONFLICT (typed Any: the two dialects' classes differ),
+    or None on another database."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        return None
-    return insert(model.__table__)
+        return postgresql.insert(model.__table__)
+    if dialect == "sqlite":
+        return sqlite.insert(model.__table__)
+    return None
 
 
 def _aware(at: datetime | None) -> datetime:
@@ -59,7 +63,7 @@ def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
     return True
 
 
-def lock_totals(*, session: Session, user_ids) -> None:
+def lock_totals(*, session: Session, user_ids: Iterable[int]) -> None:
     """Hold several people's total rows, taken in one agreed order (by user id).
 
     A decision pays the teacher and the assessor; two assessors deciding each other's
@@ -74,11 +78,12 @@ def lock_totals(*, session: Session, user_ids) -> None:
                     .order_by(UserPoints.user_id).with_for_update())
 
 
-def _insert_once(session: Session, row: dict) -> bool:
+def _insert_once(session: Session, row: dict[str, Any]) -> bool:
     return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
 
 
-def insert_once(session: Session, model, row: dict, *, keys: tuple[str, ...]) -> bool:
+def insert_once(session: Session, model: Any, row: dict[str, Any], *,
+                keys: tuple[str, ...]) -> bool:
     """Insert `row` unless a row with the same unique `keys` exists. True when inserted."""
     stmt = _dialect_insert(session, model)
     if stmt is not None:
@@ -103,7 +108,7 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
         set_={"total": UserPoints.__table__.c.total + stmt.excluded.total,
               "updated_at": stmt.excluded.updated_at},
     ).returning(UserPoints.__table__.c.total)
-    total = session.execute(stmt).scalar_one()
+    total: int = session.execute(stmt).scalar_one()
     weekly = _dialect_insert(session, WeeklyPoints)
     weekly = weekly.values(user_id=user_id, iso_week=week, points=points)
     session.execute(weekly.on_conflict_do_update(
@@ -113,12 +118,13 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
     return total
 
 
-def advance_level_marker(session: Session, *, user_id: int, marker, level: int) -> bool:
+def advance_level_marker(session: Session, *, user_id: int, marker: InstrumentedAttribute[int],
+                         level: int) -> bool:
     """Raise a per-user level marker (celebrated_level, seen_level) to `level`. True for
     exactly one of any racing transactions: the conditional UPDATE decides."""
     if level <= 1:
         return False
-    return session.execute(
+    return session.exec(
         update(UserPoints)
         .where(UserPoints.user_id == user_id, marker < level)
         .values({marker.key: level})
@@ -169,7 +175,7 @@ def rebuild(*, session: Session) -> RebuildReport:
                          corrected_users=corrected)
 
 
-def _sum_ledger(session: Session):
+def _sum_ledger(session: Session) -> tuple[dict[int, int], dict[tuple[int, str], int], int]:
     zones = {uid: zone(tz) for uid, tz in session.execute(select(User.id, User.timezone))}
     totals: dict[int, int] = defaultdict(int)
     weekly: dict[tuple[int, str], int] = defaultdict(int)

@@ -36,7 +36,7 @@ _configured: list[tuple[int, ...]] = [DEFAULT_THRESHOLDS]
 
 def parse_thresholds(text: str | None) -> tuple[int, ...]:
     """CHALKMARK_GAME_LEVELS: unset means the defaults; anything else must be valid."""
-    if not (text or "").strip():
+    if text is None or not text.strip():
         return DEFAULT_THRESHOLDS
     parts = [part.strip() for part in text.split(",")]
     if not all(part.isascii() and part.isdigit() for part in parts):

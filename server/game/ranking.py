@@ -9,8 +9,9 @@ need: does the viewer coach this person, and do they share a cohort.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import CTE, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -31,7 +32,7 @@ NEIGHBOURS = 2
 
 
 @cache
-def _board(kind: str, period: str):
+def _board(kind: str, period: str) -> CTE:
     """Every visible member of the scope with points, position, rank and board size.
 
     Points come from a correlated subquery, one index lookup per member: a planner that
@@ -59,7 +60,7 @@ def _board(kind: str, period: str):
     ).cte("board")
 
 
-def _with_relations(board):
+def _with_relations(board: CTE) -> Select[Any]:
     """The board's columns plus the name, and `coached` and `mate` for the viewer, all
     evaluated only for the rows returned."""
     other, their_cohort = aliased(CohortMember), aliased(Cohort)
@@ -76,7 +77,7 @@ def _with_relations(board):
 
 
 @cache
-def top_query(kind: str, period: str):
+def top_query(kind: str, period: str) -> Select[Any]:
     board = _board(kind, period)
     mine = select(board.c.position).where(
         board.c.user_id == bindparam("viewer_id")).scalar_subquery()
@@ -87,23 +88,23 @@ def top_query(kind: str, period: str):
 
 
 @cache
-def full_query(kind: str, period: str):
+def full_query(kind: str, period: str) -> Select[Any]:
     board = _board(kind, period)
     return _with_relations(board).order_by(board.c.position)
 
 
-def _params(scope_id: int, viewer_id: int, week: str | None) -> dict:
-    params = {"scope_id": scope_id, "viewer_id": viewer_id}
+def _params(scope_id: int, viewer_id: int, week: str | None) -> dict[str, int | str]:
+    params: dict[str, int | str] = {"scope_id": scope_id, "viewer_id": viewer_id}
     if week is not None:
         params["week"] = week
     return params
 
 
 def top_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list:
+             viewer_id: int) -> list[Any]:
     return list(session.execute(top_query(kind, period), _params(scope_id, viewer_id, week)))
 
 
 def all_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list:
+             viewer_id: int) -> list[Any]:
     return list(session.execute(full_query(kind, period), _params(scope_id, viewer_id, week)))

@@ -7,6 +7,8 @@ ledger's unique key says so (see ledger.py), whatever the retries or races.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -34,7 +36,7 @@ def on_submission(*, session: Session, submission: Submission) -> None:
                             at=at)
 
 
-def before_paying(*, session: Session, user_ids) -> None:
+def before_paying(*, session: Session, user_ids: Iterable[int]) -> None:
     """Call first when one transaction will pay several people (see ledger.lock_totals)."""
     ledger.lock_totals(session=session, user_ids=user_ids)
 
@@ -63,7 +65,7 @@ def on_decision(*, session: Session, submission: Submission, decision: str) -> N
 def on_award_revoked(*, session: Session, award: Award) -> int:
     """Take back, once, what earning this award paid (credential earned + persistence):
     one negative ledger entry, so totals, weeks and boards follow and a rebuild agrees."""
-    paid = session.execute(
+    paid: int = session.execute(
         select(func.coalesce(func.sum(PointEvent.points), 0)).where(
             PointEvent.user_id == award.user_id,
             PointEvent.rule.in_((rules.CREDENTIAL_EARNED.name, rules.PERSISTENCE.name)),

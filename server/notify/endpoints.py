@@ -143,7 +143,7 @@ def _refuse_private_resolution(host: str, port: int) -> None:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
         return  # the real connect reports the name error
-    private = [info[4][0] for info in found if not is_public_address(info[4][0])]
+    private = [str(info[4][0]) for info in found if not is_public_address(str(info[4][0]))]
     if private:
         raise PrivateAddressRefused(f"{host} resolves to a non-public address")
 
@@ -151,9 +151,14 @@ def _refuse_private_resolution(host: str, port: int) -> None:
 class _PublicPeerOnly:
     """Mixed into urllib3's connections: resolve and refuse first, then check the peer."""
 
-    def _new_conn(self):
+    # Provided by the urllib3 connection class this is mixed into.
+    _dns_host: str
+    host: str
+    port: int
+
+    def _new_conn(self) -> socket.socket:
         _refuse_private_resolution(self._dns_host, self.port)
-        sock = super()._new_conn()
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]  # a mixin: see above
         peer = sock.getpeername()[0]
         if not is_public_address(peer):
             sock.close()

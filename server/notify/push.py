@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 import requests
 from pywebpush import WebPushException, webpush
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, select
 
 from server import jobs
@@ -83,7 +84,7 @@ def _queue_pending(session: Session) -> None:
         jobs.run_after_commit(session, BATCH_JOB, ids[start:start + BATCH_SIZE])
 
 
-def _forget_pending(session: Session, previous_transaction) -> None:
+def _forget_pending(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is None:  # the outer transaction, not a savepoint
         session.info.pop(PENDING_KEY, None)
 

@@ -57,7 +57,7 @@ def open_notice(*, session: Session, user_id: int, notice_id: int,
 
 
 def mark_all_read(*, session: Session, user_id: int, now: datetime | None = None) -> int:
-    result = session.execute(
+    result = session.exec(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=now or utcnow())
@@ -78,7 +78,7 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     that work is waiting: at most one such notice per assessor per hour, so a busy morning
     is one buzz, not twenty.
     Returns how many were told; the caller commits."""
-    credential = session.get(Credential, submission.credential_id)
+    credential = session.get_one(Credential, submission.credential_id)
     candidates = session.exec(
         select(User).where(
             User.id != submission.user_id,

@@ -37,7 +37,9 @@ def parse(payload: object, *, policy: EndpointPolicy | None = None) -> Subscript
     if not isinstance(payload, dict):
         raise InvalidInput("Send the subscription as a JSON object.")
     endpoint = check_endpoint(payload.get("endpoint"), policy or EndpointPolicy())
-    keys = payload.get("keys") if isinstance(payload.get("keys"), dict) else {}
+    keys = payload.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     if not isinstance(p256dh, str) or not _is_p256_point(p256dh):
         raise InvalidInput("keys.p256dh must be a base64url P-256 public key (65 bytes).",

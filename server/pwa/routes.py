@@ -60,7 +60,7 @@ def _shell() -> tuple[str, list[str]]:
     """(version, static URLs to precache), worked out once per process."""
     extensions = current_app.extensions
     if "pwa_shell" not in extensions:
-        static = Path(current_app.static_folder)
+        static = Path(current_app.static_folder or "static")
         urls = [url_for("static", filename=path.relative_to(static).as_posix())
                 for path in sorted(static.rglob("*"))
                 if path.is_file() and path.stat().st_size <= PRECACHE_MAX_BYTES]

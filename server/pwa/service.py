@@ -63,7 +63,7 @@ def draft_snapshots(*, session: Session, user: User) -> list[DraftSnapshot]:
 
 
 def _snapshot(session: Session, submission: Submission) -> DraftSnapshot:
-    credential = session.get(Credential, submission.credential_id)
+    credential = session.get_one(Credential, submission.credential_id)
     saved = queries.items_by_requirement(session=session, submission_id=submission.id)
     requirements = [
         RequirementSnapshot(id=req.id, number=number, kind=req.kind, prompt=req.prompt,

@@ -53,8 +53,8 @@ def load_for_reviewer(*, session: Session, viewer: User, submission_id: int) -> 
         if submission.status in DECIDED:  # someone else decided it first: say who
             raise already_decided(session=session, submission=submission, reader=viewer)
         raise NotFound(NOT_IN_QUEUE)
-    credential = session.get(Credential, submission.credential_id)
-    return Reviewable(submission, credential, session.get(User, submission.user_id))
+    credential = session.get_one(Credential, submission.credential_id)
+    return Reviewable(submission, credential, session.get_one(User, submission.user_id))
 
 
 def live_lease(*, session: Session, submission_id: int, now: datetime) -> Review | None:
@@ -96,7 +96,7 @@ def display_name(session: Session, user_id: int) -> str:
 def format_when(moment: datetime, timezone: str | None = None) -> str:
     """'3 May 2025, 14:05 UTC' in the reader's own time zone when it is known."""
     local = in_zone(moment, timezone)
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzinfo.key}"
+    return f"{local.day} {local:%b %Y, %H:%M} {getattr(local.tzinfo, 'key', 'UTC')}"
 
 
 def already_decided(*, session: Session, submission: Submission, reader: User) -> Conflict:
@@ -104,8 +104,10 @@ def already_decided(*, session: Session, submission: Submission, reader: User) -
     if review is None:
         return Conflict("This submission has already been decided.")
     name = display_name(session, review.assessor_id)
-    when = format_when(review.decided_at or submission.decided_at, reader.timezone)
-    return Conflict(f"Already decided by {name} at {when}.")
+    moment = review.decided_at or submission.decided_at
+    if moment is None:
+        return Conflict(f"Already decided by {name}.")
+    return Conflict(f"Already decided by {name} at {format_when(moment, reader.timezone)}.")
 
 
 def already_reviewing(*, session: Session, lease: Review) -> Conflict:
@@ -142,11 +144,11 @@ def check_still_open(*, session: Session, submission: Submission, assessor: User
 
 
 def win_transition(*, session: Session, submission: Submission, reader: User, now: datetime,
-                   **values) -> None:
+                   **values: object) -> None:
     """The one statement that moves a waiting attempt on (claimed, or decided). The
     version we read must still be current, so a claim or decision that slipped in since
     makes rowcount 0 and the loser is told who got there first."""
-    result = session.execute(
+    result = session.exec(
         update(Submission)
         .where(
             Submission.id == submission.id,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from server import access
 from server.models import (
@@ -49,7 +50,7 @@ class HistoryRow:
     assessor: str
 
 
-def _qualified_clause(assessor: User):
+def _qualified_clause(assessor: User) -> ColumnElement[bool]:
     """SQL twin of access.is_qualified_assessor, for every credential at once."""
     if access.is_admin(assessor):
         return true()
@@ -64,14 +65,14 @@ def _qualified_clause(assessor: User):
     return or_(Submission.credential_id.in_(earned), Credential.stack_id.in_(appointed))
 
 
-def _same_district(people, viewer: User):
+def _same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
     """SQL twin of access.same_district: `people` (the teachers) share the viewer's."""
     if viewer.org_id is None:
         return people.org_id.is_(None)
     return people.org_id == viewer.org_id
 
 
-def _live_lease(now: datetime):
+def _live_lease(now: datetime) -> SelectOfScalar[int]:
     return select(Review.id).where(
         Review.submission_id == Submission.id,
         Review.decision.is_(None),
@@ -88,7 +89,8 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
     held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
     query = (
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine)
+        # sqlmodel.select is typed for at most four columns
+        select(Submission, Credential.title, User, teacher_org.blind_review, mine)  # type: ignore[call-overload]
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
@@ -124,8 +126,8 @@ def history(*, session: Session, assessor: User, limit: int = 200,
     teacher_org = aliased(Org)
     reviewer = aliased(User)
     query = (
-        select(Review, Submission, Credential.title, User, teacher_org.blind_review,
-               reviewer.display_name)
+        select(Review, Submission, Credential.title, User,  # type: ignore[call-overload]  # > 4
+               teacher_org.blind_review, reviewer.display_name)
         .join(Submission, Submission.id == Review.submission_id)
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)

@@ -92,7 +92,7 @@ def _form_values(form) -> dict:
     for key, value in form.items():
         match = SCORE_FIELD.match(key)
         criterion_id = parse_id(match[2]) if match else None
-        if criterion_id is not None:
+        if match and criterion_id is not None:
             target = met if match[1] == "met" else comments
             target[criterion_id] = value
     scores = {

@@ -65,7 +65,7 @@ def claim(*, session: Session, assessor: User, submission_id: int, lease_hours: 
                    status=SubmissionStatus.IN_REVIEW.value)
     review = open_review_of(session=session, submission_id=submission.id,
                             assessor_id=assessor.id) or Review(
-        submission_id=submission.id, assessor_id=assessor.id)
+        submission_id=submission.id, assessor_id=assessor.id, claimed_until=until)
     review.claimed_at, review.claimed_until = now, until
     session.add(review)
     notify.send(session=session, user_id=submission.user_id, kind=NoticeKind.REVIEW_STARTED,
@@ -104,8 +104,8 @@ class RequirementGroup:
 class PastDecision:
     attempt: int
     submission_id: int
-    decision: str
-    decided_at: datetime
+    decision: str | None  # None never: only decided reviews are listed
+    decided_at: datetime | None
     assessor: str
     feedback: str
     scores: list[tuple[str, bool, str]]  # criterion title, met, comment

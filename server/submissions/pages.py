@@ -62,18 +62,18 @@ class SubmissionPage:
 
 def submission_page(*, session: Session, submission: Submission, viewer: User,
                     blind_key: str = "") -> SubmissionPage:
-    credential = session.get(Credential, submission.credential_id)
+    credential = session.get_one(Credential, submission.credential_id)
     is_owner = viewer.id == submission.user_id
     grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
     requirements = requirements_for(session=session, credential_id=credential.id)
     parts = [RequirementView(number, requirement, grouped.get(requirement.id, []))
              for number, requirement in enumerate(requirements, start=1)]
     editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
-    owner = session.get(User, submission.user_id)
+    owner = session.get_one(User, submission.user_id)
     return SubmissionPage(
         submission=submission,
         credential=credential,
-        stack=session.get(Stack, credential.stack_id),
+        stack=session.get_one(Stack, credential.stack_id),
         owner=owner,
         owner_label=_owner_label(session, submission, viewer, owner, blind_key),
         is_owner=is_owner,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -44,7 +45,7 @@ def items_for(*, session: Session, submission_id: int) -> list[EvidenceItem]:
     ).all())
 
 
-def items_by_requirement(*, session: Session, submission_id: int) -> dict[int, list]:
+def items_by_requirement(*, session: Session, submission_id: int) -> dict[int, list[Any]]:
     grouped: dict[int, list[EvidenceItem]] = {}
     for item in items_for(session=session, submission_id=submission_id):
         grouped.setdefault(item.requirement_id, []).append(item)

@@ -32,7 +32,7 @@ def show(id: int):
 
 
 def render_attempt_page(id: int, *, status: int = 200, submit_error: InvalidInput | None = None,
-                        part_errors: dict[int, str] | None = None):
+                        part_errors: dict[int | None, str] | None = None):
     """The attempt page; with a refused form, again at 4xx with the message in place."""
     db = get_session()
     user = require_user()

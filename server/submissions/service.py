@@ -76,7 +76,7 @@ def get_owned(*, session: Session, submission_id: int, user: User | None) -> Sub
     """The owner's submission; a clear refusal for anyone else (checked before any input
     is looked at, so a stranger learns nothing from validation messages)."""
     submission = get_visible(session=session, submission_id=submission_id, user=user)
-    if submission.user_id != user.id:
+    if user is None or submission.user_id != user.id:
         raise Forbidden("Only the teacher who owns this submission can change it.")
     return submission
 
@@ -103,7 +103,7 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
         raise InvalidInput(CONSENT_MISSING, field="consent")
     now = utcnow()
     # Guarded on status and version: of two clicks racing, exactly one submits.
-    changed = session.execute(
+    changed = session.exec(
         update(Submission)
         .where(Submission.id == submission.id, Submission.status == DRAFT,
                Submission.version == submission.version)
@@ -132,10 +132,10 @@ def retry(*, session: Session, submission_id: int, user: User) -> Submission:
 def _next_after_not_yet(session: Session, previous: Submission) -> Submission:
     latest = queries.latest_attempt(session=session, user_id=previous.user_id,
                                     credential_id=previous.credential_id)
-    if latest.id != previous.id:
+    if latest is not None and latest.id != previous.id:
         return latest
-    credential = session.get(Credential, previous.credential_id)
-    user = session.get(User, previous.user_id)
+    credential = session.get_one(Credential, previous.credential_id)
+    user = session.get_one(User, previous.user_id)
     attempt = _new_attempt(session, user, credential, previous)
     if attempt.attempt == previous.attempt + 1:
         _copy_evidence(session, previous, attempt)
@@ -154,8 +154,10 @@ def _new_attempt(session: Session, user: User, credential: Credential,
     except IntegrityError:
         # Another request started this attempt a moment ago: continue that one.
         session.rollback()
-        return queries.latest_attempt(session=session, user_id=user.id,
-                                      credential_id=credential.id)
+        latest = queries.latest_attempt(session=session, user_id=user.id,
+                                        credential_id=credential.id)
+        assert latest is not None, "the attempt that won the race is stored"
+        return latest
     return submission
 
 

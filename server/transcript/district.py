@@ -57,7 +57,7 @@ def district_of_admin(*, session: Session, admin: User, slug: str) -> Org:
 
 
 def _day(text: str | None, label: str, field: str) -> date:
-    if not (text or "").strip():
+    if text is None or not text.strip():
         raise InvalidInput(f"Enter the {label} date.", field=field)
     try:
         return date.fromisoformat(text.strip())

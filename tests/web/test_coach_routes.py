@@ -99,7 +99,8 @@ def test_finding_and_inviting_people(client, session, coach, cohort, engine):
     added = client.post(f"/coach/cohorts/{cohort.id}/members", data={"user_id": jo.id},
                         headers=hx(client))
     html = added.get_data(as_text=True)
-    assert "Invited" in html and 'hx-swap-oob="true"' in html
+    assert added.status_code == 200  # the fragment's `status` once became the HTTP status
+    assert 'role="status">Invited</span>' in html and 'hx-swap-oob="true"' in html
     assert "Invited, waiting for an answer" in html and "Withdraw invitation" in html
     with Session(engine) as db:
         assert db.get(CohortMember, (cohort.id, jo.id)).status == "invited"
