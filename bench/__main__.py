@@ -13,8 +13,16 @@ import sys
 from bench.common import RESULTS
 
 BENCHES = [
-    "transfer_size", "review_page", "upload_memory", "image_cost", "photo_bytes",
-    "push_latency", "nudge_fanout", "leaderboard", "lighthouse", "badges",
+    "transfer_size",
+    "review_page",
+    "upload_memory",
+    "image_cost",
+    "photo_bytes",
+    "push_latency",
+    "nudge_fanout",
+    "leaderboard",
+    "lighthouse",
+    "badges",
 ]
 
 
@@ -27,24 +35,48 @@ def _rows() -> list[tuple[str, str, str]]:
     rows = []
     transfer = _load("transfer_size").get("/", {})
     if transfer:
-        rows.append(("first load of / (HTML+CSS+JS, compressed)",
-                     f"{transfer['total_bytes'] / 1024:.1f} KiB", "small"))
+        rows.append(
+            (
+                "first load of / (HTML+CSS+JS, compressed)",
+                f"{transfer['total_bytes'] / 1024:.1f} KiB",
+                "small",
+            )
+        )
     review = _load("review_page")
     if review:
-        rows.append(("review page, 50 evidence items, p50 / p95",
-                     f"{review.get('p50_ms')} / {review.get('p95_ms')} ms", "fast"))
+        rows.append(
+            (
+                "review page, 50 evidence items, p50 / p95",
+                f"{review.get('p50_ms')} / {review.get('p95_ms')} ms",
+                "fast",
+            )
+        )
     upload = _load("upload_memory")
     if upload:
-        rows.append(("server RSS growth receiving a 200 MB upload",
-                     f"+{upload.get('delta_mb')} MB", "≤ +30 MB"))
+        rows.append(
+            (
+                "server RSS growth receiving a 200 MB upload",
+                f"+{upload.get('delta_mb')} MB",
+                "≤ +30 MB",
+            )
+        )
     for case, figures in _load("image_cost").items():
-        rows.append((f"cleaning {case} ({', '.join(figures['outcome'])})",
-                     f"{figures['seconds']} s, +{figures['peak_delta_mb']} MB peak",
-                     "bomb ~0; x4 bounded by image_workers"))
+        rows.append(
+            (
+                f"cleaning {case} ({', '.join(figures['outcome'])})",
+                f"{figures['seconds']} s, +{figures['peak_delta_mb']} MB peak",
+                "bomb ~0; x4 bounded by image_workers",
+            )
+        )
     photo = _load("photo_bytes")
     if photo:
-        rows.append(("bytes uploaded for a 12 MP photo vs original",
-                     f"{photo['ratio'] * 100:.1f} %", "≤ 10 %"))
+        rows.append(
+            (
+                "bytes uploaded for a 12 MP photo vs original",
+                f"{photo['ratio'] * 100:.1f} %",
+                "≤ 10 %",
+            )
+        )
     for mode, data in _load("push_latency").items():
         rows.append((f"decision → push received p95 ({mode})", f"{data['p95_ms']} ms", "≤ 1 s"))
     for mode, data in _load("nudge_fanout").items():
@@ -52,14 +84,23 @@ def _rows() -> list[tuple[str, str, str]]:
     for backend, data in _load("leaderboard").get("backends", {}).items():
         for case, figures in data.get("cases", {}).items():
             stats = figures.get("query", figures)
-            rows.append((f"leaderboard {case} p95 ({backend})", f"{stats['p95_ms']} ms",
-                         "≤ 10 ms"))
+            rows.append((f"leaderboard {case} p95 ({backend})", f"{stats['p95_ms']} ms", "≤ 10 ms"))
     badges = _load("badges")
     if badges:
-        rows.append(("issue + sign one OB 3.0 credential, p50",
-                     f"{badges['issue_and_sign']['p50_ms']} ms", "fast"))
-        rows.append((f"badge verification page at {badges['awards_in_table']:,} awards, p95",
-                     f"{badges['verification_page']['p95_ms']} ms", "fast"))
+        rows.append(
+            (
+                "issue + sign one OB 3.0 credential, p50",
+                f"{badges['issue_and_sign']['p50_ms']} ms",
+                "fast",
+            )
+        )
+        rows.append(
+            (
+                f"badge verification page at {badges['awards_in_table']:,} awards, p95",
+                f"{badges['verification_page']['p95_ms']} ms",
+                "fast",
+            )
+        )
     for page, data in _load("lighthouse").get("pages", {}).items():
         score = data.get("performance")
         if score is not None:

@@ -77,15 +77,21 @@ def _large_png(size=(5000, 5000)) -> bytes:
 
 
 def _run(path: Path, kind: str, copies: int) -> dict:
-    answer = subprocess.run([sys.executable, "-c", CASE, str(path), kind, str(copies)],
-                            capture_output=True, text=True, check=True)
+    answer = subprocess.run(
+        [sys.executable, "-c", CASE, str(path), kind, str(copies)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(answer.stdout)
 
 
 def main() -> None:
-    cases = {"png_bomb_8000x8000": ("png", _png_bomb()),
-             "jpeg_6000x4500": ("jpeg", _camera_jpeg()),
-             "png_5000x5000": ("png", _large_png())}
+    cases = {
+        "png_bomb_8000x8000": ("png", _png_bomb()),
+        "jpeg_6000x4500": ("jpeg", _camera_jpeg()),
+        "png_5000x5000": ("png", _large_png()),
+    }
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, (kind, data) in cases.items():

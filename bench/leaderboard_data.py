@@ -25,8 +25,12 @@ from server.models import Cohort, CohortMember, Org, PointEvent, User, utcnow
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
 VISIBILITY = (("cohort", 50), ("public", 25), ("anonymous", 15), ("hidden", 10))
 RULES = (  # rule, points, weight
-    ("first_submission", 10, 30), ("credential_earned", 150, 25), ("persistence", 40, 5),
-    ("stack_completed", 150, 2), ("streak_week", 10, 23), ("review_completed", 20, 15),
+    ("first_submission", 10, 30),
+    ("credential_earned", 150, 25),
+    ("persistence", 40, 5),
+    ("stack_completed", 150, 2),
+    ("streak_week", 10, 23),
+    ("review_completed", 20, 15),
 )
 HISTORY = timedelta(weeks=26)
 CHUNK = 50_000
@@ -42,9 +46,12 @@ class Shape:
     @classmethod
     def at(cls, scale: float) -> Shape:
         cohorts = max(1, round(500 * scale))
-        return cls(teachers=max(cohorts * 10, round(100_000 * scale)),
-                   events=max(1000, round(1_000_000 * scale)), cohorts=cohorts,
-                   orgs=max(1, round(100 * scale)))
+        return cls(
+            teachers=max(cohorts * 10, round(100_000 * scale)),
+            events=max(1000, round(1_000_000 * scale)),
+            cohorts=cohorts,
+            orgs=max(1, round(100 * scale)),
+        )
 
 
 def build(engine: Engine, shape: Shape, seed: int = 7) -> dict[str, float]:
@@ -54,12 +61,20 @@ def build(engine: Engine, shape: Shape, seed: int = 7) -> dict[str, float]:
     SQLModel.metadata.create_all(engine)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    _load(engine, Org.__table__, ("id", "slug", "name"),
-          ((i, f"district-{i}", f"District {i}") for i in range(1, shape.orgs + 1)))
+    _load(
+        engine,
+        Org.__table__,
+        ("id", "slug", "name"),
+        ((i, f"district-{i}", f"District {i}") for i in range(1, shape.orgs + 1)),
+    )
     _load(engine, User.__table__, USER_COLUMNS, _users(shape, rng))
     _load(engine, Cohort.__table__, ("id", "name", "org_id", "coach_id"), _cohorts(shape))
-    _load(engine, CohortMember.__table__, ("cohort_id", "user_id", "status"), (
-        (_cohort_of(uid, shape), uid, "active") for uid in range(1, shape.teachers + 1)))
+    _load(
+        engine,
+        CohortMember.__table__,
+        ("cohort_id", "user_id", "status"),
+        ((_cohort_of(uid, shape), uid, "active") for uid in range(1, shape.teachers + 1)),
+    )
     timings["people_s"] = time.perf_counter() - started
     started = time.perf_counter()
     _load(engine, PointEvent.__table__, EVENT_COLUMNS, _events(shape, rng))
@@ -90,8 +105,7 @@ def _org_of_cohort(cohort_id: int, shape: Shape) -> int:
     return (cohort_id - 1) % shape.orgs + 1
 
 
-USER_COLUMNS = ("id", "handle", "display_name", "org_id", "timezone",
-                "leaderboard_visibility")
+USER_COLUMNS = ("id", "handle", "display_name", "org_id", "timezone", "leaderboard_visibility")
 EVENT_COLUMNS = ("user_id", "rule", "points", "ref", "created_at")
 
 
@@ -99,9 +113,14 @@ def _users(shape: Shape, rng: random.Random) -> Iterator[tuple]:
     names, weights = zip(*VISIBILITY, strict=True)
     choices = rng.choices(names, weights, k=shape.teachers)
     for uid in range(1, shape.teachers + 1):
-        yield (uid, f"t{uid}", f"Teacher {uid}",
-               _org_of_cohort(_cohort_of(uid, shape), shape), ZONES[uid % len(ZONES)],
-               choices[uid - 1])
+        yield (
+            uid,
+            f"t{uid}",
+            f"Teacher {uid}",
+            _org_of_cohort(_cohort_of(uid, shape), shape),
+            ZONES[uid % len(ZONES)],
+            choices[uid - 1],
+        )
 
 
 def _cohorts(shape: Shape) -> Iterator[tuple]:
@@ -118,17 +137,22 @@ def _events(shape: Shape, rng: random.Random) -> Iterator[tuple]:
     kinds = rng.choices(range(len(rules)), weights, k=shape.events)
     now, span = utcnow(), HISTORY.total_seconds()
     for n, (uid, kind) in enumerate(zip(earners, kinds, strict=True)):
-        yield (uid, rules[kind], points[kind], f"bench:{n}",
-               now - timedelta(seconds=rng.random() * span))
+        yield (
+            uid,
+            rules[kind],
+            points[kind],
+            f"bench:{n}",
+            now - timedelta(seconds=rng.random() * span),
+        )
 
 
 def _filler(table: Table, columns: tuple[str, ...]):
     """Values for the columns we do not set, from their model defaults (COPY and raw
     inserts apply none), so a column added to a model later does not break the load."""
-    missing = [c.default for c in table.columns
-               if c.name not in columns and c.default is not None]
-    names = columns + tuple(c.name for c in table.columns
-                            if c.name not in columns and c.default is not None)
+    missing = [c.default for c in table.columns if c.name not in columns and c.default is not None]
+    names = columns + tuple(
+        c.name for c in table.columns if c.name not in columns and c.default is not None
+    )
 
     def fill(row: tuple) -> tuple:
         return row + tuple(d.arg(None) if d.is_callable else d.arg for d in missing)
@@ -160,8 +184,10 @@ def _load(engine: Engine, table: Table, columns: tuple[str, ...], rows: Iterable
 
 def _sqlite_row(row: tuple) -> tuple:
     # Stored the way SQLAlchemy stores an aware UTC datetime on SQLite (no offset).
-    return tuple(v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-                 if isinstance(v, datetime) else v for v in row)
+    return tuple(
+        v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
+        for v in row
+    )
 
 
 def _reset_sequences(engine: Engine) -> None:
@@ -169,6 +195,9 @@ def _reset_sequences(engine: Engine) -> None:
         return
     with engine.begin() as conn:
         for table in ("org", "user", "cohort", "pointevent"):
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))"))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+                )
+            )

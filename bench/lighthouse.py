@@ -36,8 +36,19 @@ def _chromium():
 
 def ensure_lighthouse() -> Path:
     if not LIGHTHOUSE.exists():
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                        str(BENCH), "lighthouse"], check=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(BENCH),
+                "lighthouse",
+            ],
+            check=True,
+        )
     return LIGHTHOUSE
 
 
@@ -80,11 +91,23 @@ def served_demo():
 def run_lighthouse(url: str, attempts: int = 2) -> dict:
     chromium, args = _chromium()
     flags = " ".join(["--headless=new", *args])
-    command = [str(ensure_lighthouse()), url, "--output=json", "--output-path=stdout",
-               "--quiet", "--only-categories=performance", f"--chrome-flags={flags}"]
+    command = [
+        str(ensure_lighthouse()),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--only-categories=performance",
+        f"--chrome-flags={flags}",
+    ]
     for attempt in range(1, attempts + 1):
-        completed = subprocess.run(command, env={**os.environ, "CHROME_PATH": chromium},
-                                   capture_output=True, text=True, timeout=300)
+        completed = subprocess.run(
+            command,
+            env={**os.environ, "CHROME_PATH": chromium},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if completed.returncode == 0:
             report = json.loads(completed.stdout)
             if not report.get("runtimeError"):
@@ -103,22 +126,26 @@ def summarize_report(report: dict) -> dict:
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
         "first_contentful_paint_ms": round(audits["first-contentful-paint"]["numericValue"]),
-        "largest_contentful_paint_ms": round(
-            audits["largest-contentful-paint"]["numericValue"]),
+        "largest_contentful_paint_ms": round(audits["largest-contentful-paint"]["numericValue"]),
         "total_blocking_time_ms": round(audits["total-blocking-time"]["numericValue"]),
         "cumulative_layout_shift": round(audits["cumulative-layout-shift"]["numericValue"], 4),
         "speed_index_ms": round(audits["speed-index"]["numericValue"]),
         "transfer_bytes": int(audits["total-byte-weight"]["numericValue"]),
-        "requests": [{"url": r["url"], "bytes": r.get("transferSize", 0),
-                      "type": r.get("resourceType")} for r in requests],
+        "requests": [
+            {"url": r["url"], "bytes": r.get("transferSize", 0), "type": r.get("resourceType")}
+            for r in requests
+        ],
     }
 
 
 def measure_page(url: str) -> dict:
     runs = [summarize_report(run_lighthouse(url)) for _ in range(RUNS)]
     median = sorted(runs, key=lambda r: r["performance"])[len(runs) // 2]
-    return {**median, "performance_runs": [r["performance"] for r in runs],
-            "performance_median": statistics.median(r["performance"] for r in runs)}
+    return {
+        **median,
+        "performance_runs": [r["performance"] for r in runs],
+        "performance_median": statistics.median(r["performance"] for r in runs),
+    }
 
 
 INSTALL_CHECK = """async () => {
@@ -136,8 +163,12 @@ def installability(base: str) -> dict:
     # A profile on disk: Chromium never offers to install from an incognito window.
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=args,
-            viewport={"width": 390, "height": 844})
+            profile,
+            executable_path=chromium,
+            headless=True,
+            args=args,
+            viewport={"width": 390, "height": 844},
+        )
         page = browser.new_page()
         page.goto(base + "/")
         page.evaluate("async () => { await navigator.serviceWorker.ready; }")
@@ -150,18 +181,24 @@ def installability(base: str) -> dict:
     parsed = json.loads(manifest.get("data") or "{}")
     icons = {(i.get("sizes"), i.get("purpose", "any")) for i in parsed.get("icons", [])}
     fields = {
-        "name": bool(parsed.get("name")), "short_name": bool(parsed.get("short_name")),
+        "name": bool(parsed.get("name")),
+        "short_name": bool(parsed.get("short_name")),
         "start_url": bool(parsed.get("start_url")),
         "display_standalone": parsed.get("display") == "standalone",
         "theme_color": bool(parsed.get("theme_color")),
-        "icon_192": ("192x192", "any") in icons, "icon_512": ("512x512", "any") in icons,
+        "icon_192": ("192x192", "any") in icons,
+        "icon_512": ("512x512", "any") in icons,
         "icon_maskable": any(purpose == "maskable" for _, purpose in icons),
     }
     return {
-        "installable": not errors and worker["controlled"] and all(fields.values())
+        "installable": not errors
+        and worker["controlled"]
+        and all(fields.values())
         and not manifest.get("errors"),
-        "installability_errors": errors, "manifest_errors": manifest.get("errors", []),
-        "manifest_fields": fields, "service_worker": worker,
+        "installability_errors": errors,
+        "manifest_errors": manifest.get("errors", []),
+        "manifest_fields": fields,
+        "service_worker": worker,
     }
 
 
@@ -190,19 +227,24 @@ def main() -> None:
         precache = precache_bytes(base)
     result = {"pages": pages, "installability": install, "precache": precache}
     path = write_result("lighthouse", result)
-    print(f"{'page':<12}{'perf (runs)':<22}{'LCP ms':>8}{'TBT ms':>8}{'CLS':>8}"
-          f"{'first load':>14}")
+    print(f"{'page':<12}{'perf (runs)':<22}{'LCP ms':>8}{'TBT ms':>8}{'CLS':>8}{'first load':>14}")
     for name, data in pages.items():
         runs = "/".join(str(p) for p in data["performance_runs"])
-        print(f"{name:<12}{data['performance']:<4}({runs}){'':<{18 - len(runs) - 2}}"
-              f"{data['largest_contentful_paint_ms']:>8}{data['total_blocking_time_ms']:>8}"
-              f"{data['cumulative_layout_shift']:>8}"
-              f"{data['transfer_bytes'] / 1024:>11.1f} KiB")
-    print(f"installable: {install['installable']} "
-          f"(errors: {install['installability_errors'] or 'none'}; "
-          f"worker controls the page: {install['service_worker']['controlled']})")
-    print(f"service worker precache after the first visit: {precache['urls']} files, "
-          f"{precache['bytes'] / 1024:.1f} KiB (downloaded in the background)")
+        print(
+            f"{name:<12}{data['performance']:<4}({runs}){'':<{18 - len(runs) - 2}}"
+            f"{data['largest_contentful_paint_ms']:>8}{data['total_blocking_time_ms']:>8}"
+            f"{data['cumulative_layout_shift']:>8}"
+            f"{data['transfer_bytes'] / 1024:>11.1f} KiB"
+        )
+    print(
+        f"installable: {install['installable']} "
+        f"(errors: {install['installability_errors'] or 'none'}; "
+        f"worker controls the page: {install['service_worker']['controlled']})"
+    )
+    print(
+        f"service worker precache after the first visit: {precache['urls']} files, "
+        f"{precache['bytes'] / 1024:.1f} KiB (downloaded in the background)"
+    )
     print(f"wrote {path}")
 
 

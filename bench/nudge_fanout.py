@@ -37,16 +37,25 @@ def _cohort(app, receiver, members: int):
         session.add(coach)
         session.commit()
         cohort = Cohort(name="Everyone", coach_id=coach.id)
-        users = [User(handle=f"bench-t{n}", display_name=f"Teacher {n}", timezone=zone)
-                 for n in range(members)]
+        users = [
+            User(handle=f"bench-t{n}", display_name=f"Teacher {n}", timezone=zone)
+            for n in range(members)
+        ]
         session.add_all([cohort, *users])
         session.commit()
-        session.add_all([CohortMember(cohort_id=cohort.id, user_id=u.id, status="active")
-                         for u in users])
+        session.add_all(
+            [CohortMember(cohort_id=cohort.id, user_id=u.id, status="active") for u in users]
+        )
         for user in users[::SUBSCRIBED_EVERY]:
             browser = receiver.new_browser()
-            session.add(PushSubscription(endpoint=browser.endpoint, user_id=user.id,
-                                         p256dh=browser.p256dh, auth=browser.auth))
+            session.add(
+                PushSubscription(
+                    endpoint=browser.endpoint,
+                    user_id=user.id,
+                    p256dh=browser.p256dh,
+                    auth=browser.auth,
+                )
+            )
         session.commit()
         return coach, cohort, [u.id for u in users]
 
@@ -64,9 +73,13 @@ def _fan_out(app, receiver, coach, cohort, member_ids) -> dict:
     pushes = len(member_ids[::SUBSCRIBED_EVERY])
     started = time.monotonic()
     with app.app_context(), Session(app.extensions["db_engine"]) as session:
-        report = nudges.nudge_members(session=session, coach=coach, cohort=cohort,
-                                      member_ids=member_ids,
-                                      message="Hi {first_name}, ten minutes this week?")
+        report = nudges.nudge_members(
+            session=session,
+            coach=coach,
+            cohort=cohort,
+            member_ids=member_ids,
+            message="Hi {first_name}, ten minutes this week?",
+        )
         session.commit()
     queued = time.monotonic()
     assert len(report.sent) == len(member_ids), "every member should be nudged now"
@@ -111,8 +124,21 @@ def main() -> dict:
     results = {mode: run_mode(mode) for mode in ("embedded", "rq")}
     rows = [{"mode": mode, **values} for mode, values in results.items()]
     print("Nudge fan-out: one coach request → every inbox and every subscribed device")
-    print(table(rows, ["mode", "members", "pushes", "request_s", "inboxes_s", "total_s",
-                       "goal_s", "meets_goal"]))
+    print(
+        table(
+            rows,
+            [
+                "mode",
+                "members",
+                "pushes",
+                "request_s",
+                "inboxes_s",
+                "total_s",
+                "goal_s",
+                "meets_goal",
+            ],
+        )
+    )
     path = write_result("nudge_fanout", results)
     print(f"wrote {path}")
     return results

@@ -65,10 +65,10 @@ def draft_for_demo_teacher(app) -> tuple[int, int]:
     from server.models import Credential, Submission, User
 
     with Session(app.extensions["db_engine"]) as session:
-        teacher = session.exec(select(User).where(
-            User.handle == DEMO_HANDLES["teacher"])).one()
-        credential = session.exec(select(Credential).where(
-            Credential.slug == "fractions-as-numbers")).one()
+        teacher = session.exec(select(User).where(User.handle == DEMO_HANDLES["teacher"])).one()
+        credential = session.exec(
+            select(Credential).where(Credential.slug == "fractions-as-numbers")
+        ).one()
         submission = Submission(user_id=teacher.id, credential_id=credential.id)
         session.add(submission)
         session.commit()
@@ -88,21 +88,26 @@ def upload_through_the_page(app, base: str, photo: bytes) -> dict:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-        context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                              "url": base}])
+        context.add_cookies(
+            [{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": base}]
+        )
         page = context.new_page()
         page.goto(f"{base}/capture?submission={submission_id}")
         page.wait_for_selector("body[data-capture-ready]")
         started = time.perf_counter()
         page.get_by_label("Choose photos").set_input_files(
-            [{"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+            [{"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+        )
         page.wait_for_selector('#queue-list > li[data-status="saved"]', timeout=60_000)
         seconds = time.perf_counter() - started
         browser.close()
     uploads = [r for r in sent if r["method"] == "POST" and r["path"].endswith("/evidence")]
     assert len(uploads) == 1, sent
-    return {"submission_id": submission_id, "request_body_bytes": uploads[0]["body_bytes"],
-            "capture_to_saved_seconds": round(seconds, 2)}
+    return {
+        "submission_id": submission_id,
+        "request_body_bytes": uploads[0]["body_bytes"],
+        "capture_to_saved_seconds": round(seconds, 2),
+    }
 
 
 def record_request_bodies(app) -> list[dict]:
@@ -111,8 +116,13 @@ def record_request_bodies(app) -> list[dict]:
     inner = app.wsgi_app
 
     def counting(environ, start_response):
-        seen.append({"method": environ["REQUEST_METHOD"], "path": environ["PATH_INFO"],
-                     "body_bytes": int(environ.get("CONTENT_LENGTH") or 0)})
+        seen.append(
+            {
+                "method": environ["REQUEST_METHOD"],
+                "path": environ["PATH_INFO"],
+                "body_bytes": int(environ.get("CONTENT_LENGTH") or 0),
+            }
+        )
         return inner(environ, start_response)
 
     app.wsgi_app = counting
@@ -123,12 +133,17 @@ def stored_photo(app, submission_id: int) -> dict:
     from server.models import EvidenceItem
 
     with Session(app.extensions["db_engine"]) as session:
-        item = session.exec(select(EvidenceItem).where(
-            EvidenceItem.submission_id == submission_id)).one()
+        item = session.exec(
+            select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)
+        ).one()
     path = app.config["SETTINGS"].storage_dir / item.blob_key
     image = Image.open(path)
-    return {"width": item.width, "height": item.height, "stored_bytes": item.bytes,
-            "exif_tags": len(image.getexif())}
+    return {
+        "width": item.width,
+        "height": item.height,
+        "stored_bytes": item.bytes,
+        "exif_tags": len(image.getexif()),
+    }
 
 
 def main() -> None:
@@ -137,13 +152,20 @@ def main() -> None:
         sent = upload_through_the_page(app, base, photo)
         stored = stored_photo(app, sent["submission_id"])
     ratio = sent["request_body_bytes"] / len(photo)
-    result = {"original": {"width": SIZE[0], "height": SIZE[1], "bytes": len(photo)},
-              "uploaded": sent, "stored": stored, "ratio": round(ratio, 4),
-              "goal": GOAL, "meets_goal": ratio <= GOAL}
+    result = {
+        "original": {"width": SIZE[0], "height": SIZE[1], "bytes": len(photo)},
+        "uploaded": sent,
+        "stored": stored,
+        "ratio": round(ratio, 4),
+        "goal": GOAL,
+        "meets_goal": ratio <= GOAL,
+    }
     path = write_result("photo_bytes", result)
     print(f"original 12 MP photo: {len(photo) / 1024:,.0f} KiB ({SIZE[0]}x{SIZE[1]}, EXIF+GPS)")
-    print(f"uploaded by the page: {sent['request_body_bytes'] / 1024:,.0f} KiB "
-          f"(stored {stored['width']}x{stored['height']}, EXIF tags: {stored['exif_tags']})")
+    print(
+        f"uploaded by the page: {sent['request_body_bytes'] / 1024:,.0f} KiB "
+        f"(stored {stored['width']}x{stored['height']}, EXIF tags: {stored['exif_tags']})"
+    )
     print(f"ratio: {ratio:.1%} (goal <= {GOAL:.0%}: {'met' if ratio <= GOAL else 'MISSED'})")
     print(f"wrote {path}")
 

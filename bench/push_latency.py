@@ -45,9 +45,14 @@ def _send(app, receiver, user_id: int, sends: int) -> list[float]:
     samples = []
     with app.app_context(), Session(app.extensions["db_engine"]) as session:
         for n in range(sends):
-            notify.send(session=session, user_id=user_id, kind="award",
-                        title=f"You earned Working Memory ({n})",
-                        body="Every criterion met.", url=f"/submissions/{n}")
+            notify.send(
+                session=session,
+                user_id=user_id,
+                kind="award",
+                title=f"You earned Working Memory ({n})",
+                body="Every criterion met.",
+                url=f"/submissions/{n}",
+            )
             started = time.monotonic()
             session.commit()
             if not receiver.wait_for(n + 1, timeout=30):

@@ -33,13 +33,22 @@ def rq_workers(app, count: int = 2):
     """`chalkmark worker` processes sharing the app's database and VAPID key."""
     settings = app.config["SETTINGS"]
     _flush_redis()
-    env = {**os.environ,
-           "CHALKMARK_DATABASE_URL": settings.database_url,
-           "CHALKMARK_INSTANCE_DIR": str(settings.instance_dir),
-           "CHALKMARK_SECRET_KEY": settings.secret_key,
-           "CHALKMARK_REDIS_URL": REDIS_URL}
-    procs = [subprocess.Popen([str(CHALKMARK), "worker"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL) for _ in range(count)]
+    env = {
+        **os.environ,
+        "CHALKMARK_DATABASE_URL": settings.database_url,
+        "CHALKMARK_INSTANCE_DIR": str(settings.instance_dir),
+        "CHALKMARK_SECRET_KEY": settings.secret_key,
+        "CHALKMARK_REDIS_URL": REDIS_URL,
+    }
+    procs = [
+        subprocess.Popen(
+            [str(CHALKMARK), "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
     try:
         _wait_for_workers(count)
         yield procs

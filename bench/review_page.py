@@ -30,8 +30,9 @@ def _seed(app) -> tuple[int, int]:
     )
 
     with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        credential = make_credential(session, criteria=4, kinds=("photo", "text", "link"),
-                                     title="Working Memory")
+        credential = make_credential(
+            session, criteria=4, kinds=("photo", "text", "link"), title="Working Memory"
+        )
         assessor = make_user(session, "assessor", name="Jordan Lee")
         appoint(session, assessor, credential)
         teacher = make_user(session, name="Maya Patel", school="Lincoln Elementary")
@@ -57,15 +58,22 @@ def measure() -> dict:
         assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     assert html.count('class="review-evidence-item') == ITEMS
-    return {"page": "review.show", "evidence_items": ITEMS, "database": "sqlite",
-            "html_bytes": len(html.encode()), **summary_ms(samples)}
+    return {
+        "page": "review.show",
+        "evidence_items": ITEMS,
+        "database": "sqlite",
+        "html_bytes": len(html.encode()),
+        **summary_ms(samples),
+    }
 
 
 def main() -> None:
     result = measure()
     path = write_result("review_page", result)
-    print(f"review page ({ITEMS} evidence items, {result['n']} runs): "
-          f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms -> {path}")
+    print(
+        f"review page ({ITEMS} evidence items, {result['n']} runs): "
+        f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms -> {path}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,14 @@ def measure(pages: tuple[str, ...] = ("/", "/stacks")) -> dict:
         for path in dict.fromkeys(paths):
             compressed, _, encoding = _fetch(client, path)
             uncompressed = len(client.get(path).get_data())
-            rows.append({"path": path, "bytes": compressed, "uncompressed": uncompressed,
-                         "encoding": encoding})
+            rows.append(
+                {
+                    "path": path,
+                    "bytes": compressed,
+                    "uncompressed": uncompressed,
+                    "encoding": encoding,
+                }
+            )
         results[page] = {
             "resources": rows,
             "total_bytes": sum(r["bytes"] for r in rows),
@@ -58,8 +64,10 @@ def measure(pages: tuple[str, ...] = ("/", "/stacks")) -> dict:
 def main() -> None:
     results = measure()
     for page, data in results.items():
-        print(f"\nFirst load of {page}: {data['total_bytes'] / 1024:.1f} KiB transferred "
-              f"({data['total_uncompressed'] / 1024:.1f} KiB uncompressed)")
+        print(
+            f"\nFirst load of {page}: {data['total_bytes'] / 1024:.1f} KiB transferred "
+            f"({data['total_uncompressed'] / 1024:.1f} KiB uncompressed)"
+        )
         for row in data["resources"]:
             print(f"  {row['bytes']:>8} B  {row['encoding']:<8} {row['path']}")
     path = write_result("transfer_size", results)

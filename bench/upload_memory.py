@@ -34,9 +34,11 @@ GOAL_DELTA_MB = 30
 SAMPLE_SECONDS = 0.05
 CHUNK = 1024 * 1024
 MP4_HEADER = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
-SERVE = ("import os; from waitress import serve; from server import create_app; "
-         "serve(create_app(), host='127.0.0.1', port=int(os.environ['PORT']), threads=4, "
-         "_quiet=True)")
+SERVE = (
+    "import os; from waitress import serve; from server import create_app; "
+    "serve(create_app(), host='127.0.0.1', port=int(os.environ['PORT']), threads=4, "
+    "_quiet=True)"
+)
 
 
 def _free_port() -> int:
@@ -46,13 +48,16 @@ def _free_port() -> int:
 
 
 def _env(root: Path, port: int) -> dict:
-    return {**os.environ, "PORT": str(port),
-            "CHALKMARK_INSTANCE_DIR": str(root / "instance"),
-            "CHALKMARK_DATABASE_URL": f"sqlite:///{root / 'bench.db'}",
-            "CHALKMARK_SECRET_KEY": "bench-upload-memory",
-            "CHALKMARK_STORAGE_DIR": str(root / "evidence"),
-            "CHALKMARK_PUBLIC_URL": f"http://localhost:{port}",
-            "CHALKMARK_RATELIMIT": "0"}
+    return {
+        **os.environ,
+        "PORT": str(port),
+        "CHALKMARK_INSTANCE_DIR": str(root / "instance"),
+        "CHALKMARK_DATABASE_URL": f"sqlite:///{root / 'bench.db'}",
+        "CHALKMARK_SECRET_KEY": "bench-upload-memory",
+        "CHALKMARK_STORAGE_DIR": str(root / "evidence"),
+        "CHALKMARK_PUBLIC_URL": f"http://localhost:{port}",
+        "CHALKMARK_RATELIMIT": "0",
+    }
 
 
 def _seed_and_sign(env: dict) -> tuple[int, int, str]:
@@ -63,18 +68,21 @@ def _seed_and_sign(env: dict) -> tuple[int, int, str]:
     from server.models import EvidenceRequirement, Submission
     from tests.support.factories import make_credential, make_user
 
-    settings = Settings(instance_dir=Path(env["CHALKMARK_INSTANCE_DIR"]),
-                        database_url=env["CHALKMARK_DATABASE_URL"],
-                        secret_key=env["CHALKMARK_SECRET_KEY"],
-                        storage_dir=Path(env["CHALKMARK_STORAGE_DIR"]))
+    settings = Settings(
+        instance_dir=Path(env["CHALKMARK_INSTANCE_DIR"]),
+        database_url=env["CHALKMARK_DATABASE_URL"],
+        secret_key=env["CHALKMARK_SECRET_KEY"],
+        storage_dir=Path(env["CHALKMARK_STORAGE_DIR"]),
+    )
     app = create_app(settings)
     engine = app.extensions["db_engine"]
     SQLModel.metadata.create_all(engine)
     with Session(engine, expire_on_commit=False) as session:
         teacher = make_user(session, name="Bench Teacher")
         credential = make_credential(session, kinds=("video",))
-        requirement = session.exec(select(EvidenceRequirement).where(
-            EvidenceRequirement.credential_id == credential.id)).one()
+        requirement = session.exec(
+            select(EvidenceRequirement).where(EvidenceRequirement.credential_id == credential.id)
+        ).one()
         requirement.max_count = 5
         draft = Submission(user_id=teacher.id, credential_id=credential.id)
         session.add_all([requirement, draft])
@@ -100,8 +108,9 @@ def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
 def _csrf_and_cookie(port: int, submission_id: int, cookie: str) -> tuple[str, str]:
     """Open the draft page like a browser: its CSRF token and the refreshed session."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", f"/submissions/{submission_id}",
-                 headers={"Cookie": f"chalkmark_session={cookie}"})
+    conn.request(
+        "GET", f"/submissions/{submission_id}", headers={"Cookie": f"chalkmark_session={cookie}"}
+    )
     response = conn.getresponse()
     html = response.read().decode()
     if response.status != 200:
@@ -118,8 +127,10 @@ def _multipart(requirement_id: int, size: int) -> tuple[str, list[bytes], bytes,
     head = "".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
         for name, value in (("client_uuid", uuid.uuid4()), ("requirement_id", requirement_id))
-    ) + (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-         f'filename="lesson.mp4"\r\nContent-Type: video/mp4\r\n\r\n')
+    ) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="lesson.mp4"\r\nContent-Type: video/mp4\r\n\r\n'
+    )
     tail = f"\r\n--{boundary}--\r\n".encode()
     return boundary, [head.encode()], tail, len(head.encode()) + size + len(tail)
 
@@ -136,15 +147,23 @@ def _body(head: list[bytes], size: int, tail: bytes):
     yield tail
 
 
-def _upload(port: int, submission_id: int, requirement_id: int, token: str, cookie: str,
-            size: int) -> int:
+def _upload(
+    port: int, submission_id: int, requirement_id: int, token: str, cookie: str, size: int
+) -> int:
     boundary, head, tail, length = _multipart(requirement_id, size)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request("POST", f"/submissions/{submission_id}/evidence?requirement_id={requirement_id}",
-                 body=_body(head, size, tail), headers={
-                     "Content-Type": f"multipart/form-data; boundary={boundary}",
-                     "Content-Length": str(length), "Accept": "application/json",
-                     "X-CSRFToken": token, "Cookie": f"chalkmark_session={cookie}"})
+    conn.request(
+        "POST",
+        f"/submissions/{submission_id}/evidence?requirement_id={requirement_id}",
+        body=_body(head, size, tail),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(length),
+            "Accept": "application/json",
+            "X-CSRFToken": token,
+            "Cookie": f"chalkmark_session={cookie}",
+        },
+    )
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -181,8 +200,9 @@ def measure() -> dict:
     server = None
     try:
         submission_id, requirement_id, cookie = _seed_and_sign(env)
-        server = subprocess.Popen([sys.executable, "-c", SERVE], env=env,
-                                  cwd=Path(__file__).resolve().parent.parent)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVE], env=env, cwd=Path(__file__).resolve().parent.parent
+        )
         _wait_until_serving(port, server)
         token, cookie = _csrf_and_cookie(port, submission_id, cookie)
         _upload(port, submission_id, requirement_id, token, cookie, CHUNK)  # warm-up
@@ -198,10 +218,15 @@ def measure() -> dict:
         stored = sorted(p.stat().st_size for p in (root / "evidence").rglob("*.mp4"))
         peak = max(sampler.samples + [baseline])
         return {
-            "upload_mb": UPLOAD_MB, "status": status, "seconds": round(seconds, 2),
-            "baseline_rss_mb": round(baseline, 1), "peak_rss_mb": round(peak, 1),
-            "delta_mb": round(peak - baseline, 1), "goal_delta_mb": GOAL_DELTA_MB,
-            "met_goal": peak - baseline <= GOAL_DELTA_MB, "samples": len(sampler.samples),
+            "upload_mb": UPLOAD_MB,
+            "status": status,
+            "seconds": round(seconds, 2),
+            "baseline_rss_mb": round(baseline, 1),
+            "peak_rss_mb": round(peak, 1),
+            "delta_mb": round(peak - baseline, 1),
+            "goal_delta_mb": GOAL_DELTA_MB,
+            "met_goal": peak - baseline <= GOAL_DELTA_MB,
+            "samples": len(sampler.samples),
             "stored_bytes": stored[-1] if stored else 0,
         }
     finally:
@@ -215,9 +240,11 @@ def main() -> None:
     result = measure()
     path = write_result("upload_memory", result)
     print(f"{'upload':<14}{'baseline RSS':>14}{'peak RSS':>10}{'delta':>9}{'goal':>8}")
-    print(f"{str(result['upload_mb']) + ' MB':<14}{result['baseline_rss_mb']:>11.1f} MB"
-          f"{result['peak_rss_mb']:>7.1f} MB{result['delta_mb']:>6.1f} MB"
-          f"{'≤ +' + str(GOAL_DELTA_MB):>8}  {'ok' if result['met_goal'] else 'OVER'}")
+    print(
+        f"{str(result['upload_mb']) + ' MB':<14}{result['baseline_rss_mb']:>11.1f} MB"
+        f"{result['peak_rss_mb']:>7.1f} MB{result['delta_mb']:>6.1f} MB"
+        f"{'≤ +' + str(GOAL_DELTA_MB):>8}  {'ok' if result['met_goal'] else 'OVER'}"
+    )
     print(json.dumps(result))
     print(f"wrote {path}")
 

@@ -62,8 +62,13 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         COMPRESS_MIMETYPES=[
-            "text/html", "text/css", "application/javascript", "text/javascript",
-            "application/json", "application/manifest+json", "image/svg+xml",
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "text/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
         ],
     )
     db.init_app(app)

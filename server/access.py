@@ -81,8 +81,11 @@ def is_coach_of(*, session: Session, coach: User | None, member_id: int) -> bool
     row = session.exec(
         select(Cohort.id)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(Cohort.coach_id == coach.id, CohortMember.user_id == member_id,
-               CohortMember.status == MemberStatus.ACTIVE.value)  # invited shares nothing
+        .where(
+            Cohort.coach_id == coach.id,
+            CohortMember.user_id == member_id,
+            CohortMember.status == MemberStatus.ACTIVE.value,
+        )  # invited shares nothing
     ).first()
     return row is not None
 
@@ -117,4 +120,5 @@ def can_view_submission(*, session: Session, user: User | None, submission: Subm
     if user is None or not may_review(session=session, user=user, submission=submission):
         return False
     return submission.status in AWAITING_REVIEW or has_reviewed(
-        session=session, user=user, submission=submission)
+        session=session, user=user, submission=submission
+    )

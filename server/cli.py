@@ -81,12 +81,14 @@ def create_admin_command(display_name: str, email: str | None) -> None:
             link_ttl_seconds=24 * 3600,
         )
     click.echo(f"Admin {user.display_name} (@{user.handle}) created.")
-    click.echo(f"Open this link within 24 hours to add a passkey: "
-               f"{settings.public_url}/auth/link/{token}")
+    click.echo(
+        f"Open this link within 24 hours to add a passkey: {settings.public_url}/auth/link/{token}"
+    )
 
 
-@click.command("deactivate-user",
-               help="Switch an account off: it can't sign in, and every session ends now.")
+@click.command(
+    "deactivate-user", help="Switch an account off: it can't sign in, and every session ends now."
+)
 @click.argument("handle")
 @with_appcontext
 def deactivate_user_command(handle: str) -> None:
@@ -117,13 +119,17 @@ def serve_command(host: str, port: int | None) -> None:
         jobs.run_later(RESCHEDULE_NUDGES_JOB)
     click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
-    serve(app, host=host, port=port,
-          threads=settings.serve_threads,
-          connection_limit=settings.serve_connection_limit,
-          backlog=settings.serve_backlog,
-          channel_timeout=settings.serve_channel_timeout,
-          # poll(), not select(): select() stops at 1024 file descriptors.
-          asyncore_use_poll=True)
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=settings.serve_threads,
+        connection_limit=settings.serve_connection_limit,
+        backlog=settings.serve_backlog,
+        channel_timeout=settings.serve_channel_timeout,
+        # poll(), not select(): select() stops at 1024 file descriptors.
+        asyncore_use_poll=True,
+    )
 
 
 def _create_app():

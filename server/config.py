@@ -20,9 +20,12 @@ from server.game import levels, rules
 # The Web Push services browsers subscribe with: FCM (Chrome, Edge on Android), Mozilla
 # autopush (Firefox), Apple (Safari), WNS (Edge on Windows). `*.` matches sub-domains.
 DEFAULT_PUSH_HOSTS = (
-    "fcm.googleapis.com", "android.googleapis.com",
-    "updates.push.services.mozilla.com", "*.push.services.mozilla.com",
-    "*.push.apple.com", "*.notify.windows.com",
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
 )
 _PUSH_HOST_ENTRY = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?")
 
@@ -61,8 +64,9 @@ def push_hosts_from(text: str | None) -> tuple[str, ...]:
     entries = tuple(e.strip().lower() for e in (text or "").split(",") if e.strip())
     for entry in entries:
         if not _PUSH_HOST_ENTRY.fullmatch(entry):
-            raise ValueError(f"CHALKMARK_PUSH_HOSTS: {entry!r} is not a host, "
-                             "*.domain or host:port")
+            raise ValueError(
+                f"CHALKMARK_PUSH_HOSTS: {entry!r} is not a host, *.domain or host:port"
+            )
     return entries or DEFAULT_PUSH_HOSTS
 
 

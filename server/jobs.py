@@ -49,8 +49,9 @@ class ThreadBackend:
     def enqueue(self, func_path: str, args: tuple, kwargs: dict, delay: float = 0) -> None:
         with self._cond:
             self._seq += 1
-            heapq.heappush(self._heap, (time.monotonic() + delay, self._seq, func_path,
-                                        args, kwargs))
+            heapq.heappush(
+                self._heap, (time.monotonic() + delay, self._seq, func_path, args, kwargs)
+            )
             self._start_threads()
             self._cond.notify()
 
@@ -148,8 +149,7 @@ def run_later(func_path: str, *args, delay: float = 0, **kwargs) -> None:
     backend().enqueue(func_path, args, kwargs, delay)
 
 
-def run_after_commit(session: Session, func_path: str, *args, delay: float = 0,
-                     **kwargs) -> None:
+def run_after_commit(session: Session, func_path: str, *args, delay: float = 0, **kwargs) -> None:
     """Queue the job when `session` commits; forget it if the session rolls back."""
     if not session.info.get(LISTENING_KEY):
         session.info[LISTENING_KEY] = True

@@ -29,8 +29,10 @@ from server.extensions import csrf
 from server.ids import MAX_ID, parse_id
 
 # The one CSRF refusal, for pages and scripts alike (web.py, json_api, evidence uploads).
-CSRF_MESSAGE = ("This page was out of date or came from somewhere else, so nothing was "
-                "saved. Reload it and try again.")
+CSRF_MESSAGE = (
+    "This page was out of date or came from somewhere else, so nothing was "
+    "saved. Reload it and try again."
+)
 JSON_TYPE = "application/json"
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 32
@@ -52,8 +54,7 @@ def error_json(message: str, status: int, *, field: str | None = None, **extra):
 
 
 def error_from(err: ChalkmarkError):
-    return error_json(err.message, err.status_code, field=err.field,
-                      **getattr(err, "extra", {}))
+    return error_json(err.message, err.status_code, field=err.field, **getattr(err, "extra", {}))
 
 
 def error_for(err: Exception):
@@ -73,12 +74,15 @@ def wants_json() -> bool:
     if request.is_json:
         return True
     accept = request.accept_mimetypes
-    return (accept.best_match(["text/html", JSON_TYPE]) == JSON_TYPE
-            and accept[JSON_TYPE] > accept["text/html"])
+    return (
+        accept.best_match(["text/html", JSON_TYPE]) == JSON_TYPE
+        and accept[JSON_TYPE] > accept["text/html"]
+    )
 
 
 def json_api(view):
     """Turn typed errors (and CSRF / HTTP refusals) into the JSON error shape."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -86,6 +90,7 @@ def json_api(view):
         except (ChalkmarkError, CSRFError, HTTPException) as err:
             get_session().rollback()
             return error_for(err)
+
     return wrapped
 
 
@@ -197,8 +202,7 @@ class Id(Field):
 
 
 class Int(Field):
-    def __init__(self, *, low: int = -MAX_ID, high: int = MAX_ID,
-                 required: bool = False) -> None:
+    def __init__(self, *, low: int = -MAX_ID, high: int = MAX_ID, required: bool = False) -> None:
         super().__init__(required=required)
         self.low, self.high = low, high
         self.expected = f"a whole number from {low:,} to {high:,}"

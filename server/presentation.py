@@ -64,8 +64,9 @@ def latest_attempt_for(credential):
     user = current_user()
     if user is None or credential is None:
         return None
-    return queries.latest_attempt(session=get_session(), user_id=user.id,
-                                  credential_id=credential.id)
+    return queries.latest_attempt(
+        session=get_session(), user_id=user.id, credential_id=credential.id
+    )
 
 
 def earned_badge(submission_id: int):

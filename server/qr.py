@@ -15,6 +15,9 @@ def qr_svg(text: str) -> Markup:
     (CSP forbids those); CSS gives it its size."""
     image = qrcode.make(text, image_factory=SvgPathImage, border=4)
     svg = image.to_string(encoding="unicode")
-    svg = re.sub(r'^<svg width="[^"]*" height="[^"]*"',
-                 '<svg role="img" aria-label="QR code of the link" focusable="false"', svg)
+    svg = re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        '<svg role="img" aria-label="QR code of the link" focusable="false"',
+        svg,
+    )
     return Markup(svg)

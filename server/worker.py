@@ -26,7 +26,8 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException(
             "CHALKMARK_REDIS_URL is not set. Without Redis, jobs run inside the web app "
             "itself and no worker is needed; set CHALKMARK_REDIS_URL=redis://host:6379/0 "
-            "on the app and the worker to share a queue.")
+            "on the app and the worker to share a queue."
+        )
     backend = current_app.extensions["jobs"]
     # Jobs reuse this app (and its database pool) instead of building one per job.
     jobs._worker_app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
@@ -34,5 +35,4 @@ def worker_command(burst: bool) -> None:
     # idempotent, so a nudge that also has its job still goes out once.
     backend.enqueue(RESCHEDULE_NUDGES_JOB, (), {})
     click.echo(f"Chalkmark worker on queue {backend.queue.name!r} ({settings.redis_url})")
-    SimpleWorker([backend.queue], connection=backend.redis).work(burst=burst,
-                                                                 with_scheduler=True)
+    SimpleWorker([backend.queue], connection=backend.redis).work(burst=burst, with_scheduler=True)

@@ -31,16 +31,24 @@ from server.qr import qr_svg
 def _account_page(status: int = 200, **context):
     user = require_user()
     db = get_session()
-    context.setdefault("form", {"display_name": user.display_name, "email": user.email or "",
-                                "timezone": user.timezone})
-    return render("auth/account.html", status=status, user=user,
-                  passkeys=service.list_passkeys(session=db, user=user),
-                  unused_codes=recovery.unused_count(session=db, user=user),
-                  devices=session_store().list_for(session=db, user_id=user.id,
-                                                   current_id=current_session_id()),
-                  idle_days=helpers.settings().session_idle_days,
-                  max_days=helpers.settings().session_max_days,
-                  time_zones=service.time_zones(), **context)
+    context.setdefault(
+        "form",
+        {"display_name": user.display_name, "email": user.email or "", "timezone": user.timezone},
+    )
+    return render(
+        "auth/account.html",
+        status=status,
+        user=user,
+        passkeys=service.list_passkeys(session=db, user=user),
+        unused_codes=recovery.unused_count(session=db, user=user),
+        devices=session_store().list_for(
+            session=db, user_id=user.id, current_id=current_session_id()
+        ),
+        idle_days=helpers.settings().session_idle_days,
+        max_days=helpers.settings().session_max_days,
+        time_zones=service.time_zones(),
+        **context,
+    )
 
 
 @bp.get("/account")
@@ -65,10 +73,15 @@ def update_profile():
 
 
 def _passkey_view(fragment: str, passkey_id: int, status: int = 200, **context):
-    passkey = service.own_passkey(session=get_session(), user=require_user(),
-                                  passkey_id=passkey_id)
-    return render("auth/passkey_page.html", fragment, status=status, passkey=passkey,
-                  row_template=fragment, **context)
+    passkey = service.own_passkey(session=get_session(), user=require_user(), passkey_id=passkey_id)
+    return render(
+        "auth/passkey_page.html",
+        fragment,
+        status=status,
+        passkey=passkey,
+        row_template=fragment,
+        **context,
+    )
 
 
 @bp.get("/passkeys/<int:passkey_id>")
@@ -88,11 +101,13 @@ def rename_passkey_form(passkey_id: int):
 def rename_passkey(passkey_id: int):
     nickname = request.form.get("nickname", "")
     try:
-        service.rename_passkey(session=get_session(), user=require_user(),
-                               passkey_id=passkey_id, nickname=nickname)
+        service.rename_passkey(
+            session=get_session(), user=require_user(), passkey_id=passkey_id, nickname=nickname
+        )
     except InvalidInput as err:
-        return _passkey_view("auth/_passkey_rename.html", passkey_id, 422, error=err.message,
-                             nickname=nickname)
+        return _passkey_view(
+            "auth/_passkey_rename.html", passkey_id, 422, error=err.message, nickname=nickname
+        )
     if wants_fragment():
         return _passkey_view("auth/_passkey_row.html", passkey_id, announce="Name saved.")
     flash("The passkey's new name is saved.", "success")
@@ -109,16 +124,21 @@ def remove_passkey_confirm(passkey_id: int):
 @login_required
 def remove_passkey(passkey_id: int):
     try:
-        passkey = service.remove_passkey(session=get_session(), user=require_user(),
-                                         passkey_id=passkey_id, sessions=session_store())
+        passkey = service.remove_passkey(
+            session=get_session(),
+            user=require_user(),
+            passkey_id=passkey_id,
+            sessions=session_store(),
+        )
     except InvalidInput as err:
         return _passkey_view("auth/_passkey_row.html", passkey_id, 422, error=err.message)
     if not _still_signed_in():
-        return _signed_out(f"You removed “{passkey.nickname}”, the passkey you signed in "
-                           "with here, so this device is signed out.")
+        return _signed_out(
+            f"You removed “{passkey.nickname}”, the passkey you signed in "
+            "with here, so this device is signed out."
+        )
     if wants_fragment():
-        return render("auth/_passkey_removed.html", "auth/_passkey_removed.html",
-                      passkey=passkey)
+        return render("auth/_passkey_removed.html", "auth/_passkey_removed.html", passkey=passkey)
     flash(f"Passkey “{passkey.nickname}” removed.", "success")
     return redirect(url_for("auth.account", _anchor="passkeys"), 303)
 
@@ -130,9 +150,11 @@ def remove_passkey(passkey_id: int):
 @login_required
 @rate_limited
 def add_passkey_options():
-    return jsonify(passkeys.begin_add_passkey(session=get_session(),
-                                              rp=helpers.relying_party(),
-                                              user=require_user()))
+    return jsonify(
+        passkeys.begin_add_passkey(
+            session=get_session(), rp=helpers.relying_party(), user=require_user()
+        )
+    )
 
 
 @bp.post("/passkeys/verify")
@@ -141,11 +163,14 @@ def add_passkey_options():
 def add_passkey_verify():
     body = read_json(helpers.CEREMONY)
     user = require_user()
-    passkeys.finish_add_passkey(session=get_session(), rp=helpers.relying_party(),
-                                challenge_id=body.get("challengeId"),
-                                credential=body.get("credential"),
-                                nickname=helpers.nickname_for_request(),
-                                expected_user_id=user.id)
+    passkeys.finish_add_passkey(
+        session=get_session(),
+        rp=helpers.relying_party(),
+        challenge_id=body.get("challengeId"),
+        credential=body.get("credential"),
+        nickname=helpers.nickname_for_request(),
+        expected_user_id=user.id,
+    )
     flash("Your new passkey is ready.", "success")
     return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
 
@@ -157,8 +182,9 @@ def add_passkey_verify():
 @login_required
 def create_device_link():
     ttl = helpers.settings().device_link_ttl_seconds
-    token = devicelinks.create_device_link(session=get_session(), user=require_user(),
-                                           ttl_seconds=ttl)
+    token = devicelinks.create_device_link(
+        session=get_session(), user=require_user(), ttl_seconds=ttl
+    )
     helpers.keep_device_link(token, utcnow() + timedelta(seconds=ttl))
     return redirect(url_for("auth.show_device_link"), 303)
 
@@ -168,8 +194,11 @@ def create_device_link():
 def show_device_link():
     kept = helpers.take_device_link()  # shown once: a reload or a copied cookie sees nothing
     if kept is None or not devicelinks.is_usable(session=get_session(), token=kept[0]):
-        flash("A link is shown only once, and that one was shown, has expired or was used. "
-              "Make a new one below.", "warning")
+        flash(
+            "A link is shown only once, and that one was shown, has expired or was used. "
+            "Make a new one below.",
+            "warning",
+        )
         return redirect(url_for("auth.account", _anchor="passkeys"), 303)
     token, expires_at = kept
     url = helpers.link_url(token)
@@ -190,8 +219,11 @@ def device_link_options(token: str):
     db = get_session()
     link = devicelinks.usable_link(session=db, token=token)
     owner = db.get_one(User, link.user_id)
-    return jsonify(passkeys.begin_add_passkey(session=db, rp=helpers.relying_party(),
-                                              user=owner, device_link_id=link.id))
+    return jsonify(
+        passkeys.begin_add_passkey(
+            session=db, rp=helpers.relying_party(), user=owner, device_link_id=link.id
+        )
+    )
 
 
 @bp.post("/link/<token>/verify")
@@ -200,11 +232,14 @@ def device_link_verify(token: str):
     db = get_session()
     body = read_json(helpers.CEREMONY)
     link = devicelinks.usable_link(session=db, token=token)
-    used = passkeys.finish_add_passkey(session=db, rp=helpers.relying_party(),
-                                       challenge_id=body.get("challengeId"),
-                                       credential=body.get("credential"),
-                                       nickname=helpers.nickname_for_request(),
-                                       expected_user_id=link.user_id)
+    used = passkeys.finish_add_passkey(
+        session=db,
+        rp=helpers.relying_party(),
+        challenge_id=body.get("challengeId"),
+        credential=body.get("credential"),
+        nickname=helpers.nickname_for_request(),
+        expected_user_id=link.user_id,
+    )
     login_user(used.user, passkey_id=used.passkey.id)
     flash("Your passkey is ready, and you're signed in on this device.", "success")
     return jsonify({"redirect": url_for("auth.account", _anchor="passkeys")})
@@ -226,8 +261,10 @@ def new_recovery_codes():
 
 def _still_signed_in() -> bool:
     session_id = current_session_id()
-    return bool(session_id and session_store().user_for(session=get_session(),
-                                                         session_id=session_id) is not None)
+    return bool(
+        session_id
+        and session_store().user_for(session=get_session(), session_id=session_id) is not None
+    )
 
 
 def _signed_out(message: str):
@@ -243,10 +280,12 @@ def _signed_out(message: str):
 @login_required
 def sign_out_device(key: str):
     ended = len(key) == KEY_LENGTH and session_store().end_one(
-        session=get_session(), user_id=require_user().id, key=key)
+        session=get_session(), user_id=require_user().id, key=key
+    )
     if not ended:
-        raise NotFound("We couldn't find that signed-in device on your account. "
-                       "It may be signed out already.")
+        raise NotFound(
+            "We couldn't find that signed-in device on your account. It may be signed out already."
+        )
     if not _still_signed_in():
         return _signed_out("You're signed out on this device.")
     flash("That device is signed out.", "success")

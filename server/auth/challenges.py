@@ -30,14 +30,22 @@ class PendingCeremony:
     payload: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
-def store_challenge(*, session: Session, ttl_seconds: int, purpose: str, challenge: bytes,
-                    user_id: int | None = None, payload: dict[str, Any] | None = None
-                    ) -> WebAuthnChallenge:
+def store_challenge(
+    *,
+    session: Session,
+    ttl_seconds: int,
+    purpose: str,
+    challenge: bytes,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> WebAuthnChallenge:
     now = utcnow()
     # Abandoned ceremonies are swept here, so the table never grows without bound.
     session.exec(delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < now))
     row = WebAuthnChallenge(
-        purpose=purpose, challenge=challenge, user_id=user_id,
+        purpose=purpose,
+        challenge=challenge,
+        user_id=user_id,
         payload=json.dumps(payload or {}),
         expires_at=now + timedelta(seconds=ttl_seconds),
     )
@@ -53,8 +61,13 @@ def take_challenge(*, session: Session, challenge_id: Any, purpose: str) -> Pend
     row = session.get(WebAuthnChallenge, challenge_id)
     if row is None:
         raise Expired(EXPIRED)
-    pending = PendingCeremony(row.purpose, bytes(row.challenge), row.user_id, row.expires_at,
-                              json.loads(row.payload or "{}"))
+    pending = PendingCeremony(
+        row.purpose,
+        bytes(row.challenge),
+        row.user_id,
+        row.expires_at,
+        json.loads(row.payload or "{}"),
+    )
     session.expunge(row)
     # Only the request whose DELETE removed the row may go on; a racing twin removes nothing.
     deleted = session.exec(

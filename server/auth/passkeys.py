@@ -40,12 +40,18 @@ from server.models import Passkey, User, utcnow
 log = logging.getLogger(__name__)
 
 REGISTER, LOGIN, ADD_DEVICE = "register", "login", "add-device"
-NOT_VERIFIED = ("We couldn't verify your passkey. Please try again, and let your device "
-                "check it's you (fingerprint, face or PIN) when it asks.")
-UNKNOWN = ("We don't recognise this passkey. It may have been removed from your account. "
-           "Try another passkey, use a recovery code, or sign up.")
-CLONED = ("This passkey may be cloned, so we didn't sign you in. Sign in with another "
-          "passkey or a recovery code, then remove this one from your account.")
+NOT_VERIFIED = (
+    "We couldn't verify your passkey. Please try again, and let your device "
+    "check it's you (fingerprint, face or PIN) when it asks."
+)
+UNKNOWN = (
+    "We don't recognise this passkey. It may have been removed from your account. "
+    "Try another passkey, use a recovery code, or sign up."
+)
+CLONED = (
+    "This passkey may be cloned, so we didn't sign you in. Sign in with another "
+    "passkey or a recovery code, then remove this one from your account."
+)
 ALREADY_ADDED = "This passkey is already registered. Sign in with it instead."
 
 
@@ -75,68 +81,110 @@ class RelyingParty:
         return self.challenge_ttl_seconds * 1000
 
 
-def _remember(session: Session, rp: RelyingParty, purpose: str,
-              options: PublicKeyCredentialCreationOptions | PublicKeyCredentialRequestOptions,
-              user_id: int | None = None, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+def _remember(
+    session: Session,
+    rp: RelyingParty,
+    purpose: str,
+    options: PublicKeyCredentialCreationOptions | PublicKeyCredentialRequestOptions,
+    user_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Store the ceremony's challenge; the browser gets its id and the options."""
-    row = challenges.store_challenge(session=session, ttl_seconds=rp.challenge_ttl_seconds,
-                                     purpose=purpose, challenge=options.challenge,
-                                     user_id=user_id, payload=payload)
+    row = challenges.store_challenge(
+        session=session,
+        ttl_seconds=rp.challenge_ttl_seconds,
+        purpose=purpose,
+        challenge=options.challenge,
+        user_id=user_id,
+        payload=payload,
+    )
     return {"challengeId": row.id, "publicKey": options_to_json_dict(options)}
 
 
 # --- creating a passkey -------------------------------------------------------------
 
 
-def _creation_options(rp: RelyingParty, *, user_handle: str, name: str, display_name: str,
-                      exclude: Sequence[Passkey] = ()) -> PublicKeyCredentialCreationOptions:
+def _creation_options(
+    rp: RelyingParty,
+    *,
+    user_handle: str,
+    name: str,
+    display_name: str,
+    exclude: Sequence[Passkey] = (),
+) -> PublicKeyCredentialCreationOptions:
     return generate_registration_options(
-        rp_id=rp.id, rp_name=rp.name, user_id=base64url_to_bytes(user_handle),
-        user_name=name, user_display_name=display_name, timeout=rp.timeout_ms,
+        rp_id=rp.id,
+        rp_name=rp.name,
+        user_id=base64url_to_bytes(user_handle),
+        user_name=name,
+        user_display_name=display_name,
+        timeout=rp.timeout_ms,
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.REQUIRED,
             user_verification=UserVerificationRequirement.REQUIRED,
         ),
         exclude_credentials=[
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
-            for p in exclude
+            PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id)) for p in exclude
         ],
     )
 
 
-def begin_sign_up(*, session: Session, rp: RelyingParty, display_name: str | None,
-                  email: str | None) -> dict[str, Any]:
+def begin_sign_up(
+    *, session: Session, rp: RelyingParty, display_name: str | None, email: str | None
+) -> dict[str, Any]:
     """Validates the sign-up form; the account itself is made only once a passkey exists."""
-    profile = service.check_new_profile(session=session, display_name=display_name,
-                                        email=email)
+    profile = service.check_new_profile(session=session, display_name=display_name, email=email)
     user_handle = service.new_webauthn_user_id()
-    options = _creation_options(rp, user_handle=user_handle,
-                                name=profile.email or profile.display_name,
-                                display_name=profile.display_name)
-    return _remember(session, rp, REGISTER, options,
-                     payload={"display_name": profile.display_name, "email": profile.email,
-                              "user_handle": user_handle})
+    options = _creation_options(
+        rp,
+        user_handle=user_handle,
+        name=profile.email or profile.display_name,
+        display_name=profile.display_name,
+    )
+    return _remember(
+        session,
+        rp,
+        REGISTER,
+        options,
+        payload={
+            "display_name": profile.display_name,
+            "email": profile.email,
+            "user_handle": user_handle,
+        },
+    )
 
 
-def begin_add_passkey(*, session: Session, rp: RelyingParty, user: User,
-                      device_link_id: int | None = None) -> dict[str, Any]:
+def begin_add_passkey(
+    *, session: Session, rp: RelyingParty, user: User, device_link_id: int | None = None
+) -> dict[str, Any]:
     """Another passkey for an existing person (signed in here, or through a device link)."""
     user_handle = service.ensure_webauthn_user_id(session=session, user=user)
     options = _creation_options(
-        rp, user_handle=user_handle, name=user.email or user.handle,
+        rp,
+        user_handle=user_handle,
+        name=user.email or user.handle,
         display_name=user.display_name,
         exclude=service.list_passkeys(session=session, user=user),
     )
-    return _remember(session, rp, ADD_DEVICE, options, user_id=user.id,
-                     payload={"device_link_id": device_link_id})
+    return _remember(
+        session,
+        rp,
+        ADD_DEVICE,
+        options,
+        user_id=user.id,
+        payload={"device_link_id": device_link_id},
+    )
 
 
-def _verified_registration(rp: RelyingParty, pending: challenges.PendingCeremony,
-                           credential: Any) -> VerifiedRegistration:
+def _verified_registration(
+    rp: RelyingParty, pending: challenges.PendingCeremony, credential: Any
+) -> VerifiedRegistration:
     try:
         return verify_registration_response(
-            credential=credential, expected_challenge=pending.challenge,
-            expected_rp_id=rp.id, expected_origin=rp.origin,
+            credential=credential,
+            expected_challenge=pending.challenge,
+            expected_rp_id=rp.id,
+            expected_origin=rp.origin,
             require_user_verification=True,
         )
     except Exception as err:  # any malformed or untrusted input: never echoed back
@@ -152,16 +200,20 @@ def _transports(credential: Any) -> str:
     return ",".join(v for v in values if isinstance(v, str) and v.isalnum())[:200]
 
 
-def _save_passkey(*, session: Session, user: User, verified: VerifiedRegistration,
-                  credential: Any,
-                  nickname: str) -> Passkey:
+def _save_passkey(
+    *, session: Session, user: User, verified: VerifiedRegistration, credential: Any, nickname: str
+) -> Passkey:
     credential_id = bytes_to_base64url(verified.credential_id)
     if session.exec(select(Passkey.id).where(Passkey.credential_id == credential_id)).first():
         raise Conflict(ALREADY_ADDED)
-    passkey = Passkey(credential_id=credential_id, user_id=user.id,
-                      public_key=verified.credential_public_key,
-                      sign_count=verified.sign_count, transports=_transports(credential),
-                      nickname=nickname[: service.MAX_NICKNAME])
+    passkey = Passkey(
+        credential_id=credential_id,
+        user_id=user.id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+        transports=_transports(credential),
+        nickname=nickname[: service.MAX_NICKNAME],
+    )
     session.add(passkey)
     return passkey
 
@@ -172,33 +224,52 @@ def _commit_new_passkey(session: Session) -> None:
     except IntegrityError as err:
         # A race on the same email or credential: the unique index had the last word.
         session.rollback()
-        raise Conflict("That account or passkey was just created elsewhere. "
-                       "Please sign in instead.") from err
+        raise Conflict(
+            "That account or passkey was just created elsewhere. Please sign in instead."
+        ) from err
 
 
-def finish_sign_up(*, session: Session, rp: RelyingParty, challenge_id: Any,
-                   credential: Any, nickname: str = "Passkey") -> PasskeyUse:
-    pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
-                                        purpose=REGISTER)
+def finish_sign_up(
+    *,
+    session: Session,
+    rp: RelyingParty,
+    challenge_id: Any,
+    credential: Any,
+    nickname: str = "Passkey",
+) -> PasskeyUse:
+    pending = challenges.take_challenge(
+        session=session, challenge_id=challenge_id, purpose=REGISTER
+    )
     verified = _verified_registration(rp, pending, credential)
     # The email may have been taken while the person was busy with their passkey.
-    profile = service.check_new_profile(session=session,
-                                        display_name=pending.payload.get("display_name"),
-                                        email=pending.payload.get("email"))
-    user = service.create_user(session=session, profile=profile,
-                               webauthn_user_id=pending.payload.get("user_handle"))
-    passkey = _save_passkey(session=session, user=user, verified=verified,
-                            credential=credential, nickname=nickname)
+    profile = service.check_new_profile(
+        session=session,
+        display_name=pending.payload.get("display_name"),
+        email=pending.payload.get("email"),
+    )
+    user = service.create_user(
+        session=session, profile=profile, webauthn_user_id=pending.payload.get("user_handle")
+    )
+    passkey = _save_passkey(
+        session=session, user=user, verified=verified, credential=credential, nickname=nickname
+    )
     _commit_new_passkey(session)
     return PasskeyUse(user, passkey)
 
 
-def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
-                       credential: Any, nickname: str = "Passkey",
-                       expected_user_id: int | None = None) -> PasskeyUse:
+def finish_add_passkey(
+    *,
+    session: Session,
+    rp: RelyingParty,
+    challenge_id: Any,
+    credential: Any,
+    nickname: str = "Passkey",
+    expected_user_id: int | None = None,
+) -> PasskeyUse:
     """Saves the passkey for the ceremony's user; a device link is used up only now."""
-    pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
-                                        purpose=ADD_DEVICE)
+    pending = challenges.take_challenge(
+        session=session, challenge_id=challenge_id, purpose=ADD_DEVICE
+    )
     if expected_user_id is not None and pending.user_id != expected_user_id:
         raise Expired(EXPIRED)
     verified = _verified_registration(rp, pending, credential)
@@ -208,8 +279,9 @@ def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
     link_id = pending.payload.get("device_link_id")
     if link_id is not None:
         devicelinks.consume_link(session=session, link_id=link_id)
-    passkey = _save_passkey(session=session, user=user, verified=verified,
-                            credential=credential, nickname=nickname)
+    passkey = _save_passkey(
+        session=session, user=user, verified=verified, credential=credential, nickname=nickname
+    )
     _commit_new_passkey(session)
     return PasskeyUse(user, passkey)
 
@@ -220,7 +292,8 @@ def finish_add_passkey(*, session: Session, rp: RelyingParty, challenge_id: Any,
 def begin_sign_in(*, session: Session, rp: RelyingParty) -> dict[str, Any]:
     """No username and no allowCredentials: the authenticator offers its own passkeys."""
     options = generate_authentication_options(
-        rp_id=rp.id, timeout=rp.timeout_ms,
+        rp_id=rp.id,
+        timeout=rp.timeout_ms,
         user_verification=UserVerificationRequirement.REQUIRED,
     )
     return _remember(session, rp, LOGIN, options)
@@ -237,13 +310,15 @@ def _user_handle(credential: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
-                   credential: Any) -> PasskeyUse:
-    pending = challenges.take_challenge(session=session, challenge_id=challenge_id,
-                                        purpose=LOGIN)
+def finish_sign_in(
+    *, session: Session, rp: RelyingParty, challenge_id: Any, credential: Any
+) -> PasskeyUse:
+    pending = challenges.take_challenge(session=session, challenge_id=challenge_id, purpose=LOGIN)
     credential_id = _credential_id(credential)
-    passkey = credential_id and session.exec(
-        select(Passkey).where(Passkey.credential_id == credential_id)).first()
+    passkey = (
+        credential_id
+        and session.exec(select(Passkey).where(Passkey.credential_id == credential_id)).first()
+    )
     if not passkey:
         raise PasskeyRejected(UNKNOWN)
     user = session.get_one(User, passkey.user_id)
@@ -255,9 +330,12 @@ def finish_sign_in(*, session: Session, rp: RelyingParty, challenge_id: Any,
         # Counter 0 here: the library then only checks the signature, and the clone check
         # below runs on a response we know is genuine, with a message of our own.
         verified = verify_authentication_response(
-            credential=credential, expected_challenge=pending.challenge,
-            expected_rp_id=rp.id, expected_origin=rp.origin,
-            credential_public_key=passkey.public_key, credential_current_sign_count=0,
+            credential=credential,
+            expected_challenge=pending.challenge,
+            expected_rp_id=rp.id,
+            expected_origin=rp.origin,
+            credential_public_key=passkey.public_key,
+            credential_current_sign_count=0,
             require_user_verification=True,
         )
     except Exception as err:  # any malformed or untrusted input: never echoed back
@@ -273,7 +351,8 @@ def record_use(*, session: Session, passkey: Passkey, new_count: int) -> None:
     the same counter value (a copied key), one loses."""
     stored = passkey.sign_count
     moved = session.exec(
-        update(Passkey).where(Passkey.id == passkey.id, Passkey.sign_count == stored)
+        update(Passkey)
+        .where(Passkey.id == passkey.id, Passkey.sign_count == stored)
         .values(sign_count=new_count, last_used_at=utcnow())
     ).rowcount
     session.commit()

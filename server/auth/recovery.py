@@ -21,8 +21,7 @@ CODE_COUNT = 10
 # No 0/o, 1/l/i: codes are copied by hand from paper.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GROUPS, GROUP_LENGTH = 3, 4
-NOT_ACCEPTED = ("That recovery code wasn't accepted. Check it for typos; each code works "
-                "only once.")
+NOT_ACCEPTED = "That recovery code wasn't accepted. Check it for typos; each code works only once."
 
 
 def normalize(code: str) -> str:
@@ -34,8 +33,7 @@ def code_hash(code: str) -> str:
 
 
 def _new_code() -> str:
-    groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH))
-              for _ in range(GROUPS))
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS))
     return "-".join(groups)
 
 
@@ -51,7 +49,8 @@ def replace_codes(*, session: Session, user: User, count: int = CODE_COUNT) -> l
 
 def unused_count(*, session: Session, user: User) -> int:
     return session.exec(
-        select(func.count()).select_from(RecoveryCode)
+        select(func.count())
+        .select_from(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     ).one()
 

@@ -39,8 +39,13 @@ def _too_many(_err):
 
 
 def _sign_in_page(status: int = 200, **context):
-    return render("auth/sign_in.html", status=status, next=request.values.get("next", ""),
-                  demo_roles=list(DEMO_HANDLES), **context)
+    return render(
+        "auth/sign_in.html",
+        status=status,
+        next=request.values.get("next", ""),
+        demo_roles=list(DEMO_HANDLES),
+        **context,
+    )
 
 
 @bp.get("/sign-in")
@@ -51,17 +56,19 @@ def sign_in():
 @bp.post("/login/options")
 @rate_limited
 def login_options():
-    return jsonify(passkeys.begin_sign_in(session=get_session(),
-                                          rp=helpers.relying_party()))
+    return jsonify(passkeys.begin_sign_in(session=get_session(), rp=helpers.relying_party()))
 
 
 @bp.post("/login/verify")
 @rate_limited
 def login_verify():
     body = read_json(helpers.CEREMONY)
-    used = passkeys.finish_sign_in(session=get_session(), rp=helpers.relying_party(),
-                                   challenge_id=body.get("challengeId"),
-                                   credential=body.get("credential"))
+    used = passkeys.finish_sign_in(
+        session=get_session(),
+        rp=helpers.relying_party(),
+        challenge_id=body.get("challengeId"),
+        credential=body.get("credential"),
+    )
     login_user(used.user, passkey_id=used.passkey.id)
     return jsonify({"redirect": safe_next(body.get("next"))})
 
@@ -76,8 +83,11 @@ def recovery_sign_in():
         return _sign_in_page(422, recovery_error=err.message)
     login_user(user)
     left = recovery.unused_count(session=db, user=user)
-    flash(f"You signed in with a recovery code ({left} left). Add a passkey now, so you "
-          "can sign in with it next time.", "warning")
+    flash(
+        f"You signed in with a recovery code ({left} left). Add a passkey now, so you "
+        "can sign in with it next time.",
+        "warning",
+    )
     return redirect(url_for("auth.account", _anchor="passkeys"), 303)
 
 
@@ -87,8 +97,11 @@ def demo(role: str):
         abort(404)
     user = service.user_by_handle(session=get_session(), handle=DEMO_HANDLES[role])
     if user is None:
-        flash(f"The demo {role} isn't set up yet. Load the demo data "
-              "(`chalkmark seed-demo`) and try again.", "error")
+        flash(
+            f"The demo {role} isn't set up yet. Load the demo data "
+            "(`chalkmark seed-demo`) and try again.",
+            "error",
+        )
         return redirect(url_for("auth.sign_in"), 303)
     login_user(user)
     return redirect(safe_next(request.form.get("next")), 303)
@@ -108,27 +121,45 @@ def sign_out():
 def sign_up():
     """The form is sent by passkeys.js; posted without script, it is checked and explains
     that creating a passkey needs JavaScript."""
-    form = {"display_name": request.form.get("display_name", ""),
-            "email": request.form.get("email", "")}
+    form = {
+        "display_name": request.form.get("display_name", ""),
+        "email": request.form.get("email", ""),
+    }
     if request.method == "GET":
         return render("auth/sign_up.html", form=form, next=request.args.get("next", ""))
     try:
-        service.check_new_profile(session=get_session(), display_name=form["display_name"],
-                                  email=form["email"])
+        service.check_new_profile(
+            session=get_session(), display_name=form["display_name"], email=form["email"]
+        )
     except InvalidInput as err:
-        return render("auth/sign_up.html", status=422, form=form, errors={err.field: err.message},
-                      next=request.form.get("next", ""))
-    return render("auth/sign_up.html", status=422, form=form, needs_script=True,
-                  next=request.form.get("next", ""))
+        return render(
+            "auth/sign_up.html",
+            status=422,
+            form=form,
+            errors={err.field: err.message},
+            next=request.form.get("next", ""),
+        )
+    return render(
+        "auth/sign_up.html",
+        status=422,
+        form=form,
+        needs_script=True,
+        next=request.form.get("next", ""),
+    )
 
 
 @bp.post("/register/options")
 @rate_limited
 def register_options():
     body = read_json(helpers.PROFILE)
-    return jsonify(passkeys.begin_sign_up(session=get_session(), rp=helpers.relying_party(),
-                                          display_name=body.get("display_name"),
-                                          email=body.get("email")))
+    return jsonify(
+        passkeys.begin_sign_up(
+            session=get_session(),
+            rp=helpers.relying_party(),
+            display_name=body.get("display_name"),
+            email=body.get("email"),
+        )
+    )
 
 
 @bp.post("/register/verify")
@@ -136,10 +167,13 @@ def register_options():
 def register_verify():
     body = read_json(helpers.CEREMONY)
     db = get_session()
-    used = passkeys.finish_sign_up(session=db, rp=helpers.relying_party(),
-                                   challenge_id=body.get("challengeId"),
-                                   credential=body.get("credential"),
-                                   nickname=helpers.nickname_for_request())
+    used = passkeys.finish_sign_up(
+        session=db,
+        rp=helpers.relying_party(),
+        challenge_id=body.get("challengeId"),
+        credential=body.get("credential"),
+        nickname=helpers.nickname_for_request(),
+    )
     login_user(used.user, passkey_id=used.passkey.id)
     codes = recovery.replace_codes(session=db, user=used.user)
     helpers.keep_recovery_codes(codes, then=safe_next(body.get("next")))

@@ -39,8 +39,9 @@ def clean_display_name(value: str | None) -> str:
     if not name:
         raise InvalidInput("Please enter your name.", field="display_name")
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"Please keep your name to {MAX_NAME} characters or fewer.",
-                           field="display_name")
+        raise InvalidInput(
+            f"Please keep your name to {MAX_NAME} characters or fewer.", field="display_name"
+        )
     return name
 
 
@@ -49,8 +50,9 @@ def clean_email(value: str | None) -> str | None:
     if not email:
         return None
     if len(email) > MAX_EMAIL or not EMAIL_PATTERN.match(email):
-        raise InvalidInput("Please enter an email address like name@school.org, "
-                           "or leave it empty.", field="email")
+        raise InvalidInput(
+            "Please enter an email address like name@school.org, or leave it empty.", field="email"
+        )
     return email
 
 
@@ -61,14 +63,17 @@ def email_taken(*, session: Session, email: str, except_user_id: int | None = No
     return session.exec(query).first() is not None
 
 
-def check_new_profile(*, session: Session, display_name: str | None, email: str | None,
-                      user_id: int | None = None) -> Profile:
+def check_new_profile(
+    *, session: Session, display_name: str | None, email: str | None, user_id: int | None = None
+) -> Profile:
     """Validated name and email for a new or changed account (email unique, any case)."""
     profile = Profile(clean_display_name(display_name), clean_email(email))
-    if profile.email and email_taken(session=session, email=profile.email,
-                                     except_user_id=user_id):
-        raise InvalidInput("That email address already belongs to a Chalkmark account. "
-                           "Sign in with it instead, or use another address.", field="email")
+    if profile.email and email_taken(session=session, email=profile.email, except_user_id=user_id):
+        raise InvalidInput(
+            "That email address already belongs to a Chalkmark account. "
+            "Sign in with it instead, or use another address.",
+            field="email",
+        )
     return profile
 
 
@@ -81,9 +86,11 @@ def handle_base(display_name: str) -> str:
 def unique_handle(*, session: Session, display_name: str) -> str:
     """The display name as a URL-friendly handle, numbered when it is taken already."""
     base = handle_base(display_name)
-    taken = set(session.exec(
-        select(User.handle).where((User.handle == base) | User.handle.like(f"{base}-%"))
-    ).all())
+    taken = set(
+        session.exec(
+            select(User.handle).where((User.handle == base) | User.handle.like(f"{base}-%"))
+        ).all()
+    )
     if base not in taken:
         return base
     number = 2
@@ -96,8 +103,13 @@ def new_webauthn_user_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_user(*, session: Session, profile: Profile, roles: str = Role.TEACHER.value,
-                webauthn_user_id: str | None = None) -> User:
+def create_user(
+    *,
+    session: Session,
+    profile: Profile,
+    roles: str = Role.TEACHER.value,
+    webauthn_user_id: str | None = None,
+) -> User:
     """Adds (and flushes) the user; the caller commits with whatever else belongs to it."""
     user = User(
         handle=unique_handle(session=session, display_name=profile.display_name),
@@ -120,13 +132,13 @@ def ensure_webauthn_user_id(*, session: Session, user: User) -> str:
     return user.webauthn_user_id
 
 
-def create_admin(*, session: Session, display_name: str, email: str | None,
-                 link_ttl_seconds: int) -> tuple[User, str]:
+def create_admin(
+    *, session: Session, display_name: str, email: str | None, link_ttl_seconds: int
+) -> tuple[User, str]:
     """An admin with no passkey yet, and a one-time link (raw token) to add their first."""
     profile = check_new_profile(session=session, display_name=display_name, email=email)
     user = create_user(session=session, profile=profile, roles=Role.ADMIN.value)
-    token = devicelinks.create_device_link(session=session, user=user,
-                                           ttl_seconds=link_ttl_seconds)
+    token = devicelinks.create_device_link(session=session, user=user, ttl_seconds=link_ttl_seconds)
     session.refresh(user)  # loaded now, so the caller may read it after its session ends
     return user, token
 
@@ -136,14 +148,22 @@ def time_zones() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
-def update_profile(*, session: Session, user: User, display_name: str | None,
-                   email: str | None, timezone: str | None) -> User:
-    profile = check_new_profile(session=session, display_name=display_name, email=email,
-                                user_id=user.id)
+def update_profile(
+    *,
+    session: Session,
+    user: User,
+    display_name: str | None,
+    email: str | None,
+    timezone: str | None,
+) -> User:
+    profile = check_new_profile(
+        session=session, display_name=display_name, email=email, user_id=user.id
+    )
     zone = (timezone or "").strip() or "UTC"
     if zone not in time_zones():
-        raise InvalidInput("Please pick a time zone from the list, like America/Chicago.",
-                           field="timezone")
+        raise InvalidInput(
+            "Please pick a time zone from the list, like America/Chicago.", field="timezone"
+        )
     user.display_name, user.email, user.timezone = profile.display_name, profile.email, zone
     session.add(user)
     session.commit()
@@ -154,10 +174,13 @@ def update_profile(*, session: Session, user: User, display_name: str | None,
 
 
 def list_passkeys(*, session: Session, user: User) -> list[Passkey]:
-    return list(session.exec(
-        select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.created_at,
-                                                                   Passkey.id)
-    ).all())
+    return list(
+        session.exec(
+            select(Passkey)
+            .where(Passkey.user_id == user.id)
+            .order_by(Passkey.created_at, Passkey.id)
+        ).all()
+    )
 
 
 def own_passkey(*, session: Session, user: User, passkey_id: int) -> Passkey:
@@ -171,16 +194,19 @@ def own_passkey(*, session: Session, user: User, passkey_id: int) -> Passkey:
 def clean_nickname(value: str | None) -> str:
     nickname = " ".join((value or "").split())
     if not nickname:
-        raise InvalidInput("Please give the passkey a name, like “School laptop”.",
-                           field="nickname")
+        raise InvalidInput(
+            "Please give the passkey a name, like “School laptop”.", field="nickname"
+        )
     if len(nickname) > MAX_NICKNAME:
-        raise InvalidInput(f"Please keep the name to {MAX_NICKNAME} characters or fewer.",
-                           field="nickname")
+        raise InvalidInput(
+            f"Please keep the name to {MAX_NICKNAME} characters or fewer.", field="nickname"
+        )
     return nickname
 
 
-def rename_passkey(*, session: Session, user: User, passkey_id: int,
-                   nickname: str | None) -> Passkey:
+def rename_passkey(
+    *, session: Session, user: User, passkey_id: int, nickname: str | None
+) -> Passkey:
     passkey = own_passkey(session=session, user=user, passkey_id=passkey_id)
     passkey.nickname = clean_nickname(nickname)
     session.add(passkey)
@@ -188,19 +214,22 @@ def rename_passkey(*, session: Session, user: User, passkey_id: int,
     return passkey
 
 
-def remove_passkey(*, session: Session, user: User, passkey_id: int,
-                   sessions: SessionStore) -> Passkey:
+def remove_passkey(
+    *, session: Session, user: User, passkey_id: int, sessions: SessionStore
+) -> Passkey:
     """Refuses to remove the last passkey unless a recovery code can still get them in.
     Every session signed in with it ends: a lost phone's browser is signed out too."""
     passkey = own_passkey(session=session, user=user, passkey_id=passkey_id)
     others = session.exec(
-        select(func.count()).select_from(Passkey)
+        select(func.count())
+        .select_from(Passkey)
         .where(Passkey.user_id == user.id, Passkey.id != passkey.id)
     ).one()
     if not others and not recovery.unused_count(session=session, user=user):
         raise InvalidInput(
             "This is your only passkey, so you couldn't sign in without it. Add another "
-            "passkey or make recovery codes first, then remove this one.")
+            "passkey or make recovery codes first, then remove this one."
+        )
     session.delete(passkey)
     session.commit()
     sessions.end_made_with(session=session, user_id=user.id, passkey_id=passkey.id)

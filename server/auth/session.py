@@ -34,8 +34,10 @@ def session_store() -> SessionStore:
 
 def build_store(app: Flask) -> SessionStore:
     settings = app.config["SETTINGS"]
-    policy = SessionPolicy(idle=timedelta(days=settings.session_idle_days),
-                           absolute=timedelta(days=settings.session_max_days))
+    policy = SessionPolicy(
+        idle=timedelta(days=settings.session_idle_days),
+        absolute=timedelta(days=settings.session_max_days),
+    )
     return make_store(redis_url=settings.redis_url, policy=policy)
 
 
@@ -75,8 +77,8 @@ def login_user(user: User, *, passkey_id: int | None = None) -> None:
     session.permanent = True
     db = get_session()
     session[SESSION_ID] = session_store().start(
-        session=db, user=user, passkey_id=passkey_id,
-        user_agent=request.headers.get("User-Agent"))
+        session=db, user=user, passkey_id=passkey_id, user_agent=request.headers.get("User-Agent")
+    )
     # Mint the CSRF token now: two pages loading at once right after sign-in would
     # otherwise each mint one, and the cookie written last would orphan the other.
     _fresh_csrf_token()
@@ -90,8 +92,9 @@ def start_session_for(app: Flask, user_id: int, user_agent: str = "") -> str:
     """A session for `user_id` outside any request: how tests and benches become someone
     without a passkey ceremony. Returns the session id."""
     with app.app_context(), Session(app.extensions["db_engine"]) as db:
-        return session_store().start(session=db, user=db.get_one(User, user_id),
-                                     passkey_id=None, user_agent=user_agent)
+        return session_store().start(
+            session=db, user=db.get_one(User, user_id), passkey_id=None, user_agent=user_agent
+        )
 
 
 def session_cookie_for(app: Flask, user_id: int) -> str:
@@ -118,8 +121,13 @@ def logout_user() -> None:
 
 def reveal_once(kind: str, value, *, ttl_seconds: int = 600) -> None:
     """Keep `value` server-side for the next page of this session only (see take_revealed)."""
-    session_store().put_reveal(session=get_session(), session_id=session[SESSION_ID],
-                               kind=kind, value=value, ttl_seconds=ttl_seconds)
+    session_store().put_reveal(
+        session=get_session(),
+        session_id=session[SESSION_ID],
+        kind=kind,
+        value=value,
+        ttl_seconds=ttl_seconds,
+    )
 
 
 def take_revealed(kind: str):
@@ -127,8 +135,7 @@ def take_revealed(kind: str):
     session_id = current_session_id()
     if session_id is None:
         return None
-    return session_store().take_reveal(session=get_session(), session_id=session_id,
-                                       kind=kind)
+    return session_store().take_reveal(session=get_session(), session_id=session_id, kind=kind)
 
 
 def _fresh_csrf_token() -> None:
@@ -187,8 +194,9 @@ INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # control, format and every kind of 
 def _browser_view(value) -> str:
     if not isinstance(value, str) or len(value) > MAX_NEXT:
         return ""
-    return "".join(ch for ch in value
-                   if not ch.isspace() and unicodedata.category(ch) not in INVISIBLE)
+    return "".join(
+        ch for ch in value if not ch.isspace() and unicodedata.category(ch) not in INVISIBLE
+    )
 
 
 def _same_origin_path(path: str) -> bool:

@@ -25,15 +25,22 @@ from sqlmodel import Session, delete, select, update
 from server.errors import Forbidden
 from server.models import SessionReveal, User, UserSession, utcnow
 
-DEACTIVATED = ("This account has been switched off, so it can't sign in. Ask your district's "
-               "Chalkmark admin if you think that's a mistake.")
+DEACTIVATED = (
+    "This account has been switched off, so it can't sign in. Ask your district's "
+    "Chalkmark admin if you think that's a mistake."
+)
 PLATFORMS = (
-    ("iphone", "iPhone"), ("ipad", "iPad"), ("android", "Android"), ("cros", "Chromebook"),
-    ("windows", "Windows"), ("macintosh", "Mac"), ("mac os", "Mac"), ("linux", "Linux"),
+    ("iphone", "iPhone"),
+    ("ipad", "iPad"),
+    ("android", "Android"),
+    ("cros", "Chromebook"),
+    ("windows", "Windows"),
+    ("macintosh", "Mac"),
+    ("mac os", "Mac"),
+    ("linux", "Linux"),
 )
 # Order matters: Edge and Chrome both say "Chrome", Chrome and Safari both say "Safari".
-BROWSERS = (("edg/", "Edge"), ("firefox", "Firefox"), ("chrome", "Chrome"),
-            ("safari", "Safari"))
+BROWSERS = (("edg/", "Edge"), ("firefox", "Firefox"), ("chrome", "Chrome"), ("safari", "Safari"))
 KEY_LENGTH = 64  # hex SHA-256
 RECOVERY_CODES, DEVICE_LINK = "recovery-codes", "device-link"
 REVEAL_KINDS = (RECOVERY_CODES, DEVICE_LINK)
@@ -94,17 +101,20 @@ def ensure_active(user: User) -> None:
 class SessionStore(Protocol):
     """What both stores offer (DatabaseSessions below, RedisSessions in sessions_redis)."""
 
-    def start(self, *, session: Session, user: User, passkey_id: int | None,
-              user_agent: str | None) -> str: ...
+    def start(
+        self, *, session: Session, user: User, passkey_id: int | None, user_agent: str | None
+    ) -> str: ...
     def user_for(self, *, session: Session, session_id: str) -> User | None: ...
     def end(self, *, session: Session, session_id: str) -> None: ...
     def end_one(self, *, session: Session, user_id: int, key: str) -> bool: ...
     def end_all(self, *, session: Session, user_id: int) -> None: ...
     def end_made_with(self, *, session: Session, user_id: int, passkey_id: int) -> None: ...
-    def list_for(self, *, session: Session, user_id: int,
-                 current_id: str | None) -> list[DeviceSession]: ...
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
-                   ttl_seconds: int) -> None: ...
+    def list_for(
+        self, *, session: Session, user_id: int, current_id: str | None
+    ) -> list[DeviceSession]: ...
+    def put_reveal(
+        self, *, session: Session, session_id: str, kind: str, value: Any, ttl_seconds: int
+    ) -> None: ...
     def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any: ...
 
 
@@ -137,94 +147,131 @@ class DatabaseSessions:
     policy: SessionPolicy = field(default_factory=SessionPolicy)
     clock: Callable[[], datetime] = utcnow
 
-    def start(self, *, session: Session, user: User, passkey_id: int | None,
-              user_agent: str | None) -> str:
+    def start(
+        self, *, session: Session, user: User, passkey_id: int | None, user_agent: str | None
+    ) -> str:
         """A new session for the person; returns the id for the cookie (shown nowhere else)."""
         ensure_active(user)
         session_id, now = new_session_id(), self.clock()
-        session.add(UserSession(id_hash=session_hash(session_id), user_id=user.id,
-                                passkey_id=passkey_id, user_agent=device_summary(user_agent),
-                                created_at=now, last_seen_at=now,
-                                expires_at=now + self.policy.absolute))
+        session.add(
+            UserSession(
+                id_hash=session_hash(session_id),
+                user_id=user.id,
+                passkey_id=passkey_id,
+                user_agent=device_summary(user_agent),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + self.policy.absolute,
+            )
+        )
         session.commit()
         return session_id
 
     def user_for(self, *, session: Session, session_id: str) -> User | None:
         """The signed-in person, in one query (session joined to user); None when ended."""
         row = session.exec(
-            select(UserSession, User).join(User, User.id == UserSession.user_id)
-            .where(UserSession.id_hash == session_hash(session_id),
-                   UserSession.revoked_at.is_(None))
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(
+                UserSession.id_hash == session_hash(session_id), UserSession.revoked_at.is_(None)
+            )
         ).first()
         if row is None:
             return None
         record, user = row
         now = self.clock()
         if user.deactivated_at is not None or not self.policy.is_live(
-                last_seen_at=record.last_seen_at, expires_at=record.expires_at, now=now):
+            last_seen_at=record.last_seen_at, expires_at=record.expires_at, now=now
+        ):
             return None
         if self.policy.needs_touch(record.last_seen_at, now):
-            session.exec(update(UserSession).where(UserSession.id == record.id)
-                         .values(last_seen_at=now))
+            session.exec(
+                update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
+            )
             session.commit()
         return user
 
     def _revoke(self, session: Session, *conditions: ColumnElement[bool]) -> int:
-        result = session.exec(update(UserSession)
-                              .where(UserSession.revoked_at.is_(None), *conditions)
-                              .values(revoked_at=self.clock()))
+        result = session.exec(
+            update(UserSession)
+            .where(UserSession.revoked_at.is_(None), *conditions)
+            .values(revoked_at=self.clock())
+        )
         session.exec(delete(SessionReveal).where(SessionReveal.expires_at <= self.clock()))
         session.commit()
         return result.rowcount
 
     def end(self, *, session: Session, session_id: str) -> None:
         self._revoke(session, UserSession.id_hash == session_hash(session_id))
-        session.exec(delete(SessionReveal)
-                     .where(SessionReveal.session_hash == session_hash(session_id)))
+        session.exec(
+            delete(SessionReveal).where(SessionReveal.session_hash == session_hash(session_id))
+        )
         session.commit()
 
     def end_one(self, *, session: Session, user_id: int, key: str) -> bool:
         """Ends one of the person's own sessions; someone else's key ends nothing."""
-        return self._revoke(session, UserSession.id_hash == key,
-                            UserSession.user_id == user_id) == 1
+        return (
+            self._revoke(session, UserSession.id_hash == key, UserSession.user_id == user_id) == 1
+        )
 
     def end_all(self, *, session: Session, user_id: int) -> None:
         self._revoke(session, UserSession.user_id == user_id)
 
     def end_made_with(self, *, session: Session, user_id: int, passkey_id: int) -> None:
-        self._revoke(session, UserSession.user_id == user_id,
-                     UserSession.passkey_id == passkey_id)
+        self._revoke(session, UserSession.user_id == user_id, UserSession.passkey_id == passkey_id)
 
-    def list_for(self, *, session: Session, user_id: int,
-                 current_id: str | None) -> list[DeviceSession]:
+    def list_for(
+        self, *, session: Session, user_id: int, current_id: str | None
+    ) -> list[DeviceSession]:
         now = self.clock()
         rows = session.exec(
-            select(UserSession).where(UserSession.user_id == user_id,
-                                      UserSession.revoked_at.is_(None),
-                                      UserSession.expires_at > now)
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now,
+            )
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         ).all()
         current = session_hash(current_id) if current_id else None
-        return [DeviceSession(key=r.id_hash, device=r.user_agent, created_at=r.created_at,
-                              last_seen_at=r.last_seen_at, passkey_id=r.passkey_id,
-                              current=r.id_hash == current)
-                for r in rows
-                if self.policy.is_live(last_seen_at=r.last_seen_at, expires_at=r.expires_at,
-                                       now=now)]
+        return [
+            DeviceSession(
+                key=r.id_hash,
+                device=r.user_agent,
+                created_at=r.created_at,
+                last_seen_at=r.last_seen_at,
+                passkey_id=r.passkey_id,
+                current=r.id_hash == current,
+            )
+            for r in rows
+            if self.policy.is_live(last_seen_at=r.last_seen_at, expires_at=r.expires_at, now=now)
+        ]
 
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
-                   ttl_seconds: int) -> None:
+    def put_reveal(
+        self, *, session: Session, session_id: str, kind: str, value: Any, ttl_seconds: int
+    ) -> None:
         key = session_hash(session_id)
-        session.exec(delete(SessionReveal).where(SessionReveal.session_hash == key,
-                                                 SessionReveal.kind == kind))
-        session.add(SessionReveal(session_hash=key, kind=kind, payload=seal(session_id, value),
-                                  expires_at=self.clock() + timedelta(seconds=ttl_seconds)))
+        session.exec(
+            delete(SessionReveal).where(
+                SessionReveal.session_hash == key, SessionReveal.kind == kind
+            )
+        )
+        session.add(
+            SessionReveal(
+                session_hash=key,
+                kind=kind,
+                payload=seal(session_id, value),
+                expires_at=self.clock() + timedelta(seconds=ttl_seconds),
+            )
+        )
         session.commit()
 
     def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any:
         """The value once: deleting the row is the claim, so two readers never both see it."""
-        row = session.exec(select(SessionReveal).where(
-            SessionReveal.session_hash == session_hash(session_id), SessionReveal.kind == kind)
+        row = session.exec(
+            select(SessionReveal).where(
+                SessionReveal.session_hash == session_hash(session_id), SessionReveal.kind == kind
+            )
         ).first()
         if row is None:
             return None

@@ -69,19 +69,26 @@ class RedisSessions:
         return json.loads(raw) if raw else None
 
     def _live(self, record: dict[str, Any], now: datetime) -> bool:
-        return self.policy.is_live(last_seen_at=datetime.fromisoformat(record["last_seen_at"]),
-                                   expires_at=datetime.fromisoformat(record["expires_at"]),
-                                   now=now)
+        return self.policy.is_live(
+            last_seen_at=datetime.fromisoformat(record["last_seen_at"]),
+            expires_at=datetime.fromisoformat(record["expires_at"]),
+            now=now,
+        )
 
-    def start(self, *, session: Session, user: User, passkey_id: int | None,
-              user_agent: str | None) -> str:
+    def start(
+        self, *, session: Session, user: User, passkey_id: int | None, user_agent: str | None
+    ) -> str:
         ensure_active(user)
         session_id, now = new_session_id(), self.clock()
         key = session_hash(session_id)
-        record = {"user_id": user.id, "passkey_id": passkey_id,
-                  "device": device_summary(user_agent), "created_at": now.isoformat(),
-                  "last_seen_at": now.isoformat(),
-                  "expires_at": (now + self.policy.absolute).isoformat()}
+        record = {
+            "user_id": user.id,
+            "passkey_id": passkey_id,
+            "device": device_summary(user_agent),
+            "created_at": now.isoformat(),
+            "last_seen_at": now.isoformat(),
+            "expires_at": (now + self.policy.absolute).isoformat(),
+        }
         self._save(key, record, now)
         self.redis.sadd(_user_key(user.id), key)
         self.redis.expire(_user_key(user.id), int(self.policy.absolute.total_seconds()))
@@ -98,8 +105,9 @@ class RedisSessions:
         if self.policy.needs_touch(datetime.fromisoformat(record["last_seen_at"]), now):
             record["last_seen_at"] = now.isoformat()
             # XX: never bring back a session that was ended between the read and this write.
-            self.redis.set(_session_key(key), json.dumps(record), ex=self._ttl(record, now),
-                           xx=True)
+            self.redis.set(
+                _session_key(key), json.dumps(record), ex=self._ttl(record, now), xx=True
+            )
         return user
 
     def _end_keys(self, user_id: int | None, keys: list[str]) -> int:
@@ -134,24 +142,36 @@ class RedisSessions:
         self._end_keys(user_id, list(self._records(user_id)))
 
     def end_made_with(self, *, session: Session, user_id: int, passkey_id: int) -> None:
-        self._end_keys(user_id, [k for k, r in self._records(user_id).items()
-                                 if r.get("passkey_id") == passkey_id])
+        self._end_keys(
+            user_id,
+            [k for k, r in self._records(user_id).items() if r.get("passkey_id") == passkey_id],
+        )
 
-    def list_for(self, *, session: Session, user_id: int,
-                 current_id: str | None) -> list[DeviceSession]:
+    def list_for(
+        self, *, session: Session, user_id: int, current_id: str | None
+    ) -> list[DeviceSession]:
         now = self.clock()
         current = session_hash(current_id) if current_id else None
-        found = [DeviceSession(key=k, device=r["device"],
-                               created_at=datetime.fromisoformat(r["created_at"]),
-                               last_seen_at=datetime.fromisoformat(r["last_seen_at"]),
-                               passkey_id=r.get("passkey_id"), current=k == current)
-                 for k, r in self._records(user_id).items() if self._live(r, now)]
+        found = [
+            DeviceSession(
+                key=k,
+                device=r["device"],
+                created_at=datetime.fromisoformat(r["created_at"]),
+                last_seen_at=datetime.fromisoformat(r["last_seen_at"]),
+                passkey_id=r.get("passkey_id"),
+                current=k == current,
+            )
+            for k, r in self._records(user_id).items()
+            if self._live(r, now)
+        ]
         return sorted(found, key=lambda s: s.last_seen_at, reverse=True)
 
-    def put_reveal(self, *, session: Session, session_id: str, kind: str, value: Any,
-                   ttl_seconds: int) -> None:
-        self.redis.set(_reveal_key(session_hash(session_id), kind), seal(session_id, value),
-                       ex=ttl_seconds)
+    def put_reveal(
+        self, *, session: Session, session_id: str, kind: str, value: Any, ttl_seconds: int
+    ) -> None:
+        self.redis.set(
+            _reveal_key(session_hash(session_id), kind), seal(session_id, value), ex=ttl_seconds
+        )
 
     def take_reveal(self, *, session: Session, session_id: str, kind: str) -> Any:
         return unseal(session_id, self.redis.getdel(_reveal_key(session_hash(session_id), kind)))

@@ -22,8 +22,9 @@ def settings():
 
 def relying_party() -> RelyingParty:
     s = settings()
-    return RelyingParty(id=s.rp_id, name=s.rp_name, origin=s.origin,
-                        challenge_ttl_seconds=s.challenge_ttl_seconds)
+    return RelyingParty(
+        id=s.rp_id, name=s.rp_name, origin=s.origin, challenge_ttl_seconds=s.challenge_ttl_seconds
+    )
 
 
 def signin_rate_limit() -> str:
@@ -62,8 +63,11 @@ def take_recovery_codes() -> tuple[list[str], str, bool]:
 
 
 def keep_device_link(token: str, expires_at: datetime) -> None:
-    reveal_once(DEVICE_LINK, {"token": token, "expires": expires_at.isoformat()},
-                ttl_seconds=settings().device_link_ttl_seconds)
+    reveal_once(
+        DEVICE_LINK,
+        {"token": token, "expires": expires_at.isoformat()},
+        ttl_seconds=settings().device_link_ttl_seconds,
+    )
 
 
 def take_device_link() -> tuple[str, datetime] | None:
@@ -77,4 +81,3 @@ def take_device_link() -> tuple[str, datetime] | None:
 
 def link_url(token: str) -> str:
     return settings().public_url.rstrip("/") + url_for("auth.device_link", token=token)
-

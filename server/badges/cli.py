@@ -27,7 +27,8 @@ def missing_keys(session: Session, issuing: Issuing) -> list[str]:
     """Issuers that have issued credentials but whose key files are gone."""
     issuers = [issuer_of(session=session, org_id=None, issuing=issuing)] + [
         issuer_of(session=session, org_id=org_id, issuing=issuing)
-        for org_id in session.execute(select(Org.id)).scalars()]
+        for org_id in session.execute(select(Org.id)).scalars()
+    ]
     missing = []
     for issuer in issuers:
         try:

@@ -16,8 +16,9 @@ from server.errors import NotFound
 
 
 def json_ld(document: dict, *, status: int = 200, filename: str | None = None) -> Response:
-    response = Response(json.dumps(document, ensure_ascii=False, indent=2), status=status,
-                        mimetype=JSON_LD)
+    response = Response(
+        json.dumps(document, ensure_ascii=False, indent=2), status=status, mimetype=JSON_LD
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in browsers too
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -26,14 +27,16 @@ def json_ld(document: dict, *, status: int = 200, filename: str | None = None) -
 
 @bp.get("/badges/issuers/<slug>")
 def issuer_document(slug: str):
-    return json_ld(issuer_docs.controller_document(session=get_session(), slug=slug,
-                                                   issuing=issuing.current()))
+    return json_ld(
+        issuer_docs.controller_document(session=get_session(), slug=slug, issuing=issuing.current())
+    )
 
 
 @bp.get("/badges/issuers/<slug>/status/revocation")
 def revocation_list(slug: str):
-    response = json_ld(issuer_docs.revocation_list(session=get_session(), slug=slug,
-                                                   issuing=issuing.current()))
+    response = json_ld(
+        issuer_docs.revocation_list(session=get_session(), slug=slug, issuing=issuing.current())
+    )
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -51,15 +54,20 @@ def ob2_issuer(slug: str):
 
 @bp.get("/badges/issuers/<slug>/badges/<credential_slug>/v<int:version>")
 def ob2_badge_class(slug: str, credential_slug: str, version: int):
-    return json_ld(page.ob2_badge_class(session=get_session(), issuer_slug=slug,
-                                        slug=credential_slug, version=version,
-                                        issuing=issuing.current()))
+    return json_ld(
+        page.ob2_badge_class(
+            session=get_session(),
+            issuer_slug=slug,
+            slug=credential_slug,
+            version=version,
+            issuing=issuing.current(),
+        )
+    )
 
 
 @bp.get("/badges/achievements/<slug>/v<int:version>/image.<fmt>")
 def achievement_image(slug: str, version: int, fmt: str):
-    credential, stack = page.versioned_credential(session=get_session(), slug=slug,
-                                                  version=version)
+    credential, stack = page.versioned_credential(session=get_session(), slug=slug, version=version)
     design = {"title": credential.title, "stack_title": stack.title, "stack_slug": stack.slug}
     if fmt == "svg":
         return Response(images.badge_svg(**design), mimetype="image/svg+xml")

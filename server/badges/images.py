@@ -36,8 +36,12 @@ def colour_for(stack_slug: str) -> str:
 
 def icon_for(stack_title: str) -> str:
     title = stack_title.lower()
-    for word, key in (("learning", "brain"), ("fraction", "fraction"),
-                      ("technology", "device"), ("assessment", "check")):
+    for word, key in (
+        ("learning", "brain"),
+        ("fraction", "fraction"),
+        ("technology", "device"),
+        ("assessment", "check"),
+    ):
         if word in title:
             return ICONS[key]
     return STAR
@@ -47,12 +51,14 @@ def _lines(title: str) -> list[str]:
     return textwrap.wrap(title, width=16)[:3] or [""]
 
 
-def badge_svg(*, title: str, stack_title: str, stack_slug: str, extra: str = "",
-              namespaces: str = "") -> str:
+def badge_svg(
+    *, title: str, stack_title: str, stack_slug: str, extra: str = "", namespaces: str = ""
+) -> str:
     colour = colour_for(stack_slug)
     text = "".join(
         f'<tspan x="200" dy="{0 if n == 0 else 30}">{escape(line)}</tspan>'
-        for n, line in enumerate(_lines(title)))
+        for n, line in enumerate(_lines(title))
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg"{namespaces} width="{SIZE}" height="{SIZE}" '
         f'viewBox="0 0 400 400" role="img" aria-label={quoteattr(title + " badge")}>'
@@ -101,17 +107,31 @@ def read_baked_png(png: bytes, keyword: str) -> str | None:
     return image.text.get(keyword)
 
 
-def bake_svg(*, title: str, stack_title: str, stack_slug: str, ob3_json: str | None = None,
-             ob2_json: str | None = None, verify_url: str = "") -> str:
+def bake_svg(
+    *,
+    title: str,
+    stack_title: str,
+    stack_slug: str,
+    ob3_json: str | None = None,
+    ob2_json: str | None = None,
+    verify_url: str = "",
+) -> str:
     if ob3_json is not None:
         namespaces = f' xmlns:openbadges="{OB3_NS}"'
         extra = f"<openbadges:credential><![CDATA[{_cdata(ob3_json)}]]></openbadges:credential>"
     else:
         namespaces = f' xmlns:openbadges="{OB2_NS}"'
-        extra = (f"<openbadges:assertion verify={quoteattr(verify_url)}>"
-                 f"<![CDATA[{_cdata(ob2_json or '')}]]></openbadges:assertion>")
-    return badge_svg(title=title, stack_title=stack_title, stack_slug=stack_slug,
-                     extra=extra, namespaces=namespaces)
+        extra = (
+            f"<openbadges:assertion verify={quoteattr(verify_url)}>"
+            f"<![CDATA[{_cdata(ob2_json or '')}]]></openbadges:assertion>"
+        )
+    return badge_svg(
+        title=title,
+        stack_title=stack_title,
+        stack_slug=stack_slug,
+        extra=extra,
+        namespaces=namespaces,
+    )
 
 
 def _cdata(text: str) -> str:

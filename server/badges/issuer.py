@@ -22,8 +22,15 @@ def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dic
     urls = BadgeUrls(issuing.public_url)
     controller = urls.issuer(issuer.slug)
     keys = issuer_keys(session=session, issuer=issuer, issuing=issuing)
-    methods = [{"id": urls.key(issuer.slug, key.key_id), "type": "Multikey",
-                "controller": controller, "publicKeyMultibase": key.multikey} for key in keys]
+    methods = [
+        {
+            "id": urls.key(issuer.slug, key.key_id),
+            "type": "Multikey",
+            "controller": controller,
+            "publicKeyMultibase": key.multikey,
+        }
+        for key in keys
+    ]
     return {
         "@context": [DID_V1, MULTIKEY_V1],
         "id": controller,
@@ -35,5 +42,6 @@ def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dic
 def revocation_list(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
     issuer = issuer_by_slug(session=session, slug=slug, issuing=issuing)
     signing_key = issuer_keys(session=session, issuer=issuer, issuing=issuing)[-1]
-    return status.status_list_credential(session=session, issuer=issuer, issuing=issuing,
-                                         signing_key=signing_key)
+    return status.status_list_credential(
+        session=session, issuer=issuer, issuing=issuing, signing_key=signing_key
+    )

@@ -21,8 +21,11 @@ class Issuing:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Issuing:
-        return cls(public_url=settings.public_url.rstrip("/"),
-                   instance_dir=Path(settings.instance_dir), instance_name=settings.rp_name)
+        return cls(
+            public_url=settings.public_url.rstrip("/"),
+            instance_dir=Path(settings.instance_dir),
+            instance_name=settings.rp_name,
+        )
 
 
 _installed: list[Issuing] = []

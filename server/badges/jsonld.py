@@ -41,10 +41,13 @@ def local_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, A
 
 def canonical_nquads(document: dict[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015 in pyld: the same algorithm) as N-Quads."""
-    nquads: str = jsonld.normalize(document, {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-        "documentLoader": local_loader,
-        "safe": True,
-    })
+    nquads: str = jsonld.normalize(
+        document,
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": local_loader,
+            "safe": True,
+        },
+    )
     return nquads

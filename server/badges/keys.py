@@ -36,7 +36,8 @@ class IssuerKey:
     @property
     def public_bytes(self) -> bytes:
         return self.private_key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
 
     @property
     def multikey(self) -> str:
@@ -57,7 +58,8 @@ def keyring(instance_dir: Path, issuer: str, *, may_create: bool) -> list[Issuer
         raise IssuerKeyMissing(
             f"The signing key of issuer {issuer!r} is missing from {folder}. It has issued "
             "credentials, so a new key would make them unverifiable: restore the key files "
-            "from backup (or set them up again) before issuing or verifying.")
+            "from backup (or set them up again) before issuing or verifying."
+        )
     _write_new(folder, 1)
     return _read(folder)
 
@@ -78,16 +80,20 @@ def _read(folder: Path) -> list[IssuerKey]:
         match = KEY_NAME.match(path.name)
         if match:
             raw = base64.urlsafe_b64decode(path.read_text().strip() + "==")
-            found.append((int(match.group(1)),
-                          IssuerKey(path.name, Ed25519PrivateKey.from_private_bytes(raw))))
+            found.append(
+                (
+                    int(match.group(1)),
+                    IssuerKey(path.name, Ed25519PrivateKey.from_private_bytes(raw)),
+                )
+            )
     return [key for _, key in sorted(found, key=lambda pair: pair[0])]
 
 
 def _write_new(folder: Path, number: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     raw = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-        serialization.NoEncryption())
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
     try:
         # O_EXCL: two processes starting at once keep the first key, never overwrite it.
         fd = os.open(folder / f"key-{number}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

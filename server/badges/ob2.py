@@ -20,9 +20,12 @@ def assertion(facts: ob3.AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
         "@context": OB2_CONTEXT,
         "type": "Assertion",
         "id": urls.assertion(award.uuid),
-        "recipient": {"type": "email" if identity_type == "emailAddress" else "id",
-                      "hashed": True, "salt": award.salt,
-                      "identity": ob3.identity_hash(plaintext, award.salt)},
+        "recipient": {
+            "type": "email" if identity_type == "emailAddress" else "id",
+            "hashed": True,
+            "salt": award.salt,
+            "identity": ob3.identity_hash(plaintext, award.salt),
+        },
         "badge": urls.badge_class(facts.issuer.slug, credential.slug, credential.version),
         "issuedOn": ob3.timestamp(award.issued_at),
         "verification": {"type": "hosted"},
@@ -31,12 +34,23 @@ def assertion(facts: ob3.AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
 
 
 def revoked_assertion(award: Award, urls: BadgeUrls) -> dict[str, Any]:
-    return {"@context": OB2_CONTEXT, "type": "Assertion", "id": urls.assertion(award.uuid),
-            "revoked": True, "revocationReason": award.revocation_reason or ""}
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "Assertion",
+        "id": urls.assertion(award.uuid),
+        "revoked": True,
+        "revocationReason": award.revocation_reason or "",
+    }
 
 
-def badge_class(*, credential: Credential, stack_title: str, criteria_narrative: str,
-                issuer_slug: str, urls: BadgeUrls) -> dict[str, Any]:
+def badge_class(
+    *,
+    credential: Credential,
+    stack_title: str,
+    criteria_narrative: str,
+    issuer_slug: str,
+    urls: BadgeUrls,
+) -> dict[str, Any]:
     achievement = urls.achievement(credential.slug, credential.version)
     return {
         "@context": OB2_CONTEXT,

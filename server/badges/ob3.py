@@ -58,38 +58,57 @@ def recipient_identity(teacher: User) -> tuple[str, str]:
 
 
 def criteria_narrative(credential: Credential, criteria: list[RubricCriterion]) -> str:
-    lines = [f"Competency: {credential.competency}".strip(),
-             f"Key method: {credential.key_method}".strip(), "",
-             "Scored against this public rubric; every criterion must be met:"]
+    lines = [
+        f"Competency: {credential.competency}".strip(),
+        f"Key method: {credential.key_method}".strip(),
+        "",
+        "Scored against this public rubric; every criterion must be met:",
+    ]
     for position, criterion in enumerate(criteria, start=1):
         lines.append(f"{position}. {criterion.title}: {criterion.met_descriptor}")
     return "\n".join(lines)
 
 
-def _result_descriptions(achievement_id: str,
-                         criteria: list[RubricCriterion]) -> list[dict[str, Any]]:
-    return [{
-        "id": f"{achievement_id}#criterion-{n}",
-        "type": ["ResultDescription"],
-        "name": criterion.title,
-        "resultType": "RubricCriterionLevel",
-        "requiredLevel": f"{achievement_id}#criterion-{n}-met",
-        "rubricCriterionLevel": [
-            {"id": f"{achievement_id}#criterion-{n}-met", "type": ["RubricCriterionLevel"],
-             "name": "Met", "description": criterion.met_descriptor},
-            {"id": f"{achievement_id}#criterion-{n}-not-yet", "type": ["RubricCriterionLevel"],
-             "name": "Not yet", "description": criterion.not_yet_descriptor},
-        ],
-    } for n, criterion in enumerate(criteria, start=1)]
+def _result_descriptions(
+    achievement_id: str, criteria: list[RubricCriterion]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{achievement_id}#criterion-{n}",
+            "type": ["ResultDescription"],
+            "name": criterion.title,
+            "resultType": "RubricCriterionLevel",
+            "requiredLevel": f"{achievement_id}#criterion-{n}-met",
+            "rubricCriterionLevel": [
+                {
+                    "id": f"{achievement_id}#criterion-{n}-met",
+                    "type": ["RubricCriterionLevel"],
+                    "name": "Met",
+                    "description": criterion.met_descriptor,
+                },
+                {
+                    "id": f"{achievement_id}#criterion-{n}-not-yet",
+                    "type": ["RubricCriterionLevel"],
+                    "name": "Not yet",
+                    "description": criterion.not_yet_descriptor,
+                },
+            ],
+        }
+        for n, criterion in enumerate(criteria, start=1)
+    ]
 
 
 def _results(achievement_id: str, facts: AwardFacts) -> list[dict[str, Any]]:
     results = []
     for n, criterion in enumerate(facts.criteria, start=1):
         level = "met" if facts.met.get(criterion.id) else "not-yet"
-        results.append({"type": ["Result"],
-                        "resultDescription": f"{achievement_id}#criterion-{n}",
-                        "achievedLevel": f"{achievement_id}#criterion-{n}-{level}"})
+        results.append(
+            {
+                "type": ["Result"],
+                "resultDescription": f"{achievement_id}#criterion-{n}",
+                "achievedLevel": f"{achievement_id}#criterion-{n}-{level}",
+            }
+        )
     return results
 
 
@@ -103,8 +122,11 @@ def achievement(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
         "name": credential.title,
         "description": credential.competency or credential.title,
         "criteria": {"narrative": criteria_narrative(credential, facts.criteria)},
-        "image": {"id": urls.achievement_image(credential.slug, credential.version),
-                  "type": "Image", "caption": f"{credential.title} badge"},
+        "image": {
+            "id": urls.achievement_image(credential.slug, credential.version),
+            "type": "Image",
+            "caption": f"{credential.title} badge",
+        },
         "creditsAvailable": number(credential.credit_hours),
         "resultDescription": _result_descriptions(achievement_id, facts.criteria),
         "tag": [facts.stack.title],
@@ -121,21 +143,28 @@ def build(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
         "id": urls.award(award.uuid),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": facts.credential.title,
-        "issuer": {"id": urls.issuer(issuer.slug), "type": ["Profile"], "name": issuer.name,
-                   "url": urls.base},
+        "issuer": {
+            "id": urls.issuer(issuer.slug),
+            "type": ["Profile"],
+            "name": issuer.name,
+            "url": urls.base,
+        },
         "validFrom": timestamp(award.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{
-                "type": "IdentityObject",
-                "identityHash": identity_hash(plaintext, award.salt),
-                "identityType": identity_type,
-                "hashed": True,
-                "salt": award.salt,
-            }],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": identity_hash(plaintext, award.salt),
+                    "identityType": identity_type,
+                    "hashed": True,
+                    "salt": award.salt,
+                }
+            ],
             "achievement": achievement(facts, urls),
-            "result": _results(urls.achievement(facts.credential.slug,
-                                                facts.credential.version), facts),
+            "result": _results(
+                urls.achievement(facts.credential.slug, facts.credential.version), facts
+            ),
             "creditsEarned": number(facts.credential.credit_hours),
         },
         "credentialStatus": {

@@ -38,11 +38,21 @@ class BadgePage:
 def linkedin_url(facts: ob3.AwardFacts, page_url: str) -> str:
     """LinkedIn's add-to-profile link, prefilled (the certification form opens filled in)."""
     issued = facts.award.issued_at
-    return LINKEDIN_ADD + "?" + urlencode({
-        "startTask": "CERTIFICATION_NAME", "name": facts.credential.title,
-        "organizationName": facts.issuer.name, "issueYear": issued.year,
-        "issueMonth": issued.month, "certUrl": page_url, "certId": facts.award.uuid,
-    })
+    return (
+        LINKEDIN_ADD
+        + "?"
+        + urlencode(
+            {
+                "startTask": "CERTIFICATION_NAME",
+                "name": facts.credential.title,
+                "organizationName": facts.issuer.name,
+                "issueYear": issued.year,
+                "issueMonth": issued.month,
+                "certUrl": page_url,
+                "certId": facts.award.uuid,
+            }
+        )
+    )
 
 
 def badge_page(*, session: Session, award: Award, issuing: Issuing) -> BadgePage:
@@ -50,11 +60,14 @@ def badge_page(*, session: Session, award: Award, issuing: Issuing) -> BadgePage
     urls = BadgeUrls(issuing.public_url)
     page_url = urls.award(award.uuid)
     return BadgePage(
-        facts=facts, verdict=verify_award(session=session, award=award, issuing=issuing),
+        facts=facts,
+        verdict=verify_award(session=session, award=award, issuing=issuing),
         page_url=page_url,
-        image_url=urls.achievement_image(facts.credential.slug, facts.credential.version)
-        .replace(".svg", ".png"),
-        linkedin_url=linkedin_url(facts, page_url))
+        image_url=urls.achievement_image(facts.credential.slug, facts.credential.version).replace(
+            ".svg", ".png"
+        ),
+        linkedin_url=linkedin_url(facts, page_url),
+    )
 
 
 def ob2_assertion(*, session: Session, award: Award, issuing: Issuing) -> dict[str, Any]:
@@ -71,8 +84,9 @@ def versioned_credential(*, session: Session, slug: str, version: int) -> tuple[
     return credential, session.get_one(Stack, credential.stack_id)
 
 
-def ob2_badge_class(*, session: Session, issuer_slug: str, slug: str, version: int,
-                    issuing: Issuing) -> dict[str, Any]:
+def ob2_badge_class(
+    *, session: Session, issuer_slug: str, slug: str, version: int, issuing: Issuing
+) -> dict[str, Any]:
     """Built from a credential this issuer signed for that version, so the class stays
     what it was when it was awarded even after the catalog changes."""
     issuer = issuer_by_slug(session=session, slug=issuer_slug, issuing=issuing)
@@ -81,17 +95,27 @@ def ob2_badge_class(*, session: Session, issuer_slug: str, slug: str, version: i
     wanted = urls.achievement(slug, version)
     where = Award.org_id == issuer.org_id if issuer.org_id is not None else Award.org_id.is_(None)
     for stored in session.execute(
-            select(Award.ob3_json).where(where, Award.credential_id == credential.id,
-                                         Award.ob3_json.is_not(None))
-            .order_by(Award.id.desc()).limit(20)).scalars():
+        select(Award.ob3_json)
+        .where(where, Award.credential_id == credential.id, Award.ob3_json.is_not(None))
+        .order_by(Award.id.desc())
+        .limit(20)
+    ).scalars():
         achievement = json.loads(stored)["credentialSubject"]["achievement"]
         if achievement.get("id") == wanted:
-            frozen = credential.model_copy(update={
-                "title": achievement["name"], "competency": achievement["description"],
-                "version": version})
-            return ob2.badge_class(credential=frozen, stack_title=stack.title,
-                                   criteria_narrative=achievement["criteria"]["narrative"],
-                                   issuer_slug=issuer.slug, urls=urls)
+            frozen = credential.model_copy(
+                update={
+                    "title": achievement["name"],
+                    "competency": achievement["description"],
+                    "version": version,
+                }
+            )
+            return ob2.badge_class(
+                credential=frozen,
+                stack_title=stack.title,
+                criteria_narrative=achievement["criteria"]["narrative"],
+                issuer_slug=issuer.slug,
+                urls=urls,
+            )
     raise NotFound("This issuer has not awarded that badge.")
 
 

@@ -36,10 +36,13 @@ def show(uuid: str):
         view = page.badge_page(session=get_session(), award=award, issuing=issuing.current())
         viewer = current_user()
         owner = viewer is not None and viewer.id == award.user_id
-        response = render("badges/show.html", view=view,
-                          qr=_qr(view.page_url) if owner else None,
-                          visibilities=service.VISIBILITIES,
-                          may_revoke=_may_revoke(award))
+        response = render(
+            "badges/show.html",
+            view=view,
+            qr=_qr(view.page_url) if owner else None,
+            visibilities=service.VISIBILITIES,
+            may_revoke=_may_revoke(award),
+        )
     response.vary.add("Accept")
     return response
 
@@ -63,8 +66,11 @@ def ob2_assertion(uuid: str):
 
 def _picture(award):
     facts = service.award_facts(session=get_session(), award=award, issuing=issuing.current())
-    design = {"title": facts.credential.title, "stack_title": facts.stack.title,
-              "stack_slug": facts.stack.slug}
+    design = {
+        "title": facts.credential.title,
+        "stack_title": facts.stack.title,
+        "stack_slug": facts.stack.slug,
+    }
     return facts, design
 
 
@@ -85,17 +91,25 @@ def baked(uuid: str, fmt: str):
     ob3_json = award.ob3_json if spec == "3" else None
     if spec == "3" and ob3_json is None:
         raise NotFound("This badge has no signed credential.")
-    ob2_json = None if spec == "3" else json.dumps(
-        page.ob2_assertion(session=get_session(), award=award, issuing=issuing.current()))
+    ob2_json = (
+        None
+        if spec == "3"
+        else json.dumps(
+            page.ob2_assertion(session=get_session(), award=award, issuing=issuing.current())
+        )
+    )
     if fmt == "png":
-        body: bytes | str = images.bake_png(images.badge_png(**design), keyword=BAKED[spec],
-                                            payload=ob3_json or ob2_json or "")
+        body: bytes | str = images.bake_png(
+            images.badge_png(**design), keyword=BAKED[spec], payload=ob3_json or ob2_json or ""
+        )
     else:
-        body = images.bake_svg(**design, ob3_json=ob3_json, ob2_json=ob2_json,
-                               verify_url=urls.assertion(award.uuid))
+        body = images.bake_svg(
+            **design, ob3_json=ob3_json, ob2_json=ob2_json, verify_url=urls.assertion(award.uuid)
+        )
     response = Response(body, mimetype="image/png" if fmt == "png" else "image/svg+xml")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="{facts.credential.slug}-ob{spec}.{fmt}"')
+        f'attachment; filename="{facts.credential.slug}-ob{spec}.{fmt}"'
+    )
     return response
 
 
@@ -109,8 +123,12 @@ def _then_back_to_the_page(uuid: str, action, **values):
 
 @bp.post("/badges/<uuid>/visibility")
 def set_visibility(uuid: str):
-    return _then_back_to_the_page(uuid, service.set_visibility, owner=require_user(),
-                                  visibility=request.form.get("visibility", ""))
+    return _then_back_to_the_page(
+        uuid,
+        service.set_visibility,
+        owner=require_user(),
+        visibility=request.form.get("visibility", ""),
+    )
 
 
 @bp.get("/badges/<uuid>/revoke")
@@ -122,5 +140,6 @@ def revoke_form(uuid: str):
 
 @bp.post("/badges/<uuid>/revoke")
 def revoke(uuid: str):
-    return _then_back_to_the_page(uuid, revocation.revoke, admin=require_user(),
-                                  reason=request.form.get("reason", ""))
+    return _then_back_to_the_page(
+        uuid, revocation.revoke, admin=require_user(), reason=request.form.get("reason", "")
+    )

@@ -28,23 +28,36 @@ def _hash_data(document: dict[str, Any], options: dict[str, Any]) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     options = {**options, "@context": document["@context"]}
     options.pop("proofValue", None)
-    return (hashlib.sha256(canonical_nquads(options).encode()).digest()
-            + hashlib.sha256(canonical_nquads(unsigned).encode()).digest())
+    return (
+        hashlib.sha256(canonical_nquads(options).encode()).digest()
+        + hashlib.sha256(canonical_nquads(unsigned).encode()).digest()
+    )
 
 
-def sign(document: dict[str, Any], *, private_key: Ed25519PrivateKey, verification_method: str,
-         created: str) -> dict[str, Any]:
+def sign(
+    document: dict[str, Any],
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: str,
+) -> dict[str, Any]:
     """A copy of `document` with an assertionMethod proof."""
-    options = {"type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE, "created": created,
-               "verificationMethod": verification_method, "proofPurpose": "assertionMethod"}
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": "assertionMethod",
+    }
     signature = private_key.sign(_hash_data(document, options))
     signed = copy.deepcopy(document)
     signed["proof"] = {**options, "proofValue": encode_z(signature)}
     return signed
 
 
-def verify(document: dict[str, Any], *,
-           public_key_for: Callable[[Any], bytes | None]) -> dict[str, Any]:
+def verify(
+    document: dict[str, Any], *, public_key_for: Callable[[Any], bytes | None]
+) -> dict[str, Any]:
     """The proof, when it verifies; otherwise ProofInvalid. `public_key_for(method_id)`
     returns the raw 32-byte key or None when the method is unknown."""
     proof = document.get("proof") if isinstance(document, dict) else None
@@ -65,6 +78,7 @@ def verify(document: dict[str, Any], *,
     try:
         Ed25519PublicKey.from_public_bytes(key).verify(signature, data)
     except InvalidSignature as err:
-        raise ProofInvalid("The signature does not match: the credential was changed "
-                           "after it was issued.") from err
+        raise ProofInvalid(
+            "The signature does not match: the credential was changed after it was issued."
+        ) from err
     return proof

@@ -29,25 +29,39 @@ def revocable_award(*, session: Session, admin: User, uuid: str) -> Award:
     return award
 
 
-def revoke(*, session: Session, admin: User, uuid: str, reason: str,
-           now: datetime | None = None) -> Award:
+def revoke(
+    *, session: Session, admin: User, uuid: str, reason: str, now: datetime | None = None
+) -> Award:
     award = revocable_award(session=session, admin=admin, uuid=uuid)
     reason = (reason or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise InvalidInput(f"Give a reason between {REASON_MIN} and {REASON_MAX} characters: "
-                           "it is shown to anyone who checks the badge.", field="reason")
+        raise InvalidInput(
+            f"Give a reason between {REASON_MIN} and {REASON_MAX} characters: "
+            "it is shown to anyone who checks the badge.",
+            field="reason",
+        )
     now = now or utcnow()
     # One conditional UPDATE: two admins revoking at once revoke (and take points) once.
-    won = session.exec(
-        update(Award).where(Award.id == award.id, Award.revoked_at.is_(None))
-        .values(revoked_at=now, revocation_reason=reason, revoked_by=admin.id)
-        .execution_options(synchronize_session=False)).rowcount == 1
+    won = (
+        session.exec(
+            update(Award)
+            .where(Award.id == award.id, Award.revoked_at.is_(None))
+            .values(revoked_at=now, revocation_reason=reason, revoked_by=admin.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     if not won:
         raise Conflict("This badge was already revoked.")
     session.refresh(award)
     game.on_award_revoked(session=session, award=award)
     title = session.get_one(Credential, award.credential_id).title
-    notify.send(session=session, user_id=award.user_id, kind=NoticeKind.AWARD_REVOKED,
-                title=f"Your badge {title} was revoked"[:200], body=reason,
-                url=f"/badges/{award.uuid}")
+    notify.send(
+        session=session,
+        user_id=award.user_id,
+        kind=NoticeKind.AWARD_REVOKED,
+        title=f"Your badge {title} was revoked"[:200],
+        body=reason,
+        url=f"/badges/{award.uuid}",
+    )
     return award

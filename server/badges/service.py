@@ -51,14 +51,17 @@ def issuer_by_slug(*, session: Session, slug: str, issuing: Issuing) -> ob3.Issu
 
 
 def has_issued(*, session: Session, issuer: ob3.Issuer) -> bool:
-    found = select(Award.id).where(Award.ob3_json.is_not(None), Award.org_id == issuer.org_id) \
-        if issuer.org_id is not None else \
-        select(Award.id).where(Award.ob3_json.is_not(None), Award.org_id.is_(None))
+    found = (
+        select(Award.id).where(Award.ob3_json.is_not(None), Award.org_id == issuer.org_id)
+        if issuer.org_id is not None
+        else select(Award.id).where(Award.ob3_json.is_not(None), Award.org_id.is_(None))
+    )
     return session.execute(found.limit(1)).first() is not None
 
 
-def issuer_keys(*, session: Session, issuer: ob3.Issuer,
-                issuing: Issuing) -> list[keystore.IssuerKey]:
+def issuer_keys(
+    *, session: Session, issuer: ob3.Issuer, issuing: Issuing
+) -> list[keystore.IssuerKey]:
     """The issuer's keys; made on first use only when it never issued (see keys.py)."""
     try:
         return keystore.keyring(issuing.instance_dir, issuer.slug, may_create=False)
@@ -72,16 +75,25 @@ def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.Awar
     teacher = session.get_one(User, award.user_id)
     credential = session.get_one(Credential, award.credential_id)
     criteria = criteria_for(session=session, credential_id=credential.id)
-    met = dict(session.execute(
-        select(CriterionScore.criterion_id, CriterionScore.met)
-        .join(Review, Review.id == CriterionScore.review_id)
-        .where(Review.submission_id == award.submission_id,
-               Review.decision == Decision.AWARD.value)).all())
+    met = dict(
+        session.execute(
+            select(CriterionScore.criterion_id, CriterionScore.met)
+            .join(Review, Review.id == CriterionScore.review_id)
+            .where(
+                Review.submission_id == award.submission_id, Review.decision == Decision.AWARD.value
+            )
+        ).all()
+    )
     org_id = award.org_id if award.ob3_json else teacher.org_id
     return ob3.AwardFacts(
-        award=award, teacher=teacher, credential=credential,
-        stack=session.get_one(Stack, credential.stack_id), criteria=criteria, met=met,
-        issuer=issuer_of(session=session, org_id=org_id, issuing=issuing))
+        award=award,
+        teacher=teacher,
+        credential=credential,
+        stack=session.get_one(Stack, credential.stack_id),
+        criteria=criteria,
+        met=met,
+        issuer=issuer_of(session=session, org_id=org_id, issuing=issuing),
+    )
 
 
 def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> Award:
@@ -93,9 +105,11 @@ def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> 
     urls = BadgeUrls(issuing.public_url)
     signing_key = issuer_keys(session=session, issuer=facts.issuer, issuing=issuing)[-1]
     signed = proof.sign(
-        ob3.build(facts, urls), private_key=signing_key.private_key,
+        ob3.build(facts, urls),
+        private_key=signing_key.private_key,
         verification_method=urls.key(facts.issuer.slug, signing_key.key_id),
-        created=ob3.timestamp(award.issued_at))
+        created=ob3.timestamp(award.issued_at),
+    )
     award.org_id = facts.issuer.org_id
     award.ob3_json = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
     session.add(award)
@@ -105,8 +119,7 @@ def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> 
 def award_by_uuid(*, session: Session, uuid: str) -> Award:
     if not isinstance(uuid, str) or len(uuid) != 36:
         raise NotFound("We couldn't find that badge.")
-    award: Award | None = session.execute(
-        select(Award).where(Award.uuid == uuid)).scalars().first()
+    award: Award | None = session.execute(select(Award).where(Award.uuid == uuid)).scalars().first()
     if award is None or award.ob3_json is None:
         raise NotFound("We couldn't find that badge.")
     return award
@@ -144,5 +157,6 @@ def stored(award: Award) -> StoredCredential:
 
 
 def award_of_submission(*, session: Session, submission_id: int) -> Award | None:
-    return session.execute(select(Award).where(
-        Award.submission_id == submission_id, Award.ob3_json.is_not(None))).scalar()
+    return session.execute(
+        select(Award).where(Award.submission_id == submission_id, Award.ob3_json.is_not(None))
+    ).scalar()

@@ -28,10 +28,10 @@ class StatusUnreadable(ValueError):
 
 
 def revoked_ids(*, session: Session, issuer: ob3.Issuer) -> list[int]:
-    where = Award.org_id == issuer.org_id if issuer.org_id is not None else \
-        Award.org_id.is_(None)
-    return list(session.execute(
-        select(Award.id).where(where, Award.revoked_at.is_not(None))).scalars())
+    where = Award.org_id == issuer.org_id if issuer.org_id is not None else Award.org_id.is_(None)
+    return list(
+        session.execute(select(Award.id).where(where, Award.revoked_at.is_not(None))).scalars()
+    )
 
 
 def encode(revoked: list[int], *, highest_index: int) -> str:
@@ -58,8 +58,14 @@ def highest_award_id(session: Session) -> int:
     return session.execute(select(Award.id).order_by(Award.id.desc()).limit(1)).scalar() or 0
 
 
-def status_list_credential(*, session: Session, issuer: ob3.Issuer, issuing: Issuing,
-                           signing_key: IssuerKey, now: datetime | None = None) -> dict[str, Any]:
+def status_list_credential(
+    *,
+    session: Session,
+    issuer: ob3.Issuer,
+    issuing: Issuing,
+    signing_key: IssuerKey,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     urls = BadgeUrls(issuing.public_url)
     url = urls.status_list(issuer.slug)
     document: dict[str, Any] = {
@@ -72,10 +78,14 @@ def status_list_credential(*, session: Session, issuer: ob3.Issuer, issuing: Iss
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encode(revoked_ids(session=session, issuer=issuer),
-                                  highest_index=highest_award_id(session)),
+            "encodedList": encode(
+                revoked_ids(session=session, issuer=issuer), highest_index=highest_award_id(session)
+            ),
         },
     }
-    return proof.sign(document, private_key=signing_key.private_key,
-                      verification_method=urls.key(issuer.slug, signing_key.key_id),
-                      created=document["validFrom"])
+    return proof.sign(
+        document,
+        private_key=signing_key.private_key,
+        verification_method=urls.key(issuer.slug, signing_key.key_id),
+        created=document["validFrom"],
+    )

@@ -38,13 +38,15 @@ def published_keys(*, session: Session, award: Award, issuing: Issuing) -> dict[
     """verification method id → raw public key, as the issuer's controller document lists."""
     issuer = issuer_of(session=session, org_id=award.org_id, issuing=issuing)
     urls = BadgeUrls(issuing.public_url)
-    return {urls.key(issuer.slug, key.key_id): ed25519_from_multikey(key.multikey)
-            for key in issuer_keys(session=session, issuer=issuer, issuing=issuing)}
+    return {
+        urls.key(issuer.slug, key.key_id): ed25519_from_multikey(key.multikey)
+        for key in issuer_keys(session=session, issuer=issuer, issuing=issuing)
+    }
 
 
 @lru_cache(maxsize=4096)
 def _proof_problem(text: str, keys: tuple[Any, ...], issuer_id: str, award_id: str) -> str:
-    """"" when the signed text verifies, else why not. Cached by the exact text and key
+    """ "" when the signed text verifies, else why not. Cached by the exact text and key
     set: the same bytes under the same keys always give the same answer, so a popular
     badge's page does not canonicalise it on every view."""
     try:
@@ -69,21 +71,29 @@ def verify_text(text: str, *, session: Session, award: Award, issuing: Issuing) 
     keys = tuple(sorted(published_keys(session=session, award=award, issuing=issuing).items()))
     problem = _proof_problem(text, keys, urls.issuer(issuer.slug), urls.award(award.uuid))
     if problem:
-        return Verdict(signature_valid=False, issuer_name=issuer.name, revoked=False,
-                       problem=problem)
+        return Verdict(
+            signature_valid=False, issuer_name=issuer.name, revoked=False, problem=problem
+        )
     document = json.loads(text)
     revoked = _revoked(document, session=session, award=award, issuer=issuer)
-    return Verdict(signature_valid=True, issuer_name=issuer.name, revoked=revoked,
-                   revoked_at=award.revoked_at if revoked else None,
-                   revocation_reason=award.revocation_reason if revoked else None)
+    return Verdict(
+        signature_valid=True,
+        issuer_name=issuer.name,
+        revoked=revoked,
+        revoked_at=award.revoked_at if revoked else None,
+        revocation_reason=award.revocation_reason if revoked else None,
+    )
 
 
-def _revoked(document: dict[str, Any], *, session: Session, award: Award,
-             issuer: ob3.Issuer) -> bool:
+def _revoked(
+    document: dict[str, Any], *, session: Session, award: Award, issuer: ob3.Issuer
+) -> bool:
     """Read the bit the credential points at, on the list the issuer publishes."""
     entry = document.get("credentialStatus") or {}
-    encoded = status.encode(status.revoked_ids(session=session, issuer=issuer),
-                            highest_index=status.highest_award_id(session))
+    encoded = status.encode(
+        status.revoked_ids(session=session, issuer=issuer),
+        highest_index=status.highest_award_id(session),
+    )
     return status.bit_is_set(encoded, int(entry.get("statusListIndex", award.id)))
 
 

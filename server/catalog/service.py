@@ -174,9 +174,7 @@ def _cards(session: Session, stacks: Sequence[Stack]) -> list[StackCard]:
 
 
 def get_stack(*, session: Session, slug: str) -> StackDetail:
-    stack = session.exec(
-        select(Stack).where(Stack.slug == slug, published_stack())
-    ).first()
+    stack = session.exec(select(Stack).where(Stack.slug == slug, published_stack())).first()
     if stack is None:
         raise NotFound("We couldn't find that stack. It may have been renamed or retired.")
     credentials = session.exec(
@@ -234,17 +232,21 @@ def get_credential(*, session: Session, slug: str) -> CredentialDetail:
 
 def requirements_for(*, session: Session, credential_id: int) -> list[EvidenceRequirement]:
     """A credential's evidence requirements in the order teachers see them."""
-    return list(session.exec(
-        select(EvidenceRequirement)
-        .where(EvidenceRequirement.credential_id == credential_id)
-        .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
-    ).all())
+    return list(
+        session.exec(
+            select(EvidenceRequirement)
+            .where(EvidenceRequirement.credential_id == credential_id)
+            .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
+        ).all()
+    )
 
 
 def criteria_for(*, session: Session, credential_id: int) -> list[RubricCriterion]:
     """A credential's rubric, in the order both the teacher and the assessor see it."""
-    return list(session.exec(
-        select(RubricCriterion)
-        .where(RubricCriterion.credential_id == credential_id)
-        .order_by(RubricCriterion.position, RubricCriterion.id)
-    ).all())
+    return list(
+        session.exec(
+            select(RubricCriterion)
+            .where(RubricCriterion.credential_id == credential_id)
+            .order_by(RubricCriterion.position, RubricCriterion.id)
+        ).all()
+    )

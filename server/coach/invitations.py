@@ -29,7 +29,8 @@ def my_cohorts(*, session: Session, user: User) -> list[MyCohort]:
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
         .join(User, User.id == Cohort.coach_id)
         .where(CohortMember.user_id == user.id, CohortMember.status != MemberStatus.LEFT.value)
-        .order_by(Cohort.name, Cohort.id))
+        .order_by(Cohort.name, Cohort.id)
+    )
     found = [MyCohort(cohort, coach, status) for cohort, coach, status in rows]
     return sorted(found, key=lambda mine: not mine.invited)
 
@@ -43,8 +44,9 @@ def _membership(session: Session, user: User, cohort_id: int, *statuses: str) ->
 
 def accept(*, session: Session, user: User, cohort_id: int) -> Cohort:
     """Accept an invitation (accepting twice is harmless); the caller commits."""
-    member = _membership(session, user, cohort_id, MemberStatus.INVITED.value,
-                         MemberStatus.ACTIVE.value)
+    member = _membership(
+        session, user, cohort_id, MemberStatus.INVITED.value, MemberStatus.ACTIVE.value
+    )
     if member.status != MemberStatus.ACTIVE.value:
         member.status, member.joined_at = MemberStatus.ACTIVE.value, utcnow()
         session.add(member)
@@ -54,8 +56,9 @@ def accept(*, session: Session, user: User, cohort_id: int) -> Cohort:
 def leave(*, session: Session, user: User, cohort_id: int) -> Cohort:
     """Decline an invitation or leave a cohort: the coach stops seeing this person's work
     at once, and can't invite them again (the invite link still works for them)."""
-    member = _membership(session, user, cohort_id, MemberStatus.INVITED.value,
-                         MemberStatus.ACTIVE.value)
+    member = _membership(
+        session, user, cohort_id, MemberStatus.INVITED.value, MemberStatus.ACTIVE.value
+    )
     member.status = MemberStatus.LEFT.value
     session.add(member)
     return session.get_one(Cohort, cohort_id)

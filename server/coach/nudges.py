@@ -42,17 +42,23 @@ NUDGE_URL = "/me/credentials"  # where the member picks their work up again
 log = logging.getLogger(__name__)
 
 TEMPLATES = {
-    "stalled": ("Checking in",
-                "Hi {first_name}, it's been a little while since you worked on your "
-                "micro-credential. Is anything in the way? Reply in person or pick up where "
-                "you left off: even ten minutes this week moves it forward."),
-    "not_yet": ("After a “not yet”",
-                "Hi {first_name}, “not yet” is part of the process: most people earn it on "
-                "the next try. Read the assessor's notes beside each requirement, change one "
-                "thing, and resubmit. I'm happy to look at it with you."),
-    "draft": ("Draft waiting",
-              "Hi {first_name}, your draft is waiting for you. Add the evidence that's "
-              "missing and submit when it's ready: you're closer than you think."),
+    "stalled": (
+        "Checking in",
+        "Hi {first_name}, it's been a little while since you worked on your "
+        "micro-credential. Is anything in the way? Reply in person or pick up where "
+        "you left off: even ten minutes this week moves it forward.",
+    ),
+    "not_yet": (
+        "After a “not yet”",
+        "Hi {first_name}, “not yet” is part of the process: most people earn it on "
+        "the next try. Read the assessor's notes beside each requirement, change one "
+        "thing, and resubmit. I'm happy to look at it with you.",
+    ),
+    "draft": (
+        "Draft waiting",
+        "Hi {first_name}, your draft is waiting for you. Add the evidence that's "
+        "missing and submit when it's ready: you're closer than you think.",
+    ),
     "custom": ("Write my own", ""),
 }
 
@@ -87,16 +93,24 @@ def deliver_after(now: datetime, timezone: str | None) -> datetime:
     return datetime.combine(morning, QUIET_END, tzinfo=tz).astimezone(now.tzinfo)
 
 
-def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: list[int],
-                  message: str, now: datetime | None = None) -> NudgeReport:
+def nudge_members(
+    *,
+    session: Session,
+    coach: User,
+    cohort: Cohort,
+    member_ids: list[int],
+    message: str,
+    now: datetime | None = None,
+) -> NudgeReport:
     """Create the nudges and schedule their delivery after the caller commits."""
     now = now or utcnow()
     message = (message or "").strip()
     if not message:
         raise InvalidInput("Write a message for the nudge.", field="message")
     if len(message) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(f"Keep the message under {MAX_MESSAGE_CHARS} characters.",
-                           field="message")
+        raise InvalidInput(
+            f"Keep the message under {MAX_MESSAGE_CHARS} characters.", field="message"
+        )
     members = _members(session, cohort, member_ids)
     if not members:
         raise InvalidInput("Choose at least one member to nudge.", field="members")
@@ -112,16 +126,24 @@ def nudge_members(*, session: Session, coach: User, cohort: Cohort, member_ids: 
             report.delayed.append((user.display_name, local.strftime("%H:%M %Z")))
         else:
             report.sent.append(user.display_name)
-    schedule(session=session, due=[(created[r["user_id"]], r["deliver_after"])
-                                   for r in rows if r["user_id"] in created], now=now)
+    schedule(
+        session=session,
+        due=[(created[r["user_id"]], r["deliver_after"]) for r in rows if r["user_id"] in created],
+        now=now,
+    )
     return report
 
 
 def _row(coach: User, user: User, message: str, now: datetime) -> dict[str, Any]:
     arrives = deliver_after(now, user.timezone)
-    return {"coach_id": coach.id, "user_id": user.id, "message": personalise(message, user),
-            "created_at": now, "deliver_after": arrives,
-            "day": local_date(arrives, user.timezone)}
+    return {
+        "coach_id": coach.id,
+        "user_id": user.id,
+        "message": personalise(message, user),
+        "created_at": now,
+        "deliver_after": arrives,
+        "day": local_date(arrives, user.timezone),
+    }
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
@@ -133,14 +155,16 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
     module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
     created: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start:start + INSERT_CHUNK]
+        chunk = rows[start : start + INSERT_CHUNK]
         if module is None:  # another database: the unique key still refuses a second
             stmt = insert(Nudge.__table__).values(chunk)
         else:
-            stmt = module.insert(Nudge.__table__).values(chunk).on_conflict_do_nothing(
-                index_elements=["user_id", "day"])
-        returned = session.execute(stmt.returning(Nudge.__table__.c.id,
-                                                  Nudge.__table__.c.user_id))
+            stmt = (
+                module.insert(Nudge.__table__)
+                .values(chunk)
+                .on_conflict_do_nothing(index_elements=["user_id", "day"])
+            )
+        returned = session.execute(stmt.returning(Nudge.__table__.c.id, Nudge.__table__.c.user_id))
         created.update({user_id: nudge_id for nudge_id, user_id in returned})
     return created
 
@@ -148,10 +172,13 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
 def _members(session: Session, cohort: Cohort, member_ids: list[int]) -> list[User]:
     wanted = {int(i) for i in member_ids}
     in_cohort = session.exec(
-        select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id,
-               CohortMember.status == MemberStatus.ACTIVE.value)
-        .order_by(User.display_name, User.id))
+        select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(
+            CohortMember.cohort_id == cohort.id, CohortMember.status == MemberStatus.ACTIVE.value
+        )
+        .order_by(User.display_name, User.id)
+    )
     return [user for user in in_cohort if user.id in wanted]
 
 
@@ -164,7 +191,7 @@ def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime
     for moment, ids in by_time.items():
         delay = max(0.0, (moment - now).total_seconds())
         for start in range(0, len(ids), BATCH):
-            jobs.run_after_commit(session, DELIVER_JOB, ids[start:start + BATCH], delay=delay)
+            jobs.run_after_commit(session, DELIVER_JOB, ids[start : start + BATCH], delay=delay)
 
 
 def deliver_due(*, session: Session, nudge_ids: list[int]) -> int:
@@ -178,12 +205,18 @@ def deliver_due(*, session: Session, nudge_ids: list[int]) -> int:
         .where(Nudge.id.in_(nudge_ids), Nudge.sent_at.is_(None), Nudge.deliver_after <= now)
         .values(sent_at=now)
         .returning(Nudge.id, Nudge.user_id, Nudge.coach_id, Nudge.message)
-        .execution_options(synchronize_session=False)).all()
+        .execution_options(synchronize_session=False)
+    ).all()
     coaches = _names(session, {row.coach_id for row in claimed})
     for row in claimed:
-        notify.send(session=session, user_id=row.user_id, kind=NoticeKind.NUDGE,
-                    title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
-                    body=row.message, url=NUDGE_URL)
+        notify.send(
+            session=session,
+            user_id=row.user_id,
+            kind=NoticeKind.NUDGE,
+            title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
+            body=row.message,
+            url=NUDGE_URL,
+        )
     session.commit()
     _reschedule_early(session, set(nudge_ids) - {row.id for row in claimed}, now)
     return len(claimed)
@@ -200,8 +233,9 @@ def _reschedule_early(session: Session, nudge_ids: set[int], now: datetime) -> N
     """A job that ran before its nudges were due (clock skew) puts them back in line."""
     if not nudge_ids:
         return
-    waiting = session.exec(select(Nudge).where(Nudge.id.in_(sorted(nudge_ids)),
-                                               Nudge.sent_at.is_(None))).all()
+    waiting = session.exec(
+        select(Nudge).where(Nudge.id.in_(sorted(nudge_ids)), Nudge.sent_at.is_(None))
+    ).all()
     for nudge in waiting:
         delay = max(1.0, (nudge.deliver_after - now).total_seconds())
         jobs.run_later(DELIVER_JOB, [nudge.id], delay=delay)
@@ -222,6 +256,7 @@ def requeue_unsent(*, session: Session) -> int:
         by_time[max(nudge.deliver_after, now)].append(nudge.id)
     for due, ids in by_time.items():
         for start in range(0, len(ids), BATCH):
-            jobs.run_later(DELIVER_JOB, ids[start:start + BATCH],
-                           delay=max(0.0, (due - now).total_seconds()))
+            jobs.run_later(
+                DELIVER_JOB, ids[start : start + BATCH], delay=max(0.0, (due - now).total_seconds())
+            )
     return len(pending)

@@ -34,6 +34,7 @@ STALLED_AFTER = timedelta(days=14)
 NOT_YET_IDLE_AFTER = timedelta(days=7)
 DRAFT_IDLE_AFTER = timedelta(days=7)
 
+
 class CellState(StrEnum):
     """A member's standing at one credential, as the coach's table shows it (a CSS class
     too): in review counts as submitted, and an attempt never started is its own state."""
@@ -43,6 +44,8 @@ class CellState(StrEnum):
     SUBMITTED = "submitted"
     NOT_YET = "not_yet"
     EARNED = "earned"
+
+
 FILTERS = {
     "all": "Everyone",
     "stalled": "Stalled (no activity in 14 days)",
@@ -102,15 +105,20 @@ class Dashboard:
         return [c for stack in self.stacks for c in stack.credentials]
 
 
-def dashboard(*, session: Session, cohort: Cohort, filter_name: str = "all",
-              now: datetime | None = None) -> Dashboard:
+def dashboard(
+    *, session: Session, cohort: Cohort, filter_name: str = "all", now: datetime | None = None
+) -> Dashboard:
     now = now or utcnow()
     filter_name = filter_name if filter_name in FILTERS else "all"
-    rows = {user.id: MemberRow(user, joined_at) for user, joined_at in session.exec(
-        select(User, CohortMember.joined_at)
-        .join(CohortMember, CohortMember.user_id == User.id)
-        .where(*_active_in(cohort))
-        .order_by(User.display_name, User.id))}
+    rows = {
+        user.id: MemberRow(user, joined_at)
+        for user, joined_at in session.exec(
+            select(User, CohortMember.joined_at)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(*_active_in(cohort))
+            .order_by(User.display_name, User.id)
+        )
+    }
     submissions = _submissions(session, cohort)
     evidence = _newest_evidence(session, cohort)
     by_member_credential: dict[tuple[int, int], list[Submission]] = defaultdict(list)
@@ -122,35 +130,40 @@ def dashboard(*, session: Session, cohort: Cohort, filter_name: str = "all",
         rows[user_id].cells[credential_id] = _cell(attempts, evidence)
     for row in rows.values():
         row.flags = _flags(row, now)
-    counts = {name: sum(1 for r in rows.values() if name == "all" or name in r.flags)
-              for name in FILTERS}
+    counts = {
+        name: sum(1 for r in rows.values() if name == "all" or name in r.flags) for name in FILTERS
+    }
     shown = [r for r in rows.values() if filter_name == "all" or filter_name in r.flags]
     stacks = _stack_columns(session, {cid for _, cid in by_member_credential})
     return Dashboard(stacks=stacks, rows=shown, counts=counts, active_filter=filter_name)
 
 
 def _submissions(session: Session, cohort: Cohort) -> list[Submission]:
-    return list(session.exec(
-        select(Submission)
-        .join(CohortMember, CohortMember.user_id == Submission.user_id)
-        .where(*_active_in(cohort),
-               Submission.status != SubmissionStatus.WITHDRAWN.value)
-        .order_by(Submission.attempt)))
+    return list(
+        session.exec(
+            select(Submission)
+            .join(CohortMember, CohortMember.user_id == Submission.user_id)
+            .where(*_active_in(cohort), Submission.status != SubmissionStatus.WITHDRAWN.value)
+            .order_by(Submission.attempt)
+        )
+    )
 
 
 def _newest_evidence(session: Session, cohort: Cohort) -> dict[int, datetime]:
-    return dict(session.exec(
-        select(EvidenceItem.submission_id, func.max(EvidenceItem.created_at))
-        .join(Submission, Submission.id == EvidenceItem.submission_id)
-        .join(CohortMember, CohortMember.user_id == Submission.user_id)
-        .where(*_active_in(cohort))
-        .group_by(EvidenceItem.submission_id)).all())
+    return dict(
+        session.exec(
+            select(EvidenceItem.submission_id, func.max(EvidenceItem.created_at))
+            .join(Submission, Submission.id == EvidenceItem.submission_id)
+            .join(CohortMember, CohortMember.user_id == Submission.user_id)
+            .where(*_active_in(cohort))
+            .group_by(EvidenceItem.submission_id)
+        ).all()
+    )
 
 
 def _active_in(cohort: Cohort) -> tuple[Any, ...]:
     # Only people who accepted: an invitation shares nothing, and who left is gone.
-    return (CohortMember.cohort_id == cohort.id,
-            CohortMember.status == MemberStatus.ACTIVE.value)
+    return (CohortMember.cohort_id == cohort.id, CohortMember.status == MemberStatus.ACTIVE.value)
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -159,8 +172,12 @@ def _latest(*moments: datetime | None) -> datetime | None:
 
 
 def _activity(submission: Submission, evidence: dict[int, datetime]) -> datetime | None:
-    return _latest(submission.updated_at, submission.submitted_at, submission.decided_at,
-                   evidence.get(submission.id))
+    return _latest(
+        submission.updated_at,
+        submission.submitted_at,
+        submission.decided_at,
+        evidence.get(submission.id),
+    )
 
 
 def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
@@ -189,8 +206,10 @@ def _stack_columns(session: Session, credential_ids: set[int]) -> list[StackColu
         return []
     grouped: dict[int, StackColumns] = {}
     for credential, stack in session.exec(
-            select(Credential, Stack).join(Stack, Stack.id == Credential.stack_id)
-            .where(Credential.id.in_(sorted(credential_ids)))
-            .order_by(Stack.position, Stack.title, Credential.position, Credential.title)):
+        select(Credential, Stack)
+        .join(Stack, Stack.id == Credential.stack_id)
+        .where(Credential.id.in_(sorted(credential_ids)))
+        .order_by(Stack.position, Stack.title, Credential.position, Credential.title)
+    ):
         grouped.setdefault(stack.id, StackColumns(stack.title, [])).credentials.append(credential)
     return list(grouped.values())

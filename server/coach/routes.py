@@ -24,8 +24,9 @@ TEMPLATE_FOR_FILTER = {"stalled": "stalled", "not_yet_idle": "not_yet", "draft_i
 @coach_only
 def cohorts():
     user = require_user()
-    return render("coach/cohorts.html", cohorts=service.cohorts_for(session=get_session(),
-                                                                     user=user))
+    return render(
+        "coach/cohorts.html", cohorts=service.cohorts_for(session=get_session(), user=user)
+    )
 
 
 @bp.post("/cohorts")
@@ -36,9 +37,13 @@ def create_cohort():
     try:
         cohort = service.create_cohort(session=db, coach=user, name=request.form.get("name", ""))
     except InvalidInput as err:
-        return render("coach/cohorts.html", status=422, name_error=err.message,
-                      name=request.form.get("name", ""),
-                      cohorts=service.cohorts_for(session=db, user=user))
+        return render(
+            "coach/cohorts.html",
+            status=422,
+            name_error=err.message,
+            name=request.form.get("name", ""),
+            cohorts=service.cohorts_for(session=db, user=user),
+        )
     db.commit()
     flash(f"Cohort “{cohort.name}” created. Add its members next.", "success")
     return redirect(url_for("coach.members", cohort_id=cohort.id), 303)
@@ -49,20 +54,30 @@ def create_cohort():
 def cohort(cohort_id: int):
     db = get_session()
     the_cohort = service.cohort_for(session=db, user=require_user(), cohort_id=cohort_id)
-    board = progress.dashboard(session=db, cohort=the_cohort,
-                               filter_name=request.args.get("filter", "all"))
+    board = progress.dashboard(
+        session=db, cohort=the_cohort, filter_name=request.args.get("filter", "all")
+    )
     template = TEMPLATE_FOR_FILTER.get(board.active_filter, "stalled")
-    return render("coach/cohort.html", "coach/_progress.html", cohort=the_cohort, board=board,
-                  filters=progress.FILTERS, templates=nudges.TEMPLATES,
-                  chosen_template=template, message=nudges.template_text(template))
+    return render(
+        "coach/cohort.html",
+        "coach/_progress.html",
+        cohort=the_cohort,
+        board=board,
+        filters=progress.FILTERS,
+        templates=nudges.TEMPLATES,
+        chosen_template=template,
+        message=nudges.template_text(template),
+    )
 
 
 @bp.get("/cohorts/<int:cohort_id>/nudge-message")
 @coach_only
 def nudge_message(cohort_id: int):
     service.cohort_for(session=get_session(), user=require_user(), cohort_id=cohort_id)
-    return render("coach/_nudge_message.html",
-                  message=nudges.template_text(request.args.get("template", "custom")))
+    return render(
+        "coach/_nudge_message.html",
+        message=nudges.template_text(request.args.get("template", "custom")),
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/nudges")
@@ -71,13 +86,16 @@ def nudge(cohort_id: int):
     db = get_session()
     user = require_user()
     the_cohort = service.cohort_for(session=db, user=user, cohort_id=cohort_id)
-    back = url_for("coach.cohort", cohort_id=cohort_id,
-                   filter=request.form.get("filter") or None)
+    back = url_for("coach.cohort", cohort_id=cohort_id, filter=request.form.get("filter") or None)
     try:
         member_ids = parse_ids(request.form.getlist("member_ids"))
-        report = nudges.nudge_members(session=db, coach=user, cohort=the_cohort,
-                                      member_ids=member_ids,
-                                      message=request.form.get("message", ""))
+        report = nudges.nudge_members(
+            session=db,
+            coach=user,
+            cohort=the_cohort,
+            member_ids=member_ids,
+            message=request.form.get("message", ""),
+        )
     except InvalidInput as err:
         if wants_fragment():
             return render("coach/_nudge_report.html", status=422, error=err.message)
@@ -95,8 +113,11 @@ def _report_sentence(report: nudges.NudgeReport) -> str:
     if report.sent:
         parts.append(f"Nudged {', '.join(report.sent)}.")
     if report.delayed:
-        parts.append("In quiet hours, arriving in their morning: " + ", ".join(
-            f"{name} ({when})" for name, when in report.delayed) + ".")
+        parts.append(
+            "In quiet hours, arriving in their morning: "
+            + ", ".join(f"{name} ({when})" for name, when in report.delayed)
+            + "."
+        )
     if report.already:
         parts.append(f"Already nudged today, not sent: {', '.join(report.already)}.")
     return " ".join(parts)

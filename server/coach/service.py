@@ -44,17 +44,24 @@ LEFT = MemberStatus.LEFT.value
 class AddReport:
     """What a pasted list did. `invited` holds the entries as typed, whether or not they
     matched an account: the report must not tell the coach who has one."""
+
     invited: list[str] = field(default_factory=list)
     already: list[User] = field(default_factory=list)
 
 
 def cohorts_for(*, session: Session, user: User) -> list[CohortSummary]:
-    members = (select(CohortMember.cohort_id, func.count().label("n"))
-               .where(CohortMember.status == ACTIVE).group_by(CohortMember.cohort_id).subquery())
-    query = (select(Cohort, func.coalesce(members.c.n, 0), User.display_name)
-             .join(User, User.id == Cohort.coach_id)
-             .outerjoin(members, members.c.cohort_id == Cohort.id)
-             .order_by(Cohort.name, Cohort.id))
+    members = (
+        select(CohortMember.cohort_id, func.count().label("n"))
+        .where(CohortMember.status == ACTIVE)
+        .group_by(CohortMember.cohort_id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, func.coalesce(members.c.n, 0), User.display_name)
+        .join(User, User.id == Cohort.coach_id)
+        .outerjoin(members, members.c.cohort_id == Cohort.id)
+        .order_by(Cohort.name, Cohort.id)
+    )
     if not is_admin(user):
         query = query.where(Cohort.coach_id == user.id)
     elif user.org_id is None:  # an admin runs their own district's cohorts only
@@ -90,11 +97,14 @@ def _admin_of(user: User, cohort: Cohort) -> bool:
 
 def members(*, session: Session, cohort: Cohort, status: str = ACTIVE) -> list[User]:
     """The people who accepted (or, with status=INVITED, those yet to answer)."""
-    return list(session.exec(
-        select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id, CohortMember.status == status)
-        .order_by(User.display_name, User.id)
-    ))
+    return list(
+        session.exec(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id, CohortMember.status == status)
+            .order_by(User.display_name, User.id)
+        )
+    )
 
 
 def _same_district(query: SelectOfScalar[User], cohort: Cohort, by: User) -> SelectOfScalar[User]:
@@ -106,8 +116,13 @@ def _same_district(query: SelectOfScalar[User], cohort: Cohort, by: User) -> Sel
 
 
 def _statuses(session: Session, cohort: Cohort) -> dict[int, str]:
-    return dict(session.exec(select(CohortMember.user_id, CohortMember.status)
-                             .where(CohortMember.cohort_id == cohort.id)).all())
+    return dict(
+        session.exec(
+            select(CohortMember.user_id, CohortMember.status).where(
+                CohortMember.cohort_id == cohort.id
+            )
+        ).all()
+    )
 
 
 def search_people(*, session: Session, cohort: Cohort, by: User, query: str) -> list[User]:
@@ -117,14 +132,29 @@ def search_people(*, session: Session, cohort: Cohort, by: User, query: str) -> 
     if len(text) < 2:
         return []
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = session.exec(_same_district(
-        select(User).where(or_(User.display_name.ilike(pattern, escape="\\"),
-                               User.handle.ilike(pattern, escape="\\"),
-                               User.email.ilike(pattern, escape="\\")))
-        .where(User.id.not_in(select(CohortMember.user_id)
-                              .where(CohortMember.cohort_id == cohort.id,
-                                     CohortMember.status != LEFT)))
-        .order_by(User.display_name).limit(SEARCH_LIMIT), cohort, by))
+    found = session.exec(
+        _same_district(
+            select(User)
+            .where(
+                or_(
+                    User.display_name.ilike(pattern, escape="\\"),
+                    User.handle.ilike(pattern, escape="\\"),
+                    User.email.ilike(pattern, escape="\\"),
+                )
+            )
+            .where(
+                User.id.not_in(
+                    select(CohortMember.user_id).where(
+                        CohortMember.cohort_id == cohort.id, CohortMember.status != LEFT
+                    )
+                )
+            )
+            .order_by(User.display_name)
+            .limit(SEARCH_LIMIT),
+            cohort,
+            by,
+        )
+    )
     return list(found)
 
 
@@ -132,8 +162,7 @@ def invite_member(*, session: Session, cohort: Cohort, by: User, user_id: int) -
     """Invite one person found by search; returns them and their membership status now.
 
     Someone who declined or left stays so: no second notice (they can still use the link)."""
-    user = session.exec(_same_district(select(User).where(User.id == user_id),
-                                       cohort, by)).first()
+    user = session.exec(_same_district(select(User).where(User.id == user_id), cohort, by)).first()
     if user is None:
         raise NotFound("We couldn't find that person in your district.")
     member = session.get(CohortMember, (cohort.id, user.id))
@@ -145,10 +174,14 @@ def invite_member(*, session: Session, cohort: Cohort, by: User, user_id: int) -
 
 def _invite(session: Session, cohort: Cohort, by: User, user_id: int) -> None:
     session.add(CohortMember(cohort_id=cohort.id, user_id=user_id, status=INVITED))
-    notify.send(session=session, user_id=user_id, kind=NoticeKind.COHORT_INVITE,
-                title=f"{by.display_name} invited you to the cohort “{cohort.name}”",
-                body="Accept to let the coach follow your progress, or decline.",
-                url=MY_COHORTS_URL)
+    notify.send(
+        session=session,
+        user_id=user_id,
+        kind=NoticeKind.COHORT_INVITE,
+        title=f"{by.display_name} invited you to the cohort “{cohort.name}”",
+        body="Accept to let the coach follow your progress, or decline.",
+        url=MY_COHORTS_URL,
+    )
     session.flush()
 
 
@@ -172,8 +205,11 @@ def parse_people_list(text: str) -> list[str]:
         if emails:
             entries += emails
         else:
-            entries += [t.lstrip("@").lower() for t in tokens
-                        if HANDLE.match(t) and t.lower() not in HEADER_WORDS]
+            entries += [
+                t.lstrip("@").lower()
+                for t in tokens
+                if HANDLE.match(t) and t.lower() not in HEADER_WORDS
+            ]
     unique = list(dict.fromkeys(entries))
     if len(unique) > MAX_LIST_ENTRIES:
         raise InvalidInput(f"Paste at most {MAX_LIST_ENTRIES} people at a time.", field="people")
@@ -203,15 +239,22 @@ def invite_from_list(*, session: Session, cohort: Cohort, by: User, text: str) -
     return report
 
 
-def _users_by_email_or_handle(session: Session, cohort: Cohort, by: User,
-                              entries: list[str]) -> dict[str, User]:
+def _users_by_email_or_handle(
+    session: Session, cohort: Cohort, by: User, entries: list[str]
+) -> dict[str, User]:
     found: dict[str, User] = {}
     for start in range(0, len(entries), 500):
-        chunk = entries[start:start + 500]
+        chunk = entries[start : start + 500]
         wanted = set(chunk)
-        for user in session.exec(_same_district(
-                select(User).where(or_(func.lower(User.email).in_(chunk),
-                                       func.lower(User.handle).in_(chunk))), cohort, by)):
+        for user in session.exec(
+            _same_district(
+                select(User).where(
+                    or_(func.lower(User.email).in_(chunk), func.lower(User.handle).in_(chunk))
+                ),
+                cohort,
+                by,
+            )
+        ):
             for key in (user.email, user.handle):
                 if key and key.lower() in wanted:
                     found[key.lower()] = user

@@ -13,10 +13,10 @@ REFLECTIONS = {
     "equivalent-fractions": (
         "We started with paper strips: students folded thirds, then folded each third in "
         "half and noticed the same length was now called 4/6. Student A said, \"It's the same "
-        "piece of paper, you just cut it more.\" Student B explained on the number line that "
-        "2/3 and 4/6 \"land on the same spot because the jumps are smaller but there are "
-        "more of them\". Only after both representations did we write the rule, and "
-        "students phrased it as \"cut every piece into the same number of pieces\"."
+        'piece of paper, you just cut it more." Student B explained on the number line that '
+        '2/3 and 4/6 "land on the same spot because the jumps are smaller but there are '
+        'more of them". Only after both representations did we write the rule, and '
+        'students phrased it as "cut every piece into the same number of pieces".'
     ),
     "motivation": (
         "For our persuasive-writing unit I offered a choice of topic and of final format "
@@ -78,12 +78,17 @@ MOTIVATION_NOT_YET: dict[str, Any] = {  # feedback text, scores [(met, comment)]
     ),
     "scores": (
         (True, "Two real choices, both tied to the persuasive-writing goal. Well done."),
-        (False, "Students only see their progress when the final piece is graded. Try a "
-                "checklist or checkpoints they mark themselves."),
-        (False, "Relevance is explained by you in the plan; I could not find students "
-                "saying why it mattered to them."),
-        (False, "No before/after student-voice data yet. A three-question survey would "
-                "be enough."),
+        (
+            False,
+            "Students only see their progress when the final piece is graded. Try a "
+            "checklist or checkpoints they mark themselves.",
+        ),
+        (
+            False,
+            "Relevance is explained by you in the plan; I could not find students "
+            "saying why it mattered to them.",
+        ),
+        (False, "No before/after student-voice data yet. A three-question survey would be enough."),
     ),
 }
 

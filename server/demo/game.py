@@ -27,15 +27,24 @@ def seed_game(*, session: Session, now: datetime | None = None) -> str:
     cohort = session.execute(select(Cohort).where(Cohort.name == COHORT)).scalars().first()
     if cohort is None:
         return f"no {COHORT} cohort, so no game history"
-    members = list(session.execute(
-        select(User).join(CohortMember, CohortMember.user_id == User.id)
-        .where(CohortMember.cohort_id == cohort.id,
-               CohortMember.status == MemberStatus.ACTIVE.value).order_by(User.id)
-    ).scalars())
-    credentials = list(session.execute(
-        select(Credential.id, Credential.points).where(published_credential())
-        .order_by(Credential.id)
-    ).all())
+    members = list(
+        session.execute(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(
+                CohortMember.cohort_id == cohort.id,
+                CohortMember.status == MemberStatus.ACTIVE.value,
+            )
+            .order_by(User.id)
+        ).scalars()
+    )
+    credentials = list(
+        session.execute(
+            select(Credential.id, Credential.points)
+            .where(published_credential())
+            .order_by(Credential.id)
+        ).all()
+    )
     rng = random.Random(2026)  # the same lively board on every fresh demo
     paid = sum(_history(session, member, credentials, rng, now) for member in members)
     return f"{paid} point events for {len(members)} {COHORT} over {WEEKS} weeks"
@@ -47,8 +56,9 @@ def _moment(rng: random.Random, now: datetime, weeks_ago: int) -> datetime:
     return now - timedelta(weeks=weeks_ago, hours=rng.uniform(0, 72))
 
 
-def _history(session: Session, member: User, credentials: list, rng: random.Random,
-             now: datetime) -> int:
+def _history(
+    session: Session, member: User, credentials: list, rng: random.Random, now: datetime
+) -> int:
     drive = 0.35 + 0.6 * rng.random()  # how often this person shows up in a week
     queue = list(credentials)
     rng.shuffle(queue)
@@ -57,26 +67,26 @@ def _history(session: Session, member: User, credentials: list, rng: random.Rand
         if rng.random() > drive:
             continue  # a quiet week breaks the streak, as real weeks do
         at = _moment(rng, now, weeks_ago)
-        paid += streaks.record_activity(session=session, user_id=member.id, kind="capture",
-                                        at=at)
+        paid += streaks.record_activity(session=session, user_id=member.id, kind="capture", at=at)
         if queue and rng.random() < 0.55:
             paid += _earn(session, member, queue.pop(), rng, at)
     return paid
 
 
-def _earn(session: Session, member: User, credential, rng: random.Random,
-          at: datetime) -> int:
+def _earn(session: Session, member: User, credential, rng: random.Random, at: datetime) -> int:
     credential_id, points = credential
     ref = f"demo:credential:{credential_id}"
     payments = [
-        (rules.FIRST_SUBMISSION.name, rules.points_for(rules.FIRST_SUBMISSION),
-         at - timedelta(days=2)),
+        (
+            rules.FIRST_SUBMISSION.name,
+            rules.points_for(rules.FIRST_SUBMISSION),
+            at - timedelta(days=2),
+        ),
         (rules.CREDENTIAL_EARNED.name, points, at),
     ]
     if rng.random() < 0.3:  # earned it after a "not yet": persistence shows on the board
         payments.append((rules.PERSISTENCE.name, rules.points_for(rules.PERSISTENCE), at))
     return sum(
-        ledger.pay(session=session, user_id=member.id, rule=rule, ref=ref, points=value,
-                   at=when)
+        ledger.pay(session=session, user_id=member.id, rule=rule, ref=ref, points=value, at=when)
         for rule, value, when in payments
     )

@@ -60,23 +60,32 @@ def seed_demo(*, session: Session) -> str:
     session.add(org)
     session.flush()
     people = _seed_people(session, org)
-    _appoint_assessor(session, people[DEMO_HANDLES["assessor"]], people[DEMO_HANDLES["admin"]],
-                      stacks)
+    _appoint_assessor(
+        session, people[DEMO_HANDLES["assessor"]], people[DEMO_HANDLES["admin"]], stacks
+    )
     _seed_cohort(session, org, people)
     submissions = seed_submissions(session=session, people=people, catalog=catalog)
     session.flush()
     game_summary = seed_game(session=session)
     session.commit()
-    return (f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "
-            f"1 cohort, {submissions} submissions; {game_summary}")
+    return (
+        f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "
+        f"1 cohort, {submissions} submissions; {game_summary}"
+    )
 
 
 def _seed_catalog(session: Session) -> tuple[list[Stack], dict[str, SeededCredential]]:
     stacks: list[Stack] = []
     catalog: dict[str, SeededCredential] = {}
     for stack_position, content in enumerate(demo_stacks()):
-        stack = Stack(slug=content.slug, title=content.title, summary=content.summary,
-                      category=content.category, published=True, position=stack_position)
+        stack = Stack(
+            slug=content.slug,
+            title=content.title,
+            summary=content.summary,
+            category=content.category,
+            published=True,
+            position=stack_position,
+        )
         session.add(stack)
         session.flush()
         stacks.append(stack)
@@ -85,25 +94,44 @@ def _seed_catalog(session: Session) -> tuple[list[Stack], dict[str, SeededCreden
     return stacks, catalog
 
 
-def _seed_credential(session: Session, stack: Stack, item: CredentialContent,
-                     position: int) -> SeededCredential:
+def _seed_credential(
+    session: Session, stack: Stack, item: CredentialContent, position: int
+) -> SeededCredential:
     credential = Credential(
-        stack_id=stack.id, slug=item.slug, title=item.title, competency=item.competency,
-        key_method=item.key_method, method_components="\n".join(item.components),
-        research=item.research, resources="\n".join(item.resources), points=item.points,
-        credit_hours=item.credit_hours, status=CredentialStatus.PUBLISHED.value, position=position,
+        stack_id=stack.id,
+        slug=item.slug,
+        title=item.title,
+        competency=item.competency,
+        key_method=item.key_method,
+        method_components="\n".join(item.components),
+        research=item.research,
+        resources="\n".join(item.resources),
+        points=item.points,
+        credit_hours=item.credit_hours,
+        status=CredentialStatus.PUBLISHED.value,
+        position=position,
     )
     session.add(credential)
     session.flush()
     requirements = [
-        EvidenceRequirement(credential_id=credential.id, position=index, kind=req.kind,
-                            prompt=req.prompt, min_count=req.min_count,
-                            max_count=req.max_count)
+        EvidenceRequirement(
+            credential_id=credential.id,
+            position=index,
+            kind=req.kind,
+            prompt=req.prompt,
+            min_count=req.min_count,
+            max_count=req.max_count,
+        )
         for index, req in enumerate(item.requirements)
     ]
     criteria = [
-        RubricCriterion(credential_id=credential.id, position=index, title=crit.title,
-                        met_descriptor=crit.met, not_yet_descriptor=crit.not_yet)
+        RubricCriterion(
+            credential_id=credential.id,
+            position=index,
+            title=crit.title,
+            met_descriptor=crit.met,
+            not_yet_descriptor=crit.not_yet,
+        )
         for index, crit in enumerate(item.criteria)
     ]
     session.add_all([*requirements, *criteria])
@@ -116,16 +144,20 @@ def _seed_people(session: Session, org: Org) -> dict[str, User]:
     people = {}
     for handle, name, roles, school in rows:
         people[handle] = User(
-            handle=handle, display_name=name, email=f"{handle}@{EMAIL_DOMAIN}", roles=roles,
-            org_id=org.id, school=school, timezone=TIMEZONE,
+            handle=handle,
+            display_name=name,
+            email=f"{handle}@{EMAIL_DOMAIN}",
+            roles=roles,
+            org_id=org.id,
+            school=school,
+            timezone=TIMEZONE,
         )
     session.add_all(people.values())
     session.flush()
     return people
 
 
-def _appoint_assessor(session: Session, assessor: User, admin: User,
-                      stacks: list[Stack]) -> None:
+def _appoint_assessor(session: Session, assessor: User, admin: User, stacks: list[Stack]) -> None:
     session.add_all(
         AssessorAppointment(user_id=assessor.id, stack_id=stack.id, appointed_by=admin.id)
         for stack in stacks
@@ -133,11 +165,12 @@ def _appoint_assessor(session: Session, assessor: User, admin: User,
 
 
 def _seed_cohort(session: Session, org: Org, people: dict[str, User]) -> None:
-    cohort = Cohort(name="Early Adopters", org_id=org.id,
-                    coach_id=people[DEMO_HANDLES["coach"]].id)
+    cohort = Cohort(name="Early Adopters", org_id=org.id, coach_id=people[DEMO_HANDLES["coach"]].id)
     session.add(cohort)
     session.flush()
     members = [DEMO_HANDLES["teacher"], *(handle for handle, _, _ in TEACHERS)]
     # Demo members accepted long ago: the coach's grid has people in it from the start.
-    session.add_all(CohortMember(cohort_id=cohort.id, user_id=people[h].id,
-                                 status=MemberStatus.ACTIVE.value) for h in members)
+    session.add_all(
+        CohortMember(cohort_id=cohort.id, user_id=people[h].id, status=MemberStatus.ACTIVE.value)
+        for h in members
+    )

@@ -40,30 +40,49 @@ COLLABORATIVE_DOCS = CredentialContent(
         "Graham & Perin, Writing Next (Carnegie Corporation, 2007)",
     ),
     requirements=(
-        Requirement("file", "The document template you gave groups (blank, as students "
-                    "received it)."),
-        Requirement("photo", "Screenshots of two groups' documents mid-lesson showing your "
-                    "live comments (student names hidden).", 2, 4),
-        Requirement("link", "Optional: a view-only link to an anonymised copy of one "
-                    "group's finished document.", 0, 1),
-        Requirement("text", "A reflection (300 to 500 words): how roles worked, what your "
-                    "live comments changed, and how you checked individual contributions."),
+        Requirement(
+            "file", "The document template you gave groups (blank, as students received it)."
+        ),
+        Requirement(
+            "photo",
+            "Screenshots of two groups' documents mid-lesson showing your "
+            "live comments (student names hidden).",
+            2,
+            4,
+        ),
+        Requirement(
+            "link",
+            "Optional: a view-only link to an anonymised copy of one group's finished document.",
+            0,
+            1,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): how roles worked, what your "
+            "live comments changed, and how you checked individual contributions.",
+        ),
     ),
     criteria=(
-        Criterion("Structured task",
-                  "The template gives groups a clear structure and a task that needs "
-                  "everyone's input.",
-                  "The document is blank or the task could be done by one student alone."),
-        Criterion("Roles and accountability",
-                  "Roles are assigned and individual contributions are visible and checked.",
-                  "There are no roles, or no way to tell who contributed what."),
-        Criterion("Live feedback",
-                  "The teacher's comments during the lesson prompt further thinking.",
-                  "Comments are only added after the lesson, or only praise or correct "
-                  "spelling."),
-        Criterion("Reflection on learning",
-                  "The reflection connects the use of the tool to what students learned.",
-                  "The reflection is about the tool's features rather than student learning."),
+        Criterion(
+            "Structured task",
+            "The template gives groups a clear structure and a task that needs everyone's input.",
+            "The document is blank or the task could be done by one student alone.",
+        ),
+        Criterion(
+            "Roles and accountability",
+            "Roles are assigned and individual contributions are visible and checked.",
+            "There are no roles, or no way to tell who contributed what.",
+        ),
+        Criterion(
+            "Live feedback",
+            "The teacher's comments during the lesson prompt further thinking.",
+            "Comments are only added after the lesson, or only praise or correct spelling.",
+        ),
+        Criterion(
+            "Reflection on learning",
+            "The reflection connects the use of the tool to what students learned.",
+            "The reflection is about the tool's features rather than student learning.",
+        ),
     ),
     points=100,
     credit_hours=1.5,
@@ -104,25 +123,37 @@ FORMATIVE_CHECKS_WITH_FORMS = CredentialContent(
     ),
     requirements=(
         Requirement("link", "Links to your three forms (a view-only or copy link).", 1, 3),
-        Requirement("file", "The results summary of one check (export or screenshot, "
-                    "anonymised).", 1, 2),
-        Requirement("text", "Describe the response groups you formed from one check and "
-                    "what you taught each group the next day."),
+        Requirement(
+            "file", "The results summary of one check (export or screenshot, anonymised).", 1, 2
+        ),
+        Requirement(
+            "text",
+            "Describe the response groups you formed from one check and "
+            "what you taught each group the next day.",
+        ),
     ),
     criteria=(
-        Criterion("Diagnostic questions",
-                  "Distractors reflect real misconceptions, so wrong answers tell the "
-                  "teacher something specific.",
-                  "Wrong answers are random or obviously wrong, so they reveal little."),
-        Criterion("Reasoning captured",
-                  "At least one question asks students to explain their thinking.",
-                  "Questions capture only final answers."),
-        Criterion("Timely review",
-                  "Results are reviewed before the next lesson.",
-                  "Results are reviewed later or only used for grades."),
-        Criterion("Instruction adapted",
-                  "The next lesson visibly changed for specific groups because of the results.",
-                  "The plan continued unchanged, or the change is not linked to the data."),
+        Criterion(
+            "Diagnostic questions",
+            "Distractors reflect real misconceptions, so wrong answers tell the "
+            "teacher something specific.",
+            "Wrong answers are random or obviously wrong, so they reveal little.",
+        ),
+        Criterion(
+            "Reasoning captured",
+            "At least one question asks students to explain their thinking.",
+            "Questions capture only final answers.",
+        ),
+        Criterion(
+            "Timely review",
+            "Results are reviewed before the next lesson.",
+            "Results are reviewed later or only used for grades.",
+        ),
+        Criterion(
+            "Instruction adapted",
+            "The next lesson visibly changed for specific groups because of the results.",
+            "The plan continued unchanged, or the change is not linked to the data.",
+        ),
     ),
     points=100,
     credit_hours=1.5,

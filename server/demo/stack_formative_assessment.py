@@ -40,33 +40,57 @@ CHECKING_FOR_UNDERSTANDING = CredentialContent(
         "Rosenshine, Principles of Instruction (American Educator, 2012) | https://www.aft.org/sites/default/files/periodicals/Rosenshine.pdf",
     ),
     requirements=(
-        Requirement("file", "Your lesson plan with the hinge questions and decision points "
-                    "marked."),
-        Requirement("photo", "Photos of all-student responses (whiteboards held up, cards, "
-                    "exit tickets) with no faces or names.", 2, 5),
-        Requirement("video", "Optional: a clip (under 5 minutes) of one decision point, "
-                    "filmed from the back of the room.", 0, 1),
-        Requirement("text", "A reflection (300 to 500 words): what the responses showed at "
-                    "each decision point and what you did in the moment."),
+        Requirement(
+            "file", "Your lesson plan with the hinge questions and decision points marked."
+        ),
+        Requirement(
+            "photo",
+            "Photos of all-student responses (whiteboards held up, cards, "
+            "exit tickets) with no faces or names.",
+            2,
+            5,
+        ),
+        Requirement(
+            "video",
+            "Optional: a clip (under 5 minutes) of one decision point, "
+            "filmed from the back of the room.",
+            0,
+            1,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): what the responses showed at "
+            "each decision point and what you did in the moment.",
+        ),
     ),
     criteria=(
-        Criterion("Planned hinge questions",
-                  "Hinge questions are planned at decision points, and each wrong answer "
-                  "points to a specific misconception.",
-                  "Questions are improvised, or their answers would not tell the teacher "
-                  "what to do next."),
-        Criterion("Every student responds",
-                  "Responses are collected from all students at once.",
-                  "Evidence comes mainly from volunteers or a few students."),
-        Criterion("In-the-moment decision",
-                  "The teacher describes acting on the responses during the lesson.",
-                  "The lesson continues as planned regardless of the responses."),
-        Criterion("Next-day follow-up",
-                  "Exit-ticket results shape the opening of the next lesson.",
-                  "Exit tickets are collected but not used."),
-        Criterion("Honest reflection",
-                  "The reflection names what did not work and what will change.",
-                  "The reflection describes only successes."),
+        Criterion(
+            "Planned hinge questions",
+            "Hinge questions are planned at decision points, and each wrong answer "
+            "points to a specific misconception.",
+            "Questions are improvised, or their answers would not tell the teacher "
+            "what to do next.",
+        ),
+        Criterion(
+            "Every student responds",
+            "Responses are collected from all students at once.",
+            "Evidence comes mainly from volunteers or a few students.",
+        ),
+        Criterion(
+            "In-the-moment decision",
+            "The teacher describes acting on the responses during the lesson.",
+            "The lesson continues as planned regardless of the responses.",
+        ),
+        Criterion(
+            "Next-day follow-up",
+            "Exit-ticket results shape the opening of the next lesson.",
+            "Exit tickets are collected but not used.",
+        ),
+        Criterion(
+            "Honest reflection",
+            "The reflection names what did not work and what will change.",
+            "The reflection describes only successes.",
+        ),
     ),
     points=200,
     credit_hours=3.0,

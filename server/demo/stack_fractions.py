@@ -43,30 +43,47 @@ FRACTIONS_AS_NUMBERS = CredentialContent(
         "Lamon, Teaching Fractions and Ratios for Understanding (3rd ed., 2012)",
     ),
     requirements=(
-        Requirement("file", "Your lesson sequence (3 to 4 lessons) showing where students "
-                    "move from part-whole to measurement models."),
-        Requirement("photo", "Photos of student work where students estimate or compare "
-                    "fraction sizes and explain why (no names).", 2, 4),
-        Requirement("text", "A reflection (300 to 500 words): which misconceptions you saw, "
-                    "how students' reasoning about size changed, and one next step."),
+        Requirement(
+            "file",
+            "Your lesson sequence (3 to 4 lessons) showing where students "
+            "move from part-whole to measurement models.",
+        ),
+        Requirement(
+            "photo",
+            "Photos of student work where students estimate or compare "
+            "fraction sizes and explain why (no names).",
+            2,
+            4,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): which misconceptions you saw, "
+            "how students' reasoning about size changed, and one next step.",
+        ),
     ),
     criteria=(
-        Criterion("Measurement models",
-                  "Lessons use length or number-line models, not only pies and rectangles.",
-                  "Fractions appear only as shaded parts of shapes."),
-        Criterion("Magnitude reasoning",
-                  "Students estimate and compare sizes and justify with benchmarks or unit "
-                  "fractions.",
-                  "Students compare only by procedure (cross-multiplying, common "
-                  "denominators) without reasoning about size."),
-        Criterion("Misconceptions addressed",
-                  "The whole-number bias or another named misconception is surfaced and "
-                  "discussed with students.",
-                  "Misconceptions are not mentioned, or corrected without discussion."),
-        Criterion("Reflection on student thinking",
-                  "The reflection quotes or describes specific student reasoning before and "
-                  "after.",
-                  "The reflection describes the lessons but not students' thinking."),
+        Criterion(
+            "Measurement models",
+            "Lessons use length or number-line models, not only pies and rectangles.",
+            "Fractions appear only as shaded parts of shapes.",
+        ),
+        Criterion(
+            "Magnitude reasoning",
+            "Students estimate and compare sizes and justify with benchmarks or unit fractions.",
+            "Students compare only by procedure (cross-multiplying, common "
+            "denominators) without reasoning about size.",
+        ),
+        Criterion(
+            "Misconceptions addressed",
+            "The whole-number bias or another named misconception is surfaced and "
+            "discussed with students.",
+            "Misconceptions are not mentioned, or corrected without discussion.",
+        ),
+        Criterion(
+            "Reflection on student thinking",
+            "The reflection quotes or describes specific student reasoning before and after.",
+            "The reflection describes the lessons but not students' thinking.",
+        ),
     ),
     points=125,
     credit_hours=1.5,
@@ -107,24 +124,34 @@ EQUIVALENT_FRACTIONS = CredentialContent(
         "NCTM, Principles to Actions (2014) | https://www.nctm.org/PtA/",
     ),
     requirements=(
-        Requirement("photo", "Photos of student partitioning work in at least two "
-                    "representations.", 2, 4),
-        Requirement("link", "A link to the task or slides you used (a shared document is "
-                    "fine).", 1, 2),
-        Requirement("text", "Transcribe two student explanations of why two fractions are "
-                    "equivalent and comment on what each shows about their understanding."),
+        Requirement(
+            "photo", "Photos of student partitioning work in at least two representations.", 2, 4
+        ),
+        Requirement(
+            "link", "A link to the task or slides you used (a shared document is fine).", 1, 2
+        ),
+        Requirement(
+            "text",
+            "Transcribe two student explanations of why two fractions are "
+            "equivalent and comment on what each shows about their understanding.",
+        ),
     ),
     criteria=(
-        Criterion("Concept before rule",
-                  "Students partition and compare amounts before the rule is introduced.",
-                  "The rule is taught first and the models only illustrate it."),
-        Criterion("Connected representations",
-                  "Students connect at least two representations of the same equivalence.",
-                  "One representation is used, or several are used without connecting them."),
-        Criterion("Student explanations",
-                  "Transcribed explanations show students reasoning about the same amount "
-                  "of the whole.",
-                  "Explanations restate the rule ('you times both by 2') without meaning."),
+        Criterion(
+            "Concept before rule",
+            "Students partition and compare amounts before the rule is introduced.",
+            "The rule is taught first and the models only illustrate it.",
+        ),
+        Criterion(
+            "Connected representations",
+            "Students connect at least two representations of the same equivalence.",
+            "One representation is used, or several are used without connecting them.",
+        ),
+        Criterion(
+            "Student explanations",
+            "Transcribed explanations show students reasoning about the same amount of the whole.",
+            "Explanations restate the rule ('you times both by 2') without meaning.",
+        ),
     ),
     points=125,
     credit_hours=1.5,
@@ -167,26 +194,40 @@ NUMBER_LINE_REASONING = CredentialContent(
         "(Child Development, 2004)",
     ),
     requirements=(
-        Requirement("file", "Your pre- and post-assessment results as a table or "
-                    "spreadsheet (anonymised).", 1, 2),
+        Requirement(
+            "file",
+            "Your pre- and post-assessment results as a table or spreadsheet (anonymised).",
+            1,
+            2,
+        ),
         Requirement("photo", "Photos of number lines students made or annotated.", 2, 4),
-        Requirement("text", "A reflection (300 to 500 words) on what the results show and "
-                    "which routine made the biggest difference."),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words) on what the results show and "
+            "which routine made the biggest difference.",
+        ),
     ),
     criteria=(
-        Criterion("Distance from zero",
-                  "Students describe fractions as distances from zero, not as labels on tick "
-                  "marks.",
-                  "Students count tick marks and label them without reference to the whole."),
-        Criterion("Beyond one",
-                  "Students place fractions greater than 1 and mixed numbers correctly.",
-                  "Work stays between 0 and 1."),
-        Criterion("Estimation and justification",
-                  "Students estimate on unmarked lines and justify placements with benchmarks.",
-                  "Placements are given without justification or only on pre-marked lines."),
-        Criterion("Measured growth",
-                  "Pre- and post-assessment data are compared and interpreted honestly.",
-                  "No comparison, or results are reported without interpretation."),
+        Criterion(
+            "Distance from zero",
+            "Students describe fractions as distances from zero, not as labels on tick marks.",
+            "Students count tick marks and label them without reference to the whole.",
+        ),
+        Criterion(
+            "Beyond one",
+            "Students place fractions greater than 1 and mixed numbers correctly.",
+            "Work stays between 0 and 1.",
+        ),
+        Criterion(
+            "Estimation and justification",
+            "Students estimate on unmarked lines and justify placements with benchmarks.",
+            "Placements are given without justification or only on pre-marked lines.",
+        ),
+        Criterion(
+            "Measured growth",
+            "Pre- and post-assessment data are compared and interpreted honestly.",
+            "No comparison, or results are reported without interpretation.",
+        ),
     ),
     points=150,
     credit_hours=2.0,

@@ -42,31 +42,52 @@ MOTIVATION = CredentialContent(
         "Understood: motivation and learning differences | https://www.understood.org/",
     ),
     requirements=(
-        Requirement("file", "Your plan for the 3 to 5 lessons, marking where students make "
-                    "choices, where progress becomes visible and where they connect the "
-                    "content to their own goals.", 1, 2),
-        Requirement("photo", "Photos of student work or choice boards from at least two "
-                    "different students (no faces, no names).", 2, 4),
-        Requirement("text", "A reflection (300 to 500 words): what the student-voice check "
-                    "showed before and after, what changed for your focus students, and "
-                    "what you will keep or change."),
+        Requirement(
+            "file",
+            "Your plan for the 3 to 5 lessons, marking where students make "
+            "choices, where progress becomes visible and where they connect the "
+            "content to their own goals.",
+            1,
+            2,
+        ),
+        Requirement(
+            "photo",
+            "Photos of student work or choice boards from at least two "
+            "different students (no faces, no names).",
+            2,
+            4,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): what the student-voice check "
+            "showed before and after, what changed for your focus students, and "
+            "what you will keep or change.",
+        ),
     ),
     criteria=(
-        Criterion("Structured choice",
-                  "The plan offers at least two real choices tied to the learning goal, "
-                  "with clear limits students can manage.",
-                  "Choices are missing, cosmetic (colour, font), or unrelated to the goal."),
-        Criterion("Visible progress",
-                  "Students can see their own progress in small steps (tracker, checkpoints, "
-                  "before/after work).",
-                  "Progress is only visible to the teacher or only at the end of the unit."),
-        Criterion("Purpose and relevance",
-                  "Students state in their own words why the learning matters to them.",
-                  "Relevance is asserted by the teacher but not voiced by students."),
-        Criterion("Evidence of impact",
-                  "The reflection compares student-voice data before and after and names "
-                  "what changed for specific (anonymised) students.",
-                  "The reflection describes the activity but gives no before/after evidence."),
+        Criterion(
+            "Structured choice",
+            "The plan offers at least two real choices tied to the learning goal, "
+            "with clear limits students can manage.",
+            "Choices are missing, cosmetic (colour, font), or unrelated to the goal.",
+        ),
+        Criterion(
+            "Visible progress",
+            "Students can see their own progress in small steps (tracker, checkpoints, "
+            "before/after work).",
+            "Progress is only visible to the teacher or only at the end of the unit.",
+        ),
+        Criterion(
+            "Purpose and relevance",
+            "Students state in their own words why the learning matters to them.",
+            "Relevance is asserted by the teacher but not voiced by students.",
+        ),
+        Criterion(
+            "Evidence of impact",
+            "The reflection compares student-voice data before and after and names "
+            "what changed for specific (anonymised) students.",
+            "The reflection describes the activity but gives no before/after evidence.",
+        ),
     ),
     points=150,
     credit_hours=2.0,
@@ -109,29 +130,46 @@ WORKING_MEMORY = CredentialContent(
         "Deans for Impact, The Science of Learning | https://deansforimpact.org/resources/the-science-of-learning/",
     ),
     requirements=(
-        Requirement("file", "The original lesson and your redesigned version, with the "
-                    "load-reducing changes highlighted or annotated."),
-        Requirement("photo", "Photos of the memory aids or worked examples as students used "
-                    "them in the lesson.", 1, 3),
-        Requirement("text", "A reflection (300 to 500 words): where the original task "
-                    "overloaded students, what you changed, and what you saw in student work "
-                    "afterwards."),
+        Requirement(
+            "file",
+            "The original lesson and your redesigned version, with the "
+            "load-reducing changes highlighted or annotated.",
+        ),
+        Requirement(
+            "photo",
+            "Photos of the memory aids or worked examples as students used them in the lesson.",
+            1,
+            3,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): where the original task "
+            "overloaded students, what you changed, and what you saw in student work "
+            "afterwards.",
+        ),
         Requirement("link", "Optional: a link to a short video or slide deck you used.", 0, 1),
     ),
     criteria=(
-        Criterion("Load audit",
-                  "Identifies specific points where students must hold too much at once, "
-                  "with reasons.",
-                  "Describes the lesson as 'hard' without locating where the load comes from."),
-        Criterion("Chunked instructions",
-                  "Instructions are given in steps and stay visible while students work.",
-                  "Instructions are still delivered all at once or only spoken."),
-        Criterion("Worked examples and aids",
-                  "Worked examples or memory aids are used and then faded deliberately.",
-                  "Aids are absent, or provided permanently with no plan to fade them."),
-        Criterion("Responsive reflection",
-                  "The reflection links changes to observed student behaviour or work.",
-                  "The reflection lists changes but does not say what happened as a result."),
+        Criterion(
+            "Load audit",
+            "Identifies specific points where students must hold too much at once, with reasons.",
+            "Describes the lesson as 'hard' without locating where the load comes from.",
+        ),
+        Criterion(
+            "Chunked instructions",
+            "Instructions are given in steps and stay visible while students work.",
+            "Instructions are still delivered all at once or only spoken.",
+        ),
+        Criterion(
+            "Worked examples and aids",
+            "Worked examples or memory aids are used and then faded deliberately.",
+            "Aids are absent, or provided permanently with no plan to fade them.",
+        ),
+        Criterion(
+            "Responsive reflection",
+            "The reflection links changes to observed student behaviour or work.",
+            "The reflection lists changes but does not say what happened as a result.",
+        ),
     ),
     points=150,
     credit_hours=2.0,
@@ -173,30 +211,48 @@ EXECUTIVE_FUNCTION = CredentialContent(
         "Zelazo, Blair & Willoughby, Executive Function: Implications for Education (IES, 2016) | https://ies.ed.gov/ncer/pubs/20172000/",
     ),
     requirements=(
-        Requirement("photo", "Photos of the scaffold at the start and after fading (e.g. a "
-                    "full checklist and a student-made one).", 2, 4),
-        Requirement("video", "Optional: a short clip (under 3 minutes) of you modelling the "
-                    "skill aloud. Film only yourself and the board.", 0, 1),
-        Requirement("text", "A reflection (300 to 500 words): which skill you taught, how "
-                    "you faded the scaffold, and evidence that two students became more "
-                    "independent."),
+        Requirement(
+            "photo",
+            "Photos of the scaffold at the start and after fading (e.g. a "
+            "full checklist and a student-made one).",
+            2,
+            4,
+        ),
+        Requirement(
+            "video",
+            "Optional: a short clip (under 3 minutes) of you modelling the "
+            "skill aloud. Film only yourself and the board.",
+            0,
+            1,
+        ),
+        Requirement(
+            "text",
+            "A reflection (300 to 500 words): which skill you taught, how "
+            "you faded the scaffold, and evidence that two students became more "
+            "independent.",
+        ),
     ),
     criteria=(
-        Criterion("Explicit modelling",
-                  "The skill is named and modelled aloud with a real task before students "
-                  "try it.",
-                  "Students are told to 'get organised' without being shown how."),
-        Criterion("Usable scaffold",
-                  "Students use a concrete scaffold while working, and the evidence shows "
-                  "it in use.",
-                  "A scaffold exists on paper but there is no sign students used it."),
-        Criterion("Planned fading",
-                  "The scaffold is withdrawn on a stated schedule tied to student progress.",
-                  "The scaffold stays unchanged or disappears without a plan."),
-        Criterion("Growth in independence",
-                  "The reflection shows at least two students doing more of the skill on "
-                  "their own.",
-                  "The reflection does not show change in what students do independently."),
+        Criterion(
+            "Explicit modelling",
+            "The skill is named and modelled aloud with a real task before students try it.",
+            "Students are told to 'get organised' without being shown how.",
+        ),
+        Criterion(
+            "Usable scaffold",
+            "Students use a concrete scaffold while working, and the evidence shows it in use.",
+            "A scaffold exists on paper but there is no sign students used it.",
+        ),
+        Criterion(
+            "Planned fading",
+            "The scaffold is withdrawn on a stated schedule tied to student progress.",
+            "The scaffold stays unchanged or disappears without a plan.",
+        ),
+        Criterion(
+            "Growth in independence",
+            "The reflection shows at least two students doing more of the skill on their own.",
+            "The reflection does not show change in what students do independently.",
+        ),
     ),
     points=175,
     credit_hours=2.5,

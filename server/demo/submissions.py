@@ -43,25 +43,41 @@ WAITING = (  # teacher, credential, days since submitting
 )
 
 
-def seed_submissions(*, session: Session, people: dict[str, User],
-                     catalog: dict[str, SeededCredential]) -> int:
+def seed_submissions(
+    *, session: Session, people: dict[str, User], catalog: dict[str, SeededCredential]
+) -> int:
     seeder = _Seeder(session, catalog, assessor=people[DEMO_HANDLES["assessor"]])
     maya = people[DEMO_HANDLES["teacher"]]
     seeder.draft(maya, "working-memory", days_ago=3)
     seeder.submitted(maya, "equivalent-fractions", days_ago=2)
     returned = seeder.submitted(maya, "motivation", days_ago=12)
-    seeder.decide(returned, Decision.NOT_YET, words.MOTIVATION_NOT_YET["feedback"],
-                  words.MOTIVATION_NOT_YET["scores"], days_ago=8)
+    seeder.decide(
+        returned,
+        Decision.NOT_YET,
+        words.MOTIVATION_NOT_YET["feedback"],
+        words.MOTIVATION_NOT_YET["scores"],
+        days_ago=8,
+    )
     earned = seeder.submitted(maya, "checking-for-understanding", days_ago=25)
-    seeder.decide(earned, Decision.AWARD, words.CHECKING_AWARDED["feedback"],
-                  [(True, c) for c in words.CHECKING_AWARDED["comments"]], days_ago=21)
+    seeder.decide(
+        earned,
+        Decision.AWARD,
+        words.CHECKING_AWARDED["feedback"],
+        [(True, c) for c in words.CHECKING_AWARDED["comments"]],
+        days_ago=21,
+    )
 
     for handle, slug, days in WAITING:
         seeder.submitted(people[handle], slug, days_ago=days)
     seeder.claimed(seeder.submitted(people["lena"], "collaborative-docs-in-class", days_ago=5))
     omar = seeder.submitted(people["omar"], "fractions-as-numbers", days_ago=16)
-    seeder.decide(omar, Decision.AWARD, "Strong evidence of magnitude reasoning throughout.",
-                  None, days_ago=13)
+    seeder.decide(
+        omar,
+        Decision.AWARD,
+        "Strong evidence of magnitude reasoning throughout.",
+        None,
+        days_ago=13,
+    )
     seeder.draft(people["grace"], "motivation", days_ago=18)  # stalled: for the coach
     seeder.withdrawn(people["tomas"], "working-memory", days_ago=9)
     session.flush()
@@ -69,8 +85,7 @@ def seed_submissions(*, session: Session, people: dict[str, User],
 
 
 class _Seeder:
-    def __init__(self, session: Session, catalog: dict[str, SeededCredential], *,
-                 assessor: User):
+    def __init__(self, session: Session, catalog: dict[str, SeededCredential], *, assessor: User):
         self.session = session
         self.catalog = catalog
         self.assessor = assessor
@@ -80,14 +95,25 @@ class _Seeder:
     def ago(self, days: float) -> datetime:
         return self.now - timedelta(days=days)
 
-    def _new(self, user: User, slug: str, status: SubmissionStatus, *, created: datetime,
-             submitted: datetime | None = None) -> Submission:
+    def _new(
+        self,
+        user: User,
+        slug: str,
+        status: SubmissionStatus,
+        *,
+        created: datetime,
+        submitted: datetime | None = None,
+    ) -> Submission:
         credential = self.catalog[slug].credential
         submission = Submission(
-            user_id=user.id, credential_id=credential.id,
-            credential_version=credential.version, status=status.value,
-            consent_given=submitted is not None, created_at=created,
-            updated_at=submitted or created, submitted_at=submitted,
+            user_id=user.id,
+            credential_id=credential.id,
+            credential_version=credential.version,
+            status=status.value,
+            consent_given=submitted is not None,
+            created_at=created,
+            updated_at=submitted or created,
+            submitted_at=submitted,
         )
         self.session.add(submission)
         self.session.flush()
@@ -98,30 +124,52 @@ class _Seeder:
     def _evidence(self, submission: Submission, slug: str, *, at: datetime) -> None:
         for requirement in self.catalog[slug].requirements:
             if requirement.kind == EvidenceKind.TEXT:
-                self.session.add(EvidenceItem(
-                    submission_id=submission.id, requirement_id=requirement.id,
-                    client_uuid=new_uuid(), kind=EvidenceKind.TEXT, text=words.REFLECTIONS[slug],
-                    mime="text/plain", bytes=len(words.REFLECTIONS[slug].encode()),
-                    captured_at=at, created_at=at))
+                self.session.add(
+                    EvidenceItem(
+                        submission_id=submission.id,
+                        requirement_id=requirement.id,
+                        client_uuid=new_uuid(),
+                        kind=EvidenceKind.TEXT,
+                        text=words.REFLECTIONS[slug],
+                        mime="text/plain",
+                        bytes=len(words.REFLECTIONS[slug].encode()),
+                        captured_at=at,
+                        created_at=at,
+                    )
+                )
             elif requirement.kind == EvidenceKind.LINK and slug in words.LINKS:
-                self.session.add(EvidenceItem(
-                    submission_id=submission.id, requirement_id=requirement.id,
-                    client_uuid=new_uuid(), kind=EvidenceKind.LINK, url=words.LINKS[slug],
-                    note="Shared with view-only access.", captured_at=at, created_at=at))
+                self.session.add(
+                    EvidenceItem(
+                        submission_id=submission.id,
+                        requirement_id=requirement.id,
+                        client_uuid=new_uuid(),
+                        kind=EvidenceKind.LINK,
+                        url=words.LINKS[slug],
+                        note="Shared with view-only access.",
+                        captured_at=at,
+                        created_at=at,
+                    )
+                )
 
     def draft(self, user: User, slug: str, *, days_ago: float) -> Submission:
         return self._new(user, slug, SubmissionStatus.DRAFT, created=self.ago(days_ago))
 
     def submitted(self, user: User, slug: str, *, days_ago: float) -> Submission:
         submitted = self.ago(days_ago)
-        submission = self._new(user, slug, SubmissionStatus.SUBMITTED,
-                               created=submitted - timedelta(days=4), submitted=submitted)
+        submission = self._new(
+            user,
+            slug,
+            SubmissionStatus.SUBMITTED,
+            created=submitted - timedelta(days=4),
+            submitted=submitted,
+        )
         game.on_submission(session=self.session, submission=submission)
         return submission
 
     def withdrawn(self, user: User, slug: str, *, days_ago: float) -> Submission:
-        submission = self._new(user, slug, SubmissionStatus.WITHDRAWN,
-                               created=self.ago(days_ago + 3))
+        submission = self._new(
+            user, slug, SubmissionStatus.WITHDRAWN, created=self.ago(days_ago + 3)
+        )
         submission.updated_at = self.ago(days_ago)
         return submission
 
@@ -130,30 +178,53 @@ class _Seeder:
         submission.status = SubmissionStatus.IN_REVIEW.value
         submission.updated_at = self.ago(10 / (24 * 60))
         submission.version += 1
-        review = Review(submission_id=submission.id, assessor_id=self.assessor.id,
-                        claimed_at=submission.updated_at,
-                        claimed_until=self.now + timedelta(minutes=20))
+        review = Review(
+            submission_id=submission.id,
+            assessor_id=self.assessor.id,
+            claimed_at=submission.updated_at,
+            claimed_until=self.now + timedelta(minutes=20),
+        )
         title = self.catalog_title(submission)
-        self.session.add_all([review, Notification(
-            user_id=submission.user_id, kind=NoticeKind.REVIEW_STARTED,
-            title=f"An assessor started reviewing {title}",
-            body="You'll get a notice here when they decide.",
-            url=f"/submissions/{submission.id}", created_at=submission.updated_at)])
+        self.session.add_all(
+            [
+                review,
+                Notification(
+                    user_id=submission.user_id,
+                    kind=NoticeKind.REVIEW_STARTED,
+                    title=f"An assessor started reviewing {title}",
+                    body="You'll get a notice here when they decide.",
+                    url=f"/submissions/{submission.id}",
+                    created_at=submission.updated_at,
+                ),
+            ]
+        )
         return review
 
-    def decide(self, submission: Submission, decision: Decision, feedback: str,
-               scores: list[tuple[bool, str]] | None, *, days_ago: float) -> Review:
+    def decide(
+        self,
+        submission: Submission,
+        decision: Decision,
+        feedback: str,
+        scores: list[tuple[bool, str]] | None,
+        *,
+        days_ago: float,
+    ) -> Review:
         criteria = self.catalog_by_id(submission).criteria
         scores = scores or [(True, words.SHORT_MET_COMMENT)] * len(criteria)
         decided = self.ago(days_ago)
-        review = Review(submission_id=submission.id, assessor_id=self.assessor.id,
-                        claimed_at=decided - timedelta(minutes=25), claimed_until=decided,
-                        decision=decision.value, feedback=feedback, decided_at=decided)
+        review = Review(
+            submission_id=submission.id,
+            assessor_id=self.assessor.id,
+            claimed_at=decided - timedelta(minutes=25),
+            claimed_until=decided,
+            decision=decision.value,
+            feedback=feedback,
+            decided_at=decided,
+        )
         self.session.add(review)
         self.session.flush()
         self.session.add_all(
-            CriterionScore(review_id=review.id, criterion_id=criterion.id, met=met,
-                           comment=comment)
+            CriterionScore(review_id=review.id, criterion_id=criterion.id, met=met, comment=comment)
             for criterion, (met, comment) in zip(criteria, scores, strict=True)
         )
         submission.status = decision.value
@@ -162,8 +233,12 @@ class _Seeder:
         submission.version += 2  # claimed, then decided
         award = None
         if decision is Decision.AWARD:
-            award = Award(user_id=submission.user_id, credential_id=submission.credential_id,
-                          submission_id=submission.id, issued_at=decided)
+            award = Award(
+                user_id=submission.user_id,
+                credential_id=submission.credential_id,
+                submission_id=submission.id,
+                issued_at=decided,
+            )
             self.session.add(award)
         self._notify(submission, decision, feedback, at=decided)
         self.session.flush()
@@ -173,19 +248,32 @@ class _Seeder:
         game.on_review_completed(session=self.session, review=review)
         return review
 
-    def _notify(self, submission: Submission, decision: Decision, feedback: str, *,
-                at: datetime) -> None:
+    def _notify(
+        self, submission: Submission, decision: Decision, feedback: str, *, at: datetime
+    ) -> None:
         title = self.catalog_title(submission)
-        kind, headline = ((NoticeKind.AWARD, f"You earned {title}!") if decision is Decision.AWARD
-                          else (NoticeKind.NOT_YET, f"Not yet: {title}"))
-        self.session.add(Notification(
-            user_id=submission.user_id, kind=kind, title=headline,
-            body=feedback.split(". ")[0].rstrip(".") + ".",
-            url=f"/submissions/{submission.id}", created_at=at))
+        kind, headline = (
+            (NoticeKind.AWARD, f"You earned {title}!")
+            if decision is Decision.AWARD
+            else (NoticeKind.NOT_YET, f"Not yet: {title}")
+        )
+        self.session.add(
+            Notification(
+                user_id=submission.user_id,
+                kind=kind,
+                title=headline,
+                body=feedback.split(". ")[0].rstrip(".") + ".",
+                url=f"/submissions/{submission.id}",
+                created_at=at,
+            )
+        )
 
     def catalog_by_id(self, submission: Submission) -> SeededCredential:
-        return next(seeded for seeded in self.catalog.values()
-                    if seeded.credential.id == submission.credential_id)
+        return next(
+            seeded
+            for seeded in self.catalog.values()
+            if seeded.credential.id == submission.credential_id
+        )
 
     def catalog_title(self, submission: Submission) -> str:
         return self.catalog_by_id(submission).credential.title

@@ -17,22 +17,28 @@ def evidence_group() -> None:
 
 
 @evidence_group.command(
-    "purge", help="Delete the evidence of attempts decided more than "
-    "CHALKMARK_EVIDENCE_RETENTION_DAYS ago (awards, scores and feedback stay).")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Override the setting for this run.")
+    "purge",
+    help="Delete the evidence of attempts decided more than "
+    "CHALKMARK_EVIDENCE_RETENTION_DAYS ago (awards, scores and feedback stay).",
+)
+@click.option(
+    "--days", type=click.IntRange(min=1), default=None, help="Override the setting for this run."
+)
 @with_appcontext
 def purge_command(days: int | None) -> None:
     settings = current_app.config["SETTINGS"]
     days = days or settings.evidence_retention_days
     if days is None:
-        click.echo("No retention period is set (CHALKMARK_EVIDENCE_RETENTION_DAYS): "
-                   "evidence is kept.")
+        click.echo(
+            "No retention period is set (CHALKMARK_EVIDENCE_RETENTION_DAYS): evidence is kept."
+        )
         return
     with Session(current_app.extensions["db_engine"]) as db:
         result = erase.purge_expired(session=db, days=days)
         db.commit()
     # Blobs only after the rows are gone for good (see erase.py).
     service.delete_blobs(storage_from_settings(settings), result.keys)
-    click.echo(f"Purged the evidence of {result.attempts} attempt(s) decided more than "
-               f"{days} days ago ({len(result.keys)} file(s) deleted).")
+    click.echo(
+        f"Purged the evidence of {result.attempts} attempt(s) decided more than "
+        f"{days} days ago ({len(result.keys)} file(s) deleted)."
+    )

@@ -12,7 +12,8 @@ from server.storage import Storage, storage_from_settings
 
 def storage() -> Storage:
     return current_app.extensions.setdefault(
-        "evidence_storage", storage_from_settings(current_app.config["SETTINGS"]))
+        "evidence_storage", storage_from_settings(current_app.config["SETTINGS"])
+    )
 
 
 def limits() -> UploadLimits:

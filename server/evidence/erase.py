@@ -57,16 +57,15 @@ def forget_items(session: Session, items: list[EvidenceItem]) -> list[str]:
     return sorted(keys - _keys_in_use(session, keys))
 
 
-def erasable_attempt(*, session: Session, user: User | None,
-                     submission_id: int) -> Submission:
+def erasable_attempt(*, session: Session, user: User | None, submission_id: int) -> Submission:
     """The owner's decided attempt, or a clear refusal."""
-    submission = submissions.get_visible(session=session, submission_id=submission_id,
-                                         user=user)
+    submission = submissions.get_visible(session=session, submission_id=submission_id, user=user)
     if user is None or submission.user_id != user.id:
         raise Forbidden("Only the teacher who owns this evidence can delete it.")
     if submission.status in AWAITING_REVIEW:
-        raise Conflict("This attempt is waiting for review, so its evidence stays until "
-                       "it is decided.")
+        raise Conflict(
+            "This attempt is waiting for review, so its evidence stays until it is decided."
+        )
     if submission.status == DRAFT:
         raise Conflict("Remove evidence from a draft one item at a time.")
     return submission
@@ -98,10 +97,13 @@ def purge_expired(*, session: Session, days: int, now: datetime | None = None) -
     superseded ones too). Drafts and attempts waiting for review are never touched."""
     cutoff = (now or utcnow()) - timedelta(days=days)
     expired = session.exec(
-        select(Submission).where(Submission.status.in_(PURGEABLE),
-                                 Submission.decided_at.is_not(None),
-                                 Submission.decided_at < cutoff,
-                                 Submission.evidence_deleted_at.is_(None))
+        select(Submission)
+        .where(
+            Submission.status.in_(PURGEABLE),
+            Submission.decided_at.is_not(None),
+            Submission.decided_at < cutoff,
+            Submission.evidence_deleted_at.is_(None),
+        )
         .order_by(Submission.id)
     ).all()
     result = Erased()
@@ -111,8 +113,7 @@ def purge_expired(*, session: Session, days: int, now: datetime | None = None) -
     return _unique_keys(result)
 
 
-def _erase(session: Session, submission: Submission, *, by: str,
-           actor_id: int | None) -> list[str]:
+def _erase(session: Session, submission: Submission, *, by: str, actor_id: int | None) -> list[str]:
     keys = forget_items(session, _items_of(session, submission.id))
     if submission.status != DRAFT:
         # A draft stays editable: nothing to explain on it, it is simply empty again.
@@ -120,15 +121,15 @@ def _erase(session: Session, submission: Submission, *, by: str,
         submission.evidence_deleted_by = submission.evidence_deleted_by or by
         session.add(submission)
     action = "evidence.purge" if by == BY_RETENTION else "evidence.erase"
-    session.add(AccessLog(user_id=actor_id, action=action,
-                          target=f"submission:{submission.id}"))
+    session.add(AccessLog(user_id=actor_id, action=action, target=f"submission:{submission.id}"))
     session.flush()
     return keys
 
 
 def _items_of(session: Session, submission_id: int) -> list[EvidenceItem]:
-    return list(session.exec(
-        select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)).all())
+    return list(
+        session.exec(select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)).all()
+    )
 
 
 def _keys_in_use(session: Session, keys: set[str]) -> set[str]:
@@ -136,7 +137,8 @@ def _keys_in_use(session: Session, keys: set[str]) -> set[str]:
         return set()
     rows = session.exec(
         select(EvidenceItem.blob_key, EvidenceItem.thumb_key).where(
-            or_(EvidenceItem.blob_key.in_(keys), EvidenceItem.thumb_key.in_(keys)))
+            or_(EvidenceItem.blob_key.in_(keys), EvidenceItem.thumb_key.in_(keys))
+        )
     ).all()
     return {key for row in rows for key in row if key} & keys
 

@@ -24,8 +24,9 @@ CONFIRM_WORD = "delete"
 @bp.get("/submissions/<int:id>/evidence/erase")
 @login_required
 def erase_attempt_confirm(id: int):
-    submission = erase.erasable_attempt(session=get_session(), user=require_user(),
-                                        submission_id=id)
+    submission = erase.erasable_attempt(
+        session=get_session(), user=require_user(), submission_id=id
+    )
     items = queries.items_for(session=get_session(), submission_id=id)
     return render("evidence/erase_attempt.html", submission=submission, item_count=len(items))
 
@@ -33,8 +34,9 @@ def erase_attempt_confirm(id: int):
 @bp.post("/submissions/<int:id>/evidence/erase")
 @login_required
 def erase_attempt(id: int):
-    _commit_then_delete(erase.erase_attempt(session=get_session(), user=require_user(),
-                                            submission_id=id))
+    _commit_then_delete(
+        erase.erase_attempt(session=get_session(), user=require_user(), submission_id=id)
+    )
     flash("The evidence of this attempt is deleted. Its outcome and feedback stay.", "success")
     return redirect(url_for("submissions.show", id=id), 303)
 
@@ -52,10 +54,17 @@ def erase_mine():
         return _confirm_page(status=422, error=f"Type “{CONFIRM_WORD}” to confirm.")
     result = erase.erase_all_of(session=get_session(), user=require_user())
     _commit_then_delete(result.keys)
-    waiting = (f" {result.waiting} attempt(s) waiting for review kept theirs; delete it "
-               "once they are decided." if result.waiting else "")
-    flash(f"Your evidence is deleted from {result.attempts} attempt(s). Your credentials, "
-          f"points and feedback stay.{waiting}", "success")
+    waiting = (
+        f" {result.waiting} attempt(s) waiting for review kept theirs; delete it "
+        "once they are decided."
+        if result.waiting
+        else ""
+    )
+    flash(
+        f"Your evidence is deleted from {result.attempts} attempt(s). Your credentials, "
+        f"points and feedback stay.{waiting}",
+        "success",
+    )
     return redirect(url_for("submissions.mine"), 303)
 
 
@@ -67,8 +76,15 @@ def _commit_then_delete(keys: list[str]) -> None:
 
 def _confirm_page(*, status: int, error: str | None):
     user = require_user()
-    statuses = get_session().exec(
-        select(Submission.status).where(Submission.user_id == user.id)).all()
+    statuses = (
+        get_session().exec(select(Submission.status).where(Submission.user_id == user.id)).all()
+    )
     waiting = sum(1 for status_ in statuses if status_ in AWAITING_REVIEW)
-    return render("evidence/erase_mine.html", status=status, error=error,
-                  attempts=len(statuses) - waiting, waiting=waiting, confirm_word=CONFIRM_WORD)
+    return render(
+        "evidence/erase_mine.html",
+        status=status,
+        error=error,
+        attempts=len(statuses) - waiting,
+        waiting=waiting,
+        confirm_word=CONFIRM_WORD,
+    )

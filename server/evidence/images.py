@@ -46,8 +46,10 @@ class Busy(ChalkmarkError):
 
 
 def too_many_pixels(max_pixels: int) -> str:
-    return (f"That photo is too big to process (over {max_pixels / 1_000_000:g} megapixels). "
-            "Please send a smaller version, such as the one your phone shares by default.")
+    return (
+        f"That photo is too big to process (over {max_pixels / 1_000_000:g} megapixels). "
+        "Please send a smaller version, such as the one your phone shares by default."
+    )
 
 
 @dataclass
@@ -59,15 +61,21 @@ class CleanImage:
     height: int
 
 
-def clean_image(stream: BinaryIO, file_type: FileType, *,
-                max_pixels: int = DEFAULT_PHOTO_PIXELS,
-                workers: int = DEFAULT_IMAGE_WORKERS) -> CleanImage:
+def clean_image(
+    stream: BinaryIO,
+    file_type: FileType,
+    *,
+    max_pixels: int = DEFAULT_PHOTO_PIXELS,
+    workers: int = DEFAULT_IMAGE_WORKERS,
+) -> CleanImage:
     """Decode, re-encode without metadata, and make a 320 px JPEG thumbnail; at most
     `workers` photos at once in this process, so many uploads can't exhaust memory."""
     gate = _gate(workers)
     if not gate.acquire(timeout=WAIT_FOR_TURN_SECONDS):
-        raise Busy("Many photos are being processed right now. Please try again in a "
-                   "minute; nothing you saved was lost.")
+        raise Busy(
+            "Many photos are being processed right now. Please try again in a "
+            "minute; nothing you saved was lost."
+        )
     try:
         return _clean(stream, file_type, max_pixels)
     finally:
@@ -121,11 +129,11 @@ def _encode(image: Image.Image, output_type: FileType, out: BinaryIO) -> None:
         _flatten(image).save(out, format="JPEG", quality=88, optimize=True, **extra)
     elif output_type == WEBP:
         _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
-            out, format="WEBP", quality=88, **extra)
+            out, format="WEBP", quality=88, **extra
+        )
     else:
         # No optimize=True: on a big PNG it costs seconds for a few per cent.
-        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(
-            out, format="PNG", **extra)
+        _in_mode(image, "RGBA" if _has_alpha(image) else "RGB").save(out, format="PNG", **extra)
 
 
 def _thumbnail(image: Image.Image) -> Image.Image:

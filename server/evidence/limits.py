@@ -45,10 +45,14 @@ class UploadLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UploadLimits:
-        return cls(photo=settings.max_photo_bytes, video=settings.max_video_bytes,
-                   file=settings.max_file_bytes, photo_pixels=settings.max_photo_pixels,
-                   image_workers=settings.image_workers,
-                   chunk_bytes=settings.upload_chunk_bytes)
+        return cls(
+            photo=settings.max_photo_bytes,
+            video=settings.max_video_bytes,
+            file=settings.max_file_bytes,
+            photo_pixels=settings.max_photo_pixels,
+            image_workers=settings.image_workers,
+            chunk_bytes=settings.upload_chunk_bytes,
+        )
 
     def for_kind(self, kind: str) -> int:
         """Bytes one item of this evidence kind may have (text and links: a file's)."""

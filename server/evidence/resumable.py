@@ -95,10 +95,20 @@ class PartialFiles:
             pass
 
 
-def start(*, session: Session, parts: PartialFiles, limits: UploadLimits, user: User,
-          submission_id: int, client_uuid: str | None, requirement_id: int | None,
-          total_bytes: Any, filename: str | None = None, note: str | None = None,
-          captured_at: str | None = None) -> ResumableUpload | EvidenceItem:
+def start(
+    *,
+    session: Session,
+    parts: PartialFiles,
+    limits: UploadLimits,
+    user: User,
+    submission_id: int,
+    client_uuid: str | None,
+    requirement_id: int | None,
+    total_bytes: Any,
+    filename: str | None = None,
+    note: str | None = None,
+    captured_at: str | None = None,
+) -> ResumableUpload | EvidenceItem:
     """The upload session for this client_uuid, or the item when it was already saved."""
     submissions.get_owned(session=session, submission_id=submission_id, user=user)
     uuid = validation.client_uuid(client_uuid)
@@ -108,14 +118,18 @@ def start(*, session: Session, parts: PartialFiles, limits: UploadLimits, user: 
     existing = _by_client_uuid(session, uuid, user, submission_id)
     if existing is not None:
         return existing
-    submission = submissions.get_editable(session=session, submission_id=submission_id,
-                                          user=user)
+    submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
     requirement = _file_requirement(session, submission, requirement_id)
     size = _total(total_bytes, limits.for_kind(requirement.kind))
     upload = ResumableUpload(
-        token=secrets.token_hex(16), user_id=user.id, submission_id=submission.id,
-        requirement_id=requirement.id, client_uuid=uuid, total_bytes=size,
-        filename=validation.display_filename(filename), note=validation.note(note),
+        token=secrets.token_hex(16),
+        user_id=user.id,
+        submission_id=submission.id,
+        requirement_id=requirement.id,
+        client_uuid=uuid,
+        total_bytes=size,
+        filename=validation.display_filename(filename),
+        note=validation.note(note),
         captured_at=validation.captured_at(captured_at),
     )
     session.add(upload)
@@ -138,8 +152,16 @@ def get(*, session: Session, user: User, token: str) -> ResumableUpload:
     return upload
 
 
-def append(*, session: Session, parts: PartialFiles, user: User, token: str,
-           offset: int | None, stream: BinaryIO, max_chunk: int) -> int:
+def append(
+    *,
+    session: Session,
+    parts: PartialFiles,
+    user: User,
+    token: str,
+    offset: int | None,
+    stream: BinaryIO,
+    max_chunk: int,
+) -> int:
     """Add one chunk at `offset`; returns the new offset."""
     upload = get(session=session, user=user, token=token)
     if offset is None:
@@ -162,8 +184,15 @@ def append(*, session: Session, parts: PartialFiles, user: User, token: str,
     return upload.received_bytes
 
 
-def finish(*, session: Session, parts: PartialFiles, storage: Storage, limits: UploadLimits,
-           user: User, token: str) -> tuple[EvidenceItem, bool]:
+def finish(
+    *,
+    session: Session,
+    parts: PartialFiles,
+    storage: Storage,
+    limits: UploadLimits,
+    user: User,
+    token: str,
+) -> tuple[EvidenceItem, bool]:
     """Hand the complete file to add_item; (item, created). Finishing twice gives the same
     item. The caller discards the partial file after commit."""
     upload = get(session=session, user=user, token=token)
@@ -173,12 +202,20 @@ def finish(*, session: Session, parts: PartialFiles, storage: Storage, limits: U
         raise OffsetMismatch(upload.received_bytes)
     with parts.open_complete(token, upload.total_bytes) as stream:
         item, created = service.add_item(
-            session=session, storage=storage, limits=limits, user=user,
+            session=session,
+            storage=storage,
+            limits=limits,
+            user=user,
             submission_id=upload.submission_id,
             upload=service.Upload(
-                client_uuid=upload.client_uuid, requirement_id=upload.requirement_id,
-                file=stream, filename=upload.filename, note=upload.note,
-                captured_at=upload.captured_at.isoformat() if upload.captured_at else None))
+                client_uuid=upload.client_uuid,
+                requirement_id=upload.requirement_id,
+                file=stream,
+                filename=upload.filename,
+                note=upload.note,
+                captured_at=upload.captured_at.isoformat() if upload.captured_at else None,
+            ),
+        )
     upload.item_id = item.id
     upload.updated_at = utcnow()
     session.add(upload)
@@ -194,12 +231,10 @@ def abandon(*, session: Session, parts: PartialFiles, user: User, token: str) ->
     parts.discard(token)
 
 
-def discard_stale(*, session: Session, parts: PartialFiles,
-                  now: datetime | None = None) -> int:
+def discard_stale(*, session: Session, parts: PartialFiles, now: datetime | None = None) -> int:
     """Delete sessions untouched for KEEP_FOR, with their partial files."""
     cutoff = (now or utcnow()) - KEEP_FOR
-    stale = session.exec(
-        select(ResumableUpload).where(ResumableUpload.updated_at < cutoff)).all()
+    stale = session.exec(select(ResumableUpload).where(ResumableUpload.updated_at < cutoff)).all()
     for upload in stale:
         session.delete(upload)
     session.flush()
@@ -220,37 +255,44 @@ def _total(value: Any, most: int) -> int:  # the client's JSON value
     return size
 
 
-def _file_requirement(session: Session, submission: Submission,
-                      requirement_id: int | None) -> EvidenceRequirement:
+def _file_requirement(
+    session: Session, submission: Submission, requirement_id: int | None
+) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
     if requirement is None or requirement.credential_id != submission.credential_id:
-        raise InvalidInput("Choose which part of the evidence this is for.",
-                           field="requirement_id")
+        raise InvalidInput("Choose which part of the evidence this is for.", field="requirement_id")
     if requirement.kind not in service.FILE_KINDS:
-        raise InvalidInput(f"This part needs {service.NEEDS.get(requirement.kind)}, "
-                           "not a file.", field="requirement_id")
+        raise InvalidInput(
+            f"This part needs {service.NEEDS.get(requirement.kind)}, not a file.",
+            field="requirement_id",
+        )
     return requirement
 
 
-def _saved_item(session: Session, uuid: str, user: User,
-                submission_id: int) -> EvidenceItem | None:
+def _saved_item(session: Session, uuid: str, user: User, submission_id: int) -> EvidenceItem | None:
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
     owner = session.get_one(Submission, item.submission_id).user_id
     if item.submission_id != submission_id or owner != user.id:
-        raise Conflict("That upload id was already used for something else; please reload "
-                       "the page and try again.")
+        raise Conflict(
+            "That upload id was already used for something else; please reload "
+            "the page and try again."
+        )
     return item
 
 
-def _by_client_uuid(session: Session, uuid: str, user: User,
-                    submission_id: int) -> ResumableUpload | None:
+def _by_client_uuid(
+    session: Session, uuid: str, user: User, submission_id: int
+) -> ResumableUpload | None:
     upload = session.exec(
-        select(ResumableUpload).where(ResumableUpload.client_uuid == uuid)).first()
+        select(ResumableUpload).where(ResumableUpload.client_uuid == uuid)
+    ).first()
     if upload is None:
         return None
     if upload.user_id != user.id or upload.submission_id != submission_id:
-        raise Conflict("That upload id was already used for something else; please reload "
-                       "the page and try again.")
+        raise Conflict(
+            "That upload id was already used for something else; please reload "
+            "the page and try again."
+        )
     return upload

@@ -25,9 +25,14 @@ from server.ids import parse_int
 from server.jsonapi import Id, Int, Schema, Text, json_api, no_store, protect, read_json
 from server.submissions import service as submissions
 
-START = Schema(client_uuid=Text(64, required=True), requirement_id=Id(),
-               size=Int(low=0, required=True), filename=Text(1000), note=Text(2000),
-               captured_at=Text(64))
+START = Schema(
+    client_uuid=Text(64, required=True),
+    requirement_id=Id(),
+    size=Int(low=0, required=True),
+    filename=Text(1000),
+    note=Text(2000),
+    captured_at=Text(64),
+)
 
 
 def _parts() -> resumable.PartialFiles:
@@ -49,10 +54,18 @@ def resumable_start(id: int):
     data = read_json(START)
     resumable.discard_stale(session=db, parts=_parts())
     found = resumable.start(
-        session=db, parts=_parts(), limits=current.limits(), user=user, submission_id=id,
-        client_uuid=data.get("client_uuid"), requirement_id=data["requirement_id"],
-        total_bytes=data["size"], filename=data["filename"], note=data["note"],
-        captured_at=data["captured_at"])
+        session=db,
+        parts=_parts(),
+        limits=current.limits(),
+        user=user,
+        submission_id=id,
+        client_uuid=data.get("client_uuid"),
+        requirement_id=data["requirement_id"],
+        total_bytes=data["size"],
+        filename=data["filename"],
+        note=data["note"],
+        captured_at=data["captured_at"],
+    )
     db.commit()
     if isinstance(found, resumable.ResumableUpload):
         return no_store(jsonify(_state(found))), 201 if found.received_bytes == 0 else 200
@@ -74,9 +87,15 @@ def resumable_chunk(token: str):
     user, db = require_user(), get_session()
     request.max_content_length = _chunk_bytes()
     offset = parse_int(request.headers.get("Upload-Offset"), low=0)
-    new_offset = resumable.append(session=db, parts=_parts(), user=user, token=token,
-                                  offset=offset, stream=cast(BinaryIO, request.stream),
-                                  max_chunk=_chunk_bytes())
+    new_offset = resumable.append(
+        session=db,
+        parts=_parts(),
+        user=user,
+        token=token,
+        offset=offset,
+        stream=cast(BinaryIO, request.stream),
+        max_chunk=_chunk_bytes(),
+    )
     db.commit()
     return no_store(jsonify(offset=new_offset))
 
@@ -88,8 +107,14 @@ def resumable_finish(token: str):
     protect()
     user, db, parts = require_user(), get_session(), _parts()
     try:
-        item, created = resumable.finish(session=db, parts=parts, storage=current.storage(),
-                                         limits=current.limits(), user=user, token=token)
+        item, created = resumable.finish(
+            session=db,
+            parts=parts,
+            storage=current.storage(),
+            limits=current.limits(),
+            user=user,
+            token=token,
+        )
     except (InvalidInput, TooLarge):
         # Refused for good (type, part full): forget the bytes, then say why.
         db.rollback()
@@ -115,7 +140,10 @@ def _state(upload: resumable.ResumableUpload) -> dict:
 def item_json(item) -> dict:
     """The same answer POST /submissions/<id>/evidence gives for a saved item."""
     return {
-        "id": item.id, "client_uuid": item.client_uuid, "status": "saved", "kind": item.kind,
+        "id": item.id,
+        "client_uuid": item.client_uuid,
+        "status": "saved",
+        "kind": item.kind,
         "thumb_url": url_for("evidence.thumb", item_id=item.id) if item.thumb_key else None,
         "item_url": url_for("evidence.item", item_id=item.id),
     }

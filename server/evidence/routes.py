@@ -32,6 +32,7 @@ from server.submissions.routes import render_attempt_page
 
 def json_errors(view):
     """Scripts asking for JSON get the JSON error shape (server/jsonapi.py), never a page."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -41,12 +42,14 @@ def json_errors(view):
                 raise
             get_session().rollback()
             return error_for(err)
+
     return wrapped
 
 
 def form_errors(view):
     """A plain form (no JS) that is refused comes back to the attempt page at 4xx, with
     the message beside the part it was for."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -56,8 +59,10 @@ def form_errors(view):
                 raise
             get_session().rollback()
             part = _part_id(parse_form=isinstance(err, InvalidInput))
-            return render_attempt_page(kwargs["id"], status=err.status_code,
-                                       part_errors={part: err.message})
+            return render_attempt_page(
+                kwargs["id"], status=err.status_code, part_errors={part: err.message}
+            )
+
     return wrapped
 
 
@@ -81,19 +86,34 @@ def _back_to(item_or_submission_id, requirement_id=None):
 def upload(id: int):
     user = require_user()
     db = get_session()
-    limit = service.upload_limit(session=db, user=user, submission_id=id,
-                                 requirement_id=arg_id(request.args, "requirement_id"),
-                                 limits=current.limits())
+    limit = service.upload_limit(
+        session=db,
+        user=user,
+        submission_id=id,
+        requirement_id=arg_id(request.args, "requirement_id"),
+        limits=current.limits(),
+    )
     _refuse_oversized_body(limit)
     upload = _checked_upload(limit)
-    item, created = service.add_item(session=db, storage=current.storage(), limits=current.limits(),
-                                     user=user, submission_id=id, upload=upload)
+    item, created = service.add_item(
+        session=db,
+        storage=current.storage(),
+        limits=current.limits(),
+        user=user,
+        submission_id=id,
+        upload=upload,
+    )
     db.commit()
     status = 201 if created else 200
     if wants_json():
-        return jsonify(id=item.id, client_uuid=item.client_uuid, status="saved", kind=item.kind,
-                       thumb_url=_thumb_url(item),
-                       item_url=url_for("evidence.item", item_id=item.id)), status
+        return jsonify(
+            id=item.id,
+            client_uuid=item.client_uuid,
+            status="saved",
+            kind=item.kind,
+            thumb_url=_thumb_url(item),
+            item_url=url_for("evidence.item", item_id=item.id),
+        ), status
     if wants_fragment():
         return render("evidence/_item.html", status=status, item=item, editable=True)
     return _back_to(id, item.requirement_id)
@@ -125,7 +145,9 @@ def _checked_upload(limit: int) -> service.Upload:
         # werkzeug types its streams IO[bytes]; they are binary files
         file=cast(BinaryIO, file.stream) if file else None,
         filename=file.filename if file else None,
-        text=form.get("text"), url=form.get("url"), note=form.get("note"),
+        text=form.get("text"),
+        url=form.get("url"),
+        note=form.get("note"),
         captured_at=form.get("captured_at"),
     )
 
@@ -133,8 +155,9 @@ def _checked_upload(limit: int) -> service.Upload:
 @bp.post("/submissions/<int:id>/evidence/<int:item_id>/delete")
 def remove(id: int, item_id: int):
     db = get_session()
-    orphans = service.remove_item(session=db, user=require_user(), submission_id=id,
-                                  item_id=item_id)
+    orphans = service.remove_item(
+        session=db, user=require_user(), submission_id=id, item_id=item_id
+    )
     db.commit()
     service.delete_blobs(current.storage(), orphans)
     if wants_fragment():
@@ -146,8 +169,13 @@ def remove(id: int, item_id: int):
 @form_errors
 def text(id: int, req_id: int):
     db = get_session()
-    item = service.save_text(session=db, user=require_user(), submission_id=id,
-                             requirement_id=req_id, text=request.form.get("text"))
+    item = service.save_text(
+        session=db,
+        user=require_user(),
+        submission_id=id,
+        requirement_id=req_id,
+        text=request.form.get("text"),
+    )
     db.commit()
     if wants_fragment():
         return render("evidence/_text_status.html", item=item, item_saved_at=utcnow())
@@ -161,15 +189,17 @@ def item(item_id: int):
     found = service.viewable_item(session=db, user=current_user(), item_id=item_id)
     if not wants_fragment():
         return _back_to(found.submission_id, found.requirement_id)
-    return render("evidence/_item.html", item=found,
-                  editable=_is_owner_draft(db, found))
+    return render("evidence/_item.html", item=found, editable=_is_owner_draft(db, found))
 
 
 def _is_owner_draft(db, found) -> bool:
     submission = db.get(Submission, found.submission_id)
     user = current_user()
-    return (submission.status == SubmissionStatus.DRAFT and user is not None
-            and submission.user_id == user.id)
+    return (
+        submission.status == SubmissionStatus.DRAFT
+        and user is not None
+        and submission.user_id == user.id
+    )
 
 
 @bp.get("/evidence/<int:item_id>/file")
@@ -189,23 +219,29 @@ def _send_blob(item_id: int, *, thumbnail: bool):
     key = found.thumb_key if thumbnail else found.blob_key
     if user is None or not key:  # (viewable_item refuses a signed-out visitor already)
         raise NotFound("We couldn't find that file.")
-    service.log_view(session=db, user=user, item=found,
-                     action="evidence.thumb" if thumbnail else "evidence.file")
+    service.log_view(
+        session=db, user=user, item=found, action="evidence.thumb" if thumbnail else "evidence.file"
+    )
     db.commit()
     is_image = thumbnail or (found.mime or "").startswith("image/")
     storage = current.storage()
     size = storage.size(key)
     response = send_file(
-        storage.open(key), mimetype="image/jpeg" if thumbnail else found.mime,
-        as_attachment=not is_image, download_name=_download_name(found), conditional=False,
-        etag=False)
+        storage.open(key),
+        mimetype="image/jpeg" if thumbnail else found.mime,
+        as_attachment=not is_image,
+        download_name=_download_name(found),
+        conditional=False,
+        etag=False,
+    )
     # Length and Range support (a video can resume or seek) from the stored size.
     response.content_length = size
     response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = \
+    response.headers["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    )
     return response
 
 

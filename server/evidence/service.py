@@ -34,8 +34,13 @@ if TYPE_CHECKING:
     pass
 
 FILE_KINDS = {EvidenceKind.PHOTO.value, EvidenceKind.VIDEO.value, EvidenceKind.FILE.value}
-NEEDS = {"photo": "a photo", "video": "a video", "file": "a file",
-         "text": "a written response", "link": "a link"}
+NEEDS = {
+    "photo": "a photo",
+    "video": "a video",
+    "file": "a file",
+    "text": "a written response",
+    "link": "a link",
+}
 
 
 @dataclass
@@ -50,32 +55,48 @@ class Upload:
     captured_at: str | None = None
 
 
-def upload_limit(*, session: Session, user: User | None, submission_id: int,
-                 requirement_id: int | None, limits: UploadLimits) -> int:
+def upload_limit(
+    *,
+    session: Session,
+    user: User | None,
+    submission_id: int,
+    requirement_id: int | None,
+    limits: UploadLimits,
+) -> int:
     """The most bytes an upload to this draft may carry, known before its body is read:
     the requirement's kind limit, or the largest over the draft's requirements."""
-    submission = submissions.get_editable(session=session, submission_id=submission_id,
-                                          user=user)
-    kinds = {requirement.kind for requirement in
-             requirements_for(session=session, credential_id=submission.credential_id)
-             if requirement_id is None or requirement.id == requirement_id} & FILE_KINDS
+    submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
+    kinds = {
+        requirement.kind
+        for requirement in requirements_for(session=session, credential_id=submission.credential_id)
+        if requirement_id is None or requirement.id == requirement_id
+    } & FILE_KINDS
     return max((limits.for_kind(kind) for kind in kinds), default=0)
 
 
-def add_item(*, session: Session, storage: Storage, limits: UploadLimits, user: User,
-             submission_id: int, upload: Upload) -> tuple[EvidenceItem, bool]:
+def add_item(
+    *,
+    session: Session,
+    storage: Storage,
+    limits: UploadLimits,
+    user: User,
+    submission_id: int,
+    upload: Upload,
+) -> tuple[EvidenceItem, bool]:
     """Save one item; (item, created). A repeat of a client_uuid returns the first item."""
     uuid = validation.client_uuid(upload.client_uuid)
     existing = _by_client_uuid(session, uuid, user, submission_id)
     if existing is not None:
         return existing, False
-    submission = submissions.get_editable(session=session, submission_id=submission_id,
-                                          user=user)
+    submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
     requirement = _requirement(session, submission, upload.requirement_id)
     _check_room(session, submission, requirement)
     item = EvidenceItem(
-        submission_id=submission.id, requirement_id=requirement.id, client_uuid=uuid,
-        kind=requirement.kind, note=validation.note(upload.note),
+        submission_id=submission.id,
+        requirement_id=requirement.id,
+        client_uuid=uuid,
+        kind=requirement.kind,
+        note=validation.note(upload.note),
         captured_at=validation.captured_at(upload.captured_at),
     )
     _fill_content(item, upload, requirement.kind, storage, limits)
@@ -95,20 +116,22 @@ def add_item(*, session: Session, storage: Storage, limits: UploadLimits, user: 
     return item, True
 
 
-def save_text(*, session: Session, user: User, submission_id: int, requirement_id: int,
-              text: str | None) -> EvidenceItem | None:
+def save_text(
+    *, session: Session, user: User, submission_id: int, requirement_id: int, text: str | None
+) -> EvidenceItem | None:
     """Autosave: one written response per requirement, updated in place; clearing the
     box removes it (so an empty answer never counts as evidence)."""
-    submission = submissions.get_editable(session=session, submission_id=submission_id,
-                                          user=user)
+    submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
     requirement = _requirement(session, submission, requirement_id)
     if requirement.kind != EvidenceKind.TEXT.value:
         raise InvalidInput(f"This part needs {NEEDS.get(requirement.kind, 'evidence')}.")
     cleaned = validation.text(text, allow_empty=True)
     item = session.exec(
         select(EvidenceItem)
-        .where(EvidenceItem.submission_id == submission.id,
-               EvidenceItem.requirement_id == requirement.id)
+        .where(
+            EvidenceItem.submission_id == submission.id,
+            EvidenceItem.requirement_id == requirement.id,
+        )
         .order_by(EvidenceItem.id)
     ).first()
     if not cleaned:
@@ -117,8 +140,12 @@ def save_text(*, session: Session, user: User, submission_id: int, requirement_i
         submissions.touch(submission)
         return None
     if item is None:
-        item = EvidenceItem(submission_id=submission.id, requirement_id=requirement.id,
-                            client_uuid=new_uuid(), kind=requirement.kind)
+        item = EvidenceItem(
+            submission_id=submission.id,
+            requirement_id=requirement.id,
+            client_uuid=new_uuid(),
+            kind=requirement.kind,
+        )
     item.text = cleaned
     item.bytes = len(cleaned.encode())
     session.add(item)
@@ -127,12 +154,10 @@ def save_text(*, session: Session, user: User, submission_id: int, requirement_i
     return item
 
 
-def remove_item(*, session: Session, user: User, submission_id: int,
-                item_id: int) -> list[str]:
+def remove_item(*, session: Session, user: User, submission_id: int, item_id: int) -> list[str]:
     """Delete an item of a draft; returns the blob keys nobody else uses any more (the
     caller deletes them after commit, so a failed commit never loses a file)."""
-    submission = submissions.get_editable(session=session, submission_id=submission_id,
-                                          user=user)
+    submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
     item = session.get(EvidenceItem, item_id)
     if item is None or item.submission_id != submission.id:
         raise NotFound("That item is already gone.")
@@ -143,8 +168,11 @@ def remove_item(*, session: Session, user: User, submission_id: int,
 def viewable_item(*, session: Session, user: User | None, item_id: int) -> EvidenceItem:
     item = session.get(EvidenceItem, item_id)
     submission = session.get(Submission, item.submission_id) if item else None
-    if item is None or submission is None or not access.can_view_submission(
-            session=session, user=user, submission=submission):
+    if (
+        item is None
+        or submission is None
+        or not access.can_view_submission(session=session, user=user, submission=submission)
+    ):
         raise NotFound("We couldn't find that file.")
     return item
 
@@ -159,41 +187,47 @@ def delete_blobs(storage: Storage, keys: Iterable[str | None]) -> None:
             storage.delete(key)
 
 
-def _by_client_uuid(session: Session, uuid: str, user: User,
-                    submission_id: int) -> EvidenceItem | None:
+def _by_client_uuid(
+    session: Session, uuid: str, user: User, submission_id: int
+) -> EvidenceItem | None:
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
     submission = session.get_one(Submission, item.submission_id)
     if item.submission_id != submission_id or submission.user_id != user.id:
-        raise Conflict("That upload id was already used for something else; please reload "
-                       "the page and try again.")
+        raise Conflict(
+            "That upload id was already used for something else; please reload "
+            "the page and try again."
+        )
     return item
 
 
-def _requirement(session: Session, submission: Submission,
-                 requirement_id: int | None) -> EvidenceRequirement:
+def _requirement(
+    session: Session, submission: Submission, requirement_id: int | None
+) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
     if requirement is None or requirement.credential_id != submission.credential_id:
-        raise InvalidInput("Choose which part of the evidence this is for.",
-                           field="requirement_id")
+        raise InvalidInput("Choose which part of the evidence this is for.", field="requirement_id")
     return requirement
 
 
-def _check_room(session: Session, submission: Submission,
-                requirement: EvidenceRequirement) -> None:
+def _check_room(session: Session, submission: Submission, requirement: EvidenceRequirement) -> None:
     most = max(requirement.max_count, requirement.min_count, 1)
     have = session.exec(
-        select(func.count()).select_from(EvidenceItem).where(
+        select(func.count())
+        .select_from(EvidenceItem)
+        .where(
             EvidenceItem.submission_id == submission.id,
-            EvidenceItem.requirement_id == requirement.id)
+            EvidenceItem.requirement_id == requirement.id,
+        )
     ).one()
     if have >= most:
         raise InvalidInput(f"This part takes at most {most}; remove one to add another.")
 
 
-def _fill_content(item: EvidenceItem, upload: Upload, kind: str, storage: Storage,
-                  limits: UploadLimits) -> None:
+def _fill_content(
+    item: EvidenceItem, upload: Upload, kind: str, storage: Storage, limits: UploadLimits
+) -> None:
     if kind == EvidenceKind.TEXT.value:
         item.text = validation.text(upload.text)
         item.bytes = len(item.text.encode())
@@ -206,8 +240,9 @@ def _fill_content(item: EvidenceItem, upload: Upload, kind: str, storage: Storag
         _store_file(item, upload.file, kind, storage, limits)
 
 
-def _store_file(item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storage,
-                limits: UploadLimits) -> None:
+def _store_file(
+    item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storage, limits: UploadLimits
+) -> None:
     max_bytes = limits.for_kind(kind)
     size = _stream_size(stream)
     if size > max_bytes:
@@ -216,8 +251,9 @@ def _store_file(item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storag
         raise InvalidInput("That file is empty.", field="file")
     file_type = require_allowed(kind, stream)
     if file_type.is_image:
-        image = images.clean_image(stream, file_type, max_pixels=limits.photo_pixels,
-                                   workers=limits.image_workers)
+        image = images.clean_image(
+            stream, file_type, max_pixels=limits.photo_pixels, workers=limits.image_workers
+        )
         file_type, stream = image.file_type, image.body
         item.width, item.height = image.width, image.height
         item.thumb_key = new_key("th", ".jpg")
@@ -255,5 +291,6 @@ def store_problems(*, session: Session, storage: Storage) -> StoreProblems:
     rows = session.exec(select(EvidenceItem.blob_key, EvidenceItem.thumb_key)).all()
     referenced = {key for row in rows for key in row if key}
     stored = set(storage.keys())
-    return StoreProblems(orphan_blobs=sorted(stored - referenced),
-                         missing_blobs=sorted(referenced - stored))
+    return StoreProblems(
+        orphan_blobs=sorted(stored - referenced), missing_blobs=sorted(referenced - stored)
+    )

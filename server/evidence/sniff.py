@@ -36,11 +36,11 @@ MOV = FileType("video/quicktime", ".mov")
 WEBM = FileType("video/webm", ".webm")
 PDF = FileType("application/pdf", ".pdf")
 TEXT = FileType("text/plain", ".txt")
-DOCX = FileType(
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 XLSX = FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 PPTX = FileType(
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"
+)
 ODT = FileType("application/vnd.oasis.opendocument.text", ".odt")
 ODS = FileType("application/vnd.oasis.opendocument.spreadsheet", ".ods")
 ODP = FileType("application/vnd.oasis.opendocument.presentation", ".odp")
@@ -55,17 +55,31 @@ REFUSAL = {
     "photo": "That file isn't a photo we can use (JPEG, PNG, WebP or HEIC).",
     "video": "That file isn't a video we can use (MP4, MOV or WebM).",
     "file": "That file isn't a type we can accept (PDF, a photo, Word, Excel, PowerPoint, "
-            "OpenDocument or plain text).",
+    "OpenDocument or plain text).",
 }
 
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 MP4_BRANDS = {
-    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
-    b"dash", b"M4V ", b"MSNV", b"mmp4", b"3gp4", b"3gp5", b"3gp6", b"3g2a",
+    b"isom",
+    b"iso2",
+    b"iso3",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"dash",
+    b"M4V ",
+    b"MSNV",
+    b"mmp4",
+    b"3gp4",
+    b"3gp5",
+    b"3gp6",
+    b"3g2a",
 }
 QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
-OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX,
-               "ppt/presentation.xml": PPTX}
+OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 ODF_MIMETYPES = {t.mime.encode(): t for t in (ODT, ODS, ODP)}
 
 
@@ -147,6 +161,5 @@ def require_allowed(kind: str, stream: BinaryIO) -> FileType:
     """The stream's type if `kind` of evidence accepts it; else a clear InvalidInput."""
     found = sniff(stream)
     if found is None or found not in ALLOWED.get(kind, frozenset()):
-        raise InvalidInput(REFUSAL.get(kind, "That file type isn't accepted here."),
-                           field="file")
+        raise InvalidInput(REFUSAL.get(kind, "That file type isn't accepted here."), field="file")
     return found

@@ -25,8 +25,10 @@ def client_uuid(value: str | None) -> str:
     try:
         return str(uuid.UUID((value or "").strip()))
     except ValueError:
-        raise InvalidInput("This upload is missing its id; please reload the page and try "
-                           "again.", field="client_uuid") from None
+        raise InvalidInput(
+            "This upload is missing its id; please reload the page and try again.",
+            field="client_uuid",
+        ) from None
 
 
 def text(value: str | None, *, allow_empty: bool = False) -> str:
@@ -34,8 +36,10 @@ def text(value: str | None, *, allow_empty: bool = False) -> str:
     if not cleaned and not allow_empty:
         raise InvalidInput("Please write something before saving.", field="text")
     if len(cleaned) > MAX_TEXT_CHARS:
-        raise InvalidInput(f"Please keep this under {MAX_TEXT_CHARS:,} characters "
-                           f"(it has {len(cleaned):,}).", field="text")
+        raise InvalidInput(
+            f"Please keep this under {MAX_TEXT_CHARS:,} characters (it has {len(cleaned):,}).",
+            field="text",
+        )
     return cleaned
 
 
@@ -56,8 +60,7 @@ def link(value: str | None) -> str:
 def note(value: str | None) -> str | None:
     cleaned = (value or "").strip()
     if len(cleaned) > MAX_NOTE_CHARS:
-        raise InvalidInput(f"Please keep the note under {MAX_NOTE_CHARS} characters.",
-                           field="note")
+        raise InvalidInput(f"Please keep the note under {MAX_NOTE_CHARS} characters.", field="note")
     return cleaned or None
 
 
@@ -73,12 +76,15 @@ def captured_at(value: str | None) -> datetime | None:
         # Year 9999 with a -23:59 offset is past datetime's end once in UTC: OverflowError.
         parsed = parsed.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise InvalidInput("The capture time isn't a date we understand.",
-                           field="captured_at") from None
+        raise InvalidInput(
+            "The capture time isn't a date we understand.", field="captured_at"
+        ) from None
     if not FIRST_CAPTURE_YEAR <= parsed.year <= LAST_CAPTURE_YEAR:
-        raise InvalidInput(f"The capture time must be between {FIRST_CAPTURE_YEAR} and "
-                           f"{LAST_CAPTURE_YEAR}; check the device's clock.",
-                           field="captured_at")
+        raise InvalidInput(
+            f"The capture time must be between {FIRST_CAPTURE_YEAR} and "
+            f"{LAST_CAPTURE_YEAR}; check the device's clock.",
+            field="captured_at",
+        )
     return parsed
 
 

@@ -69,14 +69,28 @@ def build(series: list[WeekPoint]) -> Chart:
     def y_of(value: int) -> float:
         return round(baseline - value / top_value * plot_h, 1)
 
-    dots = [Dot(x=round(LEFT + i * step, 1), y=y_of(p.total), point=p)
-            for i, p in enumerate(series)]
+    dots = [
+        Dot(x=round(LEFT + i * step, 1), y=y_of(p.total), point=p) for i, p in enumerate(series)
+    ]
     line = " ".join(f"{d.x},{d.y}" for d in dots)
     area = f"{LEFT},{baseline} {line} {dots[-1].x if dots else LEFT},{baseline}"
     every = 1 if len(series) <= 8 else 2
-    x_labels = [(d.x, "W" + d.point.week.split("-W")[1])
-                for i, d in enumerate(dots) if (len(dots) - 1 - i) % every == 0]
+    x_labels = [
+        (d.x, "W" + d.point.week.split("-W")[1])
+        for i, d in enumerate(dots)
+        if (len(dots) - 1 - i) % every == 0
+    ]
     y_ticks = [(y_of(v), v) for v in (0, top_value // 2, top_value)]
-    return Chart(width=WIDTH, height=HEIGHT, baseline=baseline, left=LEFT,
-                 right=WIDTH - RIGHT, line=line, area=area, dots=dots, x_labels=x_labels,
-                 y_ticks=y_ticks, series=series)
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        baseline=baseline,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        line=line,
+        area=area,
+        dots=dots,
+        x_labels=x_labels,
+        y_ticks=y_ticks,
+        series=series,
+    )

@@ -21,5 +21,7 @@ def rebuild_command() -> None:
     with Session(current_app.extensions["db_engine"]) as db:
         report = rebuild(session=db)
         db.commit()
-    click.echo(f"Rebuilt totals from {report.events} ledger rows: {report.users} people, "
-               f"{report.weeks} person-weeks; {report.corrected_users} total(s) corrected.")
+    click.echo(
+        f"Rebuilt totals from {report.events} ledger rows: {report.users} people, "
+        f"{report.weeks} person-weeks; {report.corrected_users} total(s) corrected."
+    )

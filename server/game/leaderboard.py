@@ -77,7 +77,8 @@ def boards_for(*, session: Session, viewer: User) -> list[Scope]:
     query = select(Cohort).order_by(Cohort.name, Cohort.id)
     if not viewer.has_role("admin"):
         member_of = select(CohortMember.cohort_id).where(
-            CohortMember.user_id == viewer.id, CohortMember.status == MemberStatus.ACTIVE.value)
+            CohortMember.user_id == viewer.id, CohortMember.status == MemberStatus.ACTIVE.value
+        )
         query = query.where(or_(Cohort.coach_id == viewer.id, Cohort.id.in_(member_of)))
     scopes = [Scope("cohort", c.id, c.name, c.coach_id) for c in session.execute(query).scalars()]
     orgs = select(Org).order_by(Org.name)
@@ -129,19 +130,27 @@ def current_week(viewer: User) -> str:
     return weeks.iso_week(utcnow(), viewer.timezone)
 
 
-def top_and_neighbours(*, session: Session, scope: Scope, period: str, week: str | None,
-                       viewer_id: int) -> list[Any]:
+def top_and_neighbours(
+    *, session: Session, scope: Scope, period: str, week: str | None, viewer_id: int
+) -> list[Any]:
     """One query: the top rows plus the viewer's neighbours (rows before the naming rules)."""
-    return ranking.top_rows(session=session, kind=scope.kind, scope_id=scope.id,
-                            period=period, week=week, viewer_id=viewer_id)
+    return ranking.top_rows(
+        session=session,
+        kind=scope.kind,
+        scope_id=scope.id,
+        period=period,
+        week=week,
+        viewer_id=viewer_id,
+    )
 
 
 def leaderboard(*, session: Session, viewer: User, scope: Scope, period: str) -> Board:
     if period not in PERIODS:
         raise InvalidInput("Choose this week or all time.")
     week = current_week(viewer) if period == "week" else None
-    rows = top_and_neighbours(session=session, scope=scope, period=period, week=week,
-                              viewer_id=viewer.id)
+    rows = top_and_neighbours(
+        session=session, scope=scope, period=period, week=week, viewer_id=viewer.id
+    )
     entries = [entry_for(viewer, row) for row in rows]
     board = Board(scope=scope, period=period, week=week, size=rows[0].size if rows else 0)
     board.top = [e for e in entries if e.position <= ranking.TOP]
@@ -155,16 +164,23 @@ def all_entries(*, session: Session, viewer: User, scope: Scope, period: str) ->
     if not may_export(viewer=viewer, scope=scope):
         raise Forbidden("Only the cohort's coach or an admin can download the whole ranking.")
     week = current_week(viewer) if period == "week" else None
-    rows = ranking.all_rows(session=session, kind=scope.kind, scope_id=scope.id,
-                            period=period, week=week, viewer_id=viewer.id)
+    rows = ranking.all_rows(
+        session=session,
+        kind=scope.kind,
+        scope_id=scope.id,
+        period=period,
+        week=week,
+        viewer_id=viewer.id,
+    )
     return [entry_for(viewer, row) for row in rows]
 
 
 # --- names, as this viewer may see them -------------------------------------------------
 
 
-def label_for(viewer: User, *, user_id: int, name: str, visibility: str, coached: bool,
-              mate: bool) -> tuple[str, bool]:
+def label_for(
+    viewer: User, *, user_id: int, name: str, visibility: str, coached: bool, mate: bool
+) -> tuple[str, bool]:
     """(what this viewer sees, whether it is the real name)."""
     if user_id == viewer.id:
         if visibility == Visibility.HIDDEN.value:
@@ -180,8 +196,20 @@ def label_for(viewer: User, *, user_id: int, name: str, visibility: str, coached
 
 
 def entry_for(viewer: User, row: Row[Any]) -> Entry:
-    label, named = label_for(viewer, user_id=row.user_id, name=row.display_name,
-                             visibility=row.leaderboard_visibility, coached=bool(row.coached),
-                             mate=bool(row.mate))
-    return Entry(position=row.position, rank=row.rank, user_id=row.user_id, points=row.points,
-                 label=label, is_you=row.user_id == viewer.id, named=named)
+    label, named = label_for(
+        viewer,
+        user_id=row.user_id,
+        name=row.display_name,
+        visibility=row.leaderboard_visibility,
+        coached=bool(row.coached),
+        mate=bool(row.mate),
+    )
+    return Entry(
+        position=row.position,
+        rank=row.rank,
+        user_id=row.user_id,
+        points=row.points,
+        label=label,
+        is_you=row.user_id == viewer.id,
+        named=named,
+    )

@@ -48,8 +48,9 @@ def _aware(at: datetime | None) -> datetime:
     return as_utc(at)
 
 
-def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
-        at: datetime | None = None) -> bool:
+def pay(
+    *, session: Session, user_id: int, rule: str, ref: str, points: int, at: datetime | None = None
+) -> bool:
     """Pay `points` to the user for (rule, ref) unless already paid. True when paid now.
     Adds and flushes only: the caller's transaction commits (or rolls it all back)."""
     at = _aware(at)
@@ -57,8 +58,12 @@ def pay(*, session: Session, user_id: int, rule: str, ref: str, points: int,
     if not _insert_once(session, row):
         return False
     user = session.get(User, user_id)
-    total = _add_to_totals(session, user_id=user_id, points=points,
-                           week=weeks.iso_week(at, user.timezone if user else None))
+    total = _add_to_totals(
+        session,
+        user_id=user_id,
+        points=points,
+        week=weeks.iso_week(at, user.timezone if user else None),
+    )
     _celebrate_new_level(session, user_id=user_id, total=total)
     return True
 
@@ -74,16 +79,21 @@ def lock_totals(*, session: Session, user_ids: Iterable[int]) -> None:
         return
     for user_id in ids:
         insert_once(session, UserPoints, {"user_id": user_id, "total": 0}, keys=("user_id",))
-    session.execute(select(UserPoints.user_id).where(UserPoints.user_id.in_(ids))
-                    .order_by(UserPoints.user_id).with_for_update())
+    session.execute(
+        select(UserPoints.user_id)
+        .where(UserPoints.user_id.in_(ids))
+        .order_by(UserPoints.user_id)
+        .with_for_update()
+    )
 
 
 def _insert_once(session: Session, row: dict[str, Any]) -> bool:
     return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
 
 
-def insert_once(session: Session, model: Any, row: dict[str, Any], *,
-                keys: tuple[str, ...]) -> bool:
+def insert_once(
+    session: Session, model: Any, row: dict[str, Any], *, keys: tuple[str, ...]
+) -> bool:
     """Insert `row` unless a row with the same unique `keys` exists. True when inserted."""
     stmt = _dialect_insert(session, model)
     if stmt is not None:
@@ -105,42 +115,55 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
     stmt = stmt.values(user_id=user_id, total=points, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id"],
-        set_={"total": UserPoints.__table__.c.total + stmt.excluded.total,
-              "updated_at": stmt.excluded.updated_at},
+        set_={
+            "total": UserPoints.__table__.c.total + stmt.excluded.total,
+            "updated_at": stmt.excluded.updated_at,
+        },
     ).returning(UserPoints.__table__.c.total)
     total: int = session.execute(stmt).scalar_one()
     weekly = _dialect_insert(session, WeeklyPoints)
     weekly = weekly.values(user_id=user_id, iso_week=week, points=points)
-    session.execute(weekly.on_conflict_do_update(
-        index_elements=["user_id", "iso_week"],
-        set_={"points": WeeklyPoints.__table__.c.points + weekly.excluded.points},
-    ))
+    session.execute(
+        weekly.on_conflict_do_update(
+            index_elements=["user_id", "iso_week"],
+            set_={"points": WeeklyPoints.__table__.c.points + weekly.excluded.points},
+        )
+    )
     return total
 
 
-def advance_level_marker(session: Session, *, user_id: int, marker: InstrumentedAttribute[int],
-                         level: int) -> bool:
+def advance_level_marker(
+    session: Session, *, user_id: int, marker: InstrumentedAttribute[int], level: int
+) -> bool:
     """Raise a per-user level marker (celebrated_level, seen_level) to `level`. True for
     exactly one of any racing transactions: the conditional UPDATE decides."""
     if level <= 1:
         return False
-    return session.exec(
-        update(UserPoints)
-        .where(UserPoints.user_id == user_id, marker < level)
-        .values({marker.key: level})
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return (
+        session.exec(
+            update(UserPoints)
+            .where(UserPoints.user_id == user_id, marker < level)
+            .values({marker.key: level})
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
     """Announce each level once (the in-app notice; the profile banner is separate)."""
     level = levels.level_for(total)
-    if advance_level_marker(session, user_id=user_id, marker=UserPoints.celebrated_level,
-                            level=level.number):
-        notify.send(session=session, user_id=user_id, kind=NoticeKind.LEVEL,
-                    title=f"You reached level {level.number}: {level.name}!",
-                    body=f"{total} points. Thank you for the work behind every one of them.",
-                    url=PROFILE_URL)
+    if advance_level_marker(
+        session, user_id=user_id, marker=UserPoints.celebrated_level, level=level.number
+    ):
+        notify.send(
+            session=session,
+            user_id=user_id,
+            kind=NoticeKind.LEVEL,
+            title=f"You reached level {level.number}: {level.name}!",
+            body=f"{total} points. Thank you for the work behind every one of them.",
+            url=PROFILE_URL,
+        )
 
 
 @dataclass(frozen=True)
@@ -161,18 +184,26 @@ def rebuild(*, session: Session) -> RebuildReport:
     before = dict(session.execute(select(UserPoints.user_id, UserPoints.total)).all())
     totals, weekly, events = _sum_ledger(session)
     now = utcnow()
-    session.execute(update(UserPoints).values(total=0, updated_at=now)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(UserPoints)
+        .values(total=0, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     _write_totals(session, totals=totals, existing=set(before), now=now)
     if weekly:
-        session.execute(WeeklyPoints.__table__.insert(), [
-            {"user_id": uid, "iso_week": week, "points": pts}
-            for (uid, week), pts in weekly.items()
-        ])
-    corrected = sum(1 for uid in set(before) | set(totals)
-                    if before.get(uid, 0) != totals.get(uid, 0))
-    return RebuildReport(events=events, users=len(totals), weeks=len(weekly),
-                         corrected_users=corrected)
+        session.execute(
+            WeeklyPoints.__table__.insert(),
+            [
+                {"user_id": uid, "iso_week": week, "points": pts}
+                for (uid, week), pts in weekly.items()
+            ],
+        )
+    corrected = sum(
+        1 for uid in set(before) | set(totals) if before.get(uid, 0) != totals.get(uid, 0)
+    )
+    return RebuildReport(
+        events=events, users=len(totals), weeks=len(weekly), corrected_users=corrected
+    )
 
 
 def _sum_ledger(session: Session) -> tuple[dict[int, int], dict[tuple[int, str], int], int]:
@@ -181,8 +212,9 @@ def _sum_ledger(session: Session) -> tuple[dict[int, int], dict[tuple[int, str],
     weekly: dict[tuple[int, str], int] = defaultdict(int)
     events = 0
     rows = session.execute(
-        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at)
-        .execution_options(yield_per=20_000)
+        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at).execution_options(
+            yield_per=20_000
+        )
     )
     for user_id, points, at in rows:
         events += 1
@@ -191,17 +223,22 @@ def _sum_ledger(session: Session) -> tuple[dict[int, int], dict[tuple[int, str],
     return totals, weekly, events
 
 
-def _write_totals(session: Session, *, totals: dict[int, int], existing: set[int],
-                  now: datetime) -> None:
+def _write_totals(
+    session: Session, *, totals: dict[int, int], existing: set[int], now: datetime
+) -> None:
     table = UserPoints.__table__
     changed = [{"uid": uid, "points": pts} for uid, pts in totals.items() if uid in existing]
     if changed:
         session.connection().execute(
-            table.update().where(table.c.user_id == bindparam("uid"))
+            table.update()
+            .where(table.c.user_id == bindparam("uid"))
             .values(total=bindparam("points")),
             changed,
         )
-    fresh = [{"user_id": uid, "total": pts, "updated_at": now}
-             for uid, pts in totals.items() if uid not in existing]
+    fresh = [
+        {"user_id": uid, "total": pts, "updated_at": now}
+        for uid, pts in totals.items()
+        if uid not in existing
+    ]
     if fresh:
         session.connection().execute(table.insert(), fresh)

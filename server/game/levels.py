@@ -44,8 +44,10 @@ def parse_thresholds(text: str | None) -> tuple[int, ...]:
     values = tuple(int(part) for part in parts)
     ascending = all(a < b for a, b in zip(values, values[1:], strict=False))
     if len(values) != len(NAMES) or values[0] != 0 or not ascending:
-        raise ValueError(f"CHALKMARK_GAME_LEVELS needs {len(NAMES)} ascending numbers "
-                         f"starting at 0 (e.g. \"0,250,750,1500\"), not {text!r}")
+        raise ValueError(
+            f"CHALKMARK_GAME_LEVELS needs {len(NAMES)} ascending numbers "
+            f'starting at 0 (e.g. "0,250,750,1500"), not {text!r}'
+        )
     return values
 
 

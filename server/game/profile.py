@@ -31,12 +31,21 @@ RECENT_EVENTS = 10
 
 VISIBILITY_CHOICES = (
     (Visibility.PUBLIC.value, "Public", "Your name shows on every leaderboard you are on."),
-    (Visibility.COHORT.value, "Cohort only",
-     "People in your cohorts see your name; everyone else sees “Anonymous teacher”."),
-    (Visibility.ANONYMOUS.value, "Anonymous",
-     "You are ranked as “Anonymous teacher” (your coach still sees your name)."),
-    (Visibility.HIDDEN.value, "Hidden", "You are left off every leaderboard; only you see "
-     "where you would be."),
+    (
+        Visibility.COHORT.value,
+        "Cohort only",
+        "People in your cohorts see your name; everyone else sees “Anonymous teacher”.",
+    ),
+    (
+        Visibility.ANONYMOUS.value,
+        "Anonymous",
+        "You are ranked as “Anonymous teacher” (your coach still sees your name).",
+    ),
+    (
+        Visibility.HIDDEN.value,
+        "Hidden",
+        "You are left off every leaderboard; only you see where you would be.",
+    ),
 )
 
 
@@ -92,19 +101,25 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Profi
     total = total_points(session=session, user_id=user.id)
     level = levels.level_for(total)
     return Profile(
-        user=user, total=total, level=level, progress=level.progress(total),
+        user=user,
+        total=total,
+        level=level,
+        progress=level.progress(total),
         to_next=level.to_next(total),
         streak=streaks.current(session=session, user=user, now=now),
-        badges=_badges(session, user.id), stacks=_stacks(session, user.id),
-        recent=_recent(session, user.id), chart=_chart(session, user, now),
+        badges=_badges(session, user.id),
+        stacks=_stacks(session, user.id),
+        recent=_recent(session, user.id),
+        chart=_chart(session, user, now),
         celebrate=_celebrate_once(session, user.id, level),
     )
 
 
 def _celebrate_once(session: Session, user_id: int, level: levels.Level) -> levels.Level | None:
     """A level reached since the person last looked: shown once (the caller commits)."""
-    seen_now = ledger.advance_level_marker(session, user_id=user_id,
-                                           marker=UserPoints.seen_level, level=level.number)
+    seen_now = ledger.advance_level_marker(
+        session, user_id=user_id, marker=UserPoints.seen_level, level=level.number
+    )
     return level if seen_now else None
 
 
@@ -121,31 +136,53 @@ def _badges(session: Session, user_id: int) -> list[BadgeEarned]:
 def _stacks(session: Session, user_id: int) -> list[StackProgress]:
     """Stacks where the person has started or earned something."""
     started = select(Submission.credential_id).where(
-        Submission.user_id == user_id, Submission.status != SubmissionStatus.WITHDRAWN.value)
-    earned_ids = set(session.execute(
-        select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
-    ).scalars())
+        Submission.user_id == user_id, Submission.status != SubmissionStatus.WITHDRAWN.value
+    )
+    earned_ids = set(
+        session.execute(
+            select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
+        ).scalars()
+    )
     touched = select(Credential.stack_id).where(
-        Credential.id.in_(started) | Credential.id.in_(earned_ids or {-1}))
+        Credential.id.in_(started) | Credential.id.in_(earned_ids or {-1})
+    )
     stacks = session.execute(
         select(Stack).where(Stack.id.in_(touched)).order_by(Stack.position, Stack.title)
     ).scalars()
     result = []
     for stack in stacks:
-        needed = set(session.execute(select(Credential.id).where(
-            Credential.stack_id == stack.id, published_credential())).scalars())
-        result.append(StackProgress(title=stack.title, slug=stack.slug,
-                                    earned=len(needed & earned_ids), total=len(needed)))
+        needed = set(
+            session.execute(
+                select(Credential.id).where(Credential.stack_id == stack.id, published_credential())
+            ).scalars()
+        )
+        result.append(
+            StackProgress(
+                title=stack.title,
+                slug=stack.slug,
+                earned=len(needed & earned_ids),
+                total=len(needed),
+            )
+        )
     return result
 
 
 def _recent(session: Session, user_id: int) -> list[RecentPoints]:
     events = session.execute(
-        select(PointEvent).where(PointEvent.user_id == user_id)
-        .order_by(PointEvent.created_at.desc(), PointEvent.id.desc()).limit(RECENT_EVENTS)
+        select(PointEvent)
+        .where(PointEvent.user_id == user_id)
+        .order_by(PointEvent.created_at.desc(), PointEvent.id.desc())
+        .limit(RECENT_EVENTS)
     ).scalars()
-    return [RecentPoints(label=rules.label_for(e.rule), detail=_describe(session, e.ref),
-                         points=e.points, at=e.created_at) for e in events]
+    return [
+        RecentPoints(
+            label=rules.label_for(e.rule),
+            detail=_describe(session, e.ref),
+            points=e.points,
+            at=e.created_at,
+        )
+        for e in events
+    ]
 
 
 def _describe(session: Session, ref: str) -> str:
@@ -163,10 +200,13 @@ def _describe(session: Session, ref: str) -> str:
 
 
 def _chart(session: Session, user: User, now: datetime) -> chart.Chart:
-    weekly = dict(session.execute(
-        select(WeeklyPoints.iso_week, WeeklyPoints.points)
-        .where(WeeklyPoints.user_id == user.id)
-    ).all())
+    weekly = dict(
+        session.execute(
+            select(WeeklyPoints.iso_week, WeeklyPoints.points).where(
+                WeeklyPoints.user_id == user.id
+            )
+        ).all()
+    )
     window = weeks.recent(now, user.timezone, CHART_WEEKS)
     return chart.build(chart.cumulative(weekly, window))
 

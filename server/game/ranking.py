@@ -39,22 +39,32 @@ def _board(kind: str, period: str) -> CTE:
     prefers hashing the whole totals table would read every user's row for one cohort."""
     if period == "week":
         points = select(WeeklyPoints.points).where(
-            WeeklyPoints.user_id == User.id, WeeklyPoints.iso_week == bindparam("week"))
+            WeeklyPoints.user_id == User.id, WeeklyPoints.iso_week == bindparam("week")
+        )
     else:
         points = select(UserPoints.total).where(UserPoints.user_id == User.id)
-    source = select(User.id, User.leaderboard_visibility,
-                    func.coalesce(points.scalar_subquery(), 0).label("points"))
+    source = select(
+        User.id,
+        User.leaderboard_visibility,
+        func.coalesce(points.scalar_subquery(), 0).label("points"),
+    )
     if kind == "cohort":
         source = source.join(CohortMember, CohortMember.user_id == User.id).where(
-            CohortMember.cohort_id == bindparam("scope_id"), CohortMember.status == ACTIVE)
+            CohortMember.cohort_id == bindparam("scope_id"), CohortMember.status == ACTIVE
+        )
     else:
         source = source.where(User.org_id == bindparam("scope_id"))
-    members = source.where(or_(User.leaderboard_visibility != Visibility.HIDDEN.value,
-                               User.id == bindparam("viewer_id"))).subquery("members")
+    members = source.where(
+        or_(
+            User.leaderboard_visibility != Visibility.HIDDEN.value,
+            User.id == bindparam("viewer_id"),
+        )
+    ).subquery("members")
     return select(
-        members.c.id.label("user_id"), members.c.leaderboard_visibility, members.c.points,
-        func.row_number().over(order_by=(members.c.points.desc(), members.c.id))
-        .label("position"),
+        members.c.id.label("user_id"),
+        members.c.leaderboard_visibility,
+        members.c.points,
+        func.row_number().over(order_by=(members.c.points.desc(), members.c.id)).label("position"),
         func.rank().over(order_by=members.c.points.desc()).label("rank"),
         func.count().over().label("size"),
     ).cte("board")
@@ -64,27 +74,42 @@ def _with_relations(board: CTE) -> Select[Any]:
     """The board's columns plus the name, and `coached` and `mate` for the viewer, all
     evaluated only for the rows returned."""
     other, their_cohort = aliased(CohortMember), aliased(Cohort)
-    coached = exists().where(other.user_id == board.c.user_id, other.status == ACTIVE,
-                             their_cohort.id == other.cohort_id,
-                             their_cohort.coach_id == bindparam("viewer_id"))
+    coached = exists().where(
+        other.user_id == board.c.user_id,
+        other.status == ACTIVE,
+        their_cohort.id == other.cohort_id,
+        their_cohort.coach_id == bindparam("viewer_id"),
+    )
     viewer_cohorts = select(CohortMember.cohort_id).where(
-        CohortMember.user_id == bindparam("viewer_id"), CohortMember.status == ACTIVE)
-    mate = exists().where(other.user_id == board.c.user_id, other.status == ACTIVE,
-                          other.cohort_id.in_(viewer_cohorts))
+        CohortMember.user_id == bindparam("viewer_id"), CohortMember.status == ACTIVE
+    )
+    mate = exists().where(
+        other.user_id == board.c.user_id,
+        other.status == ACTIVE,
+        other.cohort_id.in_(viewer_cohorts),
+    )
     # Names are read only for the rows returned, not for the whole scope.
-    return select(board, User.display_name, coached.label("coached"), mate.label("mate")) \
-        .join(User, User.id == board.c.user_id)
+    return select(board, User.display_name, coached.label("coached"), mate.label("mate")).join(
+        User, User.id == board.c.user_id
+    )
 
 
 @cache
 def top_query(kind: str, period: str) -> Select[Any]:
     board = _board(kind, period)
-    mine = select(board.c.position).where(
-        board.c.user_id == bindparam("viewer_id")).scalar_subquery()
-    return _with_relations(board).where(or_(
-        board.c.position <= TOP,
-        board.c.position.between(mine - NEIGHBOURS, mine + NEIGHBOURS),
-    )).order_by(board.c.position)
+    mine = (
+        select(board.c.position).where(board.c.user_id == bindparam("viewer_id")).scalar_subquery()
+    )
+    return (
+        _with_relations(board)
+        .where(
+            or_(
+                board.c.position <= TOP,
+                board.c.position.between(mine - NEIGHBOURS, mine + NEIGHBOURS),
+            )
+        )
+        .order_by(board.c.position)
+    )
 
 
 @cache
@@ -100,11 +125,13 @@ def _params(scope_id: int, viewer_id: int, week: str | None) -> dict[str, int | 
     return params
 
 
-def top_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list[Any]:
+def top_rows(
+    *, session: Session, kind: str, scope_id: int, period: str, week: str | None, viewer_id: int
+) -> list[Any]:
     return list(session.execute(top_query(kind, period), _params(scope_id, viewer_id, week)))
 
 
-def all_rows(*, session: Session, kind: str, scope_id: int, period: str, week: str | None,
-             viewer_id: int) -> list[Any]:
+def all_rows(
+    *, session: Session, kind: str, scope_id: int, period: str, week: str | None, viewer_id: int
+) -> list[Any]:
     return list(session.execute(full_query(kind, period), _params(scope_id, viewer_id, week)))

@@ -37,11 +37,13 @@ def profile():
 @login_required
 def set_visibility():
     db = get_session()
-    user = profiles.set_visibility(session=db, user=require_user(),
-                                   visibility=request.form.get("visibility", ""))
+    user = profiles.set_visibility(
+        session=db, user=require_user(), visibility=request.form.get("visibility", "")
+    )
     db.commit()
     label = dict((v, name) for v, name, _ in profiles.VISIBILITY_CHOICES)[
-        user.leaderboard_visibility]
+        user.leaderboard_visibility
+    ]
     flash(f"Leaderboard visibility saved: {label}.", "success")
     return redirect(url_for("game.profile") + "#visibility", 303)
 
@@ -70,11 +72,18 @@ def leaderboards():
     db, viewer = get_session(), require_user()
     scopes = boards.boards_for(session=db, viewer=viewer)
     scope, period = _chosen(db, viewer, scopes), _period()
-    board = (boards.leaderboard(session=db, viewer=viewer, scope=scope, period=period)
-             if scope else None)
+    board = (
+        boards.leaderboard(session=db, viewer=viewer, scope=scope, period=period) if scope else None
+    )
     can_export = scope is not None and boards.may_export(viewer=viewer, scope=scope)
-    return render("game/leaderboards.html", "game/_board.html", scopes=scopes, board=board,
-                  period=period, can_export=can_export)
+    return render(
+        "game/leaderboards.html",
+        "game/_board.html",
+        scopes=scopes,
+        board=board,
+        period=period,
+        can_export=can_export,
+    )
 
 
 @bp.get("/leaderboards/export.csv")
@@ -87,5 +96,8 @@ def export_csv():
     period = _period()
     entries = boards.all_entries(session=db, viewer=viewer, scope=scope, period=period)
     suffix = boards.current_week(viewer) if period == "week" else "all-time"
-    return csv_download(f"leaderboard-{scope.key}-{suffix}.csv", ["rank", "name", "points"],
-                        ([entry.rank, entry.label, entry.points] for entry in entries))
+    return csv_download(
+        f"leaderboard-{scope.key}-{suffix}.csv",
+        ["rank", "name", "points"],
+        ([entry.rank, entry.label, entry.points] for entry in entries),
+    )

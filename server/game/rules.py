@@ -29,10 +29,18 @@ REVIEW_COMPLETED = Rule("review_completed", "Completed a review", 20)
 # Negative: an admin revoked an award; takes back what earning it paid (never configured).
 CREDENTIAL_REVOKED = Rule("credential_revoked", "Credential revoked (its points taken back)", 0)
 
-RULES = {rule.name: rule for rule in (
-    FIRST_SUBMISSION, CREDENTIAL_EARNED, PERSISTENCE, STACK_COMPLETED, STREAK_WEEK,
-    REVIEW_COMPLETED, CREDENTIAL_REVOKED,
-)}
+RULES = {
+    rule.name: rule
+    for rule in (
+        FIRST_SUBMISSION,
+        CREDENTIAL_EARNED,
+        PERSISTENCE,
+        STACK_COMPLETED,
+        STREAK_WEEK,
+        REVIEW_COMPLETED,
+        CREDENTIAL_REVOKED,
+    )
+}
 
 # Activity kinds that keep a weekly streak alive; anything else (a login, a page view)
 # is ignored on purpose.
@@ -50,11 +58,12 @@ def parse_points(text: str | None) -> dict[str, int]:
             continue
         name, _, number = (piece.strip() for piece in part.partition("="))
         if name not in RULES:
-            raise ValueError(f"CHALKMARK_GAME_POINTS: {name!r} is not a point rule "
-                             f"(one of {', '.join(sorted(RULES))})")
+            raise ValueError(
+                f"CHALKMARK_GAME_POINTS: {name!r} is not a point rule "
+                f"(one of {', '.join(sorted(RULES))})"
+            )
         if not number.lstrip("-").isdigit():
-            raise ValueError(f"CHALKMARK_GAME_POINTS: {name} needs a whole number, "
-                             f"not {number!r}")
+            raise ValueError(f"CHALKMARK_GAME_POINTS: {name} needs a whole number, not {number!r}")
         values[name] = int(number)
     return values
 

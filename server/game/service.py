@@ -29,11 +29,15 @@ from server.models import (
 def on_submission(*, session: Session, submission: Submission) -> None:
     """A teacher submitted an attempt (first or later)."""
     at = submission.submitted_at or utcnow()
-    ledger.pay(session=session, user_id=submission.user_id, rule=rules.FIRST_SUBMISSION.name,
-               ref=f"credential:{submission.credential_id}",
-               points=rules.points_for(rules.FIRST_SUBMISSION), at=at)
-    streaks.record_activity(session=session, user_id=submission.user_id, kind="submission",
-                            at=at)
+    ledger.pay(
+        session=session,
+        user_id=submission.user_id,
+        rule=rules.FIRST_SUBMISSION.name,
+        ref=f"credential:{submission.credential_id}",
+        points=rules.points_for(rules.FIRST_SUBMISSION),
+        at=at,
+    )
+    streaks.record_activity(session=session, user_id=submission.user_id, kind="submission", at=at)
 
 
 def before_paying(*, session: Session, user_ids: Iterable[int]) -> None:
@@ -50,16 +54,37 @@ def on_decision(*, session: Session, submission: Submission, decision: str) -> N
         return
     at = submission.decided_at or utcnow()
     ref = f"credential:{credential.id}"
-    ledger.pay(session=session, user_id=submission.user_id, rule=rules.CREDENTIAL_EARNED.name,
-               ref=ref, points=credential.points, at=at)
+    ledger.pay(
+        session=session,
+        user_id=submission.user_id,
+        rule=rules.CREDENTIAL_EARNED.name,
+        ref=ref,
+        points=credential.points,
+        at=at,
+    )
     if _had_not_yet(session, submission):
-        ledger.pay(session=session, user_id=submission.user_id, rule=rules.PERSISTENCE.name,
-                   ref=ref, points=rules.points_for(rules.PERSISTENCE), at=at)
-    if stack_complete(session=session, user_id=submission.user_id,
-                      stack_id=credential.stack_id, also_earned=credential.id):
-        ledger.pay(session=session, user_id=submission.user_id,
-                   rule=rules.STACK_COMPLETED.name, ref=f"stack:{credential.stack_id}",
-                   points=rules.points_for(rules.STACK_COMPLETED), at=at)
+        ledger.pay(
+            session=session,
+            user_id=submission.user_id,
+            rule=rules.PERSISTENCE.name,
+            ref=ref,
+            points=rules.points_for(rules.PERSISTENCE),
+            at=at,
+        )
+    if stack_complete(
+        session=session,
+        user_id=submission.user_id,
+        stack_id=credential.stack_id,
+        also_earned=credential.id,
+    ):
+        ledger.pay(
+            session=session,
+            user_id=submission.user_id,
+            rule=rules.STACK_COMPLETED.name,
+            ref=f"stack:{credential.stack_id}",
+            points=rules.points_for(rules.STACK_COMPLETED),
+            at=at,
+        )
 
 
 def on_award_revoked(*, session: Session, award: Award) -> int:
@@ -69,12 +94,19 @@ def on_award_revoked(*, session: Session, award: Award) -> int:
         select(func.coalesce(func.sum(PointEvent.points), 0)).where(
             PointEvent.user_id == award.user_id,
             PointEvent.rule.in_((rules.CREDENTIAL_EARNED.name, rules.PERSISTENCE.name)),
-            PointEvent.ref == f"credential:{award.credential_id}")
+            PointEvent.ref == f"credential:{award.credential_id}",
+        )
     ).scalar_one()
     if paid <= 0:
         return 0
-    ledger.pay(session=session, user_id=award.user_id, rule=rules.CREDENTIAL_REVOKED.name,
-               ref=f"award:{award.id}", points=-paid, at=award.revoked_at)
+    ledger.pay(
+        session=session,
+        user_id=award.user_id,
+        rule=rules.CREDENTIAL_REVOKED.name,
+        ref=f"award:{award.id}",
+        points=-paid,
+        at=award.revoked_at,
+    )
     return -paid
 
 
@@ -83,9 +115,14 @@ def on_review_completed(*, session: Session, review: Review) -> None:
     if not review.decision:
         return
     at = review.decided_at or utcnow()
-    ledger.pay(session=session, user_id=review.assessor_id, rule=rules.REVIEW_COMPLETED.name,
-               ref=f"review:{review.id}", points=rules.points_for(rules.REVIEW_COMPLETED),
-               at=at)
+    ledger.pay(
+        session=session,
+        user_id=review.assessor_id,
+        rule=rules.REVIEW_COMPLETED.name,
+        ref=f"review:{review.id}",
+        points=rules.points_for(rules.REVIEW_COMPLETED),
+        at=at,
+    )
     streaks.record_activity(session=session, user_id=review.assessor_id, kind="review", at=at)
 
 
@@ -96,38 +133,46 @@ def on_activity(*, session: Session, user_id: int, kind: str) -> None:
 
 def _had_not_yet(session: Session, submission: Submission) -> bool:
     """An earlier attempt at the same credential came back "not yet"."""
-    earlier = (Submission.user_id == submission.user_id,
-               Submission.credential_id == submission.credential_id,
-               Submission.id != submission.id)
+    earlier = (
+        Submission.user_id == submission.user_id,
+        Submission.credential_id == submission.credential_id,
+        Submission.id != submission.id,
+    )
     returned = session.execute(
-        select(Submission.id).where(*earlier, Submission.status == SubmissionStatus.NOT_YET.value)
+        select(Submission.id)
+        .where(*earlier, Submission.status == SubmissionStatus.NOT_YET.value)
         .limit(1)
     ).first()
     if returned is not None:
         return True
     reviewed = session.execute(
-        select(Review.id).join(Submission, Submission.id == Review.submission_id)
-        .where(*earlier, Review.decision == Decision.NOT_YET.value).limit(1)
+        select(Review.id)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(*earlier, Review.decision == Decision.NOT_YET.value)
+        .limit(1)
     ).first()
     return reviewed is not None
 
 
 def earned_credential_ids(*, session: Session, user_id: int) -> set[int]:
-    return set(session.execute(
-        select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
-    ).scalars())
+    return set(
+        session.execute(
+            select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
+        ).scalars()
+    )
 
 
-def stack_complete(*, session: Session, user_id: int, stack_id: int,
-                   also_earned: int | None = None) -> bool:
+def stack_complete(
+    *, session: Session, user_id: int, stack_id: int, also_earned: int | None = None
+) -> bool:
     """An unrevoked Award for every published credential of the stack. `also_earned`
     counts a credential being awarded right now, whose Award may not be flushed yet."""
-    needed = set(session.execute(
-        select(Credential.id).where(Credential.stack_id == stack_id,
-                                    published_credential())
-    ).scalars())
+    needed = set(
+        session.execute(
+            select(Credential.id).where(Credential.stack_id == stack_id, published_credential())
+        ).scalars()
+    )
     earned = earned_credential_ids(session=session, user_id=user_id)
     if also_earned is not None:
         earned.add(also_earned)
     return bool(needed) and needed <= earned
-

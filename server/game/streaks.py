@@ -22,8 +22,9 @@ class Streak:
     active_this_week: bool
 
 
-def record_activity(*, session: Session, user_id: int, kind: str,
-                    at: datetime | None = None) -> bool:
+def record_activity(
+    *, session: Session, user_id: int, kind: str, at: datetime | None = None
+) -> bool:
     """Note the week of an activity; True when it paid a streak week."""
     if kind not in rules.STREAK_ACTIVITIES:
         return False
@@ -37,17 +38,25 @@ def record_activity(*, session: Session, user_id: int, kind: str,
         return False  # this week already counted
     if _run_ending_at(session, user_id=user_id, week=week) < 2:
         return False
-    return ledger.pay(session=session, user_id=user_id, rule=rules.STREAK_WEEK.name,
-                      ref=f"week:{week}", points=rules.points_for(rules.STREAK_WEEK), at=at)
+    return ledger.pay(
+        session=session,
+        user_id=user_id,
+        rule=rules.STREAK_WEEK.name,
+        ref=f"week:{week}",
+        points=rules.points_for(rules.STREAK_WEEK),
+        at=at,
+    )
 
 
 def _active_weeks(session: Session, *, user_id: int, up_to: str) -> list[str]:
-    return list(session.execute(
-        select(ActivityWeek.iso_week)
-        .where(ActivityWeek.user_id == user_id, ActivityWeek.iso_week <= up_to)
-        .order_by(ActivityWeek.iso_week.desc())
-        .limit(MAX_WEEKS_LOOKED_AT)
-    ).scalars())
+    return list(
+        session.execute(
+            select(ActivityWeek.iso_week)
+            .where(ActivityWeek.user_id == user_id, ActivityWeek.iso_week <= up_to)
+            .order_by(ActivityWeek.iso_week.desc())
+            .limit(MAX_WEEKS_LOOKED_AT)
+        ).scalars()
+    )
 
 
 def _count_run(active: list[str], start: str) -> int:

@@ -46,8 +46,10 @@ class EndpointPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EndpointPolicy:
-        return cls(hosts=tuple(settings.push_hosts),
-                   allow_private_addresses=settings.push_allow_private_addresses)
+        return cls(
+            hosts=tuple(settings.push_hosts),
+            allow_private_addresses=settings.push_allow_private_addresses,
+        )
 
     def allows_host(self, host: str, port: int) -> bool:
         for entry in self.hosts:
@@ -75,11 +77,13 @@ def check_endpoint(endpoint: object, policy: EndpointPolicy) -> str:
     parts = urlsplit(endpoint)
     host, port = parts.hostname or "", parts.port or _default_port(parts.scheme)
     if is_ip_literal(host) and not policy.allow_private_addresses:
-        raise InvalidInput("The endpoint must name a push service, not an address.",
-                           field="endpoint")
+        raise InvalidInput(
+            "The endpoint must name a push service, not an address.", field="endpoint"
+        )
     if not policy.allows_host(host, port) and not policy.allow_private_addresses:
-        raise InvalidInput("The endpoint is not a push service this server knows.",
-                           field="endpoint")
+        raise InvalidInput(
+            "The endpoint is not a push service this server knows.", field="endpoint"
+        )
     return endpoint
 
 
@@ -126,7 +130,8 @@ def is_public_address(address: str) -> bool:
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and any(
-            embedded is not None for embedded in (ip.ipv4_mapped, ip.sixtofour, ip.teredo)):
+        embedded is not None for embedded in (ip.ipv4_mapped, ip.sixtofour, ip.teredo)
+    ):
         return False  # an IPv4 address in disguise: never a push service's
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
 
@@ -185,8 +190,10 @@ class _PublicHTTPSPool(HTTPSConnectionPool):
 class PublicAddressAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool,
-                                                   "https": _PublicHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPPool,
+            "https": _PublicHTTPSPool,
+        }
 
 
 class PushHTTP(requests.Session):

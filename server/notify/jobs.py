@@ -14,12 +14,19 @@ def deliver(notification_id: int, attempt: int = 0, subscription_id: int | None 
     deliver_batch([notification_id], attempt=attempt, subscription_id=subscription_id)
 
 
-def deliver_batch(notification_ids: list[int], attempt: int = 0,
-                  subscription_id: int | None = None) -> None:
+def deliver_batch(
+    notification_ids: list[int], attempt: int = 0, subscription_id: int | None = None
+) -> None:
     """Several notices, sharing one job and one pool of HTTP connections."""
     db, keys, policy = get_session(), current_keys(), endpoints.current_policy()
     with endpoints.PushHTTP(policy) as http:
         for notification_id in notification_ids:
-            push.deliver_notice(session=db, notification_id=notification_id, keys=keys,
-                                http=http, policy=policy, attempt=attempt,
-                                subscription_id=subscription_id)
+            push.deliver_notice(
+                session=db,
+                notification_id=notification_id,
+                keys=keys,
+                http=http,
+                policy=policy,
+                attempt=attempt,
+                subscription_id=subscription_id,
+            )

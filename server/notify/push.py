@@ -81,7 +81,7 @@ def _queue_pending(session: Session) -> None:
         return
     # Many notices in one transaction (a nudge to a whole cohort): fewer, bigger jobs.
     for start in range(0, len(ids), BATCH_SIZE):
-        jobs.run_after_commit(session, BATCH_JOB, ids[start:start + BATCH_SIZE])
+        jobs.run_after_commit(session, BATCH_JOB, ids[start : start + BATCH_SIZE])
 
 
 def _forget_pending(session: Session, previous_transaction: SessionTransaction) -> None:
@@ -93,23 +93,35 @@ def _users_with_devices(session: Session, user_ids: set[int]) -> set[int]:
     found: set[int] = set()
     ordered = sorted(user_ids)
     for start in range(0, len(ordered), 500):
-        found.update(session.exec(
-            select(PushSubscription.user_id).distinct()
-            .where(PushSubscription.user_id.in_(ordered[start:start + 500]))
-        ).all())
+        found.update(
+            session.exec(
+                select(PushSubscription.user_id)
+                .distinct()
+                .where(PushSubscription.user_id.in_(ordered[start : start + 500]))
+            ).all()
+        )
     return found
 
 
-def deliver_notice(*, session: Session, notification_id: int, keys: VapidKeys,
-                   http: endpoints.PushHTTP, policy: endpoints.EndpointPolicy,
-                   attempt: int = 0, subscription_id: int | None = None) -> None:
+def deliver_notice(
+    *,
+    session: Session,
+    notification_id: int,
+    keys: VapidKeys,
+    http: endpoints.PushHTTP,
+    policy: endpoints.EndpointPolicy,
+    attempt: int = 0,
+    subscription_id: int | None = None,
+) -> None:
     """Send the notice to every device of its user (or to one device, on a retry)."""
     notification = session.get(Notification, notification_id)
     if notification is None:
         return
-    query = (select(PushSubscription)
-             .where(PushSubscription.user_id == notification.user_id)
-             .order_by(PushSubscription.id))
+    query = (
+        select(PushSubscription)
+        .where(PushSubscription.user_id == notification.user_id)
+        .order_by(PushSubscription.id)
+    )
     if subscription_id is not None:
         query = query.where(PushSubscription.id == subscription_id)
     payload = payload_for(notification)
@@ -118,21 +130,28 @@ def deliver_notice(*, session: Session, notification_id: int, keys: VapidKeys,
     # SQLite never has to upgrade an old read snapshot into a write.
     session.commit()
     for subscription in devices:
-        outcome = send_one(keys=keys, subscription=subscription, payload=payload,
-                           urgency=urgency_for(notification.kind), http=http,
-                           policy=policy)
+        outcome = send_one(
+            keys=keys,
+            subscription=subscription,
+            payload=payload,
+            urgency=urgency_for(notification.kind),
+            http=http,
+            policy=policy,
+        )
         _apply(session, subscription, outcome, notification_id, attempt)
         session.commit()
 
 
 def payload_for(notification: Notification) -> str:
     url = notification.url if notification.url.startswith("/") else "/"
-    return json.dumps({
-        "title": notification.title,
-        "body": notification.body[:MAX_BODY_CHARS],
-        "url": url,
-        "tag": f"chalkmark-{notification.kind}-{notification.id}",
-    })
+    return json.dumps(
+        {
+            "title": notification.title,
+            "body": notification.body[:MAX_BODY_CHARS],
+            "url": url,
+            "tag": f"chalkmark-{notification.kind}-{notification.id}",
+        }
+    )
 
 
 def urgency_for(kind: str) -> str:
@@ -160,17 +179,25 @@ class Outcome:
         return self.status is None or self.status == 429 or self.status >= 500
 
 
-def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
-             http: endpoints.PushHTTP, policy: endpoints.EndpointPolicy,
-             urgency: str = "normal") -> Outcome:
+def send_one(
+    *,
+    keys: VapidKeys,
+    subscription: PushSubscription,
+    payload: str,
+    http: endpoints.PushHTTP,
+    policy: endpoints.EndpointPolicy,
+    urgency: str = "normal",
+) -> Outcome:
     try:
         # Checked again at send time: rows saved before the allow-list, or under another
         # CHALKMARK_PUSH_HOSTS, are never POSTed to.
         endpoints.check_endpoint(subscription.endpoint, policy)
     except InvalidInput:
         return Outcome(status=None, refused=True)
-    info = {"endpoint": subscription.endpoint,
-            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    info = {
+        "endpoint": subscription.endpoint,
+        "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+    }
     try:
         response = webpush(
             subscription_info=info,
@@ -192,8 +219,9 @@ def send_one(*, keys: VapidKeys, subscription: PushSubscription, payload: str,
             return Outcome(status=None)
         return Outcome(status=err.status_code, retry_after=parse_retry_after(err.retry_after))
     except requests.RequestException as err:
-        log.info("push service unreachable for subscription %s: %s", subscription.id,
-                 type(err).__name__)
+        log.info(
+            "push service unreachable for subscription %s: %s", subscription.id, type(err).__name__
+        )
         return Outcome(status=None)
 
 
@@ -212,8 +240,13 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
-def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
-           notification_id: int, attempt: int) -> None:
+def _apply(
+    session: Session,
+    subscription: PushSubscription,
+    outcome: Outcome,
+    notification_id: int,
+    attempt: int,
+) -> None:
     if outcome.delivered:
         subscription.last_ok_at = utcnow()
         subscription.failures = 0
@@ -221,19 +254,26 @@ def _apply(session: Session, subscription: PushSubscription, outcome: Outcome,
         return
     if outcome.refused or outcome.gone:
         if outcome.refused:
-            log.warning("push subscription %s removed: its endpoint is not a public push "
-                        "service this server may POST to", subscription.id)
+            log.warning(
+                "push subscription %s removed: its endpoint is not a public push "
+                "service this server may POST to",
+                subscription.id,
+            )
         session.delete(subscription)
         return
     subscription.failures += 1
     session.add(subscription)
     if not outcome.retryable or attempt + 1 >= MAX_ATTEMPTS:
-        log.warning("push to subscription %s gave up (status %s, attempt %s)",
-                    subscription.id, outcome.status, attempt + 1)
+        log.warning(
+            "push to subscription %s gave up (status %s, attempt %s)",
+            subscription.id,
+            outcome.status,
+            attempt + 1,
+        )
         return
     delay = outcome.retry_after
     if delay is None:
-        delay = BACKOFF_SECONDS * (2 ** attempt)
-    jobs.run_after_commit(session, DELIVER_JOB, notification_id, attempt + 1,
-                          subscription.id, delay=delay)
-
+        delay = BACKOFF_SECONDS * (2**attempt)
+    jobs.run_after_commit(
+        session, DELIVER_JOB, notification_id, attempt + 1, subscription.id, delay=delay
+    )

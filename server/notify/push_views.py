@@ -36,16 +36,16 @@ def _make_vapid_keys_on_start(state) -> None:
 
 def _devices_context(user, **extra) -> dict:
     devices = subscriptions.devices(session=get_session(), user=user)
-    return {"devices": [(d, subscriptions.device_label(d.user_agent)) for d in devices],
-            **extra}
+    return {"devices": [(d, subscriptions.device_label(d.user_agent)) for d in devices], **extra}
 
 
 @bp.get("/notifications/settings")
 @login_required
 def push_settings():
     user = require_user()
-    return render("notify/push_settings.html", "notify/_push_devices.html",
-                  **_devices_context(user))
+    return render(
+        "notify/push_settings.html", "notify/_push_devices.html", **_devices_context(user)
+    )
 
 
 @bp.get("/push/key")
@@ -61,23 +61,33 @@ def push_key():
 def save_subscription():
     db = get_session()
     data = subscriptions.parse(read_json(SUBSCRIPTION), policy=current_policy())
-    saved = subscriptions.save(session=db, user=require_user(), data=data,
-                               user_agent=request.headers.get("User-Agent", ""))
+    saved = subscriptions.save(
+        session=db, user=require_user(), data=data, user_agent=request.headers.get("User-Agent", "")
+    )
     db.commit()
-    return jsonify({"id": saved.id,
-                    "device": subscriptions.device_label(saved.user_agent)}), 201
+    return jsonify({"id": saved.id, "device": subscriptions.device_label(saved.user_agent)}), 201
 
 
 @bp.get("/push/subscriptions/<int:subscription_id>/delete")
 @login_required
 def confirm_remove_device(subscription_id: int):
     user = require_user()
-    device = next((d for d in subscriptions.devices(session=get_session(), user=user)
-                   if d.id == subscription_id), None)
+    device = next(
+        (
+            d
+            for d in subscriptions.devices(session=get_session(), user=user)
+            if d.id == subscription_id
+        ),
+        None,
+    )
     if device is None:
         raise NotFound("That device isn't in your list.")
-    return render("notify/push_remove.html", "notify/_push_remove.html", device=device,
-                  label=subscriptions.device_label(device.user_agent))
+    return render(
+        "notify/push_remove.html",
+        "notify/_push_remove.html",
+        device=device,
+        label=subscriptions.device_label(device.user_agent),
+    )
 
 
 @bp.post("/push/subscriptions/<int:subscription_id>/delete")
@@ -100,14 +110,22 @@ def send_test_notice():
     db = get_session()
     user = require_user()
     has_devices = bool(subscriptions.devices(session=db, user=user))
-    notify.send(session=db, user_id=user.id, kind=NoticeKind.TEST, title=TEST_TITLE, body=TEST_BODY,
-                url=url_for("notify.push_settings"))
+    notify.send(
+        session=db,
+        user_id=user.id,
+        kind=NoticeKind.TEST,
+        title=TEST_TITLE,
+        body=TEST_BODY,
+        url=url_for("notify.push_settings"),
+    )
     db.commit()
     if has_devices:
         message = "Test notice sent. It should arrive on your devices in a few seconds."
     else:
-        message = ("Test notice added to your inbox. No device is set up for notices yet: "
-                   "choose “Notify me on this device” first.")
+        message = (
+            "Test notice added to your inbox. No device is set up for notices yet: "
+            "choose “Notify me on this device” first."
+        )
     if wants_fragment():
         return render("notify/_push_test_result.html", message=message)
     flash(message, "success")

@@ -22,8 +22,7 @@ def inbox():
 @login_required
 def open_notice(notice_id: int):
     db = get_session()
-    notice = service.open_notice(session=db, user_id=require_user().id,
-                                 notice_id=notice_id)
+    notice = service.open_notice(session=db, user_id=require_user().id, notice_id=notice_id)
     db.commit()
     # Notice URLs are written by the app, but never trust them as an open redirect.
     return redirect(safe_next(notice.url), 303)

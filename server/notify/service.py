@@ -16,8 +16,9 @@ from server.notify import push
 INBOX_LIMIT = 100
 
 
-def send(*, session: Session, user_id: int, kind: str, title: str, body: str = "",
-         url: str = "/") -> Notification:
+def send(
+    *, session: Session, user_id: int, kind: str, title: str, body: str = "", url: str = "/"
+) -> Notification:
     """Add a notice to the user's inbox inside the caller's transaction (caller commits);
     Web Push delivery is queued for after that commit."""
     notification = Notification(user_id=user_id, kind=kind, title=title, body=body, url=url)
@@ -28,24 +29,28 @@ def send(*, session: Session, user_id: int, kind: str, title: str, body: str = "
 
 def inbox(*, session: Session, user_id: int, limit: int = INBOX_LIMIT) -> list[Notification]:
     """The user's notices, newest first."""
-    return list(session.exec(
-        select(Notification)
-        .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    ))
+    return list(
+        session.exec(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread_count(*, session: Session, user_id: int) -> int:
     """For the header badge on every page: one COUNT over the user_id index."""
     return session.exec(
-        select(func.count(Notification.id))
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
     ).one()
 
 
-def open_notice(*, session: Session, user_id: int, notice_id: int,
-                now: datetime | None = None) -> Notification:
+def open_notice(
+    *, session: Session, user_id: int, notice_id: int, now: datetime | None = None
+) -> Notification:
     """Mark one of the user's own notices read; anyone else's is NotFound."""
     notice = session.get(Notification, notice_id)
     if notice is None or notice.user_id != user_id:
@@ -85,20 +90,27 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
             or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
         )
     ).all()
-    recently_told = set(session.exec(
-        select(Notification.user_id).where(
-            Notification.kind == REVIEW_QUEUE_KIND,
-            Notification.created_at > utcnow() - REVIEW_QUEUE_EVERY,
-        )
-    ).all())
+    recently_told = set(
+        session.exec(
+            select(Notification.user_id).where(
+                Notification.kind == REVIEW_QUEUE_KIND,
+                Notification.created_at > utcnow() - REVIEW_QUEUE_EVERY,
+            )
+        ).all()
+    )
     told = 0
     for user in candidates:
         if user.id in recently_told:
             continue
         if not may_review(session=session, user=user, submission=submission):
             continue
-        send(session=session, user_id=user.id, kind=REVIEW_QUEUE_KIND,
-             title=REVIEW_QUEUE_TITLE, body=f"{credential.title} is waiting for a reviewer.",
-             url="/review")
+        send(
+            session=session,
+            user_id=user.id,
+            kind=REVIEW_QUEUE_KIND,
+            title=REVIEW_QUEUE_TITLE,
+            body=f"{credential.title} is waiting for a reviewer.",
+            url="/review",
+        )
         told += 1
     return told

@@ -42,8 +42,9 @@ def parse(payload: object, *, policy: EndpointPolicy | None = None) -> Subscript
         keys = {}
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     if not isinstance(p256dh, str) or not _is_p256_point(p256dh):
-        raise InvalidInput("keys.p256dh must be a base64url P-256 public key (65 bytes).",
-                           field="p256dh")
+        raise InvalidInput(
+            "keys.p256dh must be a base64url P-256 public key (65 bytes).", field="p256dh"
+        )
     if not isinstance(auth, str) or len(_decode(auth) or b"") != 16:
         raise InvalidInput("keys.auth must be a base64url 16-byte secret.", field="auth")
     return SubscriptionData(endpoint=endpoint, p256dh=p256dh, auth=auth)
@@ -69,18 +70,22 @@ def _is_p256_point(text: str) -> bool:
     return True
 
 
-def save(*, session: Session, user: User, data: SubscriptionData,
-         user_agent: str = "") -> PushSubscription:
+def save(
+    *, session: Session, user: User, data: SubscriptionData, user_agent: str = ""
+) -> PushSubscription:
     """Store this device for `user` (caller commits)."""
     subscription = session.exec(
         select(PushSubscription).where(PushSubscription.endpoint == data.endpoint)
     ).first()
     if subscription is None:
         if len(devices(session=session, user=user)) >= MAX_DEVICES:
-            raise InvalidInput(f"You can get notices on up to {MAX_DEVICES} devices. "
-                               "Remove one you no longer use first.")
-        subscription = PushSubscription(endpoint=data.endpoint, user_id=user.id,
-                                        p256dh=data.p256dh, auth=data.auth)
+            raise InvalidInput(
+                f"You can get notices on up to {MAX_DEVICES} devices. "
+                "Remove one you no longer use first."
+            )
+        subscription = PushSubscription(
+            endpoint=data.endpoint, user_id=user.id, p256dh=data.p256dh, auth=data.auth
+        )
     subscription.user_id = user.id
     subscription.p256dh, subscription.auth = data.p256dh, data.auth
     subscription.user_agent = user_agent[:300]
@@ -103,8 +108,9 @@ def resubscribe(*, session: Session, old_endpoint: str, data: SubscriptionData) 
     if subscription is None:
         raise NotFound("That device is not subscribed.")
     clash = session.exec(
-        select(PushSubscription).where(PushSubscription.endpoint == data.endpoint,
-                                       PushSubscription.id != subscription.id)
+        select(PushSubscription).where(
+            PushSubscription.endpoint == data.endpoint, PushSubscription.id != subscription.id
+        )
     ).first()
     if clash is not None:
         session.delete(clash)
@@ -119,10 +125,13 @@ def resubscribe(*, session: Session, old_endpoint: str, data: SubscriptionData) 
 
 
 def devices(*, session: Session, user: User) -> list[PushSubscription]:
-    return list(session.exec(
-        select(PushSubscription).where(PushSubscription.user_id == user.id)
-        .order_by(PushSubscription.created_at, PushSubscription.id)
-    ).all())
+    return list(
+        session.exec(
+            select(PushSubscription)
+            .where(PushSubscription.user_id == user.id)
+            .order_by(PushSubscription.created_at, PushSubscription.id)
+        ).all()
+    )
 
 
 def remove(*, session: Session, user: User, subscription_id: int) -> None:
@@ -136,11 +145,33 @@ def remove(*, session: Session, user: User, subscription_id: int) -> None:
 def device_label(user_agent: str) -> str:
     """A short, human name for a device from its browser's User-Agent."""
     ua = user_agent or ""
-    browser = next((name for key, name in (("Edg/", "Edge"), ("Firefox/", "Firefox"),
-                                           ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-                    if key in ua), "Browser")
-    system = next((name for key, name in (("Android", "Android"), ("iPhone", "iPhone"),
-                                          ("iPad", "iPad"), ("Windows", "Windows"),
-                                          ("Mac OS", "Mac"), ("CrOS", "ChromeOS"),
-                                          ("Linux", "Linux")) if key in ua), "")
+    browser = next(
+        (
+            name
+            for key, name in (
+                ("Edg/", "Edge"),
+                ("Firefox/", "Firefox"),
+                ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"),
+            )
+            if key in ua
+        ),
+        "Browser",
+    )
+    system = next(
+        (
+            name
+            for key, name in (
+                ("Android", "Android"),
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Windows", "Windows"),
+                ("Mac OS", "Mac"),
+                ("CrOS", "ChromeOS"),
+                ("Linux", "Linux"),
+            )
+            if key in ua
+        ),
+        "",
+    )
     return f"{browser} on {system}" if system else browser

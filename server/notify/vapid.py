@@ -47,8 +47,12 @@ def b64url_decode(text: str) -> bytes:
 
 def keys_for(settings: Settings) -> VapidKeys:
     """The keys for these settings, loaded (or generated) once per process."""
-    cache_key = (str(settings.instance_dir), settings.vapid_private_key, settings.vapid_subject,
-                 settings.rp_id)
+    cache_key = (
+        str(settings.instance_dir),
+        settings.vapid_private_key,
+        settings.vapid_subject,
+        settings.rp_id,
+    )
     with _lock:
         if cache_key not in _cache:
             _cache[cache_key] = _load(settings)

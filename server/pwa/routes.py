@@ -29,27 +29,33 @@ from server.pwa import bp, service
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"
 # Everything the cached shell is made of; its digest is the service worker's VERSION.
-SHELL_SOURCES = [ROOT / "static", PWA_DIR, ROOT / "templates" / "base.html",
-                 ROOT / "templates" / "pwa", ROOT / "templates" / "partials"]
+SHELL_SOURCES = [
+    ROOT / "static",
+    PWA_DIR,
+    ROOT / "templates" / "base.html",
+    ROOT / "templates" / "pwa",
+    ROOT / "templates" / "partials",
+]
 PAGE_KEY_HEADER = "X-Chalkmark-Page-Key"
 PAGE_KEY_COOKIE = "chalkmark_page"
 # Static files are small today; a big one (a video, a font family) is fetched on use instead.
 PRECACHE_MAX_BYTES = 512 * 1024
 
 
-
 @bp.get("/manifest.webmanifest")
 def manifest():
-    return send_from_directory(PWA_DIR, "manifest.webmanifest",
-                               mimetype="application/manifest+json", max_age=3600)
+    return send_from_directory(
+        PWA_DIR, "manifest.webmanifest", mimetype="application/manifest+json", max_age=3600
+    )
 
 
 @bp.get("/sw.js")
 def service_worker():
     version, precache = _shell()
     source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
-    body = (source.replace("__SHELL_VERSION__", version)
-            .replace("/* __PRECACHE__ */", "".join(f"{json.dumps(url)}, " for url in precache)))
+    body = source.replace("__SHELL_VERSION__", version).replace(
+        "/* __PRECACHE__ */", "".join(f"{json.dumps(url)}, " for url in precache)
+    )
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
@@ -61,9 +67,11 @@ def _shell() -> tuple[str, list[str]]:
     extensions = current_app.extensions
     if "pwa_shell" not in extensions:
         static = Path(current_app.static_folder or "static")
-        urls = [url_for("static", filename=path.relative_to(static).as_posix())
-                for path in sorted(static.rglob("*"))
-                if path.is_file() and path.stat().st_size <= PRECACHE_MAX_BYTES]
+        urls = [
+            url_for("static", filename=path.relative_to(static).as_posix())
+            for path in sorted(static.rglob("*"))
+            if path.is_file() and path.stat().st_size <= PRECACHE_MAX_BYTES
+        ]
         extensions["pwa_shell"] = (service.shell_version(SHELL_SOURCES), urls)
     return extensions["pwa_shell"]
 
@@ -88,16 +96,16 @@ def capture():
     the draft it captures for comes from ?submission= and capture.json."""
     submission_id = arg_id(request.args, "submission")
     if submission_id is not None:
-        service.owned_submission(session=get_session(), user=require_user(),
-                                 submission_id=submission_id)
+        service.owned_submission(
+            session=get_session(), user=require_user(), submission_id=submission_id
+        )
     return render("pwa/capture.html")
 
 
 @bp.get("/submissions/<int:id>/capture.json")
 @json_api
 def capture_json(id: int):
-    snapshot = service.draft_snapshot(session=get_session(), user=require_user(),
-                                      submission_id=id)
+    snapshot = service.draft_snapshot(session=get_session(), user=require_user(), submission_id=id)
     return no_store(jsonify(_snapshot_json(snapshot)))
 
 
@@ -148,8 +156,14 @@ def _page_key(response):
     if request.cookies.get(PAGE_KEY_COOKIE, "") != key:
         settings = current_app.config["SETTINGS"]
         if key:
-            response.set_cookie(PAGE_KEY_COOKIE, key, samesite="Lax", httponly=False,
-                                secure=settings.secure_cookies, max_age=60 * 60 * 24 * 30)
+            response.set_cookie(
+                PAGE_KEY_COOKIE,
+                key,
+                samesite="Lax",
+                httponly=False,
+                secure=settings.secure_cookies,
+                max_age=60 * 60 * 24 * 30,
+            )
         else:
             response.delete_cookie(PAGE_KEY_COOKIE, samesite="Lax")
     return response

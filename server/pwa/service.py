@@ -55,8 +55,7 @@ def draft_snapshots(*, session: Session, user: User) -> list[DraftSnapshot]:
     """Every draft the person is working on, newest first."""
     drafts = session.exec(
         select(Submission)
-        .where(Submission.user_id == user.id,
-               Submission.status == SubmissionStatus.DRAFT.value)
+        .where(Submission.user_id == user.id, Submission.status == SubmissionStatus.DRAFT.value)
         .order_by(col(Submission.updated_at).desc())
     ).all()
     return [_snapshot(session, submission) for submission in drafts]
@@ -66,15 +65,20 @@ def _snapshot(session: Session, submission: Submission) -> DraftSnapshot:
     credential = session.get_one(Credential, submission.credential_id)
     saved = queries.items_by_requirement(session=session, submission_id=submission.id)
     requirements = [
-        RequirementSnapshot(id=req.id, number=number, kind=req.kind, prompt=req.prompt,
-                            min_count=req.min_count,
-                            max_count=max(req.max_count, req.min_count, 1),
-                            saved=len(saved.get(req.id, [])))
+        RequirementSnapshot(
+            id=req.id,
+            number=number,
+            kind=req.kind,
+            prompt=req.prompt,
+            min_count=req.min_count,
+            max_count=max(req.max_count, req.min_count, 1),
+            saved=len(saved.get(req.id, [])),
+        )
         for number, req in enumerate(
-            requirements_for(session=session, credential_id=credential.id), start=1)
+            requirements_for(session=session, credential_id=credential.id), start=1
+        )
     ]
-    return DraftSnapshot(submission=submission, credential=credential,
-                         requirements=requirements)
+    return DraftSnapshot(submission=submission, credential=credential, requirements=requirements)
 
 
 def shell_version(roots: list[Path]) -> str:

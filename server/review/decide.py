@@ -49,8 +49,9 @@ class DecisionInvalid(InvalidInput):
         self.errors = errors
 
 
-def validate(*, criteria: list[RubricCriterion], decision: str, scores: Scores,
-             feedback: str) -> dict[str, str]:
+def validate(
+    *, criteria: list[RubricCriterion], decision: str, scores: Scores, feedback: str
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     chosen = DECISIONS.get(decision)
     if chosen is None:
@@ -60,21 +61,32 @@ def validate(*, criteria: list[RubricCriterion], decision: str, scores: Scores,
         errors[f"met_{criterion.id}"] = f"Choose Met or Not yet for “{criterion.title}”."
     all_met = not unscored and all(scores[c.id][0] for c in criteria)
     if chosen is Decision.AWARD and not unscored and not all_met:
-        errors["decision"] = ("Award needs every criterion marked Met. Mark the rest Met, "
-                              "or choose Not yet with feedback.")
+        errors["decision"] = (
+            "Award needs every criterion marked Met. Mark the rest Met, "
+            "or choose Not yet with feedback."
+        )
     if chosen is Decision.NOT_YET and not feedback.strip():
         errors["feedback"] = "Not yet needs overall feedback: say what to change next time."
     for criterion in criteria:
         if len(scores.get(criterion.id, (None, ""))[1] or "") > COMMENT_LIMIT:
             errors[f"comment_{criterion.id}"] = (
-                f"Keep the comment on “{criterion.title}” under {COMMENT_LIMIT:,} characters.")
+                f"Keep the comment on “{criterion.title}” under {COMMENT_LIMIT:,} characters."
+            )
     if len(feedback) > FEEDBACK_LIMIT:
         errors["feedback"] = f"Keep the overall feedback under {FEEDBACK_LIMIT:,} characters."
     return errors
 
 
-def decide(*, session: Session, assessor: User, submission_id: int, decision: str,
-           scores: Scores, feedback: str, now: datetime | None = None) -> Review:
+def decide(
+    *,
+    session: Session,
+    assessor: User,
+    submission_id: int,
+    decision: str,
+    scores: Scores,
+    feedback: str,
+    now: datetime | None = None,
+) -> Review:
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
@@ -84,21 +96,49 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
     if errors:
         raise DecisionInvalid(errors)
     outcome = DECISIONS[decision]
-    win_transition(session=session, submission=submission, reader=assessor, now=now,
-                   status=outcome.value, decided_at=now)
-    review = _record_review(session=session, submission=submission, assessor=assessor,
-                            lease=lease, outcome=outcome, feedback=feedback.strip(), now=now)
+    win_transition(
+        session=session,
+        submission=submission,
+        reader=assessor,
+        now=now,
+        status=outcome.value,
+        decided_at=now,
+    )
+    review = _record_review(
+        session=session,
+        submission=submission,
+        assessor=assessor,
+        lease=lease,
+        outcome=outcome,
+        feedback=feedback.strip(),
+        now=now,
+    )
     for criterion in criteria:
         met, comment = scores[criterion.id]
-        session.add(CriterionScore(review_id=review.id, criterion_id=criterion.id,
-                                   met=bool(met), comment=(comment or "").strip()))
+        session.add(
+            CriterionScore(
+                review_id=review.id,
+                criterion_id=criterion.id,
+                met=bool(met),
+                comment=(comment or "").strip(),
+            )
+        )
     award = None
     if outcome is Decision.AWARD:
-        award = Award(user_id=submission.user_id, credential_id=credential.id,
-                      submission_id=submission.id, issued_at=now)
+        award = Award(
+            user_id=submission.user_id,
+            credential_id=credential.id,
+            submission_id=submission.id,
+            issued_at=now,
+        )
         session.add(award)
-    _tell_the_teacher(session=session, submission=submission, title=credential.title,
-                      outcome=outcome, feedback=review.feedback or "")
+    _tell_the_teacher(
+        session=session,
+        submission=submission,
+        title=credential.title,
+        outcome=outcome,
+        feedback=review.feedback or "",
+    )
     session.flush()
     if award is not None:
         badges.issue(session=session, award=award)  # the signed OB 3.0 credential
@@ -108,16 +148,25 @@ def decide(*, session: Session, assessor: User, submission_id: int, decision: st
     return review
 
 
-def _record_review(*, session: Session, submission: Submission, assessor: User,
-                   lease: Review | None, outcome: Decision, feedback: str,
-                   now: datetime) -> Review:
+def _record_review(
+    *,
+    session: Session,
+    submission: Submission,
+    assessor: User,
+    lease: Review | None,
+    outcome: Decision,
+    feedback: str,
+    now: datetime,
+) -> Review:
     """Finish my review row (live lease, else my lapsed one), or start one when I decided
     without claiming."""
-    review = lease or open_review_of(session=session, submission_id=submission.id,
-                                     assessor_id=assessor.id)
+    review = lease or open_review_of(
+        session=session, submission_id=submission.id, assessor_id=assessor.id
+    )
     if review is None:
-        review = Review(submission_id=submission.id, assessor_id=assessor.id,
-                        claimed_at=now, claimed_until=now)
+        review = Review(
+            submission_id=submission.id, assessor_id=assessor.id, claimed_at=now, claimed_until=now
+        )
     review.decision = outcome.value
     review.feedback = feedback
     review.decided_at = now
@@ -126,12 +175,19 @@ def _record_review(*, session: Session, submission: Submission, assessor: User,
     return review
 
 
-def _tell_the_teacher(*, session: Session, submission: Submission, title: str,
-                      outcome: Decision, feedback: str) -> None:
+def _tell_the_teacher(
+    *, session: Session, submission: Submission, title: str, outcome: Decision, feedback: str
+) -> None:
     first_line = next((line.strip() for line in feedback.splitlines() if line.strip()), "")
     if outcome is Decision.AWARD:
         kind, headline = NoticeKind.AWARD, f"You earned {title}!"
     else:
         kind, headline = NoticeKind.NOT_YET, f"Not yet: {title}"
-    notify.send(session=session, user_id=submission.user_id, kind=kind, title=headline[:200],
-                body=first_line[:500], url=f"/submissions/{submission.id}")
+    notify.send(
+        session=session,
+        user_id=submission.user_id,
+        kind=kind,
+        title=headline[:200],
+        body=first_line[:500],
+        url=f"/submissions/{submission.id}",
+    )

@@ -74,8 +74,11 @@ def open_review_of(*, session: Session, submission_id: int, assessor_id: int) ->
     """This assessor's undecided review row, live or lapsed: reused rather than duplicated."""
     return session.exec(
         select(Review)
-        .where(Review.submission_id == submission_id, Review.assessor_id == assessor_id,
-               Review.decision.is_(None))
+        .where(
+            Review.submission_id == submission_id,
+            Review.assessor_id == assessor_id,
+            Review.decision.is_(None),
+        )
         .order_by(Review.claimed_until.desc())
     ).first()
 
@@ -115,8 +118,9 @@ def already_reviewing(*, session: Session, lease: Review) -> Conflict:
     return Conflict(f"{name} is already reviewing this.")
 
 
-def conflict_after_race(*, session: Session, submission: Submission, reader: User,
-                        now: datetime) -> Conflict:
+def conflict_after_race(
+    *, session: Session, submission: Submission, reader: User, now: datetime
+) -> Conflict:
     """Our conditional UPDATE changed nothing: say who got there first."""
     session.refresh(submission)
     if submission.status in DECIDED:
@@ -124,12 +128,15 @@ def conflict_after_race(*, session: Session, submission: Submission, reader: Use
     lease = live_lease(session=session, submission_id=submission.id, now=now)
     if lease is not None and lease.assessor_id != reader.id:
         return already_reviewing(session=session, lease=lease)
-    return Conflict("This submission changed while you were working on it. "
-                    "Reload the page to see where it stands.")
+    return Conflict(
+        "This submission changed while you were working on it. "
+        "Reload the page to see where it stands."
+    )
 
 
-def check_still_open(*, session: Session, submission: Submission, assessor: User,
-                     now: datetime) -> Review | None:
+def check_still_open(
+    *, session: Session, submission: Submission, assessor: User, now: datetime
+) -> Review | None:
     """Claim and decide both need an attempt that is undecided, still waiting for review
     and not held by another assessor's live lease. Returns the live lease (the
     assessor's own) or None."""
@@ -143,8 +150,9 @@ def check_still_open(*, session: Session, submission: Submission, assessor: User
     return lease
 
 
-def win_transition(*, session: Session, submission: Submission, reader: User, now: datetime,
-                   **values: object) -> None:
+def win_transition(
+    *, session: Session, submission: Submission, reader: User, now: datetime, **values: object
+) -> None:
     """The one statement that moves a waiting attempt on (claimed, or decided). The
     version we read must still be current, so a claim or decision that slipped in since
     makes rowcount 0 and the loser is told who got there first."""
@@ -159,6 +167,5 @@ def win_transition(*, session: Session, submission: Submission, reader: User, no
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise conflict_after_race(session=session, submission=submission, reader=reader,
-                                  now=now)
+        raise conflict_after_race(session=session, submission=submission, reader=reader, now=now)
     session.refresh(submission)

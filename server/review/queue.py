@@ -80,8 +80,14 @@ def _live_lease(now: datetime) -> SelectOfScalar[int]:
     )
 
 
-def queue(*, session: Session, assessor: User, only_mine: bool = False,
-          now: datetime | None = None, blind_key: str = "") -> list[QueueRow]:
+def queue(
+    *,
+    session: Session,
+    assessor: User,
+    only_mine: bool = False,
+    now: datetime | None = None,
+    blind_key: str = "",
+) -> list[QueueRow]:
     """Waiting submissions this assessor may take: submitted, or in review with no live
     lease held by someone else; never their own; oldest submitted first."""
     now = now or utcnow()
@@ -106,28 +112,38 @@ def queue(*, session: Session, assessor: User, only_mine: bool = False,
     rows = []
     for submission, title, teacher, teacher_blind, is_mine in session.exec(query):
         blind = assessor_blind or bool(teacher_blind)
-        rows.append(QueueRow(
-            submission_id=submission.id,
-            credential_title=title,
-            attempt=submission.attempt,
-            submitted_at=submission.submitted_at,
-            waiting=waiting_text(submission.submitted_at, now),
-            teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}" if blind
-            else teacher.display_name,
-            school=None if blind else teacher.school,
-            mine=bool(is_mine),
-        ))
+        rows.append(
+            QueueRow(
+                submission_id=submission.id,
+                credential_title=title,
+                attempt=submission.attempt,
+                submitted_at=submission.submitted_at,
+                waiting=waiting_text(submission.submitted_at, now),
+                teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
+                if blind
+                else teacher.display_name,
+                school=None if blind else teacher.school,
+                mine=bool(is_mine),
+            )
+        )
     return rows
 
 
-def history(*, session: Session, assessor: User, limit: int = 200,
-            blind_key: str = "") -> list[HistoryRow]:
+def history(
+    *, session: Session, assessor: User, limit: int = 200, blind_key: str = ""
+) -> list[HistoryRow]:
     """Decisions made, newest first: my own, or everyone's in the district for an admin."""
     teacher_org = aliased(Org)
     reviewer = aliased(User)
     query = (
-        select(Review, Submission, Credential.title, User,  # type: ignore[call-overload]  # > 4
-               teacher_org.blind_review, reviewer.display_name)
+        select(
+            Review,
+            Submission,
+            Credential.title,
+            User,  # type: ignore[call-overload]  # > 4
+            teacher_org.blind_review,
+            reviewer.display_name,
+        )
         .join(Submission, Submission.id == Review.submission_id)
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
@@ -148,13 +164,13 @@ def history(*, session: Session, assessor: User, limit: int = 200,
             credential_title=title,
             attempt=submission.attempt,
             teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
-            if (assessor_blind or teacher_blind) else teacher.display_name,
+            if (assessor_blind or teacher_blind)
+            else teacher.display_name,
             decision=review.decision,
             decided_at=review.decided_at,
             assessor=assessor_name,
         )
-        for review, submission, title, teacher, teacher_blind, assessor_name
-        in session.exec(query)
+        for review, submission, title, teacher, teacher_blind, assessor_name in session.exec(query)
     ]
 
 

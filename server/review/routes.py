@@ -23,25 +23,23 @@ def _blind_key() -> str:
 @bp.errorhandler(Conflict)
 def _conflict(err: Conflict):
     get_session().rollback()
-    return render("review/conflict.html", "review/_conflict.html", status=409,
-                  message=err.message)
+    return render("review/conflict.html", "review/_conflict.html", status=409, message=err.message)
 
 
 @bp.get("")
 @roles_required("assessor")
 def queue():
     only_mine = request.args.get("show") == "mine"
-    rows = service.queue(session=get_session(), assessor=require_user(), only_mine=only_mine,
-                         blind_key=_blind_key())
-    return render("review/queue.html", "review/_queue_rows.html", rows=rows,
-                  only_mine=only_mine)
+    rows = service.queue(
+        session=get_session(), assessor=require_user(), only_mine=only_mine, blind_key=_blind_key()
+    )
+    return render("review/queue.html", "review/_queue_rows.html", rows=rows, only_mine=only_mine)
 
 
 @bp.get("/history")
 @roles_required("assessor")
 def history():
-    rows = service.history(session=get_session(), assessor=require_user(),
-                           blind_key=_blind_key())
+    rows = service.history(session=get_session(), assessor=require_user(), blind_key=_blind_key())
     return render("review/history.html", rows=rows)
 
 
@@ -50,8 +48,9 @@ def history():
 def claim(submission_id: int):
     db = get_session()
     hours = current_app.config["SETTINGS"].review_lease_hours
-    service.claim(session=db, assessor=require_user(), submission_id=submission_id,
-                  lease_hours=hours)
+    service.claim(
+        session=db, assessor=require_user(), submission_id=submission_id, lease_hours=hours
+    )
     db.commit()
     flash(f"It's yours to review: held for you for {hours} hours.", "success")
     return _see_other(url_for("review.show", submission_id=submission_id))
@@ -60,8 +59,12 @@ def claim(submission_id: int):
 @bp.get("/<int:submission_id>")
 @roles_required("assessor")
 def show(submission_id: int):
-    review = service.review_page(session=get_session(), viewer=require_user(),
-                                 submission_id=submission_id, blind_key=_blind_key())
+    review = service.review_page(
+        session=get_session(),
+        viewer=require_user(),
+        submission_id=submission_id,
+        blind_key=_blind_key(),
+    )
     return render("review/show.html", review=review, values=None, errors={})
 
 
@@ -71,15 +74,27 @@ def decide(submission_id: int):
     db, user = get_session(), require_user()
     values = _form_values(request.form)
     try:
-        service.decide(session=db, assessor=user, submission_id=submission_id,
-                       decision=values["decision"], scores=values["scores"],
-                       feedback=values["feedback"])
+        service.decide(
+            session=db,
+            assessor=user,
+            submission_id=submission_id,
+            decision=values["decision"],
+            scores=values["scores"],
+            feedback=values["feedback"],
+        )
     except service.DecisionInvalid as err:
         db.rollback()
-        review = service.review_page(session=db, viewer=user,
-                                     submission_id=submission_id, blind_key=_blind_key())
-        return render("review/show.html", "review/_rubric_form.html", status=422,
-                      review=review, values=values, errors=err.errors)
+        review = service.review_page(
+            session=db, viewer=user, submission_id=submission_id, blind_key=_blind_key()
+        )
+        return render(
+            "review/show.html",
+            "review/_rubric_form.html",
+            status=422,
+            review=review,
+            values=values,
+            errors=err.errors,
+        )
     db.commit()
     flash("Decision saved.", "success")
     return _see_other(url_for("review.queue"))
@@ -99,8 +114,13 @@ def _form_values(form) -> dict:
         cid: ({"met": True, "not_yet": False}.get(met.get(cid, "")), comments.get(cid, ""))
         for cid in met.keys() | comments.keys()
     }
-    return {"decision": form.get("decision", ""), "feedback": form.get("feedback", ""),
-            "met": met, "comments": comments, "scores": scores}
+    return {
+        "decision": form.get("decision", ""),
+        "feedback": form.get("feedback", ""),
+        "met": met,
+        "comments": comments,
+        "scores": scores,
+    }
 
 
 def _see_other(url: str):

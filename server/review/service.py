@@ -43,13 +43,26 @@ from server.review.guards import (
 from server.review.queue import HistoryRow, QueueRow, history, queue
 
 __all__ = [
-    "DecisionInvalid", "HistoryRow", "QueueRow", "Scores", "claim", "decide", "history",
-    "queue", "review_page",
+    "DecisionInvalid",
+    "HistoryRow",
+    "QueueRow",
+    "Scores",
+    "claim",
+    "decide",
+    "history",
+    "queue",
+    "review_page",
 ]
 
 
-def claim(*, session: Session, assessor: User, submission_id: int, lease_hours: int,
-          now: datetime | None = None) -> Review:
+def claim(
+    *,
+    session: Session,
+    assessor: User,
+    submission_id: int,
+    lease_hours: int,
+    now: datetime | None = None,
+) -> Review:
     """Hold a submission for `lease_hours`. Two assessors claiming at once: the version
     check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
     now = now or utcnow()
@@ -61,17 +74,26 @@ def claim(*, session: Session, assessor: User, submission_id: int, lease_hours: 
         lease.claimed_until = until
         session.add(lease)
         return lease
-    win_transition(session=session, submission=submission, reader=assessor, now=now,
-                   status=SubmissionStatus.IN_REVIEW.value)
-    review = open_review_of(session=session, submission_id=submission.id,
-                            assessor_id=assessor.id) or Review(
-        submission_id=submission.id, assessor_id=assessor.id, claimed_until=until)
+    win_transition(
+        session=session,
+        submission=submission,
+        reader=assessor,
+        now=now,
+        status=SubmissionStatus.IN_REVIEW.value,
+    )
+    review = open_review_of(
+        session=session, submission_id=submission.id, assessor_id=assessor.id
+    ) or Review(submission_id=submission.id, assessor_id=assessor.id, claimed_until=until)
     review.claimed_at, review.claimed_until = now, until
     session.add(review)
-    notify.send(session=session, user_id=submission.user_id, kind=NoticeKind.REVIEW_STARTED,
-                title=f"An assessor started reviewing {found.credential.title}"[:200],
-                body="You'll get a notice here when they decide.",
-                url=f"/submissions/{submission.id}")
+    notify.send(
+        session=session,
+        user_id=submission.user_id,
+        kind=NoticeKind.REVIEW_STARTED,
+        title=f"An assessor started reviewing {found.credential.title}"[:200],
+        body="You'll get a notice here when they decide.",
+        url=f"/submissions/{submission.id}",
+    )
     session.flush()
     return review
 
@@ -128,8 +150,14 @@ class ReviewPage:
     past: list[PastDecision] = field(default_factory=list)
 
 
-def review_page(*, session: Session, viewer: User, submission_id: int,
-                now: datetime | None = None, blind_key: str = "") -> ReviewPage:
+def review_page(
+    *,
+    session: Session,
+    viewer: User,
+    submission_id: int,
+    now: datetime | None = None,
+    blind_key: str = "",
+) -> ReviewPage:
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
@@ -162,8 +190,10 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
         page.lease_until = lease.claimed_until
         page.lease_mine = lease.assessor_id == viewer.id
     if lease is not None and not page.lease_mine:
-        page.notice = f"Claimed by {page.lease_holder}: you can read it, but only they can " \
-                      "decide while their claim lasts."
+        page.notice = (
+            f"Claimed by {page.lease_holder}: you can read it, but only they can "
+            "decide while their claim lasts."
+        )
         return
     page.can_decide = True
     page.can_claim = lease is None
@@ -184,10 +214,17 @@ def _evidence_groups(session: Session, submission: Submission) -> list[Requireme
 
 def _evidence_view(item: EvidenceItem) -> EvidenceView:
     return EvidenceView(
-        id=item.id, kind=item.kind, text=item.text, link=_safe_link(item.url),
-        raw_url=item.url, note=item.note, filename=item.filename,
-        has_thumb=bool(item.thumb_key), has_file=bool(item.blob_key),
-        width=item.width, height=item.height,
+        id=item.id,
+        kind=item.kind,
+        text=item.text,
+        link=_safe_link(item.url),
+        raw_url=item.url,
+        note=item.note,
+        filename=item.filename,
+        has_thumb=bool(item.thumb_key),
+        has_file=bool(item.blob_key),
+        width=item.width,
+        height=item.height,
     )
 
 
@@ -198,8 +235,9 @@ def _safe_link(url: str | None) -> str | None:
     return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
 
 
-def _past_decisions(session: Session, submission: Submission,
-                    criteria: list[RubricCriterion]) -> list[PastDecision]:
+def _past_decisions(
+    session: Session, submission: Submission, criteria: list[RubricCriterion]
+) -> list[PastDecision]:
     """Every decided attempt of this teacher at this credential, newest first."""
     rows = session.exec(
         select(Review, Submission.attempt, User.display_name)
@@ -221,11 +259,17 @@ def _past_decisions(session: Session, submission: Submission,
             .order_by(CriterionScore.id)
         ):
             scores.setdefault(score.review_id, []).append(
-                (titles.get(score.criterion_id, "Criterion"), score.met, score.comment))
+                (titles.get(score.criterion_id, "Criterion"), score.met, score.comment)
+            )
     return [
-        PastDecision(attempt=attempt, submission_id=review.submission_id,
-                     decision=review.decision, decided_at=review.decided_at,
-                     assessor=assessor, feedback=review.feedback or "",
-                     scores=scores.get(review.id, []))
+        PastDecision(
+            attempt=attempt,
+            submission_id=review.submission_id,
+            decision=review.decision,
+            decided_at=review.decided_at,
+            assessor=assessor,
+            feedback=review.feedback or "",
+            scores=scores.get(review.id, []),
+        )
         for review, attempt, assessor in rows
     ]

@@ -60,14 +60,17 @@ class SubmissionPage:
         return status_label(self.submission.status)
 
 
-def submission_page(*, session: Session, submission: Submission, viewer: User,
-                    blind_key: str = "") -> SubmissionPage:
+def submission_page(
+    *, session: Session, submission: Submission, viewer: User, blind_key: str = ""
+) -> SubmissionPage:
     credential = session.get_one(Credential, submission.credential_id)
     is_owner = viewer.id == submission.user_id
     grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
     requirements = requirements_for(session=session, credential_id=credential.id)
-    parts = [RequirementView(number, requirement, grouped.get(requirement.id, []))
-             for number, requirement in enumerate(requirements, start=1)]
+    parts = [
+        RequirementView(number, requirement, grouped.get(requirement.id, []))
+        for number, requirement in enumerate(requirements, start=1)
+    ]
     editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
     owner = session.get_one(User, submission.user_id)
     return SubmissionPage(
@@ -82,15 +85,21 @@ def submission_page(*, session: Session, submission: Submission, viewer: User,
         criteria=criteria_for(session=session, credential_id=credential.id),
         feedback=queries.feedback_to_act_on(session=session, submission=submission),
         missing=queries.missing_evidence(session=session, submission=submission)
-        if editable else [],
-        attempts=queries.attempts_for(session=session, user_id=submission.user_id,
-                                      credential_id=credential.id) if is_owner else [],
+        if editable
+        else [],
+        attempts=queries.attempts_for(
+            session=session, user_id=submission.user_id, credential_id=credential.id
+        )
+        if is_owner
+        else [],
     )
 
 
-def _owner_label(session: Session, submission: Submission, viewer: User, owner: User,
-                 blind_key: str) -> str:
+def _owner_label(
+    session: Session, submission: Submission, viewer: User, owner: User, blind_key: str
+) -> str:
     """A reviewer under blind review reads the same pseudonym as on the review page."""
-    blind = not access.sees_as_insider(session=session, user=viewer, submission=submission) \
-        and is_blind(session=session, assessor=viewer, teacher=owner)
+    blind = not access.sees_as_insider(
+        session=session, user=viewer, submission=submission
+    ) and is_blind(session=session, assessor=viewer, teacher=owner)
     return teacher_label(owner, blind=blind, key=blind_key)

@@ -30,19 +30,23 @@ def latest_attempt(*, session: Session, user_id: int, credential_id: int) -> Sub
 
 
 def attempts_for(*, session: Session, user_id: int, credential_id: int) -> list[Submission]:
-    return list(session.exec(
-        select(Submission)
-        .where(Submission.user_id == user_id, Submission.credential_id == credential_id)
-        .order_by(col(Submission.attempt).desc())
-    ).all())
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.user_id == user_id, Submission.credential_id == credential_id)
+            .order_by(col(Submission.attempt).desc())
+        ).all()
+    )
 
 
 def items_for(*, session: Session, submission_id: int) -> list[EvidenceItem]:
-    return list(session.exec(
-        select(EvidenceItem)
-        .where(EvidenceItem.submission_id == submission_id)
-        .order_by(EvidenceItem.created_at, EvidenceItem.id)
-    ).all())
+    return list(
+        session.exec(
+            select(EvidenceItem)
+            .where(EvidenceItem.submission_id == submission_id)
+            .order_by(EvidenceItem.created_at, EvidenceItem.id)
+        ).all()
+    )
 
 
 def items_by_requirement(*, session: Session, submission_id: int) -> dict[int, list[Any]]:
@@ -60,8 +64,10 @@ class Missing:
 
     @property
     def message(self) -> str:
-        return (f"part {self.number} needs {self.needed} more "
-                f"{kind_noun(self.requirement.kind, self.needed)}")
+        return (
+            f"part {self.number} needs {self.needed} more "
+            f"{kind_noun(self.requirement.kind, self.needed)}"
+        )
 
 
 def missing_evidence(*, session: Session, submission: Submission) -> list[Missing]:

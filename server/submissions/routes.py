@@ -31,16 +31,28 @@ def show(id: int):
     return render_attempt_page(id)
 
 
-def render_attempt_page(id: int, *, status: int = 200, submit_error: InvalidInput | None = None,
-                        part_errors: dict[int | None, str] | None = None):
+def render_attempt_page(
+    id: int,
+    *,
+    status: int = 200,
+    submit_error: InvalidInput | None = None,
+    part_errors: dict[int | None, str] | None = None,
+):
     """The attempt page; with a refused form, again at 4xx with the message in place."""
     db = get_session()
     user = require_user()
     submission = service.get_visible(session=db, submission_id=id, user=user)
-    page = pages.submission_page(session=db, submission=submission, viewer=user,
-                                 blind_key=current_app.config["SECRET_KEY"])
-    return render("submissions/show.html", status=status, view=page, submission=submission,
-                  submit_error=submit_error, part_errors=part_errors or {})
+    page = pages.submission_page(
+        session=db, submission=submission, viewer=user, blind_key=current_app.config["SECRET_KEY"]
+    )
+    return render(
+        "submissions/show.html",
+        status=status,
+        view=page,
+        submission=submission,
+        submit_error=submit_error,
+        part_errors=part_errors or {},
+    )
 
 
 @bp.post("/submissions/<int:id>/submit")
@@ -49,14 +61,12 @@ def submit(id: int):
     db = get_session()
     consent = request.form.get("consent", "").lower() in CONSENT_VALUES
     try:
-        service.submit(session=db, submission_id=id, user=require_user(),
-                       consent=consent)
+        service.submit(session=db, submission_id=id, user=require_user(), consent=consent)
     except InvalidInput as err:
         db.rollback()
         return render_attempt_page(id, status=422, submit_error=err)
     db.commit()
-    flash("Submitted. An assessor will review it, and we'll let you know the outcome.",
-          "success")
+    flash("Submitted. An assessor will review it, and we'll let you know the outcome.", "success")
     return redirect(url_for(".show", id=id), 303)
 
 
@@ -66,8 +76,11 @@ def retry(id: int):
     db = get_session()
     attempt = service.retry(session=db, submission_id=id, user=require_user())
     db.commit()
-    flash(f"Attempt {attempt.attempt} started from your last one. The assessor's feedback "
-          "is beside the rubric.", "info")
+    flash(
+        f"Attempt {attempt.attempt} started from your last one. The assessor's feedback "
+        "is beside the rubric.",
+        "info",
+    )
     return redirect(url_for(".show", id=attempt.id), 303)
 
 

@@ -28,8 +28,10 @@ from server.submissions import queries
 
 DRAFT = SubmissionStatus.DRAFT.value
 NOT_YET = SubmissionStatus.NOT_YET.value
-CONSENT_MISSING = ("Please confirm you have permission to share images of students, or "
-                   "that they are not identifiable.")
+CONSENT_MISSING = (
+    "Please confirm you have permission to share images of students, or "
+    "that they are not identifiable."
+)
 
 
 @dataclass
@@ -42,32 +44,34 @@ def start(*, session: Session, user: User, credential_slug: str) -> StartResult:
     """The person's current attempt at this credential, creating a draft when there is
     none to continue (a first attempt, or the next one after "not yet")."""
     credential = session.exec(
-        select(Credential).where(Credential.slug == credential_slug,
-                                 published_credential())
+        select(Credential).where(Credential.slug == credential_slug, published_credential())
     ).first()
     if credential is None:
         raise NotFound("We couldn't find that credential.")
-    latest = queries.latest_attempt(session=session, user_id=user.id,
-                                    credential_id=credential.id)
+    latest = queries.latest_attempt(session=session, user_id=user.id, credential_id=credential.id)
     if latest is None or latest.status == SubmissionStatus.WITHDRAWN.value:
         return StartResult(_new_attempt(session, user, credential, latest))
     if latest.status == DRAFT:
         return StartResult(latest, "Welcome back: your draft is just as you left it.")
     if latest.status in AWAITING_REVIEW:
-        return StartResult(latest, "You've submitted this credential; it's waiting for "
-                                   "an assessor.")
+        return StartResult(
+            latest, "You've submitted this credential; it's waiting for an assessor."
+        )
     if latest.status == SubmissionStatus.AWARDED.value:
         return StartResult(latest, "You've already earned this credential.")
-    return StartResult(_next_after_not_yet(session, latest),
-                       "Your next attempt starts from your last one, with the assessor's "
-                       "feedback beside each part.")
+    return StartResult(
+        _next_after_not_yet(session, latest),
+        "Your next attempt starts from your last one, with the assessor's "
+        "feedback beside each part.",
+    )
 
 
 def get_visible(*, session: Session, submission_id: int, user: User | None) -> Submission:
     """The submission if `user` may see it; NotFound otherwise (never reveal it exists)."""
     submission = session.get(Submission, submission_id)
     if submission is None or not access.can_view_submission(
-            session=session, user=user, submission=submission):
+        session=session, user=user, submission=submission
+    ):
         raise NotFound("We couldn't find that submission.")
     return submission
 
@@ -97,18 +101,28 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
     submission = get_editable(session=session, submission_id=submission_id, user=user)
     missing = queries.missing_evidence(session=session, submission=submission)
     if missing:
-        raise InvalidInput("Some evidence is still missing: "
-                           + "; ".join(m.message for m in missing) + ".", field="evidence")
+        raise InvalidInput(
+            "Some evidence is still missing: " + "; ".join(m.message for m in missing) + ".",
+            field="evidence",
+        )
     if not consent:
         raise InvalidInput(CONSENT_MISSING, field="consent")
     now = utcnow()
     # Guarded on status and version: of two clicks racing, exactly one submits.
     changed = session.exec(
         update(Submission)
-        .where(Submission.id == submission.id, Submission.status == DRAFT,
-               Submission.version == submission.version)
-        .values(status=SubmissionStatus.SUBMITTED.value, submitted_at=now, updated_at=now,
-                consent_given=True, version=Submission.version + 1)
+        .where(
+            Submission.id == submission.id,
+            Submission.status == DRAFT,
+            Submission.version == submission.version,
+        )
+        .values(
+            status=SubmissionStatus.SUBMITTED.value,
+            submitted_at=now,
+            updated_at=now,
+            consent_given=True,
+            version=Submission.version + 1,
+        )
     ).rowcount
     if changed != 1:
         raise Conflict("This attempt was already submitted.")
@@ -130,8 +144,9 @@ def retry(*, session: Session, submission_id: int, user: User) -> Submission:
 
 
 def _next_after_not_yet(session: Session, previous: Submission) -> Submission:
-    latest = queries.latest_attempt(session=session, user_id=previous.user_id,
-                                    credential_id=previous.credential_id)
+    latest = queries.latest_attempt(
+        session=session, user_id=previous.user_id, credential_id=previous.credential_id
+    )
     if latest is not None and latest.id != previous.id:
         return latest
     credential = session.get_one(Credential, previous.credential_id)
@@ -142,10 +157,13 @@ def _next_after_not_yet(session: Session, previous: Submission) -> Submission:
     return attempt
 
 
-def _new_attempt(session: Session, user: User, credential: Credential,
-                 previous: Submission | None) -> Submission:
+def _new_attempt(
+    session: Session, user: User, credential: Credential, previous: Submission | None
+) -> Submission:
     submission = Submission(
-        user_id=user.id, credential_id=credential.id, credential_version=credential.version,
+        user_id=user.id,
+        credential_id=credential.id,
+        credential_version=credential.version,
         attempt=(previous.attempt + 1) if previous else 1,
     )
     session.add(submission)
@@ -154,8 +172,9 @@ def _new_attempt(session: Session, user: User, credential: Credential,
     except IntegrityError:
         # Another request started this attempt a moment ago: continue that one.
         session.rollback()
-        latest = queries.latest_attempt(session=session, user_id=user.id,
-                                        credential_id=credential.id)
+        latest = queries.latest_attempt(
+            session=session, user_id=user.id, credential_id=credential.id
+        )
         assert latest is not None, "the attempt that won the race is stored"
         return latest
     return submission
@@ -163,8 +182,10 @@ def _new_attempt(session: Session, user: User, credential: Credential,
 
 def _copy_evidence(session: Session, source: Submission, target: Submission) -> None:
     """Copy rows (new client_uuids), sharing the stored blobs: nothing is re-uploaded."""
-    current = {requirement.id for requirement in
-               requirements_for(session=session, credential_id=source.credential_id)}
+    current = {
+        requirement.id
+        for requirement in requirements_for(session=session, credential_id=source.credential_id)
+    }
     for item in queries.items_for(session=session, submission_id=source.id):
         if item.requirement_id not in current:
             continue

@@ -62,8 +62,9 @@ def _day(text: str | None, label: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"The {label} date must be a date like 2025-07-01.",
-                           field=field) from None
+        raise InvalidInput(
+            f"The {label} date must be a date like 2025-07-01.", field=field
+        ) from None
 
 
 def parse_range(start_text: str | None, end_text: str | None) -> DateRange:
@@ -85,29 +86,45 @@ def _bounds(period: DateRange, admin: User) -> tuple[datetime, datetime]:
     return start, end
 
 
-def credit_hours_by_teacher(*, session: Session, org: Org, admin: User,
-                            period: DateRange) -> list[TeacherHours]:
+def credit_hours_by_teacher(
+    *, session: Session, org: Org, admin: User, period: DateRange
+) -> list[TeacherHours]:
     """Unrevoked awards `org` issued in the period, summed per teacher (by name)."""
     start, end = _bounds(period, admin)
     found = session.execute(
         select(Award, Credential, User)
         .join(Credential, Credential.id == Award.credential_id)
         .join(User, User.id == Award.user_id)
-        .where(Award.org_id == org.id, Award.revoked_at.is_(None),
-               Award.issued_at >= start, Award.issued_at < end)
-        .order_by(User.display_name, User.id)).all()
+        .where(
+            Award.org_id == org.id,
+            Award.revoked_at.is_(None),
+            Award.issued_at >= start,
+            Award.issued_at < end,
+        )
+        .order_by(User.display_name, User.id)
+    ).all()
     totals: dict[int, TeacherHours] = {}
     for award, credential, teacher in found:
         hours = signed_terms(award, credential, org)[2]
         before = totals.get(teacher.id)
         totals[teacher.id] = TeacherHours(
-            name=teacher.display_name, email=teacher.email or "", school=teacher.school or "",
+            name=teacher.display_name,
+            email=teacher.email or "",
+            school=teacher.school or "",
             credentials=(before.credentials if before else 0) + 1,
-            hours=(before.hours if before else Decimal(0)) + hours)
+            hours=(before.hours if before else Decimal(0)) + hours,
+        )
     return list(totals.values())
 
 
 def csv_rows(teachers: list[TeacherHours], period: DateRange) -> Iterator[list[object]]:
     for teacher in teachers:
-        yield [teacher.name, teacher.email, teacher.school, teacher.credentials,
-               hours_text(teacher.hours), period.start.isoformat(), period.end.isoformat()]
+        yield [
+            teacher.name,
+            teacher.email,
+            teacher.school,
+            teacher.credentials,
+            hours_text(teacher.hours),
+            period.start.isoformat(),
+            period.end.isoformat(),
+        ]

@@ -14,8 +14,14 @@ from server.transcript import bp, district
 
 
 def _form(org, *, start: str, end: str, error: InvalidInput | None = None):
-    return render("transcript/district_hours.html", org=org, start=start, end=end,
-                  error=error, status=422 if error else 200)
+    return render(
+        "transcript/district_hours.html",
+        org=org,
+        start=start,
+        end=end,
+        error=error,
+        status=422 if error else 200,
+    )
 
 
 @bp.get("/transcript/districts/<slug>/credit-hours")
@@ -35,7 +41,8 @@ def district_csv(slug: str):
         period = district.parse_range(start, end)
     except InvalidInput as error:
         return _form(org, start=start, end=end, error=error)
-    teachers = district.credit_hours_by_teacher(session=session, org=org, admin=admin,
-                                                period=period)
+    teachers = district.credit_hours_by_teacher(
+        session=session, org=org, admin=admin, period=period
+    )
     filename = f"credit-hours-{org.slug}-{period.start}-to-{period.end}.csv"
     return csv_download(filename, district.HEADER, district.csv_rows(teachers, period))

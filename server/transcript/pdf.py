@@ -20,8 +20,22 @@ from fpdf.enums import XPos, YPos
 from server.transcript.service import Transcript, TranscriptRow, hours_text, long_date
 
 QR_SIZE = 20  # mm: scannable from paper
-PUNCTUATION = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
-                             "…": "...", "·": "-", "Ł": "L", "ł": "l", "Œ": "OE", "œ": "oe"})
+PUNCTUATION = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "·": "-",
+        "Ł": "L",
+        "ł": "l",
+        "Œ": "OE",
+        "œ": "oe",
+    }
+)
 
 
 def latin(text: str) -> str:
@@ -31,8 +45,9 @@ def latin(text: str) -> str:
 def _latin_char(char: str) -> str:
     if ord(char) < 256:
         return char
-    base = "".join(part for part in unicodedata.normalize("NFKD", char)
-                   if not unicodedata.combining(part))
+    base = "".join(
+        part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part)
+    )
     return base if base and all(ord(part) < 256 for part in base) else "?"
 
 
@@ -54,11 +69,18 @@ def _new_document(transcript: Transcript, language: str) -> FPDF:
     return pdf
 
 
-def _line(pdf: FPDF, text: str, *, size: float = 10, style: str = "", height: float = 5.5,
-          link: str = "", width: float = 0) -> None:
+def _line(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float = 10,
+    style: str = "",
+    height: float = 5.5,
+    link: str = "",
+    width: float = 0,
+) -> None:
     pdf.set_font("Helvetica", style, size)
-    pdf.multi_cell(width, height, latin(text), link=link,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, height, latin(text), link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
@@ -78,8 +100,13 @@ def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
             run = column
             while run < len(row) and row[run]:
                 run += 1
-            pdf.rect(x + column * module, y + row_index * module,
-                     (run - column) * module, module, style="F")
+            pdf.rect(
+                x + column * module,
+                y + row_index * module,
+                (run - column) * module,
+                module,
+                style="F",
+            )
             column = run
 
 
@@ -88,37 +115,64 @@ def _credential(pdf: FPDF, row: TranscriptRow, verify_url: str) -> None:
         pdf.add_page()
     top, text_width = pdf.get_y(), pdf.epw - QR_SIZE - 6
     _line(pdf, row.title, style="B", size=11, width=text_width)
-    _line(pdf, f"Earned {long_date(row.issued_on)} - issued by {row.issuer} - "
-               f"{hours_phrase(row.hours)}", width=text_width)
+    _line(
+        pdf,
+        f"Earned {long_date(row.issued_on)} - issued by {row.issuer} - {hours_phrase(row.hours)}",
+        width=text_width,
+    )
     if row.verifiable:
         _line(pdf, f"Verify: {verify_url}", size=9, link=verify_url, width=text_width)
         _qr(pdf, verify_url, pdf.l_margin + pdf.epw - QR_SIZE, top)
     pdf.set_y(max(pdf.get_y(), top + (QR_SIZE if row.verifiable else 0)) + 4)
 
 
-def transcript_pdf(transcript: Transcript, *, verify_url: Callable[[str], str],
-                   issued_today: str, language: str = "en") -> bytes:
+def transcript_pdf(
+    transcript: Transcript,
+    *,
+    verify_url: Callable[[str], str],
+    issued_today: str,
+    language: str = "en",
+) -> bytes:
     """`verify_url(award_uuid)` gives a row's public verification page."""
     pdf = _new_document(transcript, language)
     _line(pdf, "Credit-hour transcript", style="B", size=18, height=9)
     _line(pdf, transcript.teacher_name, style="B", size=13, height=7)
     _line(pdf, f"District: {transcript.district}")
-    _line(pdf, f"Made {issued_today}. Dates are in {transcript.timezone}; a school year "
-               "runs 1 July - 30 June. Revoked credentials are not listed.", size=9)
+    _line(
+        pdf,
+        f"Made {issued_today}. Dates are in {transcript.timezone}; a school year "
+        "runs 1 July - 30 June. Revoked credentials are not listed.",
+        size=9,
+    )
     pdf.ln(4)
     earned = transcript.earned
     for year in transcript.years:
-        _line(pdf, f"School year {year.label}: {hours_phrase(year.hours)} "
-                   f"({year.credentials} credential{'' if year.credentials == 1 else 's'})",
-              style="B", size=12, height=8)
+        _line(
+            pdf,
+            f"School year {year.label}: {hours_phrase(year.hours)} "
+            f"({year.credentials} credential{'' if year.credentials == 1 else 's'})",
+            style="B",
+            size=12,
+            height=8,
+        )
         for row in earned:
             if row.school_year == year.start_year:
                 _credential(pdf, row, verify_url(row.award_uuid))
     if not earned:
         _line(pdf, "No credentials earned yet.")
     pdf.ln(2)
-    _line(pdf, f"Total: {hours_phrase(transcript.total_hours)} from {len(earned)} "
-               f"credential{'' if len(earned) == 1 else 's'}", style="B", size=13, height=8)
-    _line(pdf, "Each credential is a signed Open Badge: its link or QR code opens a page "
-               "that checks the signature and whether it was revoked.", size=9)
+    _line(
+        pdf,
+        f"Total: {hours_phrase(transcript.total_hours)} from {len(earned)} "
+        f"credential{'' if len(earned) == 1 else 's'}",
+        style="B",
+        size=13,
+        height=8,
+    )
+    _line(
+        pdf,
+        "Each credential is a signed Open Badge: its link or QR code opens a page "
+        "that checks the signature and whether it was revoked.",
+        size=9,
+    )
     return bytes(pdf.output())

@@ -101,17 +101,21 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def signed_terms(award: Award, credential: Credential,
-                 org: Org | None) -> tuple[str, str, Decimal]:
+def signed_terms(award: Award, credential: Credential, org: Org | None) -> tuple[str, str, Decimal]:
     """(title, issuer, hours) as signed, or from the catalog for an unsigned award."""
     if award.ob3_json:
         document = json.loads(award.ob3_json)
         subject = document.get("credentialSubject", {})
-        return (document.get("name", credential.title),
-                document.get("issuer", {}).get("name", NO_DISTRICT),
-                Decimal(str(subject.get("creditsEarned", credential.credit_hours))))
-    return (credential.title, org.name if org else NO_DISTRICT,
-            Decimal(str(credential.credit_hours)))
+        return (
+            document.get("name", credential.title),
+            document.get("issuer", {}).get("name", NO_DISTRICT),
+            Decimal(str(subject.get("creditsEarned", credential.credit_hours))),
+        )
+    return (
+        credential.title,
+        org.name if org else NO_DISTRICT,
+        Decimal(str(credential.credit_hours)),
+    )
 
 
 def local_date(at: datetime, zone: ZoneInfo) -> date:
@@ -121,11 +125,16 @@ def local_date(at: datetime, zone: ZoneInfo) -> date:
 def _row(award: Award, credential: Credential, org: Org | None, zone: ZoneInfo) -> TranscriptRow:
     title, issuer, hours = signed_terms(award, credential, org)
     return TranscriptRow(
-        award_uuid=award.uuid, title=title, issuer=issuer, hours=hours,
+        award_uuid=award.uuid,
+        title=title,
+        issuer=issuer,
+        hours=hours,
         issued_on=local_date(award.issued_at, zone),
         revoked_on=local_date(award.revoked_at, zone) if award.revoked_at else None,
-        revocation_reason=award.revocation_reason, verifiable=award.ob3_json is not None,
-        private=award.visibility == "private")
+        revocation_reason=award.revocation_reason,
+        verifiable=award.ob3_json is not None,
+        private=award.visibility == "private",
+    )
 
 
 def year_totals(rows: list[TranscriptRow]) -> list[YearTotal]:
@@ -135,8 +144,10 @@ def year_totals(rows: list[TranscriptRow]) -> list[YearTotal]:
         if row.counted:
             hours, count = totals.get(row.school_year, (Decimal(0), 0))
             totals[row.school_year] = (hours + row.hours, count + 1)
-    return [YearTotal(year, hours, count) for year, (hours, count) in
-            sorted(totals.items(), reverse=True)]
+    return [
+        YearTotal(year, hours, count)
+        for year, (hours, count) in sorted(totals.items(), reverse=True)
+    ]
 
 
 def transcript_for(*, session: Session, teacher: User) -> Transcript:
@@ -146,10 +157,15 @@ def transcript_for(*, session: Session, teacher: User) -> Transcript:
         .join(Credential, Credential.id == Award.credential_id)
         .outerjoin(Org, Org.id == Award.org_id)
         .where(Award.user_id == teacher.id)
-        .order_by(Award.issued_at.desc(), Award.id.desc())).all()
+        .order_by(Award.issued_at.desc(), Award.id.desc())
+    ).all()
     rows = [_row(award, credential, org, zone) for award, credential, org in found]
     district = session.get(Org, teacher.org_id) if teacher.org_id else None
-    return Transcript(teacher_name=teacher.display_name,
-                      district=district.name if district else "No district",
-                      timezone=str(zone), rows=rows, years=year_totals(rows),
-                      district_slug=district.slug if district else None)
+    return Transcript(
+        teacher_name=teacher.display_name,
+        district=district.name if district else "No district",
+        timezone=str(zone),
+        rows=rows,
+        years=year_totals(rows),
+        district_slug=district.slug if district else None,
+    )

@@ -28,10 +28,17 @@ def mine():
 @bp.get("/transcript.csv")
 @login_required
 def mine_csv():
-    rows = ([row.issued_on.isoformat(), row.title, row.issuer, service.hours_text(row.hours),
-             service.school_year_label(row.school_year),
-             verification_url(row.award_uuid) if row.verifiable else ""]
-            for row in _mine().earned)
+    rows = (
+        [
+            row.issued_on.isoformat(),
+            row.title,
+            row.issuer,
+            service.hours_text(row.hours),
+            service.school_year_label(row.school_year),
+            verification_url(row.award_uuid) if row.verifiable else "",
+        ]
+        for row in _mine().earned
+    )
     return csv_download("transcript.csv", CSV_HEADER, rows)
 
 
@@ -40,7 +47,11 @@ def mine_csv():
 def mine_pdf():
     transcript, teacher = _mine(), require_user()
     today = service.long_date(service.local_date(utcnow(), service.zone_of(teacher)))
-    body = transcript_pdf(transcript, verify_url=verification_url, issued_today=today,
-                          language=teacher.locale or "en")
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": 'attachment; filename="transcript.pdf"'})
+    body = transcript_pdf(
+        transcript, verify_url=verification_url, issued_today=today, language=teacher.locale or "en"
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="transcript.pdf"'},
+    )

@@ -77,8 +77,7 @@ def browser():
 
 @pytest.fixture
 def context(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     yield context
     context.close()

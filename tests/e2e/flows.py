@@ -19,13 +19,23 @@ def sign_in_as_demo(page: Page, role: str) -> None:
 
 def _files_for(accept: str, count: int, prefix: str) -> list[dict]:
     if accept.startswith("image"):
-        return [{"name": f"{prefix}-{i}.jpg", "mimeType": "image/jpeg",
-                 "buffer": jpeg_bytes(i, gps=True)} for i in range(count)]
+        return [
+            {
+                "name": f"{prefix}-{i}.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": jpeg_bytes(i, gps=True),
+            }
+            for i in range(count)
+        ]
     if accept.startswith("video"):
-        return [{"name": f"{prefix}-{i}.mp4", "mimeType": "video/mp4",
-                 "buffer": mp4_bytes()} for i in range(count)]
-    return [{"name": f"{prefix}-{i}.pdf", "mimeType": "application/pdf",
-             "buffer": pdf_bytes()} for i in range(count)]
+        return [
+            {"name": f"{prefix}-{i}.mp4", "mimeType": "video/mp4", "buffer": mp4_bytes()}
+            for i in range(count)
+        ]
+    return [
+        {"name": f"{prefix}-{i}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+        for i in range(count)
+    ]
 
 
 def fill_every_part(page: Page, text: str) -> None:
@@ -68,8 +78,9 @@ def decide(page: Page, submission_id: int, *, not_yet_on: int | None, feedback: 
         choice = "Not yet" if index == not_yet_on else "Met"
         criteria.nth(index).get_by_label(choice, exact=True).check()
     page.get_by_label("Overall feedback").fill(feedback)
-    page.get_by_role("button", name="Not yet" if not_yet_on is not None else "Award",
-                     exact=True).click()
+    page.get_by_role(
+        "button", name="Not yet" if not_yet_on is not None else "Award", exact=True
+    ).click()
     expect(page.get_by_text("Decision saved")).to_be_visible()
 
 
@@ -100,5 +111,6 @@ def sign_in_with_cookie(context, live_app, base_url: str, user) -> None:
     from server.auth.session import session_cookie_for
 
     cookie = session_cookie_for(live_app, user.id)
-    context.add_cookies([{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                          "url": base_url}])
+    context.add_cookies(
+        [{"name": live_app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": base_url}]
+    )

@@ -52,7 +52,8 @@ def test_typing_a_search_updates_results_without_a_reload(page, base_url):
     expect(page.locator(".stack-card")).to_have_count(1)
     expect(page.locator(".stack-card h2")).to_have_text("Learning Differences")
     expect(page.get_by_role("status").filter(has_text="matching")).to_have_text(
-        "1 stack matching “working memory”")
+        "1 stack matching “working memory”"
+    )
     expect(page).to_have_url(re.compile(r"/stacks\?q=working(%20|\+)memory"))
     assert page.evaluate("window.__stillSamePage") is True
     expect(page.get_by_label("Search")).to_be_focused()  # typing carries on undisturbed

@@ -36,8 +36,7 @@ def test_a_coach_nudges_from_the_progress_table(context, page, live_app, base_ur
     boxes.first.check()
     page.get_by_label("Start from").select_option("draft")
     message = page.get_by_label("Message")
-    page.wait_for_function(
-        "() => document.querySelector('#nudge-message').value.includes('draft')")
+    page.wait_for_function("() => document.querySelector('#nudge-message').value.includes('draft')")
     message.fill("Hi {first_name}, ten minutes this week?")
     page.get_by_role("button", name="Send nudge").click()
     report = page.locator("#nudge-result [role=status]")
@@ -49,8 +48,9 @@ def test_a_coach_nudges_from_the_progress_table(context, page, live_app, base_ur
     page.locator("#nudge-result").filter(has_text="Already nudged today").wait_for()
 
 
-def test_the_members_page_is_accessible_and_searches_as_you_type(context, page, live_app,
-                                                                 base_url, coach):
+def test_the_members_page_is_accessible_and_searches_as_you_type(
+    context, page, live_app, base_url, coach
+):
     sign_in(context, live_app, base_url, coach)
     page.goto("/coach/cohorts")
     page.get_by_role("link", name="Members of Early Adopters").click()
@@ -61,11 +61,11 @@ def test_the_members_page_is_accessible_and_searches_as_you_type(context, page, 
     page.locator("#search-results").filter(has_text="Jordan").wait_for()
 
 
-def test_a_member_finds_my_cohorts_from_the_account_page_and_can_leave(context, page,
-                                                                         live_app, base_url):
+def test_a_member_finds_my_cohorts_from_the_account_page_and_can_leave(
+    context, page, live_app, base_url
+):
     with Session(live_app.extensions["db_engine"]) as session:
-        teacher = session.exec(select(User).where(
-            User.handle == DEMO_HANDLES["teacher"])).one()
+        teacher = session.exec(select(User).where(User.handle == DEMO_HANDLES["teacher"])).one()
     sign_in(context, live_app, base_url, teacher)
     page.goto("/auth/account")
     page.get_by_role("link", name="My cohorts").click()

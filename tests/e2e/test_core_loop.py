@@ -55,8 +55,12 @@ def test_not_yet_then_resubmit_then_award(page, assessor_page):
     assessor_page.goto("/review")
     expect(assessor_page.locator(f"a[href='/review/{first_id}']").first).to_be_visible()
     assert_accessible(assessor_page)
-    decide(assessor_page, first_id, not_yet_on=1,
-           feedback="Show the student explanations for the number-line comparisons.")
+    decide(
+        assessor_page,
+        first_id,
+        not_yet_on=1,
+        feedback="Show the student explanations for the number-line comparisons.",
+    )
 
     teacher.goto(f"/submissions/{first_id}")
     expect(teacher.get_by_text("Show the student explanations")).to_be_visible()

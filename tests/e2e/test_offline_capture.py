@@ -45,8 +45,13 @@ sign_in = sign_in_with_cookie
 
 def stored_items(live_app, submission_id: int) -> list[EvidenceItem]:
     with db(live_app) as session:
-        return list(session.exec(select(EvidenceItem).where(
-            EvidenceItem.submission_id == submission_id).order_by(EvidenceItem.id)).all())
+        return list(
+            session.exec(
+                select(EvidenceItem)
+                .where(EvidenceItem.submission_id == submission_id)
+                .order_by(EvidenceItem.id)
+            ).all()
+        )
 
 
 def stored_image(live_app, item: EvidenceItem) -> Image.Image:
@@ -58,13 +63,17 @@ def ready_for_offline(page, submission_id: int) -> None:
     """What a teacher's phone has after opening the draft once online: the worker in
     control, the capture page cached and the draft's requirements in IndexedDB."""
     page.wait_for_function("async () => (await navigator.serviceWorker.ready).active !== null")
-    page.wait_for_function("""async (id) => {
+    page.wait_for_function(
+        """async (id) => {
         if (!(await caches.match('/capture'))) {
             (await navigator.serviceWorker.ready).active.postMessage({type: 'WARM_CAPTURE'});
             return false;
         }
         return Boolean(await self.ChalkmarkIdb.get('drafts', id));
-    }""", arg=submission_id, polling=250)
+    }""",
+        arg=submission_id,
+        polling=250,
+    )
 
 
 def test_captured_offline_then_uploaded_exactly_once(context, page, live_app, base_url, teacher):
@@ -81,12 +90,17 @@ def test_captured_offline_then_uploaded_exactly_once(context, page, live_app, ba
     expect(page.locator("#network-status")).to_contain_text("You're offline")
     expect(page.locator("#capture-draft")).to_contain_text("Fractions as Numbers")
 
-    photos = [jpeg_bytes(size=(2400, 1800), colour=(30, 120, 200)),
-              jpeg_bytes(size=(1200, 800), colour=(0, 0, 0), gps=True),
-              jpeg_bytes(size=(640, 480), colour=(250, 200, 10))]
-    page.get_by_label("Choose photos").set_input_files([
-        {"name": f"board-{n}.jpg", "mimeType": "image/jpeg", "buffer": body}
-        for n, body in enumerate(photos, start=1)])
+    photos = [
+        jpeg_bytes(size=(2400, 1800), colour=(30, 120, 200)),
+        jpeg_bytes(size=(1200, 800), colour=(0, 0, 0), gps=True),
+        jpeg_bytes(size=(640, 480), colour=(250, 200, 10)),
+    ]
+    page.get_by_label("Choose photos").set_input_files(
+        [
+            {"name": f"board-{n}.jpg", "mimeType": "image/jpeg", "buffer": body}
+            for n, body in enumerate(photos, start=1)
+        ]
+    )
     page.get_by_label("Your reflection").fill("Students compared 3/4 and 2/3 on a number line.")
     page.get_by_role("button", name="Add reflection").click()
     queue = page.locator("#queue-list > li")
@@ -109,7 +123,8 @@ def test_captured_offline_then_uploaded_exactly_once(context, page, live_app, ba
     assert sorted(item.kind for item in items) == ["photo", "photo", "photo", "text"]
     assert len({item.client_uuid for item in items}) == 4
     assert [i.text for i in items if i.kind == "text"] == [
-        "Students compared 3/4 and 2/3 on a number line."]
+        "Students compared 3/4 and 2/3 on a number line."
+    ]
     for item in (i for i in items if i.kind == "photo"):
         image = stored_image(live_app, item)
         assert max(image.size) <= 1600 and not image.getexif()
@@ -123,20 +138,40 @@ def big_draft(live_app, teacher):
     """A draft whose photo part takes 60 photos, and a video part."""
     with db(live_app) as session:
         stack = session.exec(select(Stack)).first()
-        credential = Credential(stack_id=stack.id, slug=f"chaos-{uuid.uuid4().hex[:8]}",
-                                title="Chaos Capture", competency="Keeps going.")
+        credential = Credential(
+            stack_id=stack.id,
+            slug=f"chaos-{uuid.uuid4().hex[:8]}",
+            title="Chaos Capture",
+            competency="Keeps going.",
+        )
         session.add(credential)
         session.commit()
-        session.add_all([
-            EvidenceRequirement(credential_id=credential.id, position=0, kind="photo",
-                                prompt="Many photos", min_count=1, max_count=60),
-            EvidenceRequirement(credential_id=credential.id, position=1, kind="video",
-                                prompt="A clip", min_count=0, max_count=1)])
+        session.add_all(
+            [
+                EvidenceRequirement(
+                    credential_id=credential.id,
+                    position=0,
+                    kind="photo",
+                    prompt="Many photos",
+                    min_count=1,
+                    max_count=60,
+                ),
+                EvidenceRequirement(
+                    credential_id=credential.id,
+                    position=1,
+                    kind="video",
+                    prompt="A clip",
+                    min_count=0,
+                    max_count=1,
+                ),
+            ]
+        )
         return make_submission(session, teacher, credential, status="draft")
 
 
-def test_fifty_captures_while_the_network_flaps(context, page, live_app, base_url, teacher,
-                                               big_draft):
+def test_fifty_captures_while_the_network_flaps(
+    context, page, live_app, base_url, teacher, big_draft
+):
     rng = random.Random(20240301)
     sign_in(context, live_app, base_url, teacher)
     page.goto(f"/capture?submission={big_draft.id}")
@@ -163,13 +198,16 @@ def test_fifty_captures_while_the_network_flaps(context, page, live_app, base_ur
         assert not stored_image(live_app, item).getexif()
 
 
-def test_a_video_resumes_where_the_server_had_it(context, page, live_app, base_url, teacher,
-                                                 big_draft):
+def test_a_video_resumes_where_the_server_had_it(
+    context, page, live_app, base_url, teacher, big_draft
+):
     settings = live_app.config["SETTINGS"]
     default_chunk, settings.upload_chunk_bytes = settings.upload_chunk_bytes, 32 * 1024
     offsets: list[int] = []
-    context.on("request", lambda r: r.method == "PATCH" and offsets.append(
-        int(r.headers.get("upload-offset", "-1"))))
+    context.on(
+        "request",
+        lambda r: r.method == "PATCH" and offsets.append(int(r.headers.get("upload-offset", "-1"))),
+    )
     try:
         sign_in(context, live_app, base_url, teacher)
         page.goto(f"/capture?submission={big_draft.id}")
@@ -178,13 +216,15 @@ def test_a_video_resumes_where_the_server_had_it(context, page, live_app, base_u
         page.route("**/uploads/*", lambda route: (time.sleep(0.05), route.continue_()))
         video = mp4_bytes(600 * 1024)
         page.get_by_label("Choose a video").set_input_files(
-            [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}])
+            [{"name": "lesson.mp4", "mimeType": "video/mp4", "buffer": video}]
+        )
         page.wait_for_function("() => document.querySelector('#queue-list progress')?.value >= 30")
         context.set_offline(True)
         expect(page.locator('#queue-list > li[data-status="failed"]')).to_have_count(1)
         with db(live_app) as session:
-            [upload] = session.exec(select(ResumableUpload).where(
-                ResumableUpload.submission_id == big_draft.id)).all()
+            [upload] = session.exec(
+                select(ResumableUpload).where(ResumableUpload.submission_id == big_draft.id)
+            ).all()
         assert 0 < upload.received_bytes < len(video)
         context.set_offline(False)
         expect(page.locator('#queue-list > li[data-status="saved"]')).to_have_count(1)

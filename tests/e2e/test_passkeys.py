@@ -77,8 +77,9 @@ def test_sign_in_refused_when_the_device_cannot_verify_the_user(page):
     page.get_by_role("link", name=re.compile("I saved these")).click()
     main_nav(page).get_by_role("button", name="Sign out").click()
 
-    cdp.send("WebAuthn.setUserVerified",
-             {"authenticatorId": authenticator_id, "isUserVerified": False})
+    cdp.send(
+        "WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False}
+    )
     page.goto("/auth/sign-in")
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect(page.locator("[data-passkey-error]")).to_contain_text("couldn't confirm it's you")
@@ -100,8 +101,7 @@ def ensure_demo_teacher(live_app) -> str:
 def test_demo_try_as_teacher(page, live_app):
     name = ensure_demo_teacher(live_app)
     page.goto("/auth/sign-in")
-    page.get_by_role("group", name="Try Chalkmark as").get_by_role(
-        "button", name="Teacher").click()
+    page.get_by_role("group", name="Try Chalkmark as").get_by_role("button", name="Teacher").click()
     expect(main_nav(page).get_by_role("link", name=name)).to_be_visible()
 
 

@@ -62,8 +62,9 @@ SHOWN_NOTIFICATIONS = """async () => {
 }"""
 
 
-def test_a_pushed_notice_is_shown_and_its_click_opens_the_url(context, page, live_app,
-                                                               base_url, push_user):
+def test_a_pushed_notice_is_shown_and_its_click_opens_the_url(
+    context, page, live_app, base_url, push_user
+):
     context.grant_permissions(["notifications"], origin=base_url)
     sign_in(context, live_app, base_url, push_user)
     page.goto("/notifications/settings")
@@ -73,15 +74,25 @@ def test_a_pushed_notice_is_shown_and_its_click_opens_the_url(context, page, liv
 
     cdp = context.new_cdp_session(page)
     registration_id = worker_registration_id(cdp, base_url + "/")
-    payload = {"title": "You earned Fractions as Numbers!", "body": "Every criterion met.",
-               "url": "/stacks", "tag": "chalkmark-award-1"}
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": base_url, "registrationId": registration_id, "data": json.dumps(payload)})
+    payload = {
+        "title": "You earned Fractions as Numbers!",
+        "body": "Every criterion met.",
+        "url": "/stacks",
+        "tag": "chalkmark-award-1",
+    }
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": base_url, "registrationId": registration_id, "data": json.dumps(payload)},
+    )
 
     [shown] = shown_notifications(page, at_least=1)
-    assert shown == {"title": payload["title"], "body": payload["body"],
-                     "tag": payload["tag"], "icon": base_url + "/static/icons/icon-192.png",
-                     "url": base_url + "/stacks"}
+    assert shown == {
+        "title": payload["title"],
+        "body": payload["body"],
+        "tag": payload["tag"],
+        "icon": base_url + "/static/icons/icon-192.png",
+        "url": base_url + "/stacks",
+    }
 
     [worker] = [w for w in context.service_workers if w.url.endswith("/sw.js")]
     worker.evaluate("""async () => {
@@ -92,17 +103,21 @@ def test_a_pushed_notice_is_shown_and_its_click_opens_the_url(context, page, liv
     assert shown_notifications(page) == []  # the click closed it
 
 
-def test_a_push_never_sends_someone_to_another_site(context, page, live_app, base_url,
-                                                    push_user):
+def test_a_push_never_sends_someone_to_another_site(context, page, live_app, base_url, push_user):
     context.grant_permissions(["notifications"], origin=base_url)
     sign_in(context, live_app, base_url, push_user)
     page.goto("/notifications/settings")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     cdp = context.new_cdp_session(page)
     registration_id = worker_registration_id(cdp, base_url + "/")
-    cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": base_url, "registrationId": registration_id,
-        "data": json.dumps({"title": "Hi", "url": "https://evil.example/phish"})})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": base_url,
+            "registrationId": registration_id,
+            "data": json.dumps({"title": "Hi", "url": "https://evil.example/phish"}),
+        },
+    )
     assert [n["url"] for n in shown_notifications(page, at_least=1)] == [base_url + "/"]
 
 

@@ -35,8 +35,9 @@ def controlled(page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
-def test_opened_pages_read_offline_and_private_pages_say_offline(context, page, live_app,
-                                                                base_url, teacher):
+def test_opened_pages_read_offline_and_private_pages_say_offline(
+    context, page, live_app, base_url, teacher
+):
     sign_in(context, live_app, base_url, teacher)
     page.goto(CREDENTIAL)
     controlled(page)
@@ -56,8 +57,9 @@ def test_opened_pages_read_offline_and_private_pages_say_offline(context, page, 
     expect(page.locator("h1")).to_have_text("Capture evidence")
 
 
-def test_a_page_cached_before_signing_in_is_not_served_after(context, page, live_app,
-                                                            base_url, teacher):
+def test_a_page_cached_before_signing_in_is_not_served_after(
+    context, page, live_app, base_url, teacher
+):
     page.goto(CREDENTIAL)
     controlled(page)
     page.reload()
@@ -70,8 +72,7 @@ def test_a_page_cached_before_signing_in_is_not_served_after(context, page, live
     expect(page.locator("h1")).to_have_text("Number-Line Reasoning")
 
 
-def test_forms_that_need_the_network_say_so_offline(context, page, live_app, base_url,
-                                                   teacher):
+def test_forms_that_need_the_network_say_so_offline(context, page, live_app, base_url, teacher):
     sign_in(context, live_app, base_url, teacher)
     page.goto(CREDENTIAL)
     context.set_offline(True)
@@ -129,8 +130,9 @@ def test_a_new_version_shows_a_banner_and_reloads_into_it(context, page, live_ap
 
 def test_the_worker_uploads_the_queue_on_its_own(context, page, live_app, base_url, teacher):
     with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        credential = session.exec(select(Credential).where(
-            Credential.slug == "number-line-reasoning")).one()
+        credential = session.exec(
+            select(Credential).where(Credential.slug == "number-line-reasoning")
+        ).one()
         draft = make_submission(session, teacher, credential, status="draft")
     sign_in(context, live_app, base_url, teacher)
     page.goto(f"/capture?submission={draft.id}")
@@ -144,10 +146,10 @@ def test_the_worker_uploads_the_queue_on_its_own(context, page, live_app, base_u
     page.goto("about:blank")  # the capture page is gone; only the worker is left
     context.set_offline(False)
     [worker] = [w for w in context.service_workers if w.url.endswith("/sw.js")]
-    result = worker.evaluate(
-        "() => self.ChalkmarkQueue.flush(self.ChalkmarkQueue.fetchTransport)")
+    result = worker.evaluate("() => self.ChalkmarkQueue.flush(self.ChalkmarkQueue.fetchTransport)")
     assert result["pending"] == 0
     with Session(live_app.extensions["db_engine"]) as session:
-        texts = session.exec(select(EvidenceItem.text).where(
-            EvidenceItem.submission_id == draft.id)).all()
+        texts = session.exec(
+            select(EvidenceItem.text).where(EvidenceItem.submission_id == draft.id)
+        ).all()
     assert texts == ["Written on the bus, sent by the worker."]

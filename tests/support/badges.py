@@ -30,22 +30,33 @@ class Awarded:
     award: Award
 
 
-def award_one(session: Session, *, org: Org | None = None, credit_hours: float = 2.5,
-              teacher: User | None = None) -> Awarded:
+def award_one(
+    session: Session,
+    *,
+    org: Org | None = None,
+    credit_hours: float = 2.5,
+    teacher: User | None = None,
+) -> Awarded:
     """A teacher in a district earns a credential through the real decision."""
     org = org or make_org(session, name="Riverbend Unified")
     credential = make_credential(session, title="Working Memory", credit_hours=credit_hours)
     assessor = make_user(session, "assessor", org_id=org.id)
     admin = make_user(session, "admin", org_id=org.id)
-    teacher = teacher or make_user(session, name="Maya Patel", org_id=org.id,
-                                   email=f"maya{credential.id}@example.org")
+    teacher = teacher or make_user(
+        session, name="Maya Patel", org_id=org.id, email=f"maya{credential.id}@example.org"
+    )
     appoint(session, assessor, credential)
     submission = make_submission(session, teacher, credential)
-    decide(session=session, assessor=assessor, submission_id=submission.id,
-           decision="award", scores=all_met(session, credential), feedback="Great work.")
+    decide(
+        session=session,
+        assessor=assessor,
+        submission_id=submission.id,
+        decision="award",
+        scores=all_met(session, credential),
+        feedback="Great work.",
+    )
     session.commit()
-    award = session.execute(
-        select(Award).where(Award.submission_id == submission.id)).scalar_one()
+    award = session.execute(select(Award).where(Award.submission_id == submission.id)).scalar_one()
     return Awarded(org, teacher, assessor, admin, credential, award)
 
 
@@ -64,8 +75,11 @@ def public_documents(client, award: Award) -> tuple[dict, dict]:
 
 def ensure_verifier() -> None:
     if not (VERIFIER_DIR / "node_modules").is_dir():
-        subprocess.run(["npm", "ci", "--prefix", str(VERIFIER_DIR), "--no-audit", "--no-fund"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(VERIFIER_DIR), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+        )
 
 
 def verify_independently(credential: dict, documents: dict, tmp_path: Path) -> dict:
@@ -77,7 +91,16 @@ def verify_independently(credential: dict, documents: dict, tmp_path: Path) -> d
     credential_file.write_text(json.dumps(credential))
     documents_file.write_text(json.dumps(documents))
     done = subprocess.run(
-        ["node", str(VERIFIER_DIR / "verify.mjs"), str(credential_file), str(documents_file),
-         str(CONTEXT_DIR)], capture_output=True, text=True, timeout=120)
+        [
+            "node",
+            str(VERIFIER_DIR / "verify.mjs"),
+            str(credential_file),
+            str(documents_file),
+            str(CONTEXT_DIR),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])

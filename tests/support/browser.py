@@ -43,24 +43,19 @@ def add_virtual_authenticator(page, *, user_verified: bool = True) -> tuple[obje
 
 
 def credentials_on(cdp, authenticator_id: str) -> list[dict]:
-    return cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})[
-        "credentials"
-    ]
+    return cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"]
 
 
 def axe_violations(page) -> list[dict]:
     """WCAG 2 A + AA violations on the page as it is now."""
-    results = _axe.run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
-    )
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
     return results.response["violations"]
 
 
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     summary = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-        f"{[n['target'] for n in v['nodes'][:3]]})"
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {[n['target'] for n in v['nodes'][:3]]})"
         for v in violations
     ]
     assert not violations, f"axe violations on {page.url}:\n" + "\n".join(summary)

@@ -28,8 +28,9 @@ def add_member(session: Session, cohort: Cohort, name: str, **fields) -> User:
 
 
 def invite(session: Session, cohort: Cohort, user: User) -> None:
-    service.invite_member(session=session, cohort=cohort, by=session.get(User, cohort.coach_id),
-                          user_id=user.id)
+    service.invite_member(
+        session=session, cohort=cohort, by=session.get(User, cohort.coach_id), user_id=user.id
+    )
     session.commit()
 
 

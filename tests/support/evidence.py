@@ -35,8 +35,16 @@ class Cast:
         return None if role == "anonymous" else getattr(self, role)
 
 
-ROLES = ("anonymous", "other_teacher", "owner", "assessor", "unqualified_assessor",
-         "coach", "other_coach", "admin")
+ROLES = (
+    "anonymous",
+    "other_teacher",
+    "owner",
+    "assessor",
+    "unqualified_assessor",
+    "coach",
+    "other_coach",
+    "admin",
+)
 
 
 def make_cast(session: Session, credential: Credential, owner: User) -> Cast:
@@ -67,17 +75,27 @@ class World:
     criteria: list[RubricCriterion]
 
 
-def make_world(session: Session, *, kinds=("photo", "text"), owner_roles=("teacher",),
-               owner_name: str = "Owner Teacher", title: str | None = None,
-               **owner_fields) -> World:
+def make_world(
+    session: Session,
+    *,
+    kinds=("photo", "text"),
+    owner_roles=("teacher",),
+    owner_name: str = "Owner Teacher",
+    title: str | None = None,
+    **owner_fields,
+) -> World:
     owner = make_user(session, *owner_roles, name=owner_name, **owner_fields)
     credential = make_credential(session, kinds=kinds, **({"title": title} if title else {}))
     submission = make_submission(session, owner, credential, status=SubmissionStatus.DRAFT)
-    by_kind = {r.kind: r.id for r in requirements_for(session=session,
-                                                       credential_id=credential.id)}
-    return World(credential, submission, make_cast(session, credential, owner),
-                 by_kind.get("photo"), by_kind.get("text"),
-                 criteria_for(session=session, credential_id=credential.id))
+    by_kind = {r.kind: r.id for r in requirements_for(session=session, credential_id=credential.id)}
+    return World(
+        credential,
+        submission,
+        make_cast(session, credential, owner),
+        by_kind.get("photo"),
+        by_kind.get("text"),
+        criteria_for(session=session, credential_id=credential.id),
+    )
 
 
 def as_role(client, world: World, role: str) -> User | None:
@@ -103,14 +121,27 @@ def _signed_in(client) -> bool:
         return SESSION_ID in flask_session
 
 
-def post_upload(client, submission_id: int, requirement_id: int, *, data: bytes | None = None,
-                filename: str = "photo.jpg", client_uuid: str | None = None,
-                token: str | None = "fetch", json: bool = True, headers=None, **fields):
+def post_upload(
+    client,
+    submission_id: int,
+    requirement_id: int,
+    *,
+    data: bytes | None = None,
+    filename: str = "photo.jpg",
+    client_uuid: str | None = None,
+    token: str | None = "fetch",
+    json: bool = True,
+    headers=None,
+    **fields,
+):
     """POST an evidence upload the way evidence/upload-forms.js does (JSON, X-CSRFToken)."""
     import uuid as uuidlib
 
-    form = {"client_uuid": client_uuid or str(uuidlib.uuid4()),
-            "requirement_id": str(requirement_id), **fields}
+    form = {
+        "client_uuid": client_uuid or str(uuidlib.uuid4()),
+        "requirement_id": str(requirement_id),
+        **fields,
+    }
     if data is not None:
         form["file"] = (io.BytesIO(data), filename)
     all_headers = dict(headers or {})
@@ -120,5 +151,9 @@ def post_upload(client, submission_id: int, requirement_id: int, *, data: bytes 
         token = page_token(client)
     if token:
         all_headers["X-CSRFToken"] = token
-    return client.post(f"/submissions/{submission_id}/evidence", data=form,
-                       headers=all_headers, content_type="multipart/form-data")
+    return client.post(
+        f"/submissions/{submission_id}/evidence",
+        data=form,
+        headers=all_headers,
+        content_type="multipart/form-data",
+    )

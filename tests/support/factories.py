@@ -52,46 +52,76 @@ def _save(session: Session, row):
 
 def make_user(session: Session, *roles: str, name: str | None = None, **fields) -> User:
     n = next(_counter)
-    return _save(session, User(
-        handle=fields.pop("handle", f"user{n}"),
-        display_name=name or f"Test User {n}",
-        roles=",".join(roles or ("teacher",)),
-        **fields,
-    ))
+    return _save(
+        session,
+        User(
+            handle=fields.pop("handle", f"user{n}"),
+            display_name=name or f"Test User {n}",
+            roles=",".join(roles or ("teacher",)),
+            **fields,
+        ),
+    )
 
 
 def make_org(session: Session, **fields) -> Org:
     n = next(_counter)
-    return _save(session, Org(slug=fields.pop("slug", f"org-{n}"),
-                              name=fields.pop("name", f"District {n}"), **fields))
+    return _save(
+        session,
+        Org(
+            slug=fields.pop("slug", f"org-{n}"), name=fields.pop("name", f"District {n}"), **fields
+        ),
+    )
 
 
-def make_cohort(session: Session, coach: User, name: str = "Early Adopters", *,
-                members: list[User] = (), invited: list[User] = (), **fields) -> Cohort:
+def make_cohort(
+    session: Session,
+    coach: User,
+    name: str = "Early Adopters",
+    *,
+    members: list[User] = (),
+    invited: list[User] = (),
+    **fields,
+) -> Cohort:
     """A cohort in its coach's district (unless `org_id` says otherwise); `members` have
     accepted, `invited` have yet to answer."""
-    cohort = _save(session, Cohort(name=name, coach_id=coach.id,
-                                   org_id=fields.pop("org_id", coach.org_id), **fields))
+    cohort = _save(
+        session,
+        Cohort(name=name, coach_id=coach.id, org_id=fields.pop("org_id", coach.org_id), **fields),
+    )
     session.add_all(
-        [CohortMember(cohort_id=cohort.id, user_id=user.id, status=MemberStatus.ACTIVE.value)
-         for user in members]
-        + [CohortMember(cohort_id=cohort.id, user_id=user.id,
-                        status=MemberStatus.INVITED.value) for user in invited])
+        [
+            CohortMember(cohort_id=cohort.id, user_id=user.id, status=MemberStatus.ACTIVE.value)
+            for user in members
+        ]
+        + [
+            CohortMember(cohort_id=cohort.id, user_id=user.id, status=MemberStatus.INVITED.value)
+            for user in invited
+        ]
+    )
     session.commit()
     return cohort
 
 
-def make_notification(session: Session, user: User, title: str = "Hello", *,
-                      kind: str = "test", **fields) -> Notification:
+def make_notification(
+    session: Session, user: User, title: str = "Hello", *, kind: str = "test", **fields
+) -> Notification:
     return _save(session, Notification(user_id=user.id, kind=kind, title=title, **fields))
 
 
-def make_push_subscription(session: Session, user: User, *, endpoint: str | None = None,
-                           p256dh: str = "p256dh-key", auth: str = "auth-secret",
-                           **fields) -> PushSubscription:
+def make_push_subscription(
+    session: Session,
+    user: User,
+    *,
+    endpoint: str | None = None,
+    p256dh: str = "p256dh-key",
+    auth: str = "auth-secret",
+    **fields,
+) -> PushSubscription:
     endpoint = endpoint or f"https://push.example.test/{next(_counter)}"
-    return _save(session, PushSubscription(endpoint=endpoint, user_id=user.id,
-                                           p256dh=p256dh, auth=auth, **fields))
+    return _save(
+        session,
+        PushSubscription(endpoint=endpoint, user_id=user.id, p256dh=p256dh, auth=auth, **fields),
+    )
 
 
 # --- catalog --------------------------------------------------------------------------
@@ -99,32 +129,59 @@ def make_push_subscription(session: Session, user: User, *, endpoint: str | None
 
 def make_stack(session: Session, **fields) -> Stack:
     n = next(_counter)
-    return _save(session, Stack(slug=fields.pop("slug", f"stack-{n}"),
-                                title=fields.pop("title", f"Stack {n}"),
-                                summary=fields.pop("summary", "A test stack"),
-                                category=fields.pop("category", "Testing"), **fields))
+    return _save(
+        session,
+        Stack(
+            slug=fields.pop("slug", f"stack-{n}"),
+            title=fields.pop("title", f"Stack {n}"),
+            summary=fields.pop("summary", "A test stack"),
+            category=fields.pop("category", "Testing"),
+            **fields,
+        ),
+    )
 
 
-def make_credential(session: Session, *, criteria: int = 3, kinds=("photo", "text"),
-                    stack: Stack | None = None, **fields) -> Credential:
+def make_credential(
+    session: Session,
+    *,
+    criteria: int = 3,
+    kinds=("photo", "text"),
+    stack: Stack | None = None,
+    **fields,
+) -> Credential:
     """A credential with one evidence requirement per kind and `criteria` rubric rows."""
     n = next(_counter)
     stack = stack or make_stack(session)
-    credential = _save(session, Credential(
-        stack_id=stack.id,
-        slug=fields.pop("slug", f"credential-{n}"),
-        title=fields.pop("title", f"Credential {n}"),
-        competency="The educator does the thing.",
-        key_method="Do it well.",
-        **fields,
-    ))
+    credential = _save(
+        session,
+        Credential(
+            stack_id=stack.id,
+            slug=fields.pop("slug", f"credential-{n}"),
+            title=fields.pop("title", f"Credential {n}"),
+            competency="The educator does the thing.",
+            key_method="Do it well.",
+            **fields,
+        ),
+    )
     for position, kind in enumerate(kinds):
-        session.add(EvidenceRequirement(credential_id=credential.id, position=position,
-                                        kind=kind, prompt=f"Show {kind} evidence"))
+        session.add(
+            EvidenceRequirement(
+                credential_id=credential.id,
+                position=position,
+                kind=kind,
+                prompt=f"Show {kind} evidence",
+            )
+        )
     for position in range(criteria):
-        session.add(RubricCriterion(
-            credential_id=credential.id, position=position, title=f"Criterion {position + 1}",
-            met_descriptor="Clearly shown.", not_yet_descriptor="Not shown yet."))
+        session.add(
+            RubricCriterion(
+                credential_id=credential.id,
+                position=position,
+                title=f"Criterion {position + 1}",
+                met_descriptor="Clearly shown.",
+                not_yet_descriptor="Not shown yet.",
+            )
+        )
     session.commit()
     session.refresh(credential)
     return credential
@@ -139,23 +196,38 @@ def appoint(session: Session, user: User, credential: Credential) -> None:
 # --- attempts and what happens to them ------------------------------------------------
 
 
-def make_submission(session: Session, user: User, credential: Credential, *,
-                    status: str = SubmissionStatus.SUBMITTED, attempt: int | None = None,
-                    **fields) -> Submission:
+def make_submission(
+    session: Session,
+    user: User,
+    credential: Credential,
+    *,
+    status: str = SubmissionStatus.SUBMITTED,
+    attempt: int | None = None,
+    **fields,
+) -> Submission:
     """An attempt in any state (waiting for review unless told): the user's next attempt
     at the credential; a sent one has consent and a time, a decided one a decision time
     (pass `submitted_at=` / `decided_at=`, even None, to set them)."""
     now = utcnow()
     if attempt is None:
-        attempt = 1 + (session.exec(select(func.max(Submission.attempt)).where(
-            Submission.user_id == user.id,
-            Submission.credential_id == credential.id)).one() or 0)
+        attempt = 1 + (
+            session.exec(
+                select(func.max(Submission.attempt)).where(
+                    Submission.user_id == user.id, Submission.credential_id == credential.id
+                )
+            ).one()
+            or 0
+        )
     sent = status != SubmissionStatus.DRAFT
     fields.setdefault("consent_given", sent)
     fields.setdefault("submitted_at", now if sent else None)
     fields.setdefault("decided_at", now if status in DECIDED else None)
-    return _save(session, Submission(user_id=user.id, credential_id=credential.id,
-                                     status=status, attempt=attempt, **fields))
+    return _save(
+        session,
+        Submission(
+            user_id=user.id, credential_id=credential.id, status=status, attempt=attempt, **fields
+        ),
+    )
 
 
 def set_status(session: Session, submission: Submission, status: str) -> None:
@@ -168,8 +240,9 @@ def set_status(session: Session, submission: Submission, status: str) -> None:
     session.commit()
 
 
-def make_evidence_items(session: Session, submission: Submission, *,
-                        count: int = 3) -> list[EvidenceItem]:
+def make_evidence_items(
+    session: Session, submission: Submission, *, count: int = 3
+) -> list[EvidenceItem]:
     """Mixed text / link / photo rows (no stored blob), round robin over the credential's
     requirements."""
     requirements = requirements_for(session=session, credential_id=submission.credential_id)
@@ -178,46 +251,70 @@ def make_evidence_items(session: Session, submission: Submission, *,
     for n in range(count):
         kind = ("text", "link", "photo")[n % 3]
         photo = kind == "photo"
-        items.append(EvidenceItem(
-            submission_id=submission.id,
-            requirement_id=by_kind.get(kind, requirements[n % len(requirements)]).id,
-            client_uuid=new_uuid(), kind=kind,
-            text=f"Reflection {n}: <b>students</b> explained their thinking."
-            if kind == "text" else None,
-            url=f"https://example.org/lesson/{n}" if kind == "link" else None,
-            blob_key=f"blobs/{n}.jpg" if photo else None,
-            thumb_key=f"thumbs/{n}.jpg" if photo else None,
-            filename=f"photo-{n}.jpg" if photo else None,
-            mime="image/jpeg" if photo else None,
-            width=1600 if photo else None, height=1200 if photo else None,
-        ))
+        items.append(
+            EvidenceItem(
+                submission_id=submission.id,
+                requirement_id=by_kind.get(kind, requirements[n % len(requirements)]).id,
+                client_uuid=new_uuid(),
+                kind=kind,
+                text=f"Reflection {n}: <b>students</b> explained their thinking."
+                if kind == "text"
+                else None,
+                url=f"https://example.org/lesson/{n}" if kind == "link" else None,
+                blob_key=f"blobs/{n}.jpg" if photo else None,
+                thumb_key=f"thumbs/{n}.jpg" if photo else None,
+                filename=f"photo-{n}.jpg" if photo else None,
+                mime="image/jpeg" if photo else None,
+                width=1600 if photo else None,
+                height=1200 if photo else None,
+            )
+        )
     session.add_all(items)
     session.commit()
     return items
 
 
-def make_review(session: Session, submission: Submission, assessor: User, *,
-                decision: str | None = None, feedback: str = "",
-                scores: dict[int, tuple[bool, str]] | None = None, hours: int = 48,
-                now: datetime | None = None) -> Review:
+def make_review(
+    session: Session,
+    submission: Submission,
+    assessor: User,
+    *,
+    decision: str | None = None,
+    feedback: str = "",
+    scores: dict[int, tuple[bool, str]] | None = None,
+    hours: int = 48,
+    now: datetime | None = None,
+) -> Review:
     """Without a decision: a claim (as if `claim` ran at `now`, leased for `hours`).
     With one ("awarded" / "not_yet"): the decision as the review area records it, a score
     per criterion (`scores`: position → (met, comment); met follows the decision) and the
     attempt's new status."""
     now = now or utcnow()
-    review = _save(session, Review(
-        submission_id=submission.id, assessor_id=assessor.id, claimed_at=now,
-        claimed_until=now + timedelta(hours=hours), decision=decision,
-        feedback=feedback if decision else None, decided_at=now if decision else None))
+    review = _save(
+        session,
+        Review(
+            submission_id=submission.id,
+            assessor_id=assessor.id,
+            claimed_at=now,
+            claimed_until=now + timedelta(hours=hours),
+            decision=decision,
+            feedback=feedback if decision else None,
+            decided_at=now if decision else None,
+        ),
+    )
     if decision is None:
         submission.status = SubmissionStatus.IN_REVIEW
         submission.version += 1
     else:
         for criterion in criteria_for(session=session, credential_id=submission.credential_id):
-            met, comment = (scores or {}).get(criterion.position,
-                                              (decision == SubmissionStatus.AWARDED, ""))
-            session.add(CriterionScore(review_id=review.id, criterion_id=criterion.id,
-                                       met=met, comment=comment))
+            met, comment = (scores or {}).get(
+                criterion.position, (decision == SubmissionStatus.AWARDED, "")
+            )
+            session.add(
+                CriterionScore(
+                    review_id=review.id, criterion_id=criterion.id, met=met, comment=comment
+                )
+            )
         submission.status = decision
         submission.decided_at = now
     session.add(submission)
@@ -225,12 +322,26 @@ def make_review(session: Session, submission: Submission, assessor: User, *,
     return review
 
 
-def make_award(session: Session, user: User, credential: Credential,
-               submission: Submission | None = None, *, revoked: bool = False,
-               **fields) -> Award:
+def make_award(
+    session: Session,
+    user: User,
+    credential: Credential,
+    submission: Submission | None = None,
+    *,
+    revoked: bool = False,
+    **fields,
+) -> Award:
     """An award row for an awarded attempt (one is made when not given); no badge issued."""
-    submission = submission or make_submission(session, user, credential,
-                                               status=SubmissionStatus.AWARDED)
-    return _save(session, Award(user_id=user.id, credential_id=credential.id,
-                                submission_id=submission.id,
-                                revoked_at=utcnow() if revoked else None, **fields))
+    submission = submission or make_submission(
+        session, user, credential, status=SubmissionStatus.AWARDED
+    )
+    return _save(
+        session,
+        Award(
+            user_id=user.id,
+            credential_id=credential.id,
+            submission_id=submission.id,
+            revoked_at=utcnow() if revoked else None,
+            **fields,
+        ),
+    )

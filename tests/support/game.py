@@ -14,19 +14,29 @@ from server.models import PointEvent, User, UserPoints, WeeklyPoints
 
 
 def ledger_totals(session: Session) -> dict[int, int]:
-    return dict(session.execute(
-        select(PointEvent.user_id, func.sum(PointEvent.points)).group_by(PointEvent.user_id)
-    ).all())
+    return dict(
+        session.execute(
+            select(PointEvent.user_id, func.sum(PointEvent.points)).group_by(PointEvent.user_id)
+        ).all()
+    )
 
 
 def cached_totals(session: Session) -> dict[int, int]:
-    return {uid: total for uid, total in session.execute(
-        select(UserPoints.user_id, UserPoints.total)) if total}
+    return {
+        uid: total
+        for uid, total in session.execute(select(UserPoints.user_id, UserPoints.total))
+        if total
+    }
 
 
 def cached_weeks(session: Session) -> dict[tuple[int, str], int]:
-    return {(uid, week): pts for uid, week, pts in session.execute(
-        select(WeeklyPoints.user_id, WeeklyPoints.iso_week, WeeklyPoints.points)) if pts}
+    return {
+        (uid, week): pts
+        for uid, week, pts in session.execute(
+            select(WeeklyPoints.user_id, WeeklyPoints.iso_week, WeeklyPoints.points)
+        )
+        if pts
+    }
 
 
 def events(session: Session, user: User, rule: str | None = None) -> list[PointEvent]:

@@ -13,9 +13,15 @@ GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 
 
-def jpeg_bytes(seed: int = 0, size: tuple[int, int] = (64, 48), gps: bool = False, *,
-               colour: tuple[int, int, int] | None = None, orientation: int | None = None,
-               quality: int = 85) -> bytes:
+def jpeg_bytes(
+    seed: int = 0,
+    size: tuple[int, int] = (64, 48),
+    gps: bool = False,
+    *,
+    colour: tuple[int, int, int] | None = None,
+    orientation: int | None = None,
+    quality: int = 85,
+) -> bytes:
     """A JPEG whose colour follows `seed` (distinct seeds, distinct files); with `gps`, it
     carries camera make, a time and a GPS position in its EXIF."""
     image = Image.new("RGB", size, colour or ((seed * 53) % 256, (seed * 97) % 256, 140))
@@ -59,8 +65,10 @@ def mp4_bytes(size: int = 4096) -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def exe_bytes() -> bytes:

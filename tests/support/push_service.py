@@ -49,13 +49,17 @@ class FakeBrowser:
 
     endpoint: str
     private_key: ec.EllipticCurvePrivateKey = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
     auth_secret: bytes = field(default_factory=lambda: os.urandom(16))
 
     @property
     def p256dh(self) -> str:
-        return b64url(self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        return b64url(
+            self.private_key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
     @property
     def auth(self) -> str:
@@ -106,8 +110,13 @@ class PushServiceReceiver:
         self.browsers[browser.endpoint] = browser
         return browser
 
-    def answer_next(self, status: int, times: int = 1, retry_after: str | None = None,
-                    location: str | None = None) -> None:
+    def answer_next(
+        self,
+        status: int,
+        times: int = 1,
+        retry_after: str | None = None,
+        location: str | None = None,
+    ) -> None:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         if location is not None:
             headers["Location"] = location
@@ -148,8 +157,16 @@ class PushServiceReceiver:
                     self.errors.append(str(err))
             else:
                 with self._cond:
-                    self.received.append(Received(endpoint, payload, claims, headers.get("TTL"),
-                                                  headers.get("Urgency"), time.monotonic()))
+                    self.received.append(
+                        Received(
+                            endpoint,
+                            payload,
+                            claims,
+                            headers.get("TTL"),
+                            headers.get("Urgency"),
+                            time.monotonic(),
+                        )
+                    )
         with self._cond:
             self.requests.append(Request(endpoint, status, time.monotonic()))
             self._cond.notify_all()
@@ -173,8 +190,9 @@ def verify_vapid(authorization: str, origin: str) -> dict:
         raise ValueError(f"malformed VAPID token: {err}") from err
     if header.get("alg") != "ES256" or len(signature) != 64:
         raise ValueError("VAPID token is not ES256")
-    der = encode_dss_signature(int.from_bytes(signature[:32], "big"),
-                               int.from_bytes(signature[32:], "big"))
+    der = encode_dss_signature(
+        int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    )
     try:
         public.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
     except InvalidSignature as err:
@@ -192,8 +210,12 @@ def decrypt(browser: FakeBrowser, headers, body: bytes) -> dict:
     if headers.get("Content-Encoding") != "aes128gcm":
         raise ValueError(f"Content-Encoding is {headers.get('Content-Encoding')!r}")
     try:
-        plain = http_ece.decrypt(body, private_key=browser.private_key,
-                                 auth_secret=browser.auth_secret, version="aes128gcm")
+        plain = http_ece.decrypt(
+            body,
+            private_key=browser.private_key,
+            auth_secret=browser.auth_secret,
+            version="aes128gcm",
+        )
         return json.loads(plain)
     except (http_ece.ECEException, ValueError) as err:
         raise ValueError(f"could not decrypt the push body: {err}") from err

@@ -10,5 +10,6 @@ from server.models import Credential
 
 def all_met(session: Session, credential: Credential, comment: str = "Seen clearly."):
     """Scores for `review.service.decide`: every criterion met, with a comment."""
-    return {c.id: (True, comment) for c in criteria_for(session=session,
-                                                        credential_id=credential.id)}
+    return {
+        c.id: (True, comment) for c in criteria_for(session=session, credential_id=credential.id)
+    }

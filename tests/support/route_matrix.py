@@ -93,9 +93,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /auth/account": (at("/auth/account", SIGNED_IN),),
     "POST /auth/account/profile": (at("/auth/account/profile", SIGNED_IN),),
     "POST /auth/account/devices/<key>/sign-out": (
-        at("/auth/account/devices/{spare_session}/sign-out", OWNER),),
+        at("/auth/account/devices/{spare_session}/sign-out", OWNER),
+    ),
     "POST /auth/account/devices/sign-out-everywhere": (
-        at("/auth/account/devices/sign-out-everywhere", SIGNED_IN),),
+        at("/auth/account/devices/sign-out-everywhere", SIGNED_IN),
+    ),
     "GET /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
     "POST /auth/account/device-link": (at("/auth/account/device-link", SIGNED_IN),),
     "POST /auth/account/recovery-codes": (at("/auth/account/recovery-codes", SIGNED_IN),),
@@ -103,31 +105,38 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /auth/passkeys/options": (at("/auth/passkeys/options", SIGNED_IN),),
     "POST /auth/passkeys/verify": (at("/auth/passkeys/verify", SIGNED_IN),),
     "GET /auth/passkeys/<int:passkey_id>": (at("/auth/passkeys/{passkey}", OWNER),),
-    "GET /auth/passkeys/<int:passkey_id>/rename": (
-        at("/auth/passkeys/{passkey}/rename", OWNER),),
+    "GET /auth/passkeys/<int:passkey_id>/rename": (at("/auth/passkeys/{passkey}/rename", OWNER),),
     "POST /auth/passkeys/<int:passkey_id>/rename": (
-        at("/auth/passkeys/{passkey}/rename", OWNER, form={"nickname": "Phone"}),),
-    "GET /auth/passkeys/<int:passkey_id>/remove": (
-        at("/auth/passkeys/{passkey}/remove", OWNER),),
-    "POST /auth/passkeys/<int:passkey_id>/remove": (
-        at("/auth/passkeys/{passkey}/remove", OWNER),),
+        at("/auth/passkeys/{passkey}/rename", OWNER, form={"nickname": "Phone"}),
+    ),
+    "GET /auth/passkeys/<int:passkey_id>/remove": (at("/auth/passkeys/{passkey}/remove", OWNER),),
+    "POST /auth/passkeys/<int:passkey_id>/remove": (at("/auth/passkeys/{passkey}/remove", OWNER),),
     # --- submissions and evidence: the owner's; readers while it waits -----------------
     "POST /credentials/<slug>/start": (at("/credentials/{credential_slug}/start", SIGNED_IN),),
     "GET /me/credentials": (at("/me/credentials", SIGNED_IN),),
-    "GET /submissions/<int:id>": (at("/submissions/{submitted}", READERS),
-                                  at("/submissions/{draft}", INSIDERS)),
+    "GET /submissions/<int:id>": (
+        at("/submissions/{submitted}", READERS),
+        at("/submissions/{draft}", INSIDERS),
+    ),
     "POST /submissions/<int:id>/submit": (at("/submissions/{draft}/submit", OWNER),),
     "POST /submissions/<int:id>/retry": (at("/submissions/{not_yet}/retry", OWNER),),
     "POST /submissions/<int:id>/evidence": (at("/submissions/{draft}/evidence", OWNER),),
     "POST /submissions/<int:id>/evidence/<int:item_id>/delete": (
-        at("/submissions/{draft}/evidence/{doomed_item}/delete", OWNER),),
+        at("/submissions/{draft}/evidence/{doomed_item}/delete", OWNER),
+    ),
     "POST /submissions/<int:id>/requirements/<int:req_id>/text": (
-        at("/submissions/{draft}/requirements/{text_req}/text", OWNER,
-           form={"text": "We sorted fractions."}),),
+        at(
+            "/submissions/{draft}/requirements/{text_req}/text",
+            OWNER,
+            form={"text": "We sorted fractions."},
+        ),
+    ),
     "GET /submissions/<int:id>/evidence/erase": (
-        at("/submissions/{to_erase}/evidence/erase", OWNER),),
+        at("/submissions/{to_erase}/evidence/erase", OWNER),
+    ),
     "POST /submissions/<int:id>/evidence/erase": (
-        at("/submissions/{to_erase}/evidence/erase", OWNER),),
+        at("/submissions/{to_erase}/evidence/erase", OWNER),
+    ),
     # Without the typed confirmation nothing is erased (422): everyone reaches only their own.
     "GET /me/evidence/erase": (at("/me/evidence/erase", SIGNED_IN),),
     "POST /me/evidence/erase": (at("/me/evidence/erase", SIGNED_IN),),
@@ -135,18 +144,23 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),
     "PATCH /uploads/<token>": (at("/uploads/{upload_token}", OWNER),),
     "POST /uploads/<token>/finish": (at("/uploads/{upload_token}/finish", OWNER),),
-    "GET /evidence/<int:item_id>": (at("/evidence/{sub_photo}", READERS),
-                                    at("/evidence/{draft_photo}", INSIDERS)),
-    "GET /evidence/<int:item_id>/file": (at("/evidence/{sub_photo}/file", READERS),
-                                         at("/evidence/{draft_photo}/file", INSIDERS)),
-    "GET /evidence/<int:item_id>/thumb": (at("/evidence/{sub_photo}/thumb", READERS),
-                                          at("/evidence/{draft_photo}/thumb", INSIDERS)),
+    "GET /evidence/<int:item_id>": (
+        at("/evidence/{sub_photo}", READERS),
+        at("/evidence/{draft_photo}", INSIDERS),
+    ),
+    "GET /evidence/<int:item_id>/file": (
+        at("/evidence/{sub_photo}/file", READERS),
+        at("/evidence/{draft_photo}/file", INSIDERS),
+    ),
+    "GET /evidence/<int:item_id>/thumb": (
+        at("/evidence/{sub_photo}/thumb", READERS),
+        at("/evidence/{draft_photo}/thumb", INSIDERS),
+    ),
     # --- capture (PWA) -----------------------------------------------------------------
     "GET /capture": (at("/capture", SIGNED_IN),),
     "GET /capture/token": (at("/capture/token", SIGNED_IN),),
     "GET /capture/drafts.json": (at("/capture/drafts.json", SIGNED_IN),),
-    "GET /submissions/<int:id>/capture.json": (
-        at("/submissions/{draft}/capture.json", OWNER),),
+    "GET /submissions/<int:id>/capture.json": (at("/submissions/{draft}/capture.json", OWNER),),
     # --- review: qualified assessors (role + earned/appointed) of the owner's district -
     "GET /review": (at("/review", ASSESSOR_PAGES),),
     "GET /review/history": (at("/review/history", ASSESSOR_PAGES),),
@@ -156,48 +170,63 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # --- badges: public documents by unguessable link; the earner and their admin act -
     "GET /badges/<uuid>": (at("/badges/{award}", EVERYONE),),
     "GET /badges/<uuid>/badge.png": (at("/badges/{award}/badge.png", EVERYONE),),
-    "GET /badges/<uuid>/baked.<fmt>": (at("/badges/{award}/baked.png", EVERYONE),
-                                       at("/badges/{award}/baked.svg?spec=2", EVERYONE)),
+    "GET /badges/<uuid>/baked.<fmt>": (
+        at("/badges/{award}/baked.png", EVERYONE),
+        at("/badges/{award}/baked.svg?spec=2", EVERYONE),
+    ),
     "GET /badges/<uuid>/ob2": (at("/badges/{award}/ob2", EVERYONE),),
     "GET /badges/<uuid>/ob3.json": (at("/badges/{award}/ob3.json", EVERYONE),),
     "POST /badges/<uuid>/visibility": (at("/badges/{award}/visibility", {"earner"}),),
     "GET /badges/<uuid>/revoke": (at("/badges/{award}/revoke", {"admin"}),),
     "POST /badges/<uuid>/revoke": (at("/badges/{award}/revoke", {"admin"}),),
     "GET /badges/achievements/<slug>/v<int:version>/image.<fmt>": (
-        at("/badges/achievements/{credential_slug}/v1/image.svg", EVERYONE),),
+        at("/badges/achievements/{credential_slug}/v1/image.svg", EVERYONE),
+    ),
     "GET /badges/issuers/<slug>": (at("/badges/issuers/{issuer}", EVERYONE),),
     "GET /badges/issuers/<slug>/ob2": (at("/badges/issuers/{issuer}/ob2", EVERYONE),),
     "GET /badges/issuers/<slug>/status/revocation": (
-        at("/badges/issuers/{issuer}/status/revocation", EVERYONE),),
+        at("/badges/issuers/{issuer}/status/revocation", EVERYONE),
+    ),
     "GET /badges/issuers/<slug>/badges/<credential_slug>/v<int:version>": (
-        at("/badges/issuers/{issuer}/badges/{credential_slug}/v1", EVERYONE),),
+        at("/badges/issuers/{issuer}/badges/{credential_slug}/v1", EVERYONE),
+    ),
     # --- transcript: one's own for everyone signed in; the district report for its admin -
     "GET /transcript": (at("/transcript", SIGNED_IN),),
     "GET /transcript.csv": (at("/transcript.csv", SIGNED_IN),),
     "GET /transcript.pdf": (at("/transcript.pdf", SIGNED_IN),),
     "GET /transcript/districts/<slug>/credit-hours": (
-        at("/transcript/districts/{issuer}/credit-hours", {"admin"}),),
+        at("/transcript/districts/{issuer}/credit-hours", {"admin"}),
+    ),
     "GET /transcript/districts/<slug>/credit-hours.csv": (
-        at("/transcript/districts/{issuer}/credit-hours.csv?from=2025-07-01&to=2026-06-30",
-           {"admin"}),),
+        at(
+            "/transcript/districts/{issuer}/credit-hours.csv?from=2025-07-01&to=2026-06-30",
+            {"admin"},
+        ),
+    ),
     # --- coach: the cohort's coach and its district's admin ---------------------------
     "GET /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
     "POST /coach/cohorts": (at("/coach/cohorts", COACH_PAGES),),
     "GET /coach/cohorts/<int:cohort_id>": (at("/coach/cohorts/{cohort}", COHORT_RUNNERS),),
     "GET /coach/cohorts/<int:cohort_id>/members": (
-        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),),
+        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),
+    ),
     "POST /coach/cohorts/<int:cohort_id>/members": (
-        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),),
+        at("/coach/cohorts/{cohort}/members", COHORT_RUNNERS),
+    ),
     "POST /coach/cohorts/<int:cohort_id>/members/<int:user_id>/remove": (
-        at("/coach/cohorts/{cohort}/members/{extra_member}/remove", COHORT_RUNNERS),),
+        at("/coach/cohorts/{cohort}/members/{extra_member}/remove", COHORT_RUNNERS),
+    ),
     "GET /coach/cohorts/<int:cohort_id>/nudge-message": (
-        at("/coach/cohorts/{cohort}/nudge-message", COHORT_RUNNERS),),
+        at("/coach/cohorts/{cohort}/nudge-message", COHORT_RUNNERS),
+    ),
     "POST /coach/cohorts/<int:cohort_id>/nudges": (
-        at("/coach/cohorts/{cohort}/nudges", COHORT_RUNNERS),),
+        at("/coach/cohorts/{cohort}/nudges", COHORT_RUNNERS),
+    ),
     "GET /coach/my-cohorts": (at("/coach/my-cohorts", SIGNED_IN),),
     "POST /coach/my-cohorts/<int:cohort_id>/<any(accept, leave):answer>": (
         at("/coach/my-cohorts/{cohort}/accept", OWNER),
-        at("/coach/my-cohorts/{invited_cohort}/leave", OWNER),),
+        at("/coach/my-cohorts/{invited_cohort}/leave", OWNER),
+    ),
     "GET /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
     "POST /coach/join/<code>": (at("/coach/join/{cohort_code}", SIGNED_IN),),
     # --- notices, push, game: one's own -----------------------------------------------
@@ -208,9 +237,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /push/key": (at("/push/key", EVERYONE),),
     "POST /push/subscriptions": (at("/push/subscriptions", SIGNED_IN, json={}),),
     "GET /push/subscriptions/<int:subscription_id>/delete": (
-        at("/push/subscriptions/{subscription}/delete", OWNER),),
+        at("/push/subscriptions/{subscription}/delete", OWNER),
+    ),
     "POST /push/subscriptions/<int:subscription_id>/delete": (
-        at("/push/subscriptions/{subscription}/delete", OWNER),),
+        at("/push/subscriptions/{subscription}/delete", OWNER),
+    ),
     "POST /push/test": (at("/push/test", SIGNED_IN),),
     # The service worker has no page to read a token from; it must name the old endpoint.
     "POST /push/resubscribe": (at("/push/resubscribe", EVERYONE, json={}, csrf_exempt=True),),

@@ -54,26 +54,33 @@ class Seeded:
     ids: dict[str, object] = field(default_factory=dict)
 
     def ids_for(self, actor: str) -> dict[str, object]:
-        return {name: value.get(actor, value["*"]) if isinstance(value, dict) else value
-                for name, value in self.ids.items()}
+        return {
+            name: value.get(actor, value["*"]) if isinstance(value, dict) else value
+            for name, value in self.ids.items()
+        }
 
 
 def seed(session: Session, client, device: dict) -> Seeded:
     """`device`: the owner's push subscription JSON (a local push service's browser)."""
     home, away = make_org(session, blind_review=True), make_org(session)
     users = _people(session, home.id, away.id)
-    stack = make_stack(session, slug="matrix-stack", title="Matrix Stack",
-                       summary="For the matrix")
-    credential = make_credential(session, stack=stack, slug="matrix-credential",
-                                 status="published")
+    stack = make_stack(session, slug="matrix-stack", title="Matrix Stack", summary="For the matrix")
+    credential = make_credential(session, stack=stack, slug="matrix-credential", status="published")
     for reviewer in ("assessor", "far_assessor"):
         appoint(session, users[reviewer], credential)
     award = make_award(session, users["earner"], credential)
     with client.application.app_context():
         badges.issue(session=session, award=award)
     session.commit()
-    seeded = Seeded(users, {"credential_slug": credential.slug, "stack_slug": stack.slug,
-                            "award": award.uuid, "issuer": home.slug})
+    seeded = Seeded(
+        users,
+        {
+            "credential_slug": credential.slug,
+            "stack_slug": stack.slug,
+            "award": award.uuid,
+            "issuer": home.slug,
+        },
+    )
     _submissions(session, client, seeded, credential)
     _personal_things(session, seeded, device, client.application)
     _cohorts(session, seeded, home.id, away.id)
@@ -100,33 +107,49 @@ def _people(session: Session, home: int, away: int) -> dict[str, User | None]:
 
 def _submissions(session: Session, client, seeded: Seeded, credential) -> None:
     owner, ids = seeded.users["owner"], seeded.ids
-    parts = {r.kind: r.id for r in session.exec(select(EvidenceRequirement).where(
-        EvidenceRequirement.credential_id == credential.id))}
+    parts = {
+        r.kind: r.id
+        for r in session.exec(
+            select(EvidenceRequirement).where(EvidenceRequirement.credential_id == credential.id)
+        )
+    }
     draft = make_submission(session, owner, credential, status="draft", attempt=10)
     sign_in_as(client, owner)
     photo = post_upload(client, draft.id, parts["photo"], data=jpeg_bytes(gps=True, size=(60, 40)))
     assert photo.status_code == 201, photo.get_data(as_text=True)
     draft_photo = session.get(EvidenceItem, photo.get_json()["id"])
     waiting = make_submission(session, owner, credential)
-    ids.update(draft=draft.id, draft_photo=draft_photo.id, photo_req=parts["photo"],
-               text_req=parts["text"], submitted=waiting.id,
-               sub_photo=_copy_item(session, draft_photo, waiting).id,
-               doomed_item=_copy_item(session, draft_photo, draft).id,
-               to_claim=make_submission(session, owner, credential).id,
-               to_decide=make_submission(session, owner, credential).id)
+    ids.update(
+        draft=draft.id,
+        draft_photo=draft_photo.id,
+        photo_req=parts["photo"],
+        text_req=parts["text"],
+        submitted=waiting.id,
+        sub_photo=_copy_item(session, draft_photo, waiting).id,
+        doomed_item=_copy_item(session, draft_photo, draft).id,
+        to_claim=make_submission(session, owner, credential).id,
+        to_decide=make_submission(session, owner, credential).id,
+    )
     not_yet = make_submission(session, owner, credential)
-    make_review(session, not_yet, seeded.users["assessor"], decision="not_yet",
-                feedback="Show more.")
+    make_review(
+        session, not_yet, seeded.users["assessor"], decision="not_yet", feedback="Show more."
+    )
     ids["not_yet"] = not_yet.id
     # Decided: its evidence is the owner's to erase.
     to_erase = make_submission(session, owner, credential)
     _copy_item(session, draft_photo, to_erase)
-    make_review(session, to_erase, seeded.users["assessor"], decision="not_yet",
-                feedback="Show more.")
+    make_review(
+        session, to_erase, seeded.users["assessor"], decision="not_yet", feedback="Show more."
+    )
     ids["to_erase"] = to_erase.id
-    upload = ResumableUpload(token=secrets.token_hex(16), user_id=owner.id,
-                             submission_id=draft.id, requirement_id=parts["photo"],
-                             client_uuid=new_uuid(), total_bytes=1000)
+    upload = ResumableUpload(
+        token=secrets.token_hex(16),
+        user_id=owner.id,
+        submission_id=draft.id,
+        requirement_id=parts["photo"],
+        client_uuid=new_uuid(),
+        total_bytes=1000,
+    )
     session.add(upload)
     session.commit()
     ids["upload_token"] = upload.token
@@ -147,24 +170,38 @@ def _personal_things(session: Session, seeded: Seeded, device_json: dict, app) -
     session.add(passkey)
     session.commit()
     keys = device_json["keys"]
-    device = make_push_subscription(session, owner, endpoint=device_json["endpoint"],
-                                    p256dh=keys["p256dh"], auth=keys["auth"])
+    device = make_push_subscription(
+        session, owner, endpoint=device_json["endpoint"], p256dh=keys["p256dh"], auth=keys["auth"]
+    )
     # A second signed-in browser of the owner's: the one "sign out this device" ends.
     spare = start_session_for(app, owner.id, "spare")
-    seeded.ids.update(notice=notice.id, passkey=passkey.id, subscription=device.id,
-                      spare_session=session_hash(spare),
-                      link_token=devicelinks.create_device_link(
-                          session=session, user=owner, ttl_seconds=3600))
+    seeded.ids.update(
+        notice=notice.id,
+        passkey=passkey.id,
+        subscription=device.id,
+        spare_session=session_hash(spare),
+        link_token=devicelinks.create_device_link(session=session, user=owner, ttl_seconds=3600),
+    )
 
 
 def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
     users = seeded.users
     # Removing a member uses it up: the coach and the admin each get their own.
     extras = {who: make_user(session, "teacher", org_id=home) for who in ("*", "admin")}
-    mine = make_cohort(session, users["coach"], "Matrix Cohort", org_id=home,
-                       members=[users["owner"], *extras.values()])
+    mine = make_cohort(
+        session,
+        users["coach"],
+        "Matrix Cohort",
+        org_id=home,
+        members=[users["owner"], *extras.values()],
+    )
     # An open invitation for the owner: answering it is theirs alone.
-    theirs = make_cohort(session, users["far_coach"], "Far Cohort", org_id=away,
-                         invited=[users["owner"]])
-    seeded.ids.update(cohort=mine.id, cohort_code=mine.invite_code, invited_cohort=theirs.id,
-                      extra_member={who: extra.id for who, extra in extras.items()})
+    theirs = make_cohort(
+        session, users["far_coach"], "Far Cohort", org_id=away, invited=[users["owner"]]
+    )
+    seeded.ids.update(
+        cohort=mine.id,
+        cohort_code=mine.invite_code,
+        invited_cohort=theirs.id,
+        extra_member={who: extra.id for who, extra in extras.items()},
+    )

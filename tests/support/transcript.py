@@ -13,9 +13,17 @@ from server.models import Award, Org, User, utcnow
 from tests.support.factories import make_award, make_credential
 
 
-def signed_award(session: Session, teacher: User, *, issuing: Issuing, title: str = "Credential",
-                 hours: float = 2.5, at: datetime | None = None, org: Org | None = None,
-                 revoked: bool = False) -> Award:
+def signed_award(
+    session: Session,
+    teacher: User,
+    *,
+    issuing: Issuing,
+    title: str = "Credential",
+    hours: float = 2.5,
+    at: datetime | None = None,
+    org: Org | None = None,
+    revoked: bool = False,
+) -> Award:
     """`teacher` earns a new credential at `at`, issued (signed) by `org` (default: their
     district); revoked afterwards when asked."""
     credential = make_credential(session, title=title, credit_hours=hours)

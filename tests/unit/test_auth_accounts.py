@@ -31,13 +31,16 @@ def test_two_sign_ups_with_the_same_name_get_different_handles(session):
     assert (first.handle, second.handle) == ("sam-lee", "sam-lee-2")
 
 
-@pytest.mark.parametrize("name, email, field", [
-    ("", None, "display_name"),
-    ("   ", None, "display_name"),
-    ("x" * 81, None, "display_name"),
-    ("Ada", "not-an-email", "email"),
-    ("Ada", "a@b", "email"),
-])
+@pytest.mark.parametrize(
+    "name, email, field",
+    [
+        ("", None, "display_name"),
+        ("   ", None, "display_name"),
+        ("x" * 81, None, "display_name"),
+        ("Ada", "not-an-email", "email"),
+        ("Ada", "a@b", "email"),
+    ],
+)
 def test_profile_checks_name_and_email(session, name, email, field):
     with pytest.raises(InvalidInput) as caught:
         service.check_new_profile(session=session, display_name=name, email=email)
@@ -55,13 +58,14 @@ def test_email_must_be_unique_whatever_the_case(session):
 def test_update_profile_checks_the_time_zone(session):
     user = make_user(session)
     with pytest.raises(InvalidInput) as caught:
-        service.update_profile(session=session, user=user, display_name="Ada", email="",
-                               timezone="Mars/Olympus")
+        service.update_profile(
+            session=session, user=user, display_name="Ada", email="", timezone="Mars/Olympus"
+        )
     assert caught.value.field == "timezone"
-    service.update_profile(session=session, user=user, display_name="Ada", email="a@b.org",
-                           timezone="America/Chicago")
-    assert (user.display_name, user.email, user.timezone) == ("Ada", "a@b.org",
-                                                              "America/Chicago")
+    service.update_profile(
+        session=session, user=user, display_name="Ada", email="a@b.org", timezone="America/Chicago"
+    )
+    assert (user.display_name, user.email, user.timezone) == ("Ada", "a@b.org", "America/Chicago")
 
 
 # --- recovery codes -----------------------------------------------------------------
@@ -101,13 +105,14 @@ def test_wrong_recovery_codes_are_refused(session, code):
 def add_with_link(session, token):
     link = devicelinks.usable_link(session=session, token=token)
     user = session.get(User, link.user_id)
-    options = passkeys.begin_add_passkey(session=session, rp=RP, user=user,
-                                         device_link_id=link.id)
-    return passkeys.finish_add_passkey(session=session, rp=RP,
-                                       challenge_id=options["challengeId"],
-                                       credential=FakeAuthenticator().create(
-                                           options["publicKey"]),
-                                       expected_user_id=user.id)
+    options = passkeys.begin_add_passkey(session=session, rp=RP, user=user, device_link_id=link.id)
+    return passkeys.finish_add_passkey(
+        session=session,
+        rp=RP,
+        challenge_id=options["challengeId"],
+        credential=FakeAuthenticator().create(options["publicKey"]),
+        expected_user_id=user.id,
+    )
 
 
 def test_device_link_is_stored_hashed_and_used_once(session):
@@ -125,13 +130,14 @@ def test_device_link_is_consumed_only_on_success(session):
     user = make_user(session)
     token = devicelinks.create_device_link(session=session, user=user, ttl_seconds=600)
     link = devicelinks.usable_link(session=session, token=token)
-    options = passkeys.begin_add_passkey(session=session, rp=RP, user=user,
-                                         device_link_id=link.id)
+    options = passkeys.begin_add_passkey(session=session, rp=RP, user=user, device_link_id=link.id)
     with pytest.raises(passkeys.PasskeyRejected):
-        passkeys.finish_add_passkey(session=session, rp=RP,
-                                    challenge_id=options["challengeId"],
-                                    credential=FakeAuthenticator(user_verified=False).create(
-                                        options["publicKey"]))
+        passkeys.finish_add_passkey(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential=FakeAuthenticator(user_verified=False).create(options["publicKey"]),
+        )
     assert devicelinks.usable_link(session=session, token=token).used_at is None
 
 
@@ -149,8 +155,9 @@ def test_expired_device_link_is_refused(session):
 
 
 def test_create_admin_makes_an_admin_and_a_link(session):
-    user, token = service.create_admin(session=session, display_name="Alex Admin",
-                                       email="alex@district.org", link_ttl_seconds=3600)
+    user, token = service.create_admin(
+        session=session, display_name="Alex Admin", email="alex@district.org", link_ttl_seconds=3600
+    )
     session.expire_all()
     stored = session.get(User, user.id)
     assert stored.has_role("admin") and stored.handle == "alex-admin"
@@ -166,26 +173,30 @@ def test_rename_and_remove_only_your_own_passkey(session):
     stranger = make_user(session)
     passkey = session.exec(select(Passkey)).one()
     with pytest.raises(NotFound):
-        service.rename_passkey(session=session, user=stranger, passkey_id=passkey.id,
-                               nickname="Mine now")
+        service.rename_passkey(
+            session=session, user=stranger, passkey_id=passkey.id, nickname="Mine now"
+        )
     with pytest.raises(NotFound):
-        service.remove_passkey(session=session, user=stranger, passkey_id=passkey.id,
-                               sessions=DatabaseSessions())
-    service.rename_passkey(session=session, user=owner, passkey_id=passkey.id,
-                           nickname="  School   laptop ")
+        service.remove_passkey(
+            session=session, user=stranger, passkey_id=passkey.id, sessions=DatabaseSessions()
+        )
+    service.rename_passkey(
+        session=session, user=owner, passkey_id=passkey.id, nickname="  School   laptop "
+    )
     assert passkey.nickname == "School laptop"
     with pytest.raises(InvalidInput):
-        service.rename_passkey(session=session, user=owner, passkey_id=passkey.id,
-                               nickname=" ")
+        service.rename_passkey(session=session, user=owner, passkey_id=passkey.id, nickname=" ")
 
 
 def test_last_passkey_stays_unless_recovery_codes_remain(session):
     owner = sign_up(session, FakeAuthenticator())
     passkey = session.exec(select(Passkey)).one()
     with pytest.raises(InvalidInput, match="only passkey"):
-        service.remove_passkey(session=session, user=owner, passkey_id=passkey.id,
-                               sessions=DatabaseSessions())
+        service.remove_passkey(
+            session=session, user=owner, passkey_id=passkey.id, sessions=DatabaseSessions()
+        )
     recovery.replace_codes(session=session, user=owner)
-    service.remove_passkey(session=session, user=owner, passkey_id=passkey.id,
-                           sessions=DatabaseSessions())
+    service.remove_passkey(
+        session=session, user=owner, passkey_id=passkey.id, sessions=DatabaseSessions()
+    )
     assert session.exec(select(Passkey)).all() == []

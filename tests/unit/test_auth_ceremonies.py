@@ -21,8 +21,7 @@ def test_begin_stores_the_challenge_with_an_expiry(session):
     options = passkeys.begin_sign_up(session=session, rp=RP, display_name="Ada", email=None)
     row = session.get(WebAuthnChallenge, options["challengeId"])
     assert row.purpose == "register"
-    assert utcnow() + timedelta(seconds=290) < row.expires_at <= utcnow() + timedelta(
-        seconds=300)
+    assert utcnow() + timedelta(seconds=290) < row.expires_at <= utcnow() + timedelta(seconds=300)
     public_key = options["publicKey"]
     assert public_key["rp"]["id"] == "localhost"
     assert public_key["authenticatorSelection"]["residentKey"] == "required"
@@ -33,7 +32,11 @@ def test_sign_up_creates_a_teacher_with_a_passkey_and_deletes_the_challenge(sess
     authenticator = FakeAuthenticator()
     user = sign_up(session, authenticator, email="Ada@School.org")
     assert (user.display_name, user.email, user.roles, user.handle) == (
-        "Ada Lovelace", "ada@school.org", "teacher", "ada-lovelace")
+        "Ada Lovelace",
+        "ada@school.org",
+        "teacher",
+        "ada-lovelace",
+    )
     passkey = session.exec(select(Passkey)).one()
     assert passkey.user_id == user.id and passkey.credential_id == authenticator.id
     assert session.exec(select(WebAuthnChallenge)).all() == []
@@ -42,8 +45,12 @@ def test_sign_up_creates_a_teacher_with_a_passkey_and_deletes_the_challenge(sess
 def test_challenge_is_deleted_before_verification_even_when_it_fails(session):
     options = passkeys.begin_sign_up(session=session, rp=RP, display_name="Ada", email=None)
     with pytest.raises(PasskeyRejected):
-        passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential={"id": "garbage"})
+        passkeys.finish_sign_up(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential={"id": "garbage"},
+        )
     assert session.get(WebAuthnChallenge, options["challengeId"]) is None
 
 
@@ -51,11 +58,13 @@ def test_replayed_registration_is_refused(session):
     authenticator = FakeAuthenticator()
     options = passkeys.begin_sign_up(session=session, rp=RP, display_name="Ada", email=None)
     answer = authenticator.create(options["publicKey"])
-    passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                            credential=answer)
+    passkeys.finish_sign_up(
+        session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
+    )
     with pytest.raises(Expired, match="expired"):
-        passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=answer)
+        passkeys.finish_sign_up(
+            session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
+        )
     assert len(session.exec(select(User)).all()) == 1
 
 
@@ -67,8 +76,12 @@ def test_expired_challenge_is_refused(session):
     session.add(row)
     session.commit()
     with pytest.raises(Expired, match="This sign-in request expired"):
-        passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=authenticator.create(options["publicKey"]))
+        passkeys.finish_sign_up(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential=authenticator.create(options["publicKey"]),
+        )
     assert session.exec(select(User)).all() == []
 
 
@@ -77,8 +90,12 @@ def test_a_challenge_only_serves_its_own_ceremony(session):
     sign_up(session, authenticator)
     options = passkeys.begin_sign_in(session=session, rp=RP)
     with pytest.raises(Expired):
-        passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=authenticator.get(options["publicKey"]))
+        passkeys.finish_sign_up(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential=authenticator.get(options["publicKey"]),
+        )
 
 
 def test_unknown_challenge_ids_are_refused_clearly(session):
@@ -94,12 +111,17 @@ def test_user_verification_is_required(session):
 
 
 def test_email_taken_while_the_passkey_was_made_is_refused(session):
-    options = passkeys.begin_sign_up(session=session, rp=RP, display_name="Ada",
-                                     email="ada@school.org")
+    options = passkeys.begin_sign_up(
+        session=session, rp=RP, display_name="Ada", email="ada@school.org"
+    )
     make_user(session, email="ada@school.org")
     with pytest.raises(InvalidInput, match="already belongs"):
-        passkeys.finish_sign_up(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=FakeAuthenticator().create(options["publicKey"]))
+        passkeys.finish_sign_up(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential=FakeAuthenticator().create(options["publicKey"]),
+        )
 
 
 def test_sign_in_with_a_discoverable_passkey_updates_count_and_last_used(session):
@@ -116,11 +138,13 @@ def test_replayed_sign_in_is_refused(session):
     sign_up(session, authenticator)
     options = passkeys.begin_sign_in(session=session, rp=RP)
     answer = authenticator.get(options["publicKey"])
-    passkeys.finish_sign_in(session=session, rp=RP, challenge_id=options["challengeId"],
-                            credential=answer)
+    passkeys.finish_sign_in(
+        session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
+    )
     with pytest.raises(Expired):
-        passkeys.finish_sign_in(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=answer)
+        passkeys.finish_sign_in(
+            session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
+        )
 
 
 def test_sign_count_going_back_is_refused_as_a_possible_clone(session):
@@ -165,9 +189,13 @@ def test_add_passkey_for_an_existing_user_excludes_their_passkeys(session):
     assert excluded == [first.id]
     assert options["publicKey"]["user"]["id"] == user.webauthn_user_id
     second = FakeAuthenticator()
-    passkeys.finish_add_passkey(session=session, rp=RP, challenge_id=options["challengeId"],
-                                credential=second.create(options["publicKey"]),
-                                expected_user_id=user.id)
+    passkeys.finish_add_passkey(
+        session=session,
+        rp=RP,
+        challenge_id=options["challengeId"],
+        credential=second.create(options["publicKey"]),
+        expected_user_id=user.id,
+    )
     assert sign_in(session, second).id == user.id
 
 
@@ -176,11 +204,13 @@ def test_add_passkey_refuses_a_ceremony_started_for_someone_else(session):
     other = make_user(session)
     options = passkeys.begin_add_passkey(session=session, rp=RP, user=other)
     with pytest.raises(Expired):
-        passkeys.finish_add_passkey(session=session, rp=RP,
-                                    challenge_id=options["challengeId"],
-                                    credential=FakeAuthenticator().create(
-                                        options["publicKey"]),
-                                    expected_user_id=user.id)
+        passkeys.finish_add_passkey(
+            session=session,
+            rp=RP,
+            challenge_id=options["challengeId"],
+            credential=FakeAuthenticator().create(options["publicKey"]),
+            expected_user_id=user.id,
+        )
 
 
 def test_check_sign_count_rules():

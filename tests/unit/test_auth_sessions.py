@@ -18,8 +18,10 @@ from tests.support.factories import make_user
 
 # The fixture `redis_url`: the real Redis, db 15, emptied around each test.
 pytest_plugins = ["tests.support.redis_queue"]
-CHROME_ON_ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-                     "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36")
+CHROME_ON_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+)
 
 
 class Clock:
@@ -50,8 +52,9 @@ def store(request, clock):
 
 
 def start(store, session, user, passkey_id=None):
-    return store.start(session=session, user=user, passkey_id=passkey_id,
-                       user_agent=CHROME_ON_ANDROID)
+    return store.start(
+        session=session, user=user, passkey_id=passkey_id, user_agent=CHROME_ON_ANDROID
+    )
 
 
 def test_a_session_finds_its_user_until_it_is_ended(store, session):
@@ -96,8 +99,9 @@ def test_last_seen_is_written_only_every_few_minutes(store, session, clock):
     signed_in_at = clock.now
 
     def last_seen():
-        return store.list_for(session=session, user_id=user.id,
-                              current_id=session_id)[0].last_seen_at
+        return store.list_for(session=session, user_id=user.id, current_id=session_id)[
+            0
+        ].last_seen_at
 
     clock.advance(minutes=4)
     store.user_for(session=session, session_id=session_id)
@@ -146,18 +150,29 @@ def test_a_deactivated_person_is_signed_out_and_cannot_sign_in(store, session):
 def test_a_revealed_value_is_shown_once_and_only_to_its_session(store, session):
     user = make_user(session)
     mine, other = start(store, session, user), start(store, session, user)
-    store.put_reveal(session=session, session_id=mine, kind="recovery-codes",
-                     value={"codes": ["abcd-efgh-jkmn"]}, ttl_seconds=600)
+    store.put_reveal(
+        session=session,
+        session_id=mine,
+        kind="recovery-codes",
+        value={"codes": ["abcd-efgh-jkmn"]},
+        ttl_seconds=600,
+    )
     assert store.take_reveal(session=session, session_id=other, kind="recovery-codes") is None
-    assert store.take_reveal(session=session, session_id=mine,
-                             kind="recovery-codes") == {"codes": ["abcd-efgh-jkmn"]}
+    assert store.take_reveal(session=session, session_id=mine, kind="recovery-codes") == {
+        "codes": ["abcd-efgh-jkmn"]
+    }
     assert store.take_reveal(session=session, session_id=mine, kind="recovery-codes") is None
 
 
 def test_revealed_values_are_stored_encrypted(session):
     store = DatabaseSessions()
     session_id = start(store, session, make_user(session))
-    store.put_reveal(session=session, session_id=session_id, kind="recovery-codes",
-                     value={"codes": ["abcd-efgh-jkmn"]}, ttl_seconds=600)
+    store.put_reveal(
+        session=session,
+        session_id=session_id,
+        kind="recovery-codes",
+        value={"codes": ["abcd-efgh-jkmn"]},
+        ttl_seconds=600,
+    )
     row = session.exec(select(SessionReveal)).one()
     assert "abcd" not in row.payload and session_id not in row.session_hash

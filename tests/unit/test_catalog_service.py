@@ -10,17 +10,36 @@ from tests.support.factories import make_credential, make_stack
 
 @pytest.fixture
 def shelf(session):
-    fractions = make_stack(session, slug="fractions", title="Fractions Foundations",
-                           category="Mathematics", position=1,
-                           summary="Magnitude, equivalence and the number line.")
-    tech = make_stack(session, slug="tech", title="Classroom Technology", category="Technology",
-                      summary="Shared documents and forms.", position=2)
-    hidden = make_stack(session, slug="secret", title="Secret Fractions Drafts",
-                        category="Mathematics", summary="", published=False, position=0)
+    fractions = make_stack(
+        session,
+        slug="fractions",
+        title="Fractions Foundations",
+        category="Mathematics",
+        position=1,
+        summary="Magnitude, equivalence and the number line.",
+    )
+    tech = make_stack(
+        session,
+        slug="tech",
+        title="Classroom Technology",
+        category="Technology",
+        summary="Shared documents and forms.",
+        position=2,
+    )
+    hidden = make_stack(
+        session,
+        slug="secret",
+        title="Secret Fractions Drafts",
+        category="Mathematics",
+        summary="",
+        published=False,
+        position=0,
+    )
     make_credential(session, stack=fractions, slug="equivalent", title="Equivalent Fractions")
     make_credential(session, stack=tech, slug="forms", title="Formative Checks with Forms")
-    make_credential(session, stack=tech, slug="retired", title="Overhead Projectors",
-                    status="retired")
+    make_credential(
+        session, stack=tech, slug="retired", title="Overhead Projectors", status="retired"
+    )
     make_credential(session, stack=hidden, slug="hidden-cred", title="Hidden Credential")
     return {"fractions": fractions, "tech": tech, "hidden": hidden}
 
@@ -39,23 +58,27 @@ def test_credential_counts_leave_out_unpublished_credentials(session, shelf):
     assert counts == {"fractions": 1, "tech": 1}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("fractions", ["Fractions Foundations"]),            # title
-    ("NUMBER LINE", ["Fractions Foundations"]),          # summary, any case
-    ("formative checks", ["Classroom Technology"]),      # a credential's title
-    ("  shared   documents ", ["Classroom Technology"]),  # extra spaces are ignored
-    ("projectors", []),                                  # a retired credential never matches
-    ("hidden credential", []),                           # nor one in an unpublished stack
-    ("%", []),                                           # LIKE wildcards are literal
-    ("_", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("fractions", ["Fractions Foundations"]),  # title
+        ("NUMBER LINE", ["Fractions Foundations"]),  # summary, any case
+        ("formative checks", ["Classroom Technology"]),  # a credential's title
+        ("  shared   documents ", ["Classroom Technology"]),  # extra spaces are ignored
+        ("projectors", []),  # a retired credential never matches
+        ("hidden credential", []),  # nor one in an unpublished stack
+        ("%", []),  # LIKE wildcards are literal
+        ("_", []),
+    ],
+)
 def test_search_matches_title_summary_and_credential_titles(session, shelf, query, expected):
     assert _titles(service.list_stacks(session=session, query=query)) == expected
 
 
 def test_category_filter_and_search_combine(session, shelf):
     assert _titles(service.list_stacks(session=session, category="Technology")) == [
-        "Classroom Technology"]
+        "Classroom Technology"
+    ]
     assert service.list_stacks(session=session, query="fractions", category="Technology") == []
     assert service.list_stacks(session=session, category="No such category") == []
 
@@ -66,8 +89,7 @@ def test_categories_are_those_of_published_stacks(session, shelf):
 
 
 def test_featured_stacks_are_the_first_few(session, shelf):
-    assert _titles(service.featured_stacks(session=session, limit=1)) == [
-        "Fractions Foundations"]
+    assert _titles(service.featured_stacks(session=session, limit=1)) == ["Fractions Foundations"]
 
 
 def test_get_stack_by_slug_with_evidence_counts(session, shelf):
@@ -83,8 +105,9 @@ def test_unknown_or_unpublished_stack_is_not_found(session, shelf, slug):
 
 
 def test_get_credential_parses_components_and_resources(session, shelf):
-    credential = session.get(Credential, service.get_published_credential(
-        session=session, slug="equivalent")[0].id)
+    credential = session.get(
+        Credential, service.get_published_credential(session=session, slug="equivalent")[0].id
+    )
     credential.method_components = "Fold strips\n\n  Compare lengths  \n"
     credential.resources = "IES guide | https://ies.ed.gov/\nA book"
     session.add(credential)
@@ -92,8 +115,10 @@ def test_get_credential_parses_components_and_resources(session, shelf):
     detail = service.get_credential(session=session, slug="equivalent")
     assert detail.stack.slug == "fractions"
     assert detail.method_components == ["Fold strips", "Compare lengths"]
-    assert detail.resources == [service.Resource("IES guide", "https://ies.ed.gov/"),
-                                service.Resource("A book")]
+    assert detail.resources == [
+        service.Resource("IES guide", "https://ies.ed.gov/"),
+        service.Resource("A book"),
+    ]
     assert [r.kind for r in detail.requirements] == ["photo", "text"]
     assert [c.title for c in detail.criteria] == ["Criterion 1", "Criterion 2", "Criterion 3"]
 
@@ -128,9 +153,15 @@ def test_parse_resources_links_only_web_addresses():
     ]
 
 
-@pytest.mark.parametrize("low, high, label", [
-    (1, 1, "1"), (2, 4, "2 to 4"), (0, 1, "optional, up to 1"), (3, 2, "3"),
-])
+@pytest.mark.parametrize(
+    "low, high, label",
+    [
+        (1, 1, "1"),
+        (2, 4, "2 to 4"),
+        (0, 1, "optional, up to 1"),
+        (3, 2, "3"),
+    ],
+)
 def test_count_label(low, high, label):
     assert service.count_label(low, high) == label
 

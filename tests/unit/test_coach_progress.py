@@ -24,14 +24,21 @@ def days_ago(days: float):
     return NOW - timedelta(days=days)
 
 
-def submission(session, user, credential, status, *, attempt=1, updated=0, submitted=None,
-               decided=None):
+def submission(
+    session, user, credential, status, *, attempt=1, updated=0, submitted=None, decided=None
+):
     """An attempt whose times are given in days before NOW."""
     return make_submission(
-        session, user, credential, status=status, attempt=attempt,
-        created_at=days_ago(updated), updated_at=days_ago(updated),
+        session,
+        user,
+        credential,
+        status=status,
+        attempt=attempt,
+        created_at=days_ago(updated),
+        updated_at=days_ago(updated),
         submitted_at=None if submitted is None else days_ago(submitted),
-        decided_at=None if decided is None else days_ago(decided))
+        decided_at=None if decided is None else days_ago(decided),
+    )
 
 
 @pytest.fixture
@@ -43,8 +50,7 @@ def cohort_story(session):
     numbers = make_credential(session, stack=stack, title="Fractions as Numbers")
     line = make_credential(session, stack=stack, title="Number-line reasoning")
     untouched = make_credential(session, title="Nobody started this")
-    people = {name: make_user(session, name=name) for name in
-              ("Ana", "Ben", "Cy", "Dee", "Eve")}
+    people = {name: make_user(session, name=name) for name in ("Ana", "Ben", "Cy", "Dee", "Eve")}
     for user in people.values():
         service.join(session=session, cohort=cohort, user=user)
     # Everyone joined long ago, so "no activity" counts as stalled.
@@ -60,20 +66,33 @@ def cohort_story(session):
     submission(session, people["Ben"], numbers, "not_yet", updated=10, decided=10)
     # Cy: a draft untouched for 9 days; its last evidence is 8 days old.
     draft = submission(session, people["Cy"], line, "draft", updated=9)
-    session.add(EvidenceItem(submission_id=draft.id, requirement_id=1, client_uuid="e1",
-                             kind="text", created_at=days_ago(8)))
+    session.add(
+        EvidenceItem(
+            submission_id=draft.id,
+            requirement_id=1,
+            client_uuid="e1",
+            kind="text",
+            created_at=days_ago(8),
+        )
+    )
     # Dee: draft updated long ago but evidence added yesterday: active, not idle.
     dee_draft = submission(session, people["Dee"], line, "draft", updated=30)
-    session.add(EvidenceItem(submission_id=dee_draft.id, requirement_id=1, client_uuid="e2",
-                             kind="text", created_at=days_ago(1)))
+    session.add(
+        EvidenceItem(
+            submission_id=dee_draft.id,
+            requirement_id=1,
+            client_uuid="e2",
+            kind="text",
+            created_at=days_ago(1),
+        )
+    )
     session.commit()
     # Eve: nothing at all.
     return cohort, {"numbers": numbers, "line": line, "untouched": untouched}
 
 
 def _rows(session, cohort, filter_name=None) -> dict:
-    board = progress.dashboard(session=session, cohort=cohort, filter_name=filter_name,
-                               now=NOW)
+    board = progress.dashboard(session=session, cohort=cohort, filter_name=filter_name, now=NOW)
     return {row.user.display_name: row for row in board.rows}
 
 
@@ -87,17 +106,19 @@ def test_columns_are_the_credentials_someone_started(session, cohort_story):
     cohort, credentials = cohort_story
     board = progress.dashboard(session=session, cohort=cohort, now=NOW)
     assert [s.title for s in board.stacks] == ["Fractions Foundations"]
-    assert [c.title for c in board.credentials] == ["Fractions as Numbers",
-                                                      "Number-line reasoning"]
+    assert [c.title for c in board.credentials] == ["Fractions as Numbers", "Number-line reasoning"]
     assert credentials["untouched"].id not in {c.id for c in board.credentials}
 
 
-@pytest.mark.parametrize("name, credential, state", [
-    ("Ana", "numbers", "earned"),  # the awarded retry wins over the first "not yet"
-    ("Ana", "line", "not_started"),
-    ("Ben", "numbers", "not_yet"),
-    ("Cy", "line", "draft"),
-])
+@pytest.mark.parametrize(
+    "name, credential, state",
+    [
+        ("Ana", "numbers", "earned"),  # the awarded retry wins over the first "not yet"
+        ("Ana", "line", "not_started"),
+        ("Ben", "numbers", "not_yet"),
+        ("Cy", "line", "draft"),
+    ],
+)
 def test_each_cell_shows_the_members_state(cohort_story, rows, name, credential, state):
     assert rows[name].cell(cohort_story[1][credential].id).state == state
 
@@ -107,10 +128,16 @@ def test_last_activity_is_the_latest_attempt_or_evidence(rows, name, days):
     assert rows[name].last_activity == (None if days is None else days_ago(days))
 
 
-@pytest.mark.parametrize("name, flags", [
-    ("Ana", set()), ("Ben", {"not_yet_idle"}), ("Cy", {"draft_idle"}), ("Dee", set()),
-    ("Eve", {"stalled"}),
-])
+@pytest.mark.parametrize(
+    "name, flags",
+    [
+        ("Ana", set()),
+        ("Ben", {"not_yet_idle"}),
+        ("Cy", {"draft_idle"}),
+        ("Dee", set()),
+        ("Eve", {"stalled"}),
+    ],
+)
 def test_each_member_is_flagged_for_what_holds_them_up(rows, name, flags):
     assert rows[name].flags == flags
 
@@ -121,19 +148,23 @@ def test_the_counts_add_up_the_flags(session, cohort_story):
     assert board.counts == {"all": 5, "stalled": 1, "not_yet_idle": 1, "draft_idle": 1}
 
 
-@pytest.mark.parametrize("filter_name, shown", [
-    ("stalled", ["Eve"]),
-    ("not_yet_idle", ["Ben"]),
-    ("draft_idle", ["Cy"]),
-    ("nonsense", ["Ana", "Ben", "Cy", "Dee", "Eve"]),
-])
+@pytest.mark.parametrize(
+    "filter_name, shown",
+    [
+        ("stalled", ["Eve"]),
+        ("not_yet_idle", ["Ben"]),
+        ("draft_idle", ["Cy"]),
+        ("nonsense", ["Ana", "Ben", "Cy", "Dee", "Eve"]),
+    ],
+)
 def test_a_filter_shows_only_its_members(session, cohort_story, filter_name, shown):
     assert list(_rows(session, cohort_story[0], filter_name)) == shown
 
 
 def test_a_new_member_with_nothing_started_is_not_stalled(session):
-    cohort = make_cohort(session, make_user(session, "coach"), "New",
-                         members=[make_user(session, name="Newcomer")])
+    cohort = make_cohort(
+        session, make_user(session, "coach"), "New", members=[make_user(session, name="Newcomer")]
+    )
     board = progress.dashboard(session=session, cohort=cohort)
     assert board.rows[0].flags == set() and board.counts["stalled"] == 0
 
@@ -141,8 +172,7 @@ def test_a_new_member_with_nothing_started_is_not_stalled(session):
 def test_stalled_means_no_activity_and_not_joined_in_14_days(session):
     quiet = make_user(session, name="Quiet")
     cohort = make_cohort(session, make_user(session, "coach"), "Old", members=[quiet])
-    submission(session, quiet, make_credential(session), "submitted", updated=20,
-               submitted=20)
+    submission(session, quiet, make_credential(session), "submitted", updated=20, submitted=20)
 
     just_joined = progress.dashboard(session=session, cohort=cohort, now=NOW)
     later = progress.dashboard(session=session, cohort=cohort, now=NOW + timedelta(days=15))

@@ -50,7 +50,9 @@ def test_a_coach_sees_only_their_cohorts_and_admins_see_their_districts(session,
     summaries = service.cohorts_for(session=session, user=coach)
     assert [(s.cohort.name, s.member_count) for s in summaries] == [("Mine", 1)]
     assert {s.cohort.name for s in service.cohorts_for(session=session, user=admin)} == {
-        "Mine", "Theirs"}
+        "Mine",
+        "Theirs",
+    }
     assert service.cohort_for(session=session, user=admin, cohort_id=theirs.id) == theirs
     assert service.cohorts_for(session=session, user=far_admin) == []
     with pytest.raises(NotFound):
@@ -72,8 +74,9 @@ def test_a_cohort_needs_a_sensible_name(session, coach):
 
 def test_search_finds_by_name_handle_or_email_in_the_district_only(session, coach, org):
     cohort = new_cohort(session, coach)
-    maya = make_user(session, name="Maya Lopez", handle="maya", email="maya@riverbend.org",
-                     org_id=org.id)
+    maya = make_user(
+        session, name="Maya Lopez", handle="maya", email="maya@riverbend.org", org_id=org.id
+    )
     make_user(session, name="Maya Elsewhere", org_id=make_org(session).id)
     make_user(session, name="Maya Nodistrict")  # signed up alone: joins by the link only
     invite(session, cohort, coach, make_user(session, name="Maya Member", org_id=org.id))
@@ -99,13 +102,19 @@ def test_a_coach_without_a_district_finds_and_invites_nobody(session, org):
 
 
 def test_pasted_lists_understand_lines_commas_and_csv_rows():
-    text = ("email,name\n"
-            "maya@riverbend.org, Maya Lopez\n"
-            "\"jo@riverbend.org\";\"Jo\"\n"
-            "@sam jordan\n"
-            "MAYA@riverbend.org\n")
+    text = (
+        "email,name\n"
+        "maya@riverbend.org, Maya Lopez\n"
+        '"jo@riverbend.org";"Jo"\n'
+        "@sam jordan\n"
+        "MAYA@riverbend.org\n"
+    )
     assert service.parse_people_list(text) == [
-        "maya@riverbend.org", "jo@riverbend.org", "sam", "jordan"]
+        "maya@riverbend.org",
+        "jo@riverbend.org",
+        "sam",
+        "jordan",
+    ]
 
 
 def test_a_list_invites_the_district_and_reports_everyone_else_alike(session, coach, org):
@@ -118,13 +127,21 @@ def test_a_list_invites_the_district_and_reports_everyone_else_alike(session, co
     invite(session, cohort, coach, pending)
 
     report = service.invite_from_list(
-        session=session, cohort=cohort, by=coach,
-        text="Maya@Riverbend.org\nmaya\njordan\nnobody@riverbend.org\noutsider\npending")
+        session=session,
+        cohort=cohort,
+        by=coach,
+        text="Maya@Riverbend.org\nmaya\njordan\nnobody@riverbend.org\noutsider\npending",
+    )
     session.commit()
 
     # Unknown, newly invited, already invited, other district: the same answer.
-    assert report.invited == ["maya@riverbend.org", "maya", "nobody@riverbend.org",
-                              "outsider", "pending"]
+    assert report.invited == [
+        "maya@riverbend.org",
+        "maya",
+        "nobody@riverbend.org",
+        "outsider",
+        "pending",
+    ]
     assert [u.id for u in report.already] == [jordan.id]
     assert session.get(CohortMember, (cohort.id, maya.id)).status == "invited"
     assert session.get(CohortMember, (cohort.id, outsider.id)) is None

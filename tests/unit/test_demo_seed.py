@@ -31,8 +31,11 @@ pytestmark = pytest.mark.usefixtures("app")
 
 EXPECTED = {
     "Learning Differences": ["Motivation", "Working Memory", "Executive Function"],
-    "Fractions Foundations": ["Fractions as Numbers", "Equivalent Fractions",
-                              "Number-Line Reasoning"],
+    "Fractions Foundations": [
+        "Fractions as Numbers",
+        "Equivalent Fractions",
+        "Number-Line Reasoning",
+    ],
     "Classroom Technology": ["Collaborative Docs in Class", "Formative Checks with Forms"],
     "Formative Assessment": ["Checking for Understanding"],
 }
@@ -59,17 +62,27 @@ def test_every_stack_and_credential_exists_with_a_category(session, seeded):
     assert [s.title for s in stacks] == list(EXPECTED)
     assert all(s.published and s.category and s.summary for s in stacks)
     for stack in stacks:
-        titles = session.exec(select(Credential.title).where(Credential.stack_id == stack.id)
-                              .order_by(Credential.position)).all()
+        titles = session.exec(
+            select(Credential.title)
+            .where(Credential.stack_id == stack.id)
+            .order_by(Credential.position)
+        ).all()
         assert titles == EXPECTED[stack.title]
 
 
 def test_every_credential_is_complete(session, seeded):
     for credential in session.exec(select(Credential)).all():
-        criteria = session.exec(select(RubricCriterion).where(
-            RubricCriterion.credential_id == credential.id)).all()
-        kinds = [r.kind for r in session.exec(select(EvidenceRequirement).where(
-            EvidenceRequirement.credential_id == credential.id)).all()]
+        criteria = session.exec(
+            select(RubricCriterion).where(RubricCriterion.credential_id == credential.id)
+        ).all()
+        kinds = [
+            r.kind
+            for r in session.exec(
+                select(EvidenceRequirement).where(
+                    EvidenceRequirement.credential_id == credential.id
+                )
+            ).all()
+        ]
         assert 3 <= len(criteria) <= 5, credential.slug
         assert 2 <= len(kinds) <= 4, credential.slug
         assert "text" in kinds and ({"photo", "file"} & set(kinds)), credential.slug
@@ -81,8 +94,7 @@ def test_every_credential_is_complete(session, seeded):
 
 
 def test_content_uses_every_evidence_kind():
-    kinds = {r.kind for stack in demo_stacks() for c in stack.credentials
-             for r in c.requirements}
+    kinds = {r.kind for stack in demo_stacks() for c in stack.credentials for r in c.requirements}
     assert kinds == {"photo", "video", "file", "text", "link"}
 
 
@@ -91,22 +103,28 @@ def test_people_org_and_roles(session, seeded):
     assert len(users) == 12
     assert all(u.org_id and u.school and u.timezone == "America/Chicago" for u in users)
     roles = {h: _user(session, h).role_set for h in DEMO_HANDLES.values()}
-    assert roles == {"maya": {"teacher"}, "jordan": {"teacher", "assessor"},
-                     "sam": {"teacher", "coach"}, "alex": {"admin"}}
+    assert roles == {
+        "maya": {"teacher"},
+        "jordan": {"teacher", "assessor"},
+        "sam": {"teacher", "coach"},
+        "alex": {"admin"},
+    }
 
 
 def test_jordan_is_appointed_for_every_stack(session, seeded):
     jordan = _user(session, "jordan")
-    appointed = session.exec(select(AssessorAppointment.stack_id).where(
-        AssessorAppointment.user_id == jordan.id)).all()
+    appointed = session.exec(
+        select(AssessorAppointment.stack_id).where(AssessorAppointment.user_id == jordan.id)
+    ).all()
     assert sorted(appointed) == sorted(session.exec(select(Stack.id)).all())
 
 
 def test_early_adopters_cohort_is_coached_by_sam(session, seeded):
     cohort = session.exec(select(Cohort)).one()
     assert cohort.name == "Early Adopters" and cohort.coach_id == _user(session, "sam").id
-    members = session.exec(select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort.id)).all()
+    members = session.exec(
+        select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    ).all()
     assert len(members) == 9 and _user(session, "maya").id in members
 
 
@@ -114,8 +132,10 @@ def test_submissions_exist_in_every_state(session, seeded):
     states = Counter(session.exec(select(Submission.status)).all())
     assert set(states) == {s.value for s in SubmissionStatus}
     maya = _user(session, "maya")
-    mine = {s.status for s in session.exec(select(Submission).where(
-        Submission.user_id == maya.id)).all()}
+    mine = {
+        s.status
+        for s in session.exec(select(Submission).where(Submission.user_id == maya.id)).all()
+    }
     assert {"draft", "submitted", "not_yet", "awarded"} <= mine
 
 
@@ -139,21 +159,24 @@ def test_in_review_is_claimed_by_jordan_and_undecided(session, seeded):
 @pytest.mark.parametrize("status, all_met", [("not_yet", False), ("awarded", True)])
 def test_decided_submissions_have_scored_reviews_and_notices(session, seeded, status, all_met):
     maya = _user(session, "maya")
-    submission = session.exec(select(Submission).where(
-        Submission.user_id == maya.id, Submission.status == status)).one()
+    submission = session.exec(
+        select(Submission).where(Submission.user_id == maya.id, Submission.status == status)
+    ).one()
     review = session.exec(select(Review).where(Review.submission_id == submission.id)).one()
     assert review.decision == status and review.feedback and review.decided_at
-    scores = session.exec(select(CriterionScore).where(
-        CriterionScore.review_id == review.id)).all()
-    criteria = session.exec(select(RubricCriterion).where(
-        RubricCriterion.credential_id == submission.credential_id)).all()
+    scores = session.exec(select(CriterionScore).where(CriterionScore.review_id == review.id)).all()
+    criteria = session.exec(
+        select(RubricCriterion).where(RubricCriterion.credential_id == submission.credential_id)
+    ).all()
     assert len(scores) == len(criteria) and all(s.comment for s in scores)
     assert all(s.met for s in scores) is all_met
     award = session.exec(select(Award).where(Award.submission_id == submission.id)).first()
     assert (award is not None) is all_met
-    notices = session.exec(select(Notification).where(
-        Notification.user_id == maya.id, Notification.url == f"/submissions/{submission.id}"
-    )).all()
+    notices = session.exec(
+        select(Notification).where(
+            Notification.user_id == maya.id, Notification.url == f"/submissions/{submission.id}"
+        )
+    ).all()
     assert len(notices) == 1
 
 
@@ -162,6 +185,9 @@ def test_evidence_is_text_and_links_with_unique_client_ids(session, seeded):
     assert items and {i.kind for i in items} == {"text", "link"}
     assert len({i.client_uuid for i in items}) == len(items)
     assert all(i.blob_key is None for i in items)
-    draft = session.exec(select(Submission).where(
-        Submission.status == "draft", Submission.user_id == _user(session, "maya").id)).one()
+    draft = session.exec(
+        select(Submission).where(
+            Submission.status == "draft", Submission.user_id == _user(session, "maya").id
+        )
+    ).one()
     assert any(i.submission_id == draft.id and i.kind == "text" for i in items)

@@ -29,8 +29,10 @@ from server.jsonapi import (
 )
 
 
-@pytest.mark.parametrize("raw", ["", "0", "-1", "²", "①", "٣", " 7", "7 ", "+7", "1e3",
-                                 "0x10", str(2**63), "9" * 40, None, 7])
+@pytest.mark.parametrize(
+    "raw",
+    ["", "0", "-1", "²", "①", "٣", " 7", "7 ", "+7", "1e3", "0x10", str(2**63), "9" * 40, None, 7],
+)
 def test_parse_id_refuses_anything_but_ascii_digits_in_range(raw):
     assert parse_id(raw) is None
 
@@ -72,16 +74,28 @@ def _read(body: str | bytes, schema=SCHEMA, content_type="application/json"):
 
 def test_a_schema_returns_every_declared_key_and_drops_the_rest():
     assert _read('{"name": "ab", "id": "12", "extra": 1}') == {
-        "name": "ab", "id": 12, "count": None, "obj": None}
+        "name": "ab",
+        "id": 12,
+        "count": None,
+        "obj": None,
+    }
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ('{"name": 5}', "name"), ('{"name": "toolong"}', "name"), ("{}", "name"),
-    ('{"name": "a", "id": true}', "id"), ('{"name": "a", "id": 1.5}', "id"),
-    (f'{{"name": "a", "id": {2**63}}}', "id"), ('{"name": "a", "id": "²"}', "id"),
-    ('{"name": "a", "count": "3"}', "count"), ('{"name": "a", "count": 10}', "count"),
-    ('{"name": "a", "obj": []}', "obj"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"name": 5}', "name"),
+        ('{"name": "toolong"}', "name"),
+        ("{}", "name"),
+        ('{"name": "a", "id": true}', "id"),
+        ('{"name": "a", "id": 1.5}', "id"),
+        (f'{{"name": "a", "id": {2**63}}}', "id"),
+        ('{"name": "a", "id": "²"}', "id"),
+        ('{"name": "a", "count": "3"}', "count"),
+        ('{"name": "a", "count": 10}', "count"),
+        ('{"name": "a", "obj": []}', "obj"),
+    ],
+)
 def test_wrong_types_and_sizes_name_their_field(body, field):
     with pytest.raises(InvalidInput) as err:
         _read(body)
@@ -115,8 +129,15 @@ def test_a_body_that_is_not_json_counts_as_empty():
         _read("name=a", content_type="application/x-www-form-urlencoded")
 
 
-@pytest.mark.parametrize("raw", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
-                                 "1850-01-01T00:00:00Z", "2999-01-01T00:00:00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "1850-01-01T00:00:00Z",
+        "2999-01-01T00:00:00",
+    ],
+)
 def test_capture_times_outside_2000_to_2100_are_refused_clearly(raw):
     with pytest.raises(InvalidInput) as err:
         validation.captured_at(raw)

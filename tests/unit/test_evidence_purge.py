@@ -25,13 +25,22 @@ def storage(settings):
 
 
 def _attempt(session, storage, world, number: int, status: str, decided_days_ago=None):
-    submission = make_submission(session, world.cast.owner, world.credential, status="draft",
-                                 attempt=number)
-    service.add_item(session=session, storage=storage, limits=LIMITS, user=world.cast.owner,
-                     submission_id=submission.id, upload=service.Upload(
-                         client_uuid=str(uuid.uuid4()),
-                         requirement_id=world.photo_requirement_id,
-                         file=io.BytesIO(jpeg_bytes(gps=True, size=(120, 90))), filename="a.jpg"))
+    submission = make_submission(
+        session, world.cast.owner, world.credential, status="draft", attempt=number
+    )
+    service.add_item(
+        session=session,
+        storage=storage,
+        limits=LIMITS,
+        user=world.cast.owner,
+        submission_id=submission.id,
+        upload=service.Upload(
+            client_uuid=str(uuid.uuid4()),
+            requirement_id=world.photo_requirement_id,
+            file=io.BytesIO(jpeg_bytes(gps=True, size=(120, 90))),
+            filename="a.jpg",
+        ),
+    )
     session.commit()
     if status != "draft":
         set_status(session, submission, "submitted")
@@ -46,8 +55,9 @@ def _attempt(session, storage, world, number: int, status: str, decided_days_ago
 
 
 def _item_count(session, submission):
-    return len(session.exec(select(EvidenceItem).where(
-        EvidenceItem.submission_id == submission.id)).all())
+    return len(
+        session.exec(select(EvidenceItem).where(EvidenceItem.submission_id == submission.id)).all()
+    )
 
 
 @pytest.fixture
@@ -74,20 +84,22 @@ def test_purge_clears_only_attempts_decided_long_enough_ago(session, storage, at
     service.delete_blobs(storage, result.keys)
     assert result.attempts == 2 and len(result.keys) == 4  # two photos, two thumbnails
     counts = {name: _item_count(session, s) for name, s in attempts.items()}
-    assert counts == {"old_not_yet": 0, "old_award": 0, "recent_award": 1, "waiting": 1,
-                      "draft": 1}
+    assert counts == {"old_not_yet": 0, "old_award": 0, "recent_award": 1, "waiting": 1, "draft": 1}
     assert not service.store_problems(session=session, storage=storage)
     assert session.exec(select(Award)).one().submission_id == attempts["old_award"].id
     assert attempts["old_award"].evidence_deleted_by == "retention"
-    logged = session.exec(select(AccessLog.target).where(
-        AccessLog.action == "evidence.purge")).all()
-    assert sorted(logged) == sorted(f"submission:{attempts[n].id}"
-                                    for n in ("old_not_yet", "old_award"))
+    logged = session.exec(
+        select(AccessLog.target).where(AccessLog.action == "evidence.purge")
+    ).all()
+    assert sorted(logged) == sorted(
+        f"submission:{attempts[n].id}" for n in ("old_not_yet", "old_award")
+    )
     assert erase.purge_expired(session=session, days=180).attempts == 0  # once only
 
 
 def test_the_cli_purges_with_the_setting_and_keeps_everything_without_it(
-        app, runner, settings, engine, attempts):
+    app, runner, settings, engine, attempts
+):
     kept = runner.invoke(args=["evidence", "purge"])
     assert kept.exit_code == 0 and "evidence is kept" in kept.output
     settings.evidence_retention_days = 180
@@ -96,8 +108,9 @@ def test_the_cli_purges_with_the_setting_and_keeps_everything_without_it(
     assert "2 attempt(s)" in done.output
     with Session(engine) as session:
         assert _item_count(session, attempts["old_award"]) == 0
-        assert not service.store_problems(session=session,
-                                          storage=LocalStorage(settings.storage_dir))
+        assert not service.store_problems(
+            session=session, storage=LocalStorage(settings.storage_dir)
+        )
     assert runner.invoke(args=["evidence", "purge", "--days", "0"]).exit_code == 2
 
 
@@ -110,8 +123,11 @@ def test_evidence_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("CHALKMARK_MAX_PHOTO_PIXELS", "12000000")
     monkeypatch.setenv("CHALKMARK_IMAGE_WORKERS", "3")
     settings = Settings.from_env()
-    assert (settings.evidence_retention_days, settings.max_photo_pixels,
-            settings.image_workers) == (365, 12_000_000, 3)
+    assert (
+        settings.evidence_retention_days,
+        settings.max_photo_pixels,
+        settings.image_workers,
+    ) == (365, 12_000_000, 3)
     monkeypatch.setenv("CHALKMARK_IMAGE_WORKERS", "many")
     with pytest.raises(ValueError, match="CHALKMARK_IMAGE_WORKERS must be a whole number"):
         Settings.from_env()

@@ -25,12 +25,13 @@ def storage(tmp_path):
 @pytest.fixture
 def draft(session):
     owner = make_user(session)
-    credential = make_credential(session, kinds=("photo", "text", "file", "link",
-                                                               "video"))
+    credential = make_credential(session, kinds=("photo", "text", "file", "link", "video"))
     submission = make_submission(session, owner, credential, status="draft")
-    requirements = session.exec(select(EvidenceRequirement).where(
-        EvidenceRequirement.credential_id == credential.id)
-        .order_by(EvidenceRequirement.position)).all()
+    requirements = session.exec(
+        select(EvidenceRequirement)
+        .where(EvidenceRequirement.credential_id == credential.id)
+        .order_by(EvidenceRequirement.position)
+    ).all()
     for requirement in requirements:
         requirement.max_count = 3
         session.add(requirement)
@@ -43,9 +44,17 @@ def _add(session, storage, owner, submission, requirement, *, data=None, uuid=No
         client_uuid=uuid or fields.pop("client_uuid", None) or _uuid(),
         requirement_id=requirement.id,
         file=io.BytesIO(data) if data is not None else None,
-        filename=fields.pop("filename", "upload.bin"), **fields)
-    item, created = service.add_item(session=session, storage=storage, limits=LIMITS,
-                                     user=owner, submission_id=submission.id, upload=upload)
+        filename=fields.pop("filename", "upload.bin"),
+        **fields,
+    )
+    item, created = service.add_item(
+        session=session,
+        storage=storage,
+        limits=LIMITS,
+        user=owner,
+        submission_id=submission.id,
+        upload=upload,
+    )
     session.commit()
     return item, created
 
@@ -61,8 +70,9 @@ def test_photo_loses_exif_and_gps_and_gets_a_thumbnail(session, storage, draft):
     original = jpeg_bytes(gps=True, size=(1200, 800))
     assert GPS_IFD in Image.open(io.BytesIO(original)).getexif()
 
-    item, created = _add(session, storage, owner, submission, req["photo"], data=original,
-                         filename="IMG_0042.JPG")
+    item, created = _add(
+        session, storage, owner, submission, req["photo"], data=original, filename="IMG_0042.JPG"
+    )
 
     assert created and item.mime == "image/jpeg" and (item.width, item.height) == (1200, 800)
     with storage.open(item.blob_key) as stored:
@@ -86,18 +96,33 @@ def test_orientation_is_applied_to_the_pixels_before_exif_is_dropped(session, st
 
 def test_heic_photo_is_kept_as_a_clean_jpeg(session, storage, draft):
     owner, submission, req = draft
-    item, _ = _add(session, storage, owner, submission, req["photo"], data=heic_bytes(),
-                   filename="IMG_1.HEIC")
+    item, _ = _add(
+        session, storage, owner, submission, req["photo"], data=heic_bytes(), filename="IMG_1.HEIC"
+    )
     assert item.mime == "image/jpeg" and item.blob_key.endswith(".jpg")
 
 
 def test_same_client_uuid_twice_gives_one_item(session, storage, draft):
     owner, submission, req = draft
     uuid = _uuid()
-    first, created_first = _add(session, storage, owner, submission, req["photo"],
-                                data=jpeg_bytes(gps=True, size=(50, 50)), uuid=uuid)
-    again, created_again = _add(session, storage, owner, submission, req["photo"],
-                                data=jpeg_bytes(gps=True, size=(60, 60)), uuid=uuid.upper())
+    first, created_first = _add(
+        session,
+        storage,
+        owner,
+        submission,
+        req["photo"],
+        data=jpeg_bytes(gps=True, size=(50, 50)),
+        uuid=uuid,
+    )
+    again, created_again = _add(
+        session,
+        storage,
+        owner,
+        submission,
+        req["photo"],
+        data=jpeg_bytes(gps=True, size=(60, 60)),
+        uuid=uuid.upper(),
+    )
     assert created_first and not created_again and again.id == first.id
     items = session.exec(select(EvidenceItem)).all()
     assert len(items) == 1
@@ -113,17 +138,28 @@ def test_client_uuid_of_someone_else_is_refused(session, storage, draft):
     credential = make_credential(session)
     theirs = make_submission(session, intruder, credential, status="draft")
     with pytest.raises(Conflict):
-        service.add_item(session=session, storage=storage, limits=LIMITS, user=intruder,
-                         submission_id=theirs.id,
-                         upload=service.Upload(client_uuid=uuid, requirement_id=req["text"].id,
-                                               text="x"))
+        service.add_item(
+            session=session,
+            storage=storage,
+            limits=LIMITS,
+            user=intruder,
+            submission_id=theirs.id,
+            upload=service.Upload(client_uuid=uuid, requirement_id=req["text"].id, text="x"),
+        )
 
 
 def test_renamed_exe_is_refused_and_nothing_stored(session, storage, draft):
     owner, submission, req = draft
     with pytest.raises(InvalidInput) as refused:
-        _add(session, storage, owner, submission, req["photo"], data=exe_bytes(),
-             filename="holiday.jpg")
+        _add(
+            session,
+            storage,
+            owner,
+            submission,
+            req["photo"],
+            data=exe_bytes(),
+            filename="holiday.jpg",
+        )
     assert "isn't a photo we can use" in refused.value.message
     assert session.exec(select(EvidenceItem)).all() == []
     assert not storage.root.exists() or not any(p.is_file() for p in storage.root.rglob("*"))
@@ -132,13 +168,14 @@ def test_renamed_exe_is_refused_and_nothing_stored(session, storage, draft):
 def test_file_over_the_kind_limit_is_too_large(session, storage, draft):
     owner, submission, req = draft
     with pytest.raises(TooLarge):
-        _add(session, storage, owner, submission, req["file"],
-             data=pdf_bytes() + b"0" * LIMITS.file)
+        _add(
+            session, storage, owner, submission, req["file"], data=pdf_bytes() + b"0" * LIMITS.file
+        )
 
 
 def test_decompression_bomb_is_refused_clearly(session, storage, draft):
     owner, submission, req = draft
-    side = int(DEFAULT_PHOTO_PIXELS ** 0.5) + 100
+    side = int(DEFAULT_PHOTO_PIXELS**0.5) + 100
     bomb = io.BytesIO()
     Image.new("1", (side, side)).save(bomb, format="PNG")  # tiny file, huge canvas
     with pytest.raises(InvalidInput) as refused:
@@ -148,8 +185,16 @@ def test_decompression_bomb_is_refused_clearly(session, storage, draft):
 
 def test_video_and_pdf_are_stored_as_sent(session, storage, draft):
     owner, submission, req = draft
-    video, _ = _add(session, storage, owner, submission, req["video"], data=mp4_bytes(10_000),
-                    filename="lesson.mp4", captured_at="2024-03-01T10:42:00Z")
+    video, _ = _add(
+        session,
+        storage,
+        owner,
+        submission,
+        req["video"],
+        data=mp4_bytes(10_000),
+        filename="lesson.mp4",
+        captured_at="2024-03-01T10:42:00Z",
+    )
     pdf, _ = _add(session, storage, owner, submission, req["file"], data=pdf_bytes())
     assert video.mime == "video/mp4" and video.bytes == len(mp4_bytes(10_000))
     assert video.thumb_key is None and video.captured_at.year == 2024
@@ -162,8 +207,9 @@ def test_text_and_link_rules(session, storage, draft):
         _add(session, storage, owner, submission, req["text"], text="a" * 20_001)
     with pytest.raises(InvalidInput, match="http"):
         _add(session, storage, owner, submission, req["link"], url="javascript:alert(1)")
-    link, _ = _add(session, storage, owner, submission, req["link"],
-                   url="https://example.org/lesson")
+    link, _ = _add(
+        session, storage, owner, submission, req["link"], url="https://example.org/lesson"
+    )
     assert link.url == "https://example.org/lesson"
 
 
@@ -177,15 +223,33 @@ def test_a_requirement_takes_at_most_its_max_count(session, storage, draft):
 
 def test_autosave_upserts_one_text_item_and_clearing_removes_it(session, draft):
     owner, submission, req = draft
-    first = service.save_text(session=session, user=owner, submission_id=submission.id,
-                              requirement_id=req["text"].id, text="Draft one")
+    first = service.save_text(
+        session=session,
+        user=owner,
+        submission_id=submission.id,
+        requirement_id=req["text"].id,
+        text="Draft one",
+    )
     session.commit()
-    second = service.save_text(session=session, user=owner, submission_id=submission.id,
-                               requirement_id=req["text"].id, text="Draft two")
+    second = service.save_text(
+        session=session,
+        user=owner,
+        submission_id=submission.id,
+        requirement_id=req["text"].id,
+        text="Draft two",
+    )
     session.commit()
     assert first.id == second.id and second.text == "Draft two"
-    assert service.save_text(session=session, user=owner, submission_id=submission.id,
-                             requirement_id=req["text"].id, text="  ") is None
+    assert (
+        service.save_text(
+            session=session,
+            user=owner,
+            submission_id=submission.id,
+            requirement_id=req["text"].id,
+            text="  ",
+        )
+        is None
+    )
     session.commit()
     assert session.exec(select(EvidenceItem)).all() == []
 
@@ -195,37 +259,54 @@ def test_only_the_owner_changes_a_draft(session, storage, draft):
     admin = make_user(session, "admin")
     stranger = make_user(session)
     with pytest.raises(Forbidden):
-        service.save_text(session=session, user=admin, submission_id=submission.id,
-                          requirement_id=req["text"].id, text="hi")
+        service.save_text(
+            session=session,
+            user=admin,
+            submission_id=submission.id,
+            requirement_id=req["text"].id,
+            text="hi",
+        )
     with pytest.raises(NotFound):
-        service.save_text(session=session, user=stranger, submission_id=submission.id,
-                          requirement_id=req["text"].id, text="hi")
+        service.save_text(
+            session=session,
+            user=stranger,
+            submission_id=submission.id,
+            requirement_id=req["text"].id,
+            text="hi",
+        )
 
 
 def test_remove_keeps_a_blob_another_attempt_still_uses(session, storage, draft):
     owner, submission, req = draft
-    item, _ = _add(session, storage, owner, submission, req["photo"],
-                   data=jpeg_bytes(gps=True, size=(40, 40)))
+    item, _ = _add(
+        session, storage, owner, submission, req["photo"], data=jpeg_bytes(gps=True, size=(40, 40))
+    )
     twin = EvidenceItem(**item.model_dump(exclude={"id", "client_uuid"}), client_uuid=_uuid())
     session.add(twin)
     session.commit()
-    orphans = service.remove_item(session=session, user=owner, submission_id=submission.id,
-                                  item_id=item.id)
+    orphans = service.remove_item(
+        session=session, user=owner, submission_id=submission.id, item_id=item.id
+    )
     assert orphans == []
-    orphans = service.remove_item(session=session, user=owner, submission_id=submission.id,
-                                  item_id=twin.id)
+    orphans = service.remove_item(
+        session=session, user=owner, submission_id=submission.id, item_id=twin.id
+    )
     assert set(orphans) == {item.blob_key, item.thumb_key}
 
 
 def test_viewing_a_file_is_logged(session, storage, draft):
     owner, submission, req = draft
-    item, _ = _add(session, storage, owner, submission, req["photo"],
-                   data=jpeg_bytes(gps=True, size=(40, 40)))
+    item, _ = _add(
+        session, storage, owner, submission, req["photo"], data=jpeg_bytes(gps=True, size=(40, 40))
+    )
     found = service.viewable_item(session=session, user=owner, item_id=item.id)
     service.log_view(session=session, user=owner, item=found, action="evidence.file")
     session.commit()
     log = session.exec(select(AccessLog)).one()
-    assert (log.user_id, log.action, log.target) == (owner.id, "evidence.file",
-                                                     f"evidence_item:{item.id}")
+    assert (log.user_id, log.action, log.target) == (
+        owner.id,
+        "evidence.file",
+        f"evidence_item:{item.id}",
+    )
     with pytest.raises(NotFound):
         service.viewable_item(session=session, user=make_user(session), item_id=item.id)

@@ -14,8 +14,9 @@ from tests.support.game import cached_totals
 def test_game_rebuild_command_repairs_totals(runner, engine):
     with Session(engine) as session:
         teacher = make_user(session)
-        ledger.pay(session=session, user_id=teacher.id, rule="review_completed",
-                   ref="review:1", points=20)
+        ledger.pay(
+            session=session, user_id=teacher.id, rule="review_completed", ref="review:1", points=20
+        )
         session.execute(update(UserPoints).values(total=7))
         session.commit()
         teacher_id = teacher.id

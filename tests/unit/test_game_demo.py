@@ -24,8 +24,9 @@ def test_seed_game_fills_the_early_adopters_board(session):
     assert summary.endswith("for 4 Early Adopters over 8 weeks")
     assert cached_totals(session) == ledger_totals(session)
     assert set(ledger_totals(session)) == {m.id for m in members}
-    span = session.execute(select(func.min(PointEvent.created_at),
-                                  func.max(PointEvent.created_at))).one()
+    span = session.execute(
+        select(func.min(PointEvent.created_at), func.max(PointEvent.created_at))
+    ).one()
     assert (span[1] - span[0]).days >= 28  # spread over weeks, not one afternoon
     scope = boards.resolve(session=session, viewer=coach, kind="cohort", scope_id=cohort.id)
     board = boards.leaderboard(session=session, viewer=coach, scope=scope, period="all")

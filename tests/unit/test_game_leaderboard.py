@@ -16,8 +16,9 @@ LONG_AGO = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 
 
 def _give(session, user, points: int, *, at=None, ref="r") -> None:
-    ledger.pay(session=session, user_id=user.id, rule="credential_earned", ref=ref,
-               points=points, at=at)
+    ledger.pay(
+        session=session, user_id=user.id, rule="credential_earned", ref=ref, points=points, at=at
+    )
 
 
 @pytest.fixture
@@ -26,20 +27,42 @@ def cast(session):
     visibility choice; a second cohort in the same district; an admin."""
     org = make_org(session, name="Riverside")
     people = {
-        name: make_user(session, name=name.capitalize(), org_id=org.id,
-                        leaderboard_visibility=vis)
-        for name, vis in [("pat", "public"), ("cora", "cohort"), ("ann", "anonymous"),
-                          ("hal", "hidden"), ("me", "cohort"), ("olive", "public"),
-                          ("otto", "cohort")]
+        name: make_user(session, name=name.capitalize(), org_id=org.id, leaderboard_visibility=vis)
+        for name, vis in [
+            ("pat", "public"),
+            ("cora", "cohort"),
+            ("ann", "anonymous"),
+            ("hal", "hidden"),
+            ("me", "cohort"),
+            ("olive", "public"),
+            ("otto", "cohort"),
+        ]
     }
     people["sam"] = make_user(session, "coach", name="Sam", org_id=org.id)
     people["admin"] = make_user(session, "admin", name="Ada", org_id=org.id)
-    adopters = make_cohort(session, coach=people["sam"], org_id=org.id, name="Early Adopters",
-                           members=[people[n] for n in ("pat", "cora", "ann", "hal", "me")])
-    others = make_cohort(session, coach=people["admin"], org_id=org.id, name="Late Bloomers",
-                         members=[people["olive"], people["otto"]])
-    for points, name in [(500, "hal"), (400, "pat"), (300, "cora"), (200, "ann"),
-                         (100, "me"), (350, "olive"), (50, "otto")]:
+    adopters = make_cohort(
+        session,
+        coach=people["sam"],
+        org_id=org.id,
+        name="Early Adopters",
+        members=[people[n] for n in ("pat", "cora", "ann", "hal", "me")],
+    )
+    others = make_cohort(
+        session,
+        coach=people["admin"],
+        org_id=org.id,
+        name="Late Bloomers",
+        members=[people["olive"], people["otto"]],
+    )
+    for points, name in [
+        (500, "hal"),
+        (400, "pat"),
+        (300, "cora"),
+        (200, "ann"),
+        (100, "me"),
+        (350, "olive"),
+        (50, "otto"),
+    ]:
         _give(session, people[name], points)
     session.commit()
     return {"org": org, "adopters": adopters, "others": others, **people}
@@ -57,7 +80,11 @@ def _rows(board):
 def test_a_member_sees_names_by_choice_and_never_the_hidden(session, cast):
     board = _board(session, cast["me"], "cohort", cast["adopters"].id)
     assert _rows(board) == [
-        (1, "Pat", 400), (2, "Cora", 300), (3, "Anonymous teacher", 200), (4, "Me (you)", 100)]
+        (1, "Pat", 400),
+        (2, "Cora", 300),
+        (3, "Anonymous teacher", 200),
+        (4, "Me (you)", 100),
+    ]
     assert board.size == 4 and board.you.rank == 4
 
 
@@ -76,13 +103,23 @@ def test_a_hidden_member_sees_only_themselves_as_hidden(session, cast):
 def test_the_district_board_names_cohort_only_people_just_for_their_cohort(session, cast):
     outsider_view = _rows(_board(session, cast["olive"], "org", cast["org"].id))
     assert outsider_view == [
-        (1, "Pat", 400), (2, "Olive (you)", 350), (3, "Anonymous teacher", 300),
-        (4, "Anonymous teacher", 200), (5, "Anonymous teacher", 100),
+        (1, "Pat", 400),
+        (2, "Olive (you)", 350),
+        (3, "Anonymous teacher", 300),
+        (4, "Anonymous teacher", 200),
+        (5, "Anonymous teacher", 100),
         (6, "Otto", 50),  # Olive's own cohort: "cohort only" shows the name
-        (7, "Anonymous teacher", 0), (7, "Anonymous teacher", 0)]  # Sam, Ada: "cohort"
+        (7, "Anonymous teacher", 0),
+        (7, "Anonymous teacher", 0),
+    ]  # Sam, Ada: "cohort"
     coach_view = _rows(_board(session, cast["sam"], "org", cast["org"].id))
     assert [label for _, label, _ in coach_view][:5] == [
-        "Pat", "Olive", "Cora", "Ann", "Me"]  # Ann is anonymous, but in Sam's cohort
+        "Pat",
+        "Olive",
+        "Cora",
+        "Ann",
+        "Me",
+    ]  # Ann is anonymous, but in Sam's cohort
 
 
 def test_admins_see_anonymity_like_anyone_else(session, cast):
@@ -94,8 +131,9 @@ def test_access_to_boards_is_limited_to_own_cohorts_and_district(session, cast):
     keys = [s.key for s in boards.boards_for(session=session, viewer=cast["me"])]
     assert keys == [f"cohort-{cast['adopters'].id}", f"org-{cast['org'].id}"]
     with pytest.raises(Forbidden):
-        boards.resolve(session=session, viewer=cast["me"], kind="cohort",
-                       scope_id=cast["others"].id)
+        boards.resolve(
+            session=session, viewer=cast["me"], kind="cohort", scope_id=cast["others"].id
+        )
     stranger = make_user(session, org_id=make_org(session).id)
     with pytest.raises(Forbidden):
         boards.resolve(session=session, viewer=stranger, kind="org", scope_id=cast["org"].id)
@@ -106,23 +144,29 @@ def test_access_to_boards_is_limited_to_own_cohorts_and_district(session, cast):
 
 
 def test_export_is_for_the_coach_and_admins_and_honours_visibility(session, cast):
-    scope = boards.resolve(session=session, viewer=cast["sam"], kind="cohort",
-                           scope_id=cast["adopters"].id)
-    coach_rows = boards.all_entries(session=session, viewer=cast["sam"], scope=scope,
-                                    period="all")
+    scope = boards.resolve(
+        session=session, viewer=cast["sam"], kind="cohort", scope_id=cast["adopters"].id
+    )
+    coach_rows = boards.all_entries(session=session, viewer=cast["sam"], scope=scope, period="all")
     assert [e.label for e in coach_rows] == ["Pat", "Cora", "Ann", "Me"]
-    admin_rows = boards.all_entries(session=session, viewer=cast["admin"], scope=scope,
-                                    period="all")
+    admin_rows = boards.all_entries(
+        session=session, viewer=cast["admin"], scope=scope, period="all"
+    )
     assert [e.label for e in admin_rows] == [
-        "Pat", "Anonymous teacher", "Anonymous teacher", "Anonymous teacher"]
+        "Pat",
+        "Anonymous teacher",
+        "Anonymous teacher",
+        "Anonymous teacher",
+    ]
     with pytest.raises(Forbidden):
         boards.all_entries(session=session, viewer=cast["me"], scope=scope, period="all")
 
 
 def test_top_ten_and_two_neighbours_either_side(session):
     coach = make_user(session, "coach")
-    members = [make_user(session, name=f"M{n:02d}", leaderboard_visibility="public")
-               for n in range(1, 21)]
+    members = [
+        make_user(session, name=f"M{n:02d}", leaderboard_visibility="public") for n in range(1, 21)
+    ]
     cohort = make_cohort(session, coach=coach, members=members)
     for n, member in enumerate(members, start=1):
         _give(session, member, 1000 - n * 10)  # M01 first ... M20 last

@@ -38,8 +38,13 @@ def test_fifty_concurrent_attempts_pay_exactly_once(engine, session):
         with Session(engine) as own:
             try:
                 barrier.wait(timeout=60)
-                paid = ledger.pay(session=own, user_id=teacher.id, rule="credential_earned",
-                                  ref="credential:42", points=100)
+                paid = ledger.pay(
+                    session=own,
+                    user_id=teacher.id,
+                    rule="credential_earned",
+                    ref="credential:42",
+                    points=100,
+                )
                 own.commit()
                 outcomes.append(paid)
             except BaseException as err:  # noqa: BLE001 - reported below
@@ -57,8 +62,7 @@ def test_fifty_concurrent_attempts_pay_exactly_once(engine, session):
     assert len(rows) == 1
     session.expire_all()
     assert session.get(UserPoints, teacher.id).total == 100
-    assert cached_weeks(session) == {
-        (teacher.id, _this_week_utc()): 100}
+    assert cached_weeks(session) == {(teacher.id, _this_week_utc()): 100}
 
 
 def _this_week_utc() -> str:
@@ -70,14 +74,29 @@ def test_totals_follow_the_ledger_and_rebuild_agrees(session):
     alice, bob = make_user(session), make_user(session, timezone="Pacific/Auckland")
     at = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # Sunday evening UTC, Monday in Auckland
     for n in range(5):
-        ledger.pay(session=session, user_id=alice.id, rule="review_completed",
-                   ref=f"review:{n}", points=20, at=at + timedelta(days=n))
-        ledger.pay(session=session, user_id=bob.id, rule="review_completed",
-                   ref=f"review:{n}", points=20, at=at)
+        ledger.pay(
+            session=session,
+            user_id=alice.id,
+            rule="review_completed",
+            ref=f"review:{n}",
+            points=20,
+            at=at + timedelta(days=n),
+        )
+        ledger.pay(
+            session=session,
+            user_id=bob.id,
+            rule="review_completed",
+            ref=f"review:{n}",
+            points=20,
+            at=at,
+        )
     session.commit()
     assert cached_totals(session) == ledger_totals(session) == {alice.id: 100, bob.id: 100}
     assert cached_weeks(session) == {
-        (alice.id, "2026-W09"): 20, (alice.id, "2026-W10"): 80, (bob.id, "2026-W10"): 100}
+        (alice.id, "2026-W09"): 20,
+        (alice.id, "2026-W10"): 80,
+        (bob.id, "2026-W10"): 100,
+    }
     before = (cached_totals(session), cached_weeks(session))
 
     report = ledger.rebuild(session=session)
@@ -88,8 +107,9 @@ def test_totals_follow_the_ledger_and_rebuild_agrees(session):
 
 def test_rebuild_repairs_totals_that_drifted(session):
     teacher, idle = make_user(session), make_user(session)
-    ledger.pay(session=session, user_id=teacher.id, rule="stack_completed", ref="stack:1",
-               points=150)
+    ledger.pay(
+        session=session, user_id=teacher.id, rule="stack_completed", ref="stack:1", points=150
+    )
     session.commit()
     # Damage the caches the way a bad manual edit would.
     session.execute(update(UserPoints).values(total=9999))
@@ -106,8 +126,7 @@ def test_rebuild_repairs_totals_that_drifted(session):
 
 def test_rebuild_never_announces_a_level_again(session):
     teacher = make_user(session)
-    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:1",
-               points=800)
+    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:1", points=800)
     session.commit()
     ledger.rebuild(session=session)
     session.commit()
@@ -118,20 +137,30 @@ def test_rebuild_never_announces_a_level_again(session):
 def test_each_level_is_announced_once_with_a_notice(session):
     teacher = make_user(session)
     for n in range(6):  # 6 x 130 = 780: Practitioner at 250, Mentor at 750
-        ledger.pay(session=session, user_id=teacher.id, rule="credential_earned",
-                   ref=f"credential:{n}", points=130)
+        ledger.pay(
+            session=session,
+            user_id=teacher.id,
+            rule="credential_earned",
+            ref=f"credential:{n}",
+            points=130,
+        )
     session.commit()
     notices = session.execute(
-        select(Notification.title, Notification.url).where(Notification.user_id == teacher.id)
-        .order_by(Notification.id)).all()
-    assert notices == [("You reached level 2: Practitioner!", "/me"),
-                       ("You reached level 3: Mentor!", "/me")]
+        select(Notification.title, Notification.url)
+        .where(Notification.user_id == teacher.id)
+        .order_by(Notification.id)
+    ).all()
+    assert notices == [
+        ("You reached level 2: Practitioner!", "/me"),
+        ("You reached level 3: Mentor!", "/me"),
+    ]
 
 
 def test_jumping_straight_past_a_level_announces_only_where_you_land(session):
     teacher = make_user(session)
-    ledger.pay(session=session, user_id=teacher.id, rule="stack_completed", ref="stack:1",
-               points=2000)
+    ledger.pay(
+        session=session, user_id=teacher.id, rule="stack_completed", ref="stack:1", points=2000
+    )
     session.commit()
     titles = session.execute(select(Notification.title)).scalars().all()
     assert titles == ["You reached level 4: Master!"]
@@ -145,13 +174,15 @@ payment = st.tuples(
     st.sampled_from(["first_submission", "credential_earned", "review_completed"]),
     st.integers(0, 4),  # ref
     st.integers(1, 300),  # points
-    st.datetimes(min_value=datetime(2025, 12, 25), max_value=datetime(2026, 1, 8),
-                 timezones=st.just(UTC)),
+    st.datetimes(
+        min_value=datetime(2025, 12, 25), max_value=datetime(2026, 1, 8), timezones=st.just(UTC)
+    ),
 )
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(payments=st.lists(payment, max_size=30))
 def test_totals_always_equal_the_ledger_sum(session, payments):
     for table in (PointEvent, UserPoints, WeeklyPoints, Notification, ActivityWeek):
@@ -159,8 +190,14 @@ def test_totals_always_equal_the_ledger_sum(session, payments):
     session.commit()
     users = _three_users(session)
     for index, rule, ref, points, at in payments:
-        ledger.pay(session=session, user_id=users[index].id, rule=rule, ref=f"r:{ref}",
-                   points=points, at=at)
+        ledger.pay(
+            session=session,
+            user_id=users[index].id,
+            rule=rule,
+            ref=f"r:{ref}",
+            points=points,
+            at=at,
+        )
     session.commit()
 
     assert cached_totals(session) == ledger_totals(session)
@@ -186,7 +223,8 @@ def _weeks_from_ledger(session: Session, zones: dict[int, str]) -> dict[tuple[in
 
     result: dict[tuple[int, str], int] = {}
     for uid, points, at in session.execute(
-            select(PointEvent.user_id, PointEvent.points, PointEvent.created_at)):
+        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at)
+    ):
         year, week, _ = at.astimezone(ZoneInfo(zones[uid])).isocalendar()
         key = (uid, f"{year}-W{week:02d}")
         result[key] = result.get(key, 0) + points

@@ -14,11 +14,18 @@ from tests.support.factories import make_award, make_credential, make_submission
 from tests.support.game import game_settings
 
 
-@pytest.mark.parametrize(("total", "number", "name", "next_at"), [
-    (0, 1, "Explorer", 250), (249, 1, "Explorer", 250), (250, 2, "Practitioner", 750),
-    (749, 2, "Practitioner", 750), (750, 3, "Mentor", 1500), (1500, 4, "Master", None),
-    (99999, 4, "Master", None),
-])
+@pytest.mark.parametrize(
+    ("total", "number", "name", "next_at"),
+    [
+        (0, 1, "Explorer", 250),
+        (249, 1, "Explorer", 250),
+        (250, 2, "Practitioner", 750),
+        (749, 2, "Practitioner", 750),
+        (750, 3, "Mentor", 1500),
+        (1500, 4, "Master", None),
+        (99999, 4, "Master", None),
+    ],
+)
 def test_levels_from_thresholds(total, number, name, next_at):
     level = levels.level_for(total)
     assert (level.number, level.name, level.next_at) == (number, name, next_at)
@@ -47,16 +54,14 @@ def test_bad_thresholds_stop_the_start_with_a_clear_message(monkeypatch, value):
 
 def test_the_celebration_shows_once_per_level(session):
     teacher = make_user(session)
-    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:1",
-               points=300)
+    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:1", points=300)
     session.commit()
     first = profile.build(session=session, user=teacher)
     session.commit()
     again = profile.build(session=session, user=teacher)
     assert first.celebrate is not None and first.celebrate.name == "Practitioner"
     assert again.celebrate is None
-    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:2",
-               points=500)
+    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned", ref="c:2", points=500)
     session.commit()
     assert profile.build(session=session, user=teacher).celebrate.name == "Mentor"
 
@@ -73,15 +78,22 @@ def test_profile_gathers_badges_stacks_and_recent_points(session):
     second = make_credential(session, stack=stack, title="Motivation")
     make_award(session, teacher, first)
     make_submission(session, teacher, second, status="draft")
-    ledger.pay(session=session, user_id=teacher.id, rule="credential_earned",
-               ref=f"credential:{first.id}", points=100)
+    ledger.pay(
+        session=session,
+        user_id=teacher.id,
+        rule="credential_earned",
+        ref=f"credential:{first.id}",
+        points=100,
+    )
     session.commit()
     data = profile.build(session=session, user=teacher)
     assert [b.title for b in data.badges] == ["Working Memory"]
     assert [(s.title, s.earned, s.total, s.complete) for s in data.stacks] == [
-        (stack.title, 1, 2, False)]
+        (stack.title, 1, 2, False)
+    ]
     assert [(r.label, r.detail, r.points) for r in data.recent] == [
-        ("Credential earned", "Working Memory", 100)]
+        ("Credential earned", "Working Memory", 100)
+    ]
     assert data.total == 100 and data.chart.series[-1].total == 100
 
 
@@ -90,12 +102,16 @@ def test_chart_series_is_cumulative_and_counts_earlier_weeks():
     window = ["2026-W02", "2026-W03", "2026-W04"]
     series = chart.cumulative(weekly, window)
     assert [(p.week, p.gained, p.total) for p in series] == [
-        ("2026-W02", 20, 120), ("2026-W03", 0, 120), ("2026-W04", 50, 170)]
+        ("2026-W02", 20, 120),
+        ("2026-W03", 0, 120),
+        ("2026-W04", 50, 170),
+    ]
 
 
 def test_chart_geometry_fits_the_view_box():
-    series = chart.cumulative({"2026-W01": 40, "2026-W03": 35}, [
-        f"2026-W{n:02d}" for n in range(1, 13)])
+    series = chart.cumulative(
+        {"2026-W01": 40, "2026-W03": 35}, [f"2026-W{n:02d}" for n in range(1, 13)]
+    )
     drawn = chart.build(series)
     assert drawn.y_ticks[-1][1] == 100  # 75 rounds up to a tidy axis
     xs = [d.x for d in drawn.dots]
@@ -108,8 +124,9 @@ def test_chart_geometry_fits_the_view_box():
 
 def test_chart_of_nobody_yet_is_flat_at_zero(session):
     teacher = make_user(session)
-    drawn = profile.build(session=session, user=teacher,
-                          now=datetime(2026, 3, 4, tzinfo=UTC) + timedelta(hours=1)).chart
+    drawn = profile.build(
+        session=session, user=teacher, now=datetime(2026, 3, 4, tzinfo=UTC) + timedelta(hours=1)
+    ).chart
     assert {d.y for d in drawn.dots} == {drawn.baseline}
     assert drawn.series[-1].week == "2026-W10"
 

@@ -103,7 +103,8 @@ def test_a_completed_review_pays_the_assessor_once(session):
     game.on_review_completed(session=session, review=review)
     session.commit()
     assert [(e.points, e.ref) for e in events(session, assessor, "review_completed")] == [
-        (20, f"review:{review.id}")]
+        (20, f"review:{review.id}")
+    ]
     assert events(session, teacher) == []
 
 
@@ -131,8 +132,9 @@ def test_values_are_configurable(session, monkeypatch, tmp_path):
     submission = make_submission(session, teacher, make_credential(session))
     with game_settings(Settings.from_env(instance_dir=tmp_path)):
         game.on_submission(session=session, submission=submission)
-        game.on_review_completed(session=session, review=make_review(session, submission,
-                                                                    assessor, decision="awarded"))
+        game.on_review_completed(
+            session=session, review=make_review(session, submission, assessor, decision="awarded")
+        )
     session.commit()
     assert [e.points for e in events(session, teacher)] == [3]
     assert [e.points for e in events(session, assessor)] == [7]
@@ -170,7 +172,6 @@ def test_a_duplicate_does_not_poison_the_callers_transaction(session, engine):
         assert len(events(fresh, teacher)) == 1
 
 
-
 @pytest.mark.parametrize("value", ["bogus=3", "persistence=lots", "persistence"])
 def test_bad_point_values_stop_the_start_with_a_clear_message(monkeypatch, value):
     monkeypatch.setenv("CHALKMARK_GAME_POINTS", value)
@@ -183,8 +184,13 @@ def test_the_app_installs_its_point_values(tmp_path):
     from server.game import levels, rules
 
     with game_settings(Settings.from_env(instance_dir=tmp_path)):
-        create_app(Settings.from_env(instance_dir=tmp_path, testing=True,
-                                     game_points={"persistence": 5},
-                                     game_levels=(0, 1, 2, 3)))
+        create_app(
+            Settings.from_env(
+                instance_dir=tmp_path,
+                testing=True,
+                game_points={"persistence": 5},
+                game_levels=(0, 1, 2, 3),
+            )
+        )
         assert rules.points_for(rules.PERSISTENCE) == 5
         assert levels.level_for(2).name == "Mentor"

@@ -12,19 +12,22 @@ from tests.support.factories import make_user
 from tests.support.game import cached_weeks, events
 
 
-@pytest.mark.parametrize(("at", "tz", "expected"), [
-    # Monday 07:30 UTC is still Sunday evening in Los Angeles: the earlier week.
-    (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "America/Los_Angeles", "2026-W01"),
-    (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "UTC", "2026-W02"),
-    # Sunday 12:30 UTC is already Monday in Auckland: the later week.
-    (datetime(2026, 1, 4, 12, 30, tzinfo=UTC), "Pacific/Auckland", "2026-W02"),
-    # New Year's Day 2027 belongs to ISO week 53 of 2026.
-    (datetime(2027, 1, 1, 12, 0, tzinfo=UTC), "Europe/Berlin", "2026-W53"),
-    # 29 December 2025 opens ISO week 1 of 2026.
-    (datetime(2025, 12, 29, 12, 0, tzinfo=UTC), "UTC", "2026-W01"),
-    # An unknown zone falls back to UTC rather than failing.
-    (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "Mars/Olympus_Mons", "2026-W02"),
-])
+@pytest.mark.parametrize(
+    ("at", "tz", "expected"),
+    [
+        # Monday 07:30 UTC is still Sunday evening in Los Angeles: the earlier week.
+        (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "America/Los_Angeles", "2026-W01"),
+        (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "UTC", "2026-W02"),
+        # Sunday 12:30 UTC is already Monday in Auckland: the later week.
+        (datetime(2026, 1, 4, 12, 30, tzinfo=UTC), "Pacific/Auckland", "2026-W02"),
+        # New Year's Day 2027 belongs to ISO week 53 of 2026.
+        (datetime(2027, 1, 1, 12, 0, tzinfo=UTC), "Europe/Berlin", "2026-W53"),
+        # 29 December 2025 opens ISO week 1 of 2026.
+        (datetime(2025, 12, 29, 12, 0, tzinfo=UTC), "UTC", "2026-W01"),
+        # An unknown zone falls back to UTC rather than failing.
+        (datetime(2026, 1, 5, 7, 30, tzinfo=UTC), "Mars/Olympus_Mons", "2026-W02"),
+    ],
+)
 def test_iso_week_in_the_users_time_zone(at, tz, expected):
     assert weeks.iso_week(at, tz) == expected
 
@@ -33,7 +36,11 @@ def test_week_arithmetic_crosses_years():
     assert weeks.previous("2026-W01") == "2025-W52"
     assert weeks.previous("2027-W01") == "2026-W53"
     assert weeks.recent(datetime(2026, 1, 14, tzinfo=UTC), "UTC", 4) == [
-        "2025-W52", "2026-W01", "2026-W02", "2026-W03"]
+        "2025-W52",
+        "2026-W01",
+        "2026-W02",
+        "2026-W03",
+    ]
 
 
 def test_points_land_in_the_week_of_the_earners_time_zone(session):
@@ -41,8 +48,9 @@ def test_points_land_in_the_week_of_the_earners_time_zone(session):
 
     tz_la = make_user(session, timezone="America/Los_Angeles")
     at = datetime(2026, 1, 5, 7, 30, tzinfo=UTC)
-    ledger.pay(session=session, user_id=tz_la.id, rule="review_completed", ref="review:1",
-               points=20, at=at)
+    ledger.pay(
+        session=session, user_id=tz_la.id, rule="review_completed", ref="review:1", points=20, at=at
+    )
     session.commit()
     assert cached_weeks(session) == {(tz_la.id, "2026-W01"): 20}
 
@@ -51,8 +59,9 @@ MONDAY = datetime(2026, 2, 2, 15, 0, tzinfo=UTC)
 
 
 def _active(session, user, week_offset: int, kind: str = "capture") -> bool:
-    return streaks.record_activity(session=session, user_id=user.id, kind=kind,
-                                   at=MONDAY + timedelta(weeks=week_offset))
+    return streaks.record_activity(
+        session=session, user_id=user.id, kind=kind, at=MONDAY + timedelta(weeks=week_offset)
+    )
 
 
 def test_a_streak_pays_from_its_second_week_once_a_week(session):
@@ -84,19 +93,29 @@ def test_last_weeks_streak_stays_alive_until_this_week_ends(session):
     _active(session, teacher, 0)
     _active(session, teacher, 1)
     session.commit()
-    assert streaks.current(session=session, user=teacher,
-                           now=MONDAY + timedelta(weeks=2)) == streaks.Streak(2, False)
-    assert streaks.current(session=session, user=teacher,
-                           now=MONDAY + timedelta(weeks=3)) == streaks.Streak(0, False)
+    assert streaks.current(
+        session=session, user=teacher, now=MONDAY + timedelta(weeks=2)
+    ) == streaks.Streak(2, False)
+    assert streaks.current(
+        session=session, user=teacher, now=MONDAY + timedelta(weeks=3)
+    ) == streaks.Streak(0, False)
 
 
 def test_streak_weeks_follow_the_users_time_zone(session):
     honolulu = make_user(session, timezone="Pacific/Honolulu")
     sunday_night_local = datetime(2026, 2, 9, 8, 0, tzinfo=UTC)  # Sun 22:00 in Honolulu
-    streaks.record_activity(session=session, user_id=honolulu.id, kind="capture",
-                            at=sunday_night_local - timedelta(weeks=1))
-    assert streaks.record_activity(session=session, user_id=honolulu.id, kind="capture",
-                                   at=sunday_night_local) is True
+    streaks.record_activity(
+        session=session,
+        user_id=honolulu.id,
+        kind="capture",
+        at=sunday_night_local - timedelta(weeks=1),
+    )
+    assert (
+        streaks.record_activity(
+            session=session, user_id=honolulu.id, kind="capture", at=sunday_night_local
+        )
+        is True
+    )
     session.commit()
     assert [e.ref for e in events(session, honolulu, "streak_week")] == ["week:2026-W06"]
 

@@ -91,8 +91,10 @@ def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeyp
     assert _marks(engine) == ["via-redis"]
 
 
-@pytest.mark.parametrize("func_path", [push.DELIVER_JOB, push.BATCH_JOB, nudges.DELIVER_JOB,
-                                       nudges.RESCHEDULE_NUDGES_JOB])
+@pytest.mark.parametrize(
+    "func_path",
+    [push.DELIVER_JOB, push.BATCH_JOB, nudges.DELIVER_JOB, nudges.RESCHEDULE_NUDGES_JOB],
+)
 def test_every_job_path_names_a_function(func_path):
     # Jobs are queued by dotted path: a path left behind by a move fails only at run time.
     assert callable(jobs.resolve(func_path))

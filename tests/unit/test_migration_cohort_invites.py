@@ -52,5 +52,6 @@ def test_existing_members_become_invitations_and_nudges_get_days(backend, tmp_pa
     assert status == "invited"
     assert [tuple(n) for n in notices] == [(2, "cohort_invite", "/coach/my-cohorts")]
     # 10:00 and 11:00 on 10 June in Chicago, then 21:00 the same day: one keeps the day.
-    assert [(i, d if d is None or isinstance(d, date) else date.fromisoformat(d))
-            for i, d in days] == [(1, date(2025, 6, 10)), (2, None), (3, None)]
+    assert [
+        (i, d if d is None or isinstance(d, date) else date.fromisoformat(d)) for i, d in days
+    ] == [(1, date(2025, 6, 10)), (2, None), (3, None)]

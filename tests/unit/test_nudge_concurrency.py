@@ -22,8 +22,13 @@ def _race(app, engine, coach_id: int, cohort_id: int, member_id: int) -> list[ob
             coach, cohort = session.get(User, coach_id), session.get(Cohort, cohort_id)
             barrier.wait()
             try:
-                report = nudges.nudge_members(session=session, coach=coach, cohort=cohort,
-                                              member_ids=[member_id], message="Hi!")
+                report = nudges.nudge_members(
+                    session=session,
+                    coach=coach,
+                    cohort=cohort,
+                    member_ids=[member_id],
+                    message="Hi!",
+                )
                 session.commit()
                 outcomes.append(report)
             except Exception as err:  # recorded so the assertion shows it
@@ -34,8 +39,7 @@ def _race(app, engine, coach_id: int, cohort_id: int, member_id: int) -> list[ob
     return outcomes
 
 
-def test_simultaneous_nudges_to_one_member_make_exactly_one(app, engine, session, coach,
-                                                           cohort):
+def test_simultaneous_nudges_to_one_member_make_exactly_one(app, engine, session, coach, cohort):
     maya = add_member(session, cohort, "Maya Lopez", timezone=daytime_zone())
     outcomes = _race(app, engine, coach.id, cohort.id, maya.id)
 

@@ -32,8 +32,14 @@ def member(session, cohort, name, timezone="America/Chicago"):
 
 
 def nudge(session, coach, cohort, users, now, message="Hi {first_name}, keep going!"):
-    report = nudges.nudge_members(session=session, coach=coach, cohort=cohort,
-                                  member_ids=[u.id for u in users], message=message, now=now)
+    report = nudges.nudge_members(
+        session=session,
+        coach=coach,
+        cohort=cohort,
+        member_ids=[u.id for u in users],
+        message=message,
+        now=now,
+    )
     session.commit()
     return report
 
@@ -42,21 +48,24 @@ def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(nudges.zone(zone))
 
 
-@pytest.mark.parametrize(("utc_time", "zone", "expected_local"), [
-    # 10:00 in Chicago: now
-    (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "America/Chicago", None),
-    # 22:30 in Chicago: 07:00 the next morning there
-    (datetime(2025, 6, 11, 3, 30, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 11, 7, 0)),
-    # 05:00 in Chicago: 07:00 the same morning
-    (datetime(2025, 6, 10, 10, 0, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 10, 7, 0)),
-    # exactly 21:00 is quiet, exactly 07:00 is not
-    (datetime(2025, 6, 11, 2, 0, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 11, 7, 0)),
-    (datetime(2025, 6, 10, 12, 0, tzinfo=UTC), "America/Chicago", None),
-    # 01:00 in Sydney
-    (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "Australia/Sydney", datetime(2025, 6, 11, 7, 0)),
-    # an unknown zone falls back to UTC: 15:00 is fine
-    (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "Mars/Olympus", None),
-])
+@pytest.mark.parametrize(
+    ("utc_time", "zone", "expected_local"),
+    [
+        # 10:00 in Chicago: now
+        (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "America/Chicago", None),
+        # 22:30 in Chicago: 07:00 the next morning there
+        (datetime(2025, 6, 11, 3, 30, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 11, 7, 0)),
+        # 05:00 in Chicago: 07:00 the same morning
+        (datetime(2025, 6, 10, 10, 0, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 10, 7, 0)),
+        # exactly 21:00 is quiet, exactly 07:00 is not
+        (datetime(2025, 6, 11, 2, 0, tzinfo=UTC), "America/Chicago", datetime(2025, 6, 11, 7, 0)),
+        (datetime(2025, 6, 10, 12, 0, tzinfo=UTC), "America/Chicago", None),
+        # 01:00 in Sydney
+        (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "Australia/Sydney", datetime(2025, 6, 11, 7, 0)),
+        # an unknown zone falls back to UTC: 15:00 is fine
+        (datetime(2025, 6, 10, 15, 0, tzinfo=UTC), "Mars/Olympus", None),
+    ],
+)
 def test_quiet_hours_move_delivery_to_the_local_morning(utc_time, zone, expected_local):
     arrives = nudges.deliver_after(utc_time, zone)
     if expected_local is None:
@@ -83,8 +92,10 @@ def test_a_nudge_is_personal_and_one_per_member_per_day(session, coach, cohort):
     assert first.sent == ["Maya Lopez"]
     assert second.sent == ["Jo Park"] and second.already == ["Maya Lopez"]
     rows = session.exec(select(Nudge).order_by(Nudge.id)).all()
-    assert [(r.user_id, r.message) for r in rows] == [(maya.id, "Hi Maya, keep going!"),
-                                                      (jo.id, "Hi Jo, keep going!")]
+    assert [(r.user_id, r.message) for r in rows] == [
+        (maya.id, "Hi Maya, keep going!"),
+        (jo.id, "Hi Jo, keep going!"),
+    ]
 
 
 def test_another_coach_counts_too_and_the_next_day_is_fine(session, coach, cohort):
@@ -102,8 +113,7 @@ def test_another_coach_counts_too_and_the_next_day_is_fine(session, coach, cohor
     assert next_day.sent == ["Maya Lopez"]
 
 
-def test_a_nudge_in_quiet_hours_waits_for_the_morning_and_holds_that_day(session, coach,
-                                                                         cohort):
+def test_a_nudge_in_quiet_hours_waits_for_the_morning_and_holds_that_day(session, coach, cohort):
     maya = member(session, cohort, "Maya Lopez")  # Chicago
     late_evening = datetime(2025, 6, 11, 3, 30, tzinfo=UTC)  # 22:30 in Chicago
 
@@ -113,7 +123,8 @@ def test_a_nudge_in_quiet_hours_waits_for_the_morning_and_holds_that_day(session
     assert report.sent == [] and report.delayed == [("Maya Lopez", "07:00 CDT")]
     row = session.exec(select(Nudge)).one()
     assert local(row.deliver_after, "America/Chicago").replace(tzinfo=None) == datetime(
-        2025, 6, 11, 7, 0)
+        2025, 6, 11, 7, 0
+    )
     assert row.sent_at is None
     # 08:30 the next morning: the delayed nudge arrives today, so this one would be a second
     assert next_morning.already == ["Maya Lopez"]
@@ -137,15 +148,23 @@ def test_the_message_is_required_and_bounded(session, coach, cohort):
 
 def notices(engine) -> list[Notification]:
     with Session(engine) as db:
-        return list(db.exec(select(Notification).where(Notification.kind == "nudge")
-                            .order_by(Notification.id)).all())
+        return list(
+            db.exec(
+                select(Notification).where(Notification.kind == "nudge").order_by(Notification.id)
+            ).all()
+        )
 
 
 def test_a_due_nudge_is_delivered_once_by_its_job(app, engine, session, coach, cohort):
     maya = member(session, cohort, "Maya Lopez", timezone=daytime_zone())
     with app.app_context(), Session(engine, expire_on_commit=False) as db:
-        report = nudges.nudge_members(session=db, coach=coach, cohort=cohort,
-                                      member_ids=[maya.id], message="Keep going, {first_name}")
+        report = nudges.nudge_members(
+            session=db,
+            coach=coach,
+            cohort=cohort,
+            member_ids=[maya.id],
+            message="Keep going, {first_name}",
+        )
         assert report.sent == ["Maya Lopez"]
         db.commit()
         assert jobs.backend().drain(10)
@@ -154,21 +173,27 @@ def test_a_due_nudge_is_delivered_once_by_its_job(app, engine, session, coach, c
 
     [notice] = notices(engine)
     assert (notice.user_id, notice.kind, notice.title, notice.body) == (
-        maya.id, "nudge", "A nudge from Sam Coach", "Keep going, Maya")
+        maya.id,
+        "nudge",
+        "A nudge from Sam Coach",
+        "Keep going, Maya",
+    )
     with Session(engine) as db:
         assert db.exec(select(Nudge)).one().sent_at is not None
 
 
-def test_a_delayed_nudge_is_not_sent_early_and_is_sent_when_due(app, engine, session, coach,
-                                                                cohort, monkeypatch):
+def test_a_delayed_nudge_is_not_sent_early_and_is_sent_when_due(
+    app, engine, session, coach, cohort, monkeypatch
+):
     maya = member(session, cohort, "Maya Lopez")
     soon = utcnow() + timedelta(seconds=0.6)
     held = Nudge(coach_id=coach.id, user_id=maya.id, message="Morning!", deliver_after=soon)
     session.add(held)
     session.commit()
     requeued = []
-    monkeypatch.setattr(jobs, "run_later",
-                        lambda path, ids, delay=0: requeued.append((path, ids, delay)))
+    monkeypatch.setattr(
+        jobs, "run_later", lambda path, ids, delay=0: requeued.append((path, ids, delay))
+    )
 
     with app.app_context():
         assert coach_jobs.deliver_nudges([held.id]) == 0  # not due: held back
@@ -184,10 +209,19 @@ def test_a_delayed_nudge_is_not_sent_early_and_is_sent_when_due(app, engine, ses
 
 def test_the_start_up_sweep_requeues_unsent_nudges(app, engine, session, coach, cohort):
     maya = member(session, cohort, "Maya Lopez")
-    lost = Nudge(coach_id=coach.id, user_id=maya.id, message="Lost in a restart",
-                 deliver_after=utcnow() - timedelta(hours=1))
-    done = Nudge(coach_id=coach.id, user_id=maya.id, message="Already sent",
-                 deliver_after=utcnow() - timedelta(days=1), sent_at=utcnow())
+    lost = Nudge(
+        coach_id=coach.id,
+        user_id=maya.id,
+        message="Lost in a restart",
+        deliver_after=utcnow() - timedelta(hours=1),
+    )
+    done = Nudge(
+        coach_id=coach.id,
+        user_id=maya.id,
+        message="Already sent",
+        deliver_after=utcnow() - timedelta(days=1),
+        sent_at=utcnow(),
+    )
     session.add_all([lost, done])
     session.commit()
     with app.app_context():

@@ -44,7 +44,8 @@ def notify_and_push(app, engine, user_id: int, **fields) -> int:
 def subscription_row(engine, endpoint: str) -> PushSubscription | None:
     with Session(engine) as session:
         return session.exec(
-            select(PushSubscription).where(PushSubscription.endpoint == endpoint)).first()
+            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        ).first()
 
 
 def test_a_notice_is_pushed_encrypted_and_signed(app, engine, session, receiver):
@@ -52,16 +53,20 @@ def test_a_notice_is_pushed_encrypted_and_signed(app, engine, session, receiver)
     browser = receiver.new_browser()
     subscribe(session, user, browser)
 
-    notice_id = notify_and_push(app, engine, user.id, body="Well done: every criterion met.",
-                                url="/submissions/7")
+    notice_id = notify_and_push(
+        app, engine, user.id, body="Well done: every criterion met.", url="/submissions/7"
+    )
 
     assert receiver.errors == []
     assert len(receiver.received) == 1
     message = receiver.received[0]
     assert message.endpoint == browser.endpoint
-    assert message.payload == {"title": "You earned Fractions as Numbers!",
-                               "body": "Well done: every criterion met.",
-                               "url": "/submissions/7", "tag": f"chalkmark-award-{notice_id}"}
+    assert message.payload == {
+        "title": "You earned Fractions as Numbers!",
+        "body": "Well done: every criterion met.",
+        "url": "/submissions/7",
+        "tag": f"chalkmark-award-{notice_id}",
+    }
     assert message.urgency == "high" and int(message.ttl) > 0
     assert message.claims["sub"] == "mailto:admin@localhost"
     row = subscription_row(engine, browser.endpoint)
@@ -77,8 +82,9 @@ def test_every_device_of_the_user_gets_it_and_nobody_else(app, engine, session, 
 
     notify_and_push(app, engine, user.id, kind="nudge", title="A nudge from Sam")
 
-    assert sorted(m.endpoint for m in receiver.received) == sorted([phone.endpoint,
-                                                                     laptop.endpoint])
+    assert sorted(m.endpoint for m in receiver.received) == sorted(
+        [phone.endpoint, laptop.endpoint]
+    )
     assert {m.urgency for m in receiver.received} == {"normal"}
 
 
@@ -94,8 +100,9 @@ def test_no_job_for_a_user_without_devices(app, engine, session, receiver, monke
     assert jobs_run == [] and receiver.requests == []
 
 
-def test_many_notices_in_one_transaction_go_out_in_batch_jobs(app, engine, session, receiver,
-                                                              monkeypatch):
+def test_many_notices_in_one_transaction_go_out_in_batch_jobs(
+    app, engine, session, receiver, monkeypatch
+):
     with_device, without = make_user(session), make_user(session)
     browser = receiver.new_browser()
     subscribe(session, with_device, browser)
@@ -109,8 +116,10 @@ def test_many_notices_in_one_transaction_go_out_in_batch_jobs(app, engine, sessi
 
     monkeypatch.setattr(jobs, "run_after_commit", recording)
     with app.app_context(), Session(engine, expire_on_commit=False) as db:
-        notices = [notify.send(session=db, user_id=user.id, kind="nudge", title=f"N{i}")
-                   for i, user in enumerate([with_device, without, with_device, with_device])]
+        notices = [
+            notify.send(session=db, user_id=user.id, kind="nudge", title=f"N{i}")
+            for i, user in enumerate([with_device, without, with_device, with_device])
+        ]
         for notice in notices:
             push.queue_delivery(session=db, notification=notice)
         db.commit()
@@ -171,13 +180,13 @@ def test_429_is_retried_after_retry_after_for_that_device_only(app, engine, sess
     assert [r.status for r in to_slow] == [429, 201]
     assert to_slow[1].at - to_slow[0].at >= 1.0  # it waited as told
     assert [r.status for r in receiver.requests if r.endpoint == fine.endpoint] == [201]
-    assert sorted(m.endpoint for m in receiver.received) == sorted([slow.endpoint,
-                                                                     fine.endpoint])
+    assert sorted(m.endpoint for m in receiver.received) == sorted([slow.endpoint, fine.endpoint])
     assert subscription_row(engine, slow.endpoint).failures == 0
 
 
-def test_server_errors_are_retried_with_backoff(app, engine, session, receiver, quick_retries,
-                                                monkeypatch):
+def test_server_errors_are_retried_with_backoff(
+    app, engine, session, receiver, quick_retries, monkeypatch
+):
     user = make_user(session)
     browser = receiver.new_browser()
     subscribe(session, user, browser)
@@ -201,8 +210,9 @@ def test_server_errors_are_retried_with_backoff(app, engine, session, receiver, 
     assert subscription_row(engine, browser.endpoint).failures == 0
 
 
-def test_network_errors_are_retried_then_given_up(app, engine, session, quick_retries,
-                                                  receiver):  # receiver: local addresses OK
+def test_network_errors_are_retried_then_given_up(
+    app, engine, session, quick_retries, receiver
+):  # receiver: local addresses OK
     user = make_user(session)
     browser = FakeBrowser(endpoint=unreachable_endpoint())
     subscribe(session, user, browser)
@@ -257,8 +267,7 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert push.parse_retry_after(None) is None
 
 
-def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, receiver,
-                                       monkeypatch):
+def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, receiver, monkeypatch):
     from rq import SimpleWorker
 
     from server import create_app
@@ -271,8 +280,13 @@ def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, rec
     subscribe(session, user, browser)
 
     with rq_app.app_context(), Session(engine, expire_on_commit=False) as db:
-        notice = notify.send(session=db, user_id=user.id, kind="not_yet",
-                             title="Not yet: Working Memory", url="/submissions/3")
+        notice = notify.send(
+            session=db,
+            user_id=user.id,
+            kind="not_yet",
+            title="Not yet: Working Memory",
+            url="/submissions/3",
+        )
         push.queue_delivery(session=db, notification=notice)
         db.commit()
         queue = jobs.backend().queue

@@ -47,8 +47,9 @@ def connected(sock: socket.socket) -> bool:
 def store_row(session: Session, user, endpoint: str) -> int:
     """A row as old data (or a bypassed check) could have left it: no validation."""
     browser = FakeBrowser(endpoint)
-    return make_push_subscription(session, user, endpoint=endpoint, p256dh=browser.p256dh,
-                                  auth=browser.auth).id
+    return make_push_subscription(
+        session, user, endpoint=endpoint, p256dh=browser.p256dh, auth=browser.auth
+    ).id
 
 
 def push_to(app, engine, user_id: int) -> None:
@@ -65,8 +66,9 @@ def rows(engine) -> list[PushSubscription]:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "2130706433", "0x7f000001"])
-def test_a_stored_internal_endpoint_is_removed_not_posted_to(app, engine, session, caplog,
-                                                            internal_service, host):
+def test_a_stored_internal_endpoint_is_removed_not_posted_to(
+    app, engine, session, caplog, internal_service, host
+):
     user = make_user(session)
     port = internal_service.origin.rsplit(":", 1)[1]
     store_row(session, user, f"http://{host}:{port}/push/admin")
@@ -80,7 +82,8 @@ def test_a_stored_internal_endpoint_is_removed_not_posted_to(app, engine, sessio
 
 
 def test_an_allowed_name_resolving_to_a_private_address_is_never_connected(
-        app, settings, engine, session, listener):
+    app, settings, engine, session, listener
+):
     port = listener.getsockname()[1]
     settings.push_hosts = (f"localhost:{port}",)  # say, a host name an admin trusted
     user = make_user(session)
@@ -92,8 +95,9 @@ def test_an_allowed_name_resolving_to_a_private_address_is_never_connected(
     assert rows(engine) == []  # removed, not retried
 
 
-def test_the_address_actually_connected_to_is_checked(app, settings, engine, session,
-                                                      listener, monkeypatch):
+def test_the_address_actually_connected_to_is_checked(
+    app, settings, engine, session, listener, monkeypatch
+):
     # DNS rebinding: the lookup answered a public address, the connect went to loopback.
     monkeypatch.setattr(endpoints, "_refuse_private_resolution", lambda host, port: None)
     port = listener.getsockname()[1]

@@ -37,45 +37,74 @@ def draft(session):
     owner = make_user(session)
     credential = make_credential(session, kinds=("video", "text"))
     submission = make_submission(session, owner, credential, status="draft")
-    video = next(r for r in requirements_for(session=session, credential_id=credential.id)
-                 if r.kind == "video")
+    video = next(
+        r
+        for r in requirements_for(session=session, credential_id=credential.id)
+        if r.kind == "video"
+    )
     return owner, submission, video
 
 
 def begin(session, parts, draft, size, client_uuid=None, **fields):
     owner, submission, video = draft
-    upload = resumable.start(session=session, parts=parts, limits=LIMITS, user=owner,
-                             submission_id=submission.id,
-                             client_uuid=client_uuid or str(uuid.uuid4()),
-                             requirement_id=video.id, total_bytes=size, **fields)
+    upload = resumable.start(
+        session=session,
+        parts=parts,
+        limits=LIMITS,
+        user=owner,
+        submission_id=submission.id,
+        client_uuid=client_uuid or str(uuid.uuid4()),
+        requirement_id=video.id,
+        total_bytes=size,
+        **fields,
+    )
     session.commit()
     return upload
 
 
 def send(session, parts, owner, upload, data: bytes, offset: int, max_chunk=1000) -> int:
-    return resumable.append(session=session, parts=parts, user=owner, token=upload.token,
-                            offset=offset, stream=io.BytesIO(data), max_chunk=max_chunk)
+    return resumable.append(
+        session=session,
+        parts=parts,
+        user=owner,
+        token=upload.token,
+        offset=offset,
+        stream=io.BytesIO(data),
+        max_chunk=max_chunk,
+    )
 
 
-def test_chunks_then_finish_make_one_item_with_the_upload_details(session, parts, storage,
-                                                                 draft):
+def test_chunks_then_finish_make_one_item_with_the_upload_details(session, parts, storage, draft):
     owner, submission, _ = draft
     body = mp4_bytes(1800)
-    upload = begin(session, parts, draft, len(body), filename="clip.mp4", note="Group A",
-                   captured_at="2025-03-01T09:30:00Z")
+    upload = begin(
+        session,
+        parts,
+        draft,
+        len(body),
+        filename="clip.mp4",
+        note="Group A",
+        captured_at="2025-03-01T09:30:00Z",
+    )
     offset = 0
     while offset < len(body):
-        offset = send(session, parts, owner, upload, body[offset:offset + 1000], offset)
-    item, created = resumable.finish(session=session, parts=parts, storage=storage,
-                                     limits=LIMITS, user=owner, token=upload.token)
+        offset = send(session, parts, owner, upload, body[offset : offset + 1000], offset)
+    item, created = resumable.finish(
+        session=session, parts=parts, storage=storage, limits=LIMITS, user=owner, token=upload.token
+    )
     session.commit()
     assert created and item.submission_id == submission.id
     assert (item.bytes, item.mime, item.filename, item.note) == (
-        len(body), "video/mp4", "clip.mp4", "Group A")
+        len(body),
+        "video/mp4",
+        "clip.mp4",
+        "Group A",
+    )
     assert item.captured_at.isoformat() == "2025-03-01T09:30:00+00:00"
     assert storage.open(item.blob_key).read() == body
-    again, created_again = resumable.finish(session=session, parts=parts, storage=storage,
-                                            limits=LIMITS, user=owner, token=upload.token)
+    again, created_again = resumable.finish(
+        session=session, parts=parts, storage=storage, limits=LIMITS, user=owner, token=upload.token
+    )
     assert (again.id, created_again) == (item.id, False)
 
 
@@ -101,15 +130,23 @@ def test_a_chunk_cut_off_midway_is_not_counted(session, parts, draft, storage):
 
     upload = begin(session, parts, draft, len(body))
     with pytest.raises(ConnectionError):
-        resumable.append(session=session, parts=parts, user=owner, token=upload.token,
-                         offset=0, stream=Dropped(body[:1000]), max_chunk=1000)
+        resumable.append(
+            session=session,
+            parts=parts,
+            user=owner,
+            token=upload.token,
+            offset=0,
+            stream=Dropped(body[:1000]),
+            max_chunk=1000,
+        )
     session.rollback()
     assert resumable.get(session=session, user=owner, token=upload.token).received_bytes == 0
     offset = 0
     while offset < len(body):  # the phone resends from the server's offset
-        offset = send(session, parts, owner, upload, body[offset:offset + 1000], offset)
-    item, _ = resumable.finish(session=session, parts=parts, storage=storage, limits=LIMITS,
-                               user=owner, token=upload.token)
+        offset = send(session, parts, owner, upload, body[offset : offset + 1000], offset)
+    item, _ = resumable.finish(
+        session=session, parts=parts, storage=storage, limits=LIMITS, user=owner, token=upload.token
+    )
     assert storage.open(item.blob_key).read() == body
 
 
@@ -123,17 +160,31 @@ def test_limits_and_refusals(session, parts, draft):
     with pytest.raises(TooLarge):
         send(session, parts, owner, upload, b"x" * 1001, 0)
     with pytest.raises(InvalidInput):
-        resumable.append(session=session, parts=parts, user=owner, token=upload.token,
-                         offset=None, stream=io.BytesIO(b"x"), max_chunk=1000)
+        resumable.append(
+            session=session,
+            parts=parts,
+            user=owner,
+            token=upload.token,
+            offset=None,
+            stream=io.BytesIO(b"x"),
+            max_chunk=1000,
+        )
     stranger = make_user(session)
     with pytest.raises(NotFound):
         resumable.get(session=session, user=stranger, token=upload.token)
     with pytest.raises(Conflict):  # the same client_uuid for another person's draft
         credential = make_credential(session, kinds=("video",))
         other_draft = make_submission(session, stranger, credential, status="draft")
-        resumable.start(session=session, parts=parts, limits=LIMITS, user=stranger,
-                        submission_id=other_draft.id, client_uuid=upload.client_uuid,
-                        requirement_id=draft[2].id, total_bytes=10)
+        resumable.start(
+            session=session,
+            parts=parts,
+            limits=LIMITS,
+            user=stranger,
+            submission_id=other_draft.id,
+            client_uuid=upload.client_uuid,
+            requirement_id=draft[2].id,
+            total_bytes=10,
+        )
 
 
 def test_only_hex_tokens_name_partial_files(parts):

@@ -66,9 +66,18 @@ def _one_winner(outcomes):
 
 def test_two_concurrent_decisions_exactly_one_wins(engine):
     submission_id, assessors, scores = _setup(engine)
-    outcomes = _race(engine, assessors, lambda session, assessor: decide(
-        session=session, assessor=assessor, submission_id=submission_id, decision="award",
-        scores=scores, feedback="Well evidenced."))
+    outcomes = _race(
+        engine,
+        assessors,
+        lambda session, assessor: decide(
+            session=session,
+            assessor=assessor,
+            submission_id=submission_id,
+            decision="award",
+            scores=scores,
+            feedback="Well evidenced.",
+        ),
+    )
     winner, conflict = _one_winner(outcomes)
     with Session(engine) as session:
         winner_name = session.get(User, winner).display_name
@@ -77,15 +86,21 @@ def test_two_concurrent_decisions_exactly_one_wins(engine):
         assert len(session.exec(select(Award)).all()) == 1
         decided = session.exec(select(Review).where(Review.decision.is_not(None))).all()
         assert [r.assessor_id for r in decided] == [winner]
-        decision_notices = session.exec(select(Notification.kind).where(
-            Notification.kind.in_(["award", "not_yet"]))).all()
+        decision_notices = session.exec(
+            select(Notification.kind).where(Notification.kind.in_(["award", "not_yet"]))
+        ).all()
         assert decision_notices == ["award"]
 
 
 def test_two_concurrent_claims_exactly_one_wins(engine):
     submission_id, assessors, _ = _setup(engine)
-    outcomes = _race(engine, assessors, lambda session, assessor: claim(
-        session=session, assessor=assessor, submission_id=submission_id, lease_hours=48))
+    outcomes = _race(
+        engine,
+        assessors,
+        lambda session, assessor: claim(
+            session=session, assessor=assessor, submission_id=submission_id, lease_hours=48
+        ),
+    )
     winner, conflict = _one_winner(outcomes)
     with Session(engine) as session:
         winner_name = session.get(User, winner).display_name

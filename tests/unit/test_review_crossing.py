@@ -29,8 +29,14 @@ def _decide_both(engine, pairs, scores) -> dict:
             assessor = session.get(User, assessor_id)
             barrier.wait()
             try:
-                decide(session=session, assessor=assessor, submission_id=submission_id,
-                       decision="award", scores=scores, feedback="")
+                decide(
+                    session=session,
+                    assessor=assessor,
+                    submission_id=submission_id,
+                    decision="award",
+                    scores=scores,
+                    feedback="",
+                )
                 session.commit()
             except Exception as err:  # recorded so the assertion names it
                 session.rollback()
@@ -55,8 +61,9 @@ def test_crossing_decisions_never_deadlock(engine):
             appoint(session, second, credential)
             mine = make_submission(session, first, credential)
             theirs = make_submission(session, second, credential)
-            rounds.append(([(second.id, mine.id), (first.id, theirs.id)],
-                           all_met(session, credential)))
+            rounds.append(
+                ([(second.id, mine.id), (first.id, theirs.id)], all_met(session, credential))
+            )
     for pairs, scores in rounds:
         assert _decide_both(engine, pairs, scores) == {}
     with Session(engine) as session:

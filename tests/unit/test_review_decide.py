@@ -34,8 +34,9 @@ def world(session):
 
 
 def _notice(session, teacher, kind):
-    return session.exec(select(Notification).where(
-        Notification.user_id == teacher.id, Notification.kind == kind)).one()
+    return session.exec(
+        select(Notification).where(Notification.user_id == teacher.id, Notification.kind == kind)
+    ).one()
 
 
 def _decide(session, assessor, submission, **kwargs):
@@ -44,16 +45,24 @@ def _decide(session, assessor, submission, **kwargs):
 
 def test_award_with_every_criterion_met(session, world):
     credential, assessor, teacher, submission = world
-    review = _decide(session, assessor, submission, decision="award",
-                     scores=all_met(session, credential), feedback="Lovely work.\nMore here.")
+    review = _decide(
+        session,
+        assessor,
+        submission,
+        decision="award",
+        scores=all_met(session, credential),
+        feedback="Lovely work.\nMore here.",
+    )
     session.commit()
     session.refresh(submission)
     assert submission.status == "awarded" and submission.decided_at is not None
     assert review.decision == "awarded" and review.assessor_id == assessor.id
     award = session.exec(select(Award).where(Award.submission_id == submission.id)).one()
     assert award.user_id == teacher.id and award.credential_id == credential.id
-    assert len(session.exec(select(CriterionScore).where(
-        CriterionScore.review_id == review.id)).all()) == 3
+    assert (
+        len(session.exec(select(CriterionScore).where(CriterionScore.review_id == review.id)).all())
+        == 3
+    )
     notice = _notice(session, teacher, "award")
     assert notice.title == "You earned Working Memory!"
     assert notice.body == "Lovely work."
@@ -65,8 +74,14 @@ def test_not_yet_writes_feedback_and_no_award(session, world):
     scores = all_met(session, credential)
     first = criteria_for(session=session, credential_id=credential.id)[0]
     scores[first.id] = (False, "The photo doesn't show the routine.")
-    _decide(session, assessor, submission, decision="not_yet", scores=scores,
-            feedback="\n  Show the routine in use.\nThen resubmit.")
+    _decide(
+        session,
+        assessor,
+        submission,
+        decision="not_yet",
+        scores=scores,
+        feedback="\n  Show the routine in use.\nThen resubmit.",
+    )
     session.commit()
     session.refresh(submission)
     assert submission.status == "not_yet"
@@ -95,35 +110,58 @@ def test_every_criterion_must_be_scored(session, world):
     missing = criteria_for(session=session, credential_id=credential.id)[1]
     scores[missing.id] = (None, "a comment but no choice")
     with pytest.raises(DecisionInvalid) as raised:
-        _decide(session, assessor, submission, decision="not_yet", scores=scores,
-                feedback="x")
+        _decide(session, assessor, submission, decision="not_yet", scores=scores, feedback="x")
     assert list(raised.value.errors) == [f"met_{missing.id}"]
 
 
 def test_not_yet_needs_feedback(session, world):
     credential, assessor, _, submission = world
     with pytest.raises(DecisionInvalid) as raised:
-        _decide(session, assessor, submission, decision="not_yet",
-                scores=all_met(session, credential), feedback="   ")
+        _decide(
+            session,
+            assessor,
+            submission,
+            decision="not_yet",
+            scores=all_met(session, credential),
+            feedback="   ",
+        )
     assert "feedback" in raised.value.errors
 
 
 def test_unknown_decision_is_invalid(session, world):
     credential, assessor, _, submission = world
     with pytest.raises(DecisionInvalid):
-        _decide(session, assessor, submission, decision="maybe",
-                scores=all_met(session, credential), feedback="x")
+        _decide(
+            session,
+            assessor,
+            submission,
+            decision="maybe",
+            scores=all_met(session, credential),
+            feedback="x",
+        )
 
 
 def test_second_decision_is_a_conflict_naming_the_first(session, world):
     credential, assessor, _, submission = world
-    _decide(session, assessor, submission, decision="award",
-            scores=all_met(session, credential), feedback="")
+    _decide(
+        session,
+        assessor,
+        submission,
+        decision="award",
+        scores=all_met(session, credential),
+        feedback="",
+    )
     session.commit()
     admin = make_user(session, "admin")
     with pytest.raises(Conflict, match="Already decided by Jordan Lee at"):
-        _decide(session, admin, submission, decision="award",
-                scores=all_met(session, credential), feedback="")
+        _decide(
+            session,
+            admin,
+            submission,
+            decision="award",
+            scores=all_met(session, credential),
+            feedback="",
+        )
 
 
 def test_only_the_lease_holder_may_decide(session, world):
@@ -132,17 +170,28 @@ def test_only_the_lease_holder_may_decide(session, world):
     appoint(session, other, credential)
     make_review(session, submission, assessor)
     with pytest.raises(Conflict, match="Jordan Lee is already reviewing this"):
-        _decide(session, other, submission, decision="award",
-                scores=all_met(session, credential), feedback="")
+        _decide(
+            session,
+            other,
+            submission,
+            decision="award",
+            scores=all_met(session, credential),
+            feedback="",
+        )
 
 
 def test_deciding_finishes_the_claimers_own_review_row(session, world):
     credential, assessor, _, submission = world
-    claimed = claim(session=session, assessor=assessor, submission_id=submission.id,
-                    lease_hours=48)
+    claimed = claim(session=session, assessor=assessor, submission_id=submission.id, lease_hours=48)
     session.commit()
-    review = _decide(session, assessor, submission, decision="award",
-                     scores=all_met(session, credential), feedback="")
+    review = _decide(
+        session,
+        assessor,
+        submission,
+        decision="award",
+        scores=all_met(session, credential),
+        feedback="",
+    )
     session.commit()
     assert review.id == claimed.id
     assert len(session.exec(select(Review)).all()) == 1
@@ -155,14 +204,27 @@ def test_owner_and_unqualified_are_refused(session, world):
     session.commit()
     appoint(session, teacher, credential)
     with pytest.raises(Forbidden):
-        _decide(session, teacher, submission, decision="award",
-                scores=all_met(session, credential), feedback="")
+        _decide(
+            session,
+            teacher,
+            submission,
+            decision="award",
+            scores=all_met(session, credential),
+            feedback="",
+        )
     stranger = make_user(session, "assessor")
     for action in (
-        lambda: _decide(session, stranger, submission, decision="award",
-                        scores=all_met(session, credential), feedback=""),
-        lambda: claim(session=session, assessor=stranger, submission_id=submission.id,
-                      lease_hours=1),
+        lambda: _decide(
+            session,
+            stranger,
+            submission,
+            decision="award",
+            scores=all_met(session, credential),
+            feedback="",
+        ),
+        lambda: claim(
+            session=session, assessor=stranger, submission_id=submission.id, lease_hours=1
+        ),
         lambda: review_page(session=session, viewer=stranger, submission_id=submission.id),
     ):
         with pytest.raises(NotFound):
@@ -172,8 +234,9 @@ def test_owner_and_unqualified_are_refused(session, world):
 def test_claim_sets_a_lease_and_tells_the_teacher(session, world):
     _, assessor, teacher, submission = world
     now = utcnow()
-    review = claim(session=session, assessor=assessor, submission_id=submission.id,
-                   lease_hours=48, now=now)
+    review = claim(
+        session=session, assessor=assessor, submission_id=submission.id, lease_hours=48, now=now
+    )
     session.commit()
     assert review.claimed_until == now + timedelta(hours=48)
     assert session.get(Submission, submission.id).status == "in_review"
@@ -184,11 +247,15 @@ def test_claim_sets_a_lease_and_tells_the_teacher(session, world):
 def test_claiming_again_renews_my_lease(session, world):
     _, assessor, _, submission = world
     now = utcnow()
-    claim(session=session, assessor=assessor, submission_id=submission.id, lease_hours=1,
-          now=now)
+    claim(session=session, assessor=assessor, submission_id=submission.id, lease_hours=1, now=now)
     session.commit()
-    renewed = claim(session=session, assessor=assessor, submission_id=submission.id,
-                    lease_hours=1, now=now + timedelta(minutes=30))
+    renewed = claim(
+        session=session,
+        assessor=assessor,
+        submission_id=submission.id,
+        lease_hours=1,
+        now=now + timedelta(minutes=30),
+    )
     session.commit()
     assert renewed.claimed_until == now + timedelta(minutes=90)
     assert len(session.exec(select(Review)).all()) == 1
@@ -219,8 +286,14 @@ def test_review_page_shows_earlier_attempts_decisions(session, world):
     scores = all_met(session, credential)
     first_criterion = criteria_for(session=session, credential_id=credential.id)[0]
     scores[first_criterion.id] = (False, "Needs a clearer photo.")
-    _decide(session, assessor, first, decision="not_yet", scores=scores,
-            feedback="Try again with the routine.")
+    _decide(
+        session,
+        assessor,
+        first,
+        decision="not_yet",
+        scores=scores,
+        feedback="Try again with the routine.",
+    )
     session.commit()
     second = make_submission(session, teacher, credential)
     page = review_page(session=session, viewer=assessor, submission_id=second.id)

@@ -26,10 +26,12 @@ def test_appointed_assessor_sees_waiting_submissions_oldest_first(session):
     assessor = make_user(session, "assessor")
     appoint(session, assessor, credential)
     now = utcnow()
-    newer = make_submission(session, make_user(session), credential,
-                            submitted_at=now - timedelta(hours=2))
-    older = make_submission(session, make_user(session), credential,
-                            submitted_at=now - timedelta(days=3))
+    newer = make_submission(
+        session, make_user(session), credential, submitted_at=now - timedelta(hours=2)
+    )
+    older = make_submission(
+        session, make_user(session), credential, submitted_at=now - timedelta(days=3)
+    )
     rows = queue(session=session, assessor=assessor, now=now)
     assert _ids(rows) == [older.id, newer.id]
     assert rows[0].waiting == "waiting 3 days"
@@ -81,8 +83,7 @@ def test_live_lease_hides_a_submission_from_others_but_not_its_holder(session):
     assert queue(session=session, assessor=other, now=now) == []
     rows = queue(session=session, assessor=holder, now=now)
     assert _ids(rows) == [submission.id] and rows[0].mine
-    assert _ids(queue(session=session, assessor=holder, only_mine=True, now=now)) == [
-        submission.id]
+    assert _ids(queue(session=session, assessor=holder, only_mine=True, now=now)) == [submission.id]
     assert queue(session=session, assessor=other, only_mine=True, now=now) == []
 
 
@@ -93,19 +94,20 @@ def test_expired_lease_puts_it_back_for_everyone_and_can_be_reclaimed(session):
     appoint(session, other, credential)
     submission = make_submission(session, make_user(session), credential)
     start = utcnow()
-    claim(session=session, assessor=holder, submission_id=submission.id, lease_hours=48,
-          now=start)
+    claim(session=session, assessor=holder, submission_id=submission.id, lease_hours=48, now=start)
     session.commit()
     later = start + timedelta(hours=49)
     rows = queue(session=session, assessor=other, now=later)
     assert _ids(rows) == [submission.id] and not rows[0].mine
     assert queue(session=session, assessor=holder, only_mine=True, now=later) == []
-    review = claim(session=session, assessor=other, submission_id=submission.id,
-                   lease_hours=48, now=later)
+    review = claim(
+        session=session, assessor=other, submission_id=submission.id, lease_hours=48, now=later
+    )
     session.commit()
     assert review.assessor_id == other.id
     assert _ids(queue(session=session, assessor=other, only_mine=True, now=later)) == [
-        submission.id]
+        submission.id
+    ]
 
 
 def test_names_and_schools_show_unless_blind(session):
@@ -169,9 +171,15 @@ def test_history_lists_my_decisions_newest_first(session):
     second = make_submission(session, make_user(session), credential)
     now = utcnow()
     for offset, submission in enumerate((first, second)):
-        decide(session=session, assessor=assessor, submission_id=submission.id,
-               decision="award", scores=all_met(session, credential), feedback="",
-               now=now + timedelta(minutes=offset))
+        decide(
+            session=session,
+            assessor=assessor,
+            submission_id=submission.id,
+            decision="award",
+            scores=all_met(session, credential),
+            feedback="",
+            now=now + timedelta(minutes=offset),
+        )
         session.commit()
     rows = history(session=session, assessor=assessor)
     assert [r.submission_id for r in rows] == [second.id, first.id]

@@ -20,9 +20,14 @@ def app_context(app):
 
 
 def told(session) -> list[tuple[int, str]]:
-    return [(n.user_id, n.body) for n in session.exec(
-        select(Notification).where(Notification.kind == notify.REVIEW_QUEUE_KIND)
-        .order_by(Notification.id))]
+    return [
+        (n.user_id, n.body)
+        for n in session.exec(
+            select(Notification)
+            .where(Notification.kind == notify.REVIEW_QUEUE_KIND)
+            .order_by(Notification.id)
+        )
+    ]
 
 
 def test_only_qualified_assessors_are_told_and_never_the_submitter(session):

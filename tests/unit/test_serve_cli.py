@@ -19,9 +19,15 @@ def test_serve_passes_the_capacity_settings_to_waitress(settings, runner, monkey
 
     assert result.exit_code == 0, result.output
     [options] = calls
-    assert options == {"host": "127.0.0.1", "port": 5123, "threads": 12,
-                       "connection_limit": 1500, "backlog": 4096, "channel_timeout": 45,
-                       "asyncore_use_poll": True}
+    assert options == {
+        "host": "127.0.0.1",
+        "port": 5123,
+        "threads": 12,
+        "connection_limit": 1500,
+        "backlog": 4096,
+        "channel_timeout": 45,
+        "asyncore_use_poll": True,
+    }
 
 
 def test_the_defaults_lift_waitress_past_100_connections():
@@ -33,15 +39,23 @@ def test_the_defaults_lift_waitress_past_100_connections():
 def test_capacity_and_push_hosts_are_read_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CHALKMARK_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("CHALKMARK_SECRET_KEY", "x")
-    for name, value in {"THREADS": "16", "CONNECTION_LIMIT": "2000", "BACKLOG": "512",
-                        "CHANNEL_TIMEOUT": "20"}.items():
+    for name, value in {
+        "THREADS": "16",
+        "CONNECTION_LIMIT": "2000",
+        "BACKLOG": "512",
+        "CHANNEL_TIMEOUT": "20",
+    }.items():
         monkeypatch.setenv(f"CHALKMARK_SERVE_{name}", value)
     monkeypatch.setenv("CHALKMARK_PUSH_HOSTS", "push.example.org, *.push.example.net:8443")
 
     settings = Settings.from_env()
 
-    assert (settings.serve_threads, settings.serve_connection_limit, settings.serve_backlog,
-            settings.serve_channel_timeout) == (16, 2000, 512, 20)
+    assert (
+        settings.serve_threads,
+        settings.serve_connection_limit,
+        settings.serve_backlog,
+        settings.serve_channel_timeout,
+    ) == (16, 2000, 512, 20)
     assert settings.push_hosts == ("push.example.org", "*.push.example.net:8443")
     assert settings.push_allow_private_addresses is False
     monkeypatch.setenv("CHALKMARK_SERVE_THREADS", "many")

@@ -29,13 +29,25 @@ def _requirements(session, credential_id):
 
 def _fill(session, storage, owner, submission):
     photo, text = _requirements(session, submission.credential_id)
-    evidence.add_item(session=session, storage=storage, limits=LIMITS, user=owner,
-                      submission_id=submission.id,
-                      upload=evidence.Upload(client_uuid="0d7c6f0e-2f55-4b61-9d55-1b1f0a3f2c11",
-                                             requirement_id=photo.id,
-                                             file=io.BytesIO(jpeg_bytes(gps=True, size=(64, 64)))))
-    evidence.save_text(session=session, user=owner, submission_id=submission.id,
-                       requirement_id=text.id, text="What I noticed in class")
+    evidence.add_item(
+        session=session,
+        storage=storage,
+        limits=LIMITS,
+        user=owner,
+        submission_id=submission.id,
+        upload=evidence.Upload(
+            client_uuid="0d7c6f0e-2f55-4b61-9d55-1b1f0a3f2c11",
+            requirement_id=photo.id,
+            file=io.BytesIO(jpeg_bytes(gps=True, size=(64, 64))),
+        ),
+    )
+    evidence.save_text(
+        session=session,
+        user=owner,
+        submission_id=submission.id,
+        requirement_id=text.id,
+        text="What I noticed in class",
+    )
     session.commit()
 
 
@@ -57,8 +69,10 @@ def test_submit_lists_what_is_missing(session):
     submission = make_submission(session, owner, credential, status="draft")
     with pytest.raises(InvalidInput) as refused:
         service.submit(session=session, submission_id=submission.id, user=owner, consent=True)
-    assert refused.value.message == ("Some evidence is still missing: part 1 needs 1 more "
-                                     "photo; part 2 needs 1 more written response.")
+    assert refused.value.message == (
+        "Some evidence is still missing: part 1 needs 1 more "
+        "photo; part 2 needs 1 more written response."
+    )
     assert session.get(Submission, submission.id).status == "draft"
 
 
@@ -77,8 +91,7 @@ def test_submit_freezes_the_attempt_once(session, tmp_path):
     credential = make_credential(session)
     submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
-    done = service.submit(session=session, submission_id=submission.id, user=owner,
-                          consent=True)
+    done = service.submit(session=session, submission_id=submission.id, user=owner, consent=True)
     session.commit()
     assert (done.status, done.version, done.consent_given) == ("submitted", 2, True)
     assert done.submitted_at is not None
@@ -93,11 +106,16 @@ def test_someone_else_cannot_submit(session):
     credential = make_credential(session)
     submission = make_submission(session, owner, credential, status="draft")
     with pytest.raises(NotFound):
-        service.submit(session=session, submission_id=submission.id, user=make_user(session),
-                       consent=True)
+        service.submit(
+            session=session, submission_id=submission.id, user=make_user(session), consent=True
+        )
     with pytest.raises(Forbidden):
-        service.submit(session=session, submission_id=submission.id,
-                       user=make_user(session, "admin"), consent=True)
+        service.submit(
+            session=session,
+            submission_id=submission.id,
+            user=make_user(session, "admin"),
+            consent=True,
+        )
 
 
 def test_retry_copies_evidence_into_the_next_attempt(session, tmp_path):
@@ -107,8 +125,13 @@ def test_retry_copies_evidence_into_the_next_attempt(session, tmp_path):
     _fill(session, LocalStorage(tmp_path), owner, submission)
     service.submit(session=session, submission_id=submission.id, user=owner, consent=True)
     session.commit()
-    make_review(session, submission, make_user(session, "assessor"), decision="not_yet",
-                feedback="Show the students' work too.")
+    make_review(
+        session,
+        submission,
+        make_user(session, "assessor"),
+        decision="not_yet",
+        feedback="Show the students' work too.",
+    )
 
     second = service.retry(session=session, submission_id=submission.id, user=owner)
     session.commit()
@@ -119,8 +142,9 @@ def test_retry_copies_evidence_into_the_next_attempt(session, tmp_path):
     new = queries.items_for(session=session, submission_id=second.id)
     assert len(new) == len(old) == 2
     assert {i.client_uuid for i in new}.isdisjoint({i.client_uuid for i in old})
-    assert sorted((i.blob_key or "", i.text or "") for i in new) == \
-        sorted((i.blob_key or "", i.text or "") for i in old)
+    assert sorted((i.blob_key or "", i.text or "") for i in new) == sorted(
+        (i.blob_key or "", i.text or "") for i in old
+    )
     feedback = queries.feedback_to_act_on(session=session, submission=second)
     assert feedback.review.feedback == "Show the students' work too."
     assert len(feedback.scores) == 3
@@ -140,8 +164,9 @@ def test_start_after_not_yet_begins_the_next_attempt(session, tmp_path):
     submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
     set_status(session, submission, "submitted")
-    make_review(session, submission, make_user(session, "assessor"), decision="not_yet",
-                feedback="More.")
+    make_review(
+        session, submission, make_user(session, "assessor"), decision="not_yet", feedback="More."
+    )
     result = service.start(session=session, user=owner, credential_slug=credential.slug)
     assert result.submission.attempt == 2
 
@@ -164,8 +189,9 @@ def test_retry_skips_items_of_requirements_the_credential_no_longer_has(session,
     credential = make_credential(session)
     submission = make_submission(session, owner, credential, status="draft")
     _fill(session, LocalStorage(tmp_path), owner, submission)
-    extra = EvidenceRequirement(credential_id=make_credential(session).id, kind="text",
-                                prompt="elsewhere")
+    extra = EvidenceRequirement(
+        credential_id=make_credential(session).id, kind="text", prompt="elsewhere"
+    )
     session.add(extra)
     session.commit()
     stray = session.exec(select(EvidenceItem)).first()

@@ -26,21 +26,33 @@ def issuing(tmp_path):
 @pytest.fixture
 def teacher(session):
     org = make_org(session, name="Riverbend Unified")
-    return make_user(session, "teacher", name="Maya Patel", org_id=org.id,
-                     timezone="America/Los_Angeles")
+    return make_user(
+        session, "teacher", name="Maya Patel", org_id=org.id, timezone="America/Los_Angeles"
+    )
 
 
-@pytest.mark.parametrize(("day", "start"), [
-    (date(2025, 6, 30), 2024), (date(2025, 7, 1), 2025), (date(2026, 1, 15), 2025),
-    (date(2026, 6, 30), 2025), (date(2026, 7, 1), 2026)])
+@pytest.mark.parametrize(
+    ("day", "start"),
+    [
+        (date(2025, 6, 30), 2024),
+        (date(2025, 7, 1), 2025),
+        (date(2026, 1, 15), 2025),
+        (date(2026, 6, 30), 2025),
+        (date(2026, 7, 1), 2026),
+    ],
+)
 def test_a_school_year_runs_from_july_to_june(day, start):
     assert school_year_of(day) == start
 
 
 def test_labels_and_hours_read_as_a_person_writes_them():
     assert school_year_label(2025) == "2025–26" and school_year_label(2099) == "2099–00"
-    assert [hours_text(Decimal(v)) for v in ("2.5", "3.0", "0.25", "10")] == \
-        ["2.5", "3", "0.25", "10"]
+    assert [hours_text(Decimal(v)) for v in ("2.5", "3.0", "0.25", "10")] == [
+        "2.5",
+        "3",
+        "0.25",
+        "10",
+    ]
 
 
 def at(year: int, month: int, day: int) -> datetime:
@@ -51,11 +63,14 @@ def test_totals_by_school_year_leave_revoked_awards_out(session, issuing, teache
     signed_award(session, teacher, issuing=issuing, title="A", hours=2.5, at=at(2024, 9, 1))
     signed_award(session, teacher, issuing=issuing, title="B", hours=1.5, at=at(2025, 3, 1))
     signed_award(session, teacher, issuing=issuing, title="C", hours=3, at=at(2025, 8, 1))
-    signed_award(session, teacher, issuing=issuing, title="D", hours=4, at=at(2025, 9, 1),
-                 revoked=True)
+    signed_award(
+        session, teacher, issuing=issuing, title="D", hours=4, at=at(2025, 9, 1), revoked=True
+    )
     transcript = transcript_for(session=session, teacher=teacher)
     assert [(y.label, y.hours, y.credentials) for y in transcript.years] == [
-        ("2025–26", Decimal(3), 1), ("2024–25", Decimal(4), 2)]
+        ("2025–26", Decimal(3), 1),
+        ("2024–25", Decimal(4), 2),
+    ]
     assert transcript.total_hours == Decimal("7")
     assert [row.title for row in transcript.rows] == ["D", "C", "B", "A"]
     assert [row.title for row in transcript.earned] == ["C", "B", "A"]

@@ -51,12 +51,16 @@ class District:
 
     def _submission_with_photo(self, session, client):
         submission = make_submission(session, self.owner, self.credential, status="draft")
-        photo_part = session.exec(select(EvidenceRequirement.id).where(
-            EvidenceRequirement.credential_id == self.credential.id,
-            EvidenceRequirement.kind == "photo")).one()
+        photo_part = session.exec(
+            select(EvidenceRequirement.id).where(
+                EvidenceRequirement.credential_id == self.credential.id,
+                EvidenceRequirement.kind == "photo",
+            )
+        ).one()
         sign_in_as(client, self.owner)
-        response = post_upload(client, submission.id, photo_part,
-                               data=jpeg_bytes(gps=True, size=(80, 60)))
+        response = post_upload(
+            client, submission.id, photo_part, data=jpeg_bytes(gps=True, size=(80, 60))
+        )
         assert response.status_code == 201
         self.photo = response.get_json()["id"]
         set_status(session, submission, "submitted")
@@ -67,8 +71,11 @@ class District:
         return {"decision": decision, "feedback": "Clear evidence.", **data}
 
     def reading_paths(self) -> list[str]:
-        return [f"/submissions/{self.submission.id}", f"/evidence/{self.photo}/file",
-                f"/evidence/{self.photo}/thumb"]
+        return [
+            f"/submissions/{self.submission.id}",
+            f"/evidence/{self.photo}/file",
+            f"/evidence/{self.photo}/thumb",
+        ]
 
 
 @pytest.fixture
@@ -124,8 +131,11 @@ def test_admin_history_and_cohorts_stay_in_the_district(client, district, db):
 def test_new_work_is_announced_to_the_home_district_only(district, db):
     told = notify.notify_assessors_of_new_submission(session=db, submission=district.submission)
     db.commit()
-    notified = set(db.exec(select(Notification.user_id).where(
-        Notification.kind == notify.REVIEW_QUEUE_KIND)).all())
+    notified = set(
+        db.exec(
+            select(Notification.user_id).where(Notification.kind == notify.REVIEW_QUEUE_KIND)
+        ).all()
+    )
     assert notified == {district.assessor.id, district.admin.id} and told == 2
 
 
@@ -135,11 +145,19 @@ def test_a_blind_reviewer_never_sees_the_teachers_name(client, db):
     db.commit()
     sign_in_as(client, district.assessor)
     sid = district.submission.id
-    paths = ["/review", "/review?show=mine", f"/review/{sid}", f"/submissions/{sid}",
-             f"/evidence/{district.photo}", "/inbox", "/"]
+    paths = [
+        "/review",
+        "/review?show=mine",
+        f"/review/{sid}",
+        f"/submissions/{sid}",
+        f"/evidence/{district.photo}",
+        "/inbox",
+        "/",
+    ]
     bodies = {path: client.get(path).get_data(as_text=True) for path in paths}
     bodies["fragment"] = client.get(f"/submissions/{sid}", headers=htmx_headers()).get_data(
-        as_text=True)
+        as_text=True
+    )
     claimed = post_form(client, f"/review/{sid}/claim", follow_redirects=True)
     bodies["after claim"] = claimed.get_data(as_text=True)
     post_form(client, f"/review/{sid}/decide", district.decision())
@@ -169,4 +187,5 @@ def test_an_assessor_who_lost_to_an_admin_hears_who_decided(client, district):
     assert "Already decided by Alex Admin at" in late.get_data(as_text=True)
     claim = post_form(client, f"/review/{sid}/claim", headers=htmx_headers())
     assert claim.status_code == 409 and "Already decided by Alex Admin" in claim.get_data(
-        as_text=True)
+        as_text=True
+    )

@@ -21,15 +21,39 @@ pytest_plugins = ["tests.support.demo_mode"]
 
 HOME = "/"
 HOSTILE = [
-    "/\t/evil.example/x", "/\n/x", "/\r\n/evil.example", "\\evil.example", "\\\\evil.example",
-    "/\\evil.example", "/%09/evil.example", "/%2F/evil.example", "/%5Cevil.example",
-    "https:evil.example", "https://evil.example/", "//evil.example", "///evil.example",
-    "javascript:alert(1)", " //evil.example", "\t//evil.example", "/\u3000/evil.example",
-    "/\u200b/evil.example", "/\u2028/evil.example", "/\x00/evil.example", "evil.example",
-    "", None, 42, "/" + "a" * 3000,
+    "/\t/evil.example/x",
+    "/\n/x",
+    "/\r\n/evil.example",
+    "\\evil.example",
+    "\\\\evil.example",
+    "/\\evil.example",
+    "/%09/evil.example",
+    "/%2F/evil.example",
+    "/%5Cevil.example",
+    "https:evil.example",
+    "https://evil.example/",
+    "//evil.example",
+    "///evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "\t//evil.example",
+    "/\u3000/evil.example",
+    "/\u200b/evil.example",
+    "/\u2028/evil.example",
+    "/\x00/evil.example",
+    "evil.example",
+    "",
+    None,
+    42,
+    "/" + "a" * 3000,
 ]
-FRIENDLY = ["/stacks", "/stacks?q=fractions&page=2", "/submissions/3#part-2", "/auth/account",
-            "/credentials/working-memory"]
+FRIENDLY = [
+    "/stacks",
+    "/stacks?q=fractions&page=2",
+    "/submissions/3#part-2",
+    "/auth/account",
+    "/credentials/working-memory",
+]
 
 
 @pytest.fixture
@@ -48,8 +72,10 @@ def test_paths_on_this_site_are_kept(request_context, value):
     assert safe_next(value) == value
 
 
-@pytest.mark.parametrize("value", ["/\t/evil.example/x", "/\n/x", "/\\evil.example",
-                                   "https:evil.example", "//evil.example"])
+@pytest.mark.parametrize(
+    "value",
+    ["/\t/evil.example/x", "/\n/x", "/\\evil.example", "https:evil.example", "//evil.example"],
+)
 def test_demo_sign_in_never_redirects_away_or_fails(demo_app, value):
     with Session(demo_app.extensions["db_engine"]) as session:
         make_user(session, handle="maya")

@@ -67,8 +67,13 @@ def test_removing_a_passkey_signs_out_the_browsers_it_signed_in(app, session):
     laptop, phone = app.test_client(), app.test_client()
     first, second = FakeAuthenticator(), FakeAuthenticator()
     client_sign_up(laptop, first)  # the laptop's session was made with the first passkey
-    client_ceremony(laptop, second, options_url="/auth/passkeys/options",
-                    verify_url="/auth/passkeys/verify", page="/auth/account")
+    client_ceremony(
+        laptop,
+        second,
+        options_url="/auth/passkeys/options",
+        verify_url="/auth/passkeys/verify",
+        page="/auth/account",
+    )
     client_sign_in(phone, second)
     rows = session.exec(select(UserSession).order_by(UserSession.id)).all()
     first_id, second_id = rows[0].passkey_id, rows[1].passkey_id

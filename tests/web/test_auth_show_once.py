@@ -56,8 +56,7 @@ def test_new_recovery_codes_are_shown_once_to_this_session(app):
     copied = client.get_cookie(COOKIE).value
     page = client.get("/auth/recovery-codes").get_data(as_text=True)
     assert len(CODE.findall(page)) == 10 and "earlier codes no longer work" in page
-    assert not CODE.findall(replay(app, copied).get("/auth/recovery-codes")
-                            .get_data(as_text=True))
+    assert not CODE.findall(replay(app, copied).get("/auth/recovery-codes").get_data(as_text=True))
     assert not CODE.findall(client.get("/auth/recovery-codes").get_data(as_text=True))
 
 

@@ -53,19 +53,21 @@ def test_options_endpoints_return_json_for_localhost(client):
     assert login.status_code == 200
     assert login.get_json()["publicKey"]["rpId"] == "localhost"
     assert login.get_json()["publicKey"]["allowCredentials"] == []
-    register = post_json(client, "/auth/register/options", {"display_name": "Ada"},
-                         "/auth/sign-up")
+    register = post_json(client, "/auth/register/options", {"display_name": "Ada"}, "/auth/sign-up")
     public_key = register.get_json()["publicKey"]
     assert public_key["rp"]["id"] == "localhost"
     assert public_key["authenticatorSelection"]["residentKey"] == "required"
     assert register.get_json()["challengeId"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"display_name": ""}, "display_name"),
-    ({"display_name": "x" * 81}, "display_name"),
-    ({"display_name": "Ada", "email": "nope"}, "email"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"display_name": ""}, "display_name"),
+        ({"display_name": "x" * 81}, "display_name"),
+        ({"display_name": "Ada", "email": "nope"}, "email"),
+    ],
+)
 def test_register_options_explain_bad_input(client, body, field):
     response = post_json(client, "/auth/register/options", body, "/auth/sign-up")
     assert response.status_code == 422
@@ -74,8 +76,12 @@ def test_register_options_explain_bad_input(client, body, field):
 
 def test_register_options_refuse_a_taken_email(client, session):
     make_user(session, email="ada@school.org")
-    response = post_json(client, "/auth/register/options",
-                         {"display_name": "Ada", "email": "ADA@school.org"}, "/auth/sign-up")
+    response = post_json(
+        client,
+        "/auth/register/options",
+        {"display_name": "Ada", "email": "ADA@school.org"},
+        "/auth/sign-up",
+    )
     assert response.status_code == 422
     assert "already belongs" in json_error(response)["message"]
 
@@ -113,26 +119,40 @@ def test_verify_with_garbage_challenge_is_a_clear_4xx(client):
         assert response.status_code == 410
         assert json_error(response) == {"message": EXPIRED, "field": None}
         # Values of the wrong type are refused at the edge, naming the key.
-        for body, field in (({"challengeId": "nope", "credential": "x"}, "credential"),
-                            ({"challengeId": [1]}, "challengeId")):
+        for body, field in (
+            ({"challengeId": "nope", "credential": "x"}, "credential"),
+            ({"challengeId": [1]}, "challengeId"),
+        ):
             response = post_json(client, url, body)
             assert response.status_code == 422 and json_error(response)["field"] == field
 
 
 def test_verify_with_a_non_json_body_is_a_clear_4xx(client):
-    response = client.post("/auth/login/verify", data="[not json",
-                           headers={**json_headers(client), "Content-Type": "application/json"})
+    response = client.post(
+        "/auth/login/verify",
+        data="[not json",
+        headers={**json_headers(client), "Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and "isn't valid JSON" in json_error(response)["message"]
 
 
 def test_garbage_credential_never_echoes_library_errors(client):
-    options = post_json(client, "/auth/register/options", {"display_name": "Ada"},
-                        "/auth/sign-up").get_json()
-    response = post_json(client, "/auth/register/verify",
-                         {"challengeId": options["challengeId"],
-                          "credential": {"id": "abc", "rawId": "abc", "type": "public-key",
-                                         "response": {"clientDataJSON": "!!",
-                                                      "attestationObject": "??"}}})
+    options = post_json(
+        client, "/auth/register/options", {"display_name": "Ada"}, "/auth/sign-up"
+    ).get_json()
+    response = post_json(
+        client,
+        "/auth/register/verify",
+        {
+            "challengeId": options["challengeId"],
+            "credential": {
+                "id": "abc",
+                "rawId": "abc",
+                "type": "public-key",
+                "response": {"clientDataJSON": "!!", "attestationObject": "??"},
+            },
+        },
+    )
     assert response.status_code == 400
     message = json_error(response)["message"]
     assert "couldn't verify your passkey" in message
@@ -143,8 +163,10 @@ def test_replayed_sign_in_is_refused(client):
     authenticator = FakeAuthenticator()
     client_sign_up(client, authenticator)
     options = post_json(client, "/auth/login/options", {}).get_json()
-    body = {"challengeId": options["challengeId"],
-            "credential": authenticator.get(options["publicKey"])}
+    body = {
+        "challengeId": options["challengeId"],
+        "credential": authenticator.get(options["publicKey"]),
+    }
     assert post_json(client, "/auth/login/verify", body).status_code == 200
     replay = post_json(client, "/auth/login/verify", body)
     assert replay.status_code == 410 and json_error(replay)["message"] == EXPIRED
@@ -158,9 +180,14 @@ def test_expired_challenge_is_refused(client, session):
     row.expires_at = utcnow() - timedelta(seconds=5)
     session.add(row)
     session.commit()
-    response = post_json(client, "/auth/login/verify",
-                         {"challengeId": options["challengeId"],
-                          "credential": authenticator.get(options["publicKey"])})
+    response = post_json(
+        client,
+        "/auth/login/verify",
+        {
+            "challengeId": options["challengeId"],
+            "credential": authenticator.get(options["publicKey"]),
+        },
+    )
     assert response.status_code == 410 and json_error(response)["message"] == EXPIRED
 
 
@@ -187,12 +214,16 @@ def test_recovery_code_signs_in_and_prompts_for_a_passkey(client, session):
 
 
 def test_every_auth_post_needs_a_csrf_token(app, client):
-    posts = [rule for rule in app.url_map.iter_rules()
-             if rule.endpoint.startswith("auth.") and "POST" in rule.methods]
+    posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("auth.") and "POST" in rule.methods
+    ]
     assert len(posts) >= 15
     for rule in posts:
-        url = rule.build({"passkey_id": 1, "token": "t" * 43, "role": "teacher",
-                          "key": "a" * 64})[1]
+        url = rule.build({"passkey_id": 1, "token": "t" * 43, "role": "teacher", "key": "a" * 64})[
+            1
+        ]
         response = client.post(url, data={"code": "x"})
         assert response.status_code == 400, url
 
@@ -204,8 +235,7 @@ def test_sign_in_posts_are_rate_limited(settings):
     assert statuses == [200, 200, 429]
     limited = post_json(client, "/auth/login/options", {})
     assert "Too many tries" in json_error(limited)["message"]
-    form = [post_form(client, "/auth/recovery", {"code": "nope"}).status_code
-            for _ in range(3)]
+    form = [post_form(client, "/auth/recovery", {"code": "nope"}).status_code for _ in range(3)]
     assert form == [422, 422, 429]
 
 

@@ -34,11 +34,18 @@ def _error(response) -> dict:
     return response.get_json()["error"]
 
 
-@pytest.mark.parametrize("path", [
-    f"/evidence/{HUGE}", f"/evidence/{HUGE}/file", f"/submissions/{HUGE}",
-    f"/submissions/{HUGE}/capture.json", f"/coach/cohorts/{HUGE}", "/evidence/0",
-    f"/push/subscriptions/{HUGE}/delete",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/evidence/{HUGE}",
+        f"/evidence/{HUGE}/file",
+        f"/submissions/{HUGE}",
+        f"/submissions/{HUGE}/capture.json",
+        f"/coach/cohorts/{HUGE}",
+        "/evidence/0",
+        f"/push/subscriptions/{HUGE}/delete",
+    ],
+)
 def test_ids_past_bigint_on_int_routes_are_404(client, world, path):
     as_role(client, world, "admin")
     assert client.get(path).status_code == 404
@@ -59,10 +66,16 @@ def test_a_leaderboard_address_with_a_huge_or_unicode_id_is_422(client, world, b
 @pytest.mark.parametrize("value", [HUGE, "²"])
 def test_a_bad_requirement_id_on_an_upload_is_refused(client, world, value):
     as_role(client, world, "owner")
-    response = client.post(f"/submissions/{world.submission.id}/evidence?requirement_id={value}",
-                           data={"client_uuid": str(uuid.uuid4()), "requirement_id": value,
-                                 "text": "hello", "csrf_token": page_token(client)},
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/submissions/{world.submission.id}/evidence?requirement_id={value}",
+        data={
+            "client_uuid": str(uuid.uuid4()),
+            "requirement_id": value,
+            "text": "hello",
+            "csrf_token": page_token(client),
+        },
+        headers={"Accept": "application/json"},
+    )
     assert 400 <= response.status_code < 500
     assert _error(response)["message"]
 
@@ -70,8 +83,11 @@ def test_a_bad_requirement_id_on_an_upload_is_refused(client, world, value):
 @pytest.mark.parametrize("value", [HUGE, "²", "①"])
 def test_bad_member_ids_in_a_nudge_are_dropped(client, world, cohort_id, value):
     sign_in_as(client, world.cast.coach)
-    response = post_form(client, f"/coach/cohorts/{cohort_id}/nudges",
-                         {"member_ids": [value], "message": "Keep going!"})
+    response = post_form(
+        client,
+        f"/coach/cohorts/{cohort_id}/nudges",
+        {"member_ids": [value], "message": "Keep going!"},
+    )
     assert response.status_code in (303, 422)
 
 
@@ -83,16 +99,32 @@ def test_a_bad_user_id_when_adding_a_member_is_not_a_500(client, world, cohort_i
 
 
 def _start(client, world, **body):
-    fields = {"client_uuid": str(uuid.uuid4()), "requirement_id": world.photo_requirement_id,
-              "size": 1000, **body}
-    return client.post(f"/submissions/{world.submission.id}/uploads", json=fields,
-                       headers={"X-CSRFToken": page_token(client)})
+    fields = {
+        "client_uuid": str(uuid.uuid4()),
+        "requirement_id": world.photo_requirement_id,
+        "size": 1000,
+        **body,
+    }
+    return client.post(
+        f"/submissions/{world.submission.id}/uploads",
+        json=fields,
+        headers={"X-CSRFToken": page_token(client)},
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("client_uuid", 5), ("filename", ["a"]), ("note", {"a": 1}), ("captured_at", 20260101),
-    ("requirement_id", HUGE), ("requirement_id", "²"), ("size", "big"), ("size", 2**70),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("client_uuid", 5),
+        ("filename", ["a"]),
+        ("note", {"a": 1}),
+        ("captured_at", 20260101),
+        ("requirement_id", HUGE),
+        ("requirement_id", "²"),
+        ("size", "big"),
+        ("size", 2**70),
+    ],
+)
 def test_resumable_start_with_a_wrong_type_names_the_field(client, world, field, value):
     as_role(client, world, "owner")
     response = _start(client, world, **{field: value})
@@ -105,16 +137,23 @@ def test_a_capture_time_that_overflows_in_utc_is_a_clear_422(client, world):
     overflow = "9999-12-31T23:59:59-23:59"
     response = _start(client, world, captured_at=overflow)
     assert response.status_code == 422 and _error(response)["field"] == "captured_at"
-    upload = post_upload(client, world.submission.id, world.photo_requirement_id,
-                         data=png_bytes(), filename="p.png", captured_at=overflow)
+    upload = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=png_bytes(),
+        filename="p.png",
+        captured_at=overflow,
+    )
     assert upload.status_code == 422 and "capture time" in _error(upload)["message"]
 
 
 @pytest.mark.parametrize(("field", "value"), [("display_name", 5), ("email", ["a@b.c"])])
 def test_sign_up_options_with_a_non_string_name_or_email_is_422(client, field, value):
     body = {"display_name": "Ana", "email": "ana@example.org", field: value}
-    response = client.post("/auth/register/options", json=body,
-                           headers={"X-CSRFToken": page_token(client)})
+    response = client.post(
+        "/auth/register/options", json=body, headers={"X-CSRFToken": page_token(client)}
+    )
     assert response.status_code == 422 and _error(response)["field"] == field
 
 
@@ -124,22 +163,33 @@ def test_resubscribe_with_a_body_that_is_not_an_object_is_400(client, body):
     assert response.status_code == 400 and "object" in _error(response)["message"]
 
 
-@pytest.mark.parametrize("path", ["/auth/login/verify", "/auth/register/options",
-                                  "/push/resubscribe"])
+@pytest.mark.parametrize(
+    "path", ["/auth/login/verify", "/auth/register/options", "/push/resubscribe"]
+)
 def test_json_nested_50000_deep_is_400_even_signed_out(client, path):
-    response = client.post(path, data='{"credential": ' + DEEP + "}",
-                           content_type="application/json",
-                           headers={"X-CSRFToken": page_token(client)})
+    response = client.post(
+        path,
+        data='{"credential": ' + DEEP + "}",
+        content_type="application/json",
+        headers={"X-CSRFToken": page_token(client)},
+    )
     assert response.status_code == 400 and "nested" in _error(response)["message"]
 
 
 def test_json_nested_deep_on_signed_in_endpoints_is_400(client, world):
     as_role(client, world, "owner")
     token = page_token(client)
-    for path in ("/push/subscriptions", f"/submissions/{world.submission.id}/uploads",
-                 "/auth/passkeys/verify"):
-        response = client.post(path, data='{"keys": ' + DEEP + "}",
-                               content_type="application/json", headers={"X-CSRFToken": token})
+    for path in (
+        "/push/subscriptions",
+        f"/submissions/{world.submission.id}/uploads",
+        "/auth/passkeys/verify",
+    ):
+        response = client.post(
+            path,
+            data='{"keys": ' + DEEP + "}",
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
         assert response.status_code == 400, path
         assert "nested" in _error(response)["message"]
 

@@ -28,14 +28,19 @@ def _fetch(client, url: str):
 
 def test_hosted_assertion_badge_class_and_issuer(client, awarded):
     assertion = _fetch(client, f"http://localhost/badges/{awarded.award.uuid}/ob2").get_json(
-        force=True)
+        force=True
+    )
     assert assertion["@context"] == "https://w3id.org/openbadges/v2"
     assert assertion["type"] == "Assertion" and assertion["verification"] == {"type": "hosted"}
     assert assertion["id"].endswith(f"/badges/{awarded.award.uuid}/ob2")
     recipient = assertion["recipient"]
     expected = hashlib.sha256((awarded.teacher.email + recipient["salt"]).encode()).hexdigest()
-    assert recipient == {"type": "email", "hashed": True, "salt": awarded.award.salt,
-                         "identity": f"sha256${expected}"}
+    assert recipient == {
+        "type": "email",
+        "hashed": True,
+        "salt": awarded.award.salt,
+        "identity": f"sha256${expected}",
+    }
     assert assertion["issuedOn"].endswith("Z")
     badge = _fetch(client, assertion["badge"]).get_json(force=True)
     assert badge["type"] == "BadgeClass" and badge["id"] == assertion["badge"]
@@ -60,8 +65,9 @@ def test_baked_png_round_trips(client, awarded, spec, keyword):
         assert baked["id"].endswith(f"/badges/{awarded.award.uuid}/ob2")
 
 
-@pytest.mark.parametrize("spec,tag", [("3", "openbadges:credential"),
-                                      ("2", "openbadges:assertion")])
+@pytest.mark.parametrize(
+    "spec,tag", [("3", "openbadges:credential"), ("2", "openbadges:assertion")]
+)
 def test_baked_svg_round_trips(client, awarded, spec, tag):
     svg = _fetch(client, f"http://x/badges/{awarded.award.uuid}/baked.svg?spec={spec}").data
     element = xml.dom.minidom.parseString(svg).getElementsByTagName(tag)[0]

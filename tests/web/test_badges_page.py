@@ -16,8 +16,15 @@ def awarded(app, session):
 def test_anyone_with_the_link_sees_a_verified_card(client, awarded):
     html = client.get(f"/badges/{awarded.award.uuid}").get_data(as_text=True)
     assert "Verified: signature valid, issued by Riverbend Unified, not revoked." in html
-    for text in ("Maya Patel", "Working Memory", "2.5 credit hours", "Criterion 1",
-                 "Clearly shown.", 'property="og:title"', 'property="og:image"'):
+    for text in (
+        "Maya Patel",
+        "Working Memory",
+        "2.5 credit hours",
+        "Criterion 1",
+        "Clearly shown.",
+        'property="og:title"',
+        'property="og:image"',
+    ):
         assert text in html
     assert "Add to LinkedIn" not in html  # sharing tools are the owner's
 
@@ -31,8 +38,9 @@ def test_the_owner_gets_share_tools_and_a_linkedin_link(client, awarded):
 
 
 def test_ld_json_is_negotiated(client, awarded):
-    response = client.get(f"/badges/{awarded.award.uuid}",
-                          headers={"Accept": "application/ld+json"})
+    response = client.get(
+        f"/badges/{awarded.award.uuid}", headers={"Accept": "application/ld+json"}
+    )
     assert response.mimetype == "application/ld+json"
     assert "OpenBadgeCredential" in response.get_json(force=True)["type"]
     assert "Accept" in response.headers["Vary"]
@@ -47,12 +55,14 @@ def test_a_changed_stored_credential_shows_not_verified(client, session, awarded
     assert "Not verified" in html and "changed after it was issued" in html
 
 
-@pytest.mark.parametrize("path", ["/badges/{}", "/badges/{}/ob3.json", "/badges/{}/ob2",
-                                  "/badges/{}/baked.png"])
+@pytest.mark.parametrize(
+    "path", ["/badges/{}", "/badges/{}/ob3.json", "/badges/{}/ob2", "/badges/{}/baked.png"]
+)
 def test_private_awards_are_404_to_others_but_not_the_owner(client, awarded, path):
     sign_in_as(client, awarded.teacher)
-    response = post_form(client, f"/badges/{awarded.award.uuid}/visibility",
-                         {"visibility": "private"})
+    response = post_form(
+        client, f"/badges/{awarded.award.uuid}/visibility", {"visibility": "private"}
+    )
     assert response.status_code == 303
     assert client.get(path.format(awarded.award.uuid)).status_code == 200
     sign_in_as(client, awarded.assessor)
@@ -65,22 +75,32 @@ def test_private_awards_are_404_to_others_but_not_the_owner(client, awarded, pat
 
 def test_only_the_owner_chooses_visibility_and_needs_csrf(client, awarded):
     sign_in_as(client, awarded.assessor)
-    response = post_form(client, f"/badges/{awarded.award.uuid}/visibility",
-                         {"visibility": "private"})
+    response = post_form(
+        client, f"/badges/{awarded.award.uuid}/visibility", {"visibility": "private"}
+    )
     assert response.status_code == 403
     sign_in_as(client, awarded.teacher)
-    response = client.post(f"/badges/{awarded.award.uuid}/visibility",
-                           data={"visibility": "private"})
+    response = client.post(
+        f"/badges/{awarded.award.uuid}/visibility", data={"visibility": "private"}
+    )
     assert response.status_code == 400
-    response = post_form(client, f"/badges/{awarded.award.uuid}/visibility",
-                         {"visibility": "everyone!"})
+    response = post_form(
+        client, f"/badges/{awarded.award.uuid}/visibility", {"visibility": "everyone!"}
+    )
     assert response.status_code == 422 or response.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/badges/not-a-uuid", "/badges/" + "0" * 36,
-                                  "/badges/" + "0" * 36 + "/ob2",
-                                  "/badges/issuers/nobody", "/badges/issuers/nobody/ob2",
-                                  "/badges/achievements/nothing/v1/image.svg"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/badges/not-a-uuid",
+        "/badges/" + "0" * 36,
+        "/badges/" + "0" * 36 + "/ob2",
+        "/badges/issuers/nobody",
+        "/badges/issuers/nobody/ob2",
+        "/badges/achievements/nothing/v1/image.svg",
+    ],
+)
 def test_unknown_ids_are_404(client, awarded, path):
     assert client.get(path).status_code == 404
 

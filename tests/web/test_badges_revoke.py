@@ -31,7 +31,8 @@ def test_an_admin_of_the_district_revokes_with_a_reason(client, session, awarded
     before = _total(session, awarded.teacher.id)
     sign_in_as(client, awarded.admin)
     assert "Revoke the badge" in client.get(f"/badges/{awarded.award.uuid}/revoke").get_data(
-        as_text=True)
+        as_text=True
+    )
     response = _revoke(client, awarded)
     assert response.status_code == 303
     html = client.get(f"/badges/{awarded.award.uuid}").get_data(as_text=True)
@@ -40,8 +41,10 @@ def test_an_admin_of_the_district_revokes_with_a_reason(client, session, awarded
     assert ob2.status_code == 410 and ob2.get_json(force=True)["revoked"] is True
     assert _total(session, awarded.teacher.id) == before - awarded.credential.points
     assert _revoke(client, awarded).status_code == 409  # twice: once only
-    assert len(session.exec(select(PointEvent).where(
-        PointEvent.rule == "credential_revoked")).all()) == 1
+    assert (
+        len(session.exec(select(PointEvent).where(PointEvent.rule == "credential_revoked")).all())
+        == 1
+    )
     report = rebuild(session=session)
     session.commit()
     assert report.corrected_users == 0

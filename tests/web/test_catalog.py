@@ -33,8 +33,12 @@ def test_home_has_hero_featured_stacks_and_how_it_works(client, demo):
 
 def test_stacks_page_lists_every_stack_with_counts_and_filters(client, demo):
     html = _html(client.get("/stacks"))
-    for title in ("Learning Differences", "Fractions Foundations", "Classroom Technology",
-                  "Formative Assessment"):
+    for title in (
+        "Learning Differences",
+        "Fractions Foundations",
+        "Classroom Technology",
+        "Formative Assessment",
+    ):
         assert title in html
     assert "3 micro-credentials" in html and "1 micro-credential<" in html
     assert 'hx-get="/stacks"' in html and 'hx-push-url="true"' in html
@@ -99,8 +103,15 @@ def test_credential_page_shows_everything_a_teacher_needs(client, demo):
     response = client.get("/credentials/equivalent-fractions")
     html = _html(response)
     assert response.status_code == 200 and len(_h1s(html)) == 1
-    for heading in ("Competency", "Key method", "Method components", "Research and resources",
-                    "Resources", "Evidence you'll submit", "Scoring rubric"):
+    for heading in (
+        "Competency",
+        "Key method",
+        "Method components",
+        "Research and resources",
+        "Resources",
+        "Evidence you'll submit",
+        "Scoring rubric",
+    ):
         assert f">{heading}</h" in html, heading
     assert '<a href="https://ies.ed.gov/ncee/wwc/PracticeGuide/15" rel="noopener">' in html
     assert "How many: 2 to 4" in html and ">Photo<" in html and ">Link<" in html
@@ -115,8 +126,9 @@ def test_credential_page_uses_the_rubric_stored_in_the_database(client, demo, se
     from server.models import Credential, RubricCriterion
 
     credential = session.exec(select(Credential).where(Credential.slug == "motivation")).one()
-    criterion = session.exec(select(RubricCriterion).where(
-        RubricCriterion.credential_id == credential.id)).first()
+    criterion = session.exec(
+        select(RubricCriterion).where(RubricCriterion.credential_id == credential.id)
+    ).first()
     criterion.not_yet_descriptor = "Uses <b>bold</b> claims only."
     session.add(criterion)
     session.commit()
@@ -124,10 +136,13 @@ def test_credential_page_uses_the_rubric_stored_in_the_database(client, demo, se
     assert "Uses &lt;b&gt;bold&lt;/b&gt; claims only." in html
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/stacks/no-such-stack", "couldn&#39;t find that stack"),
-    ("/credentials/no-such-credential", "couldn&#39;t find that micro-credential"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/stacks/no-such-stack", "couldn&#39;t find that stack"),
+        ("/credentials/no-such-credential", "couldn&#39;t find that micro-credential"),
+    ],
+)
 def test_unknown_slugs_get_the_friendly_404_page(client, demo, path, message):
     response = client.get(path)
     html = _html(response)

@@ -19,8 +19,14 @@ pytest_plugins = ["tests.support.push_fixtures"]
 
 @pytest.fixture
 def maya(session, cohort):
-    return add_member(session, cohort, "Maya Lopez", handle="maya", email="maya@example.org",
-                      timezone=daytime_zone())  # never in quiet hours while the test runs
+    return add_member(
+        session,
+        cohort,
+        "Maya Lopez",
+        handle="maya",
+        email="maya@example.org",
+        timezone=daytime_zone(),
+    )  # never in quiet hours while the test runs
 
 
 def hx(client, **extra):
@@ -41,15 +47,20 @@ def test_a_coach_never_sees_another_coachs_cohort(client, session, cohort, maya)
     other = make_user(session, "coach")
     sign_in_as(client, other)
     assert f'href="/coach/cohorts/{cohort.id}"' not in client.get("/coach/cohorts").get_data(
-        as_text=True)
-    for path in (f"/coach/cohorts/{cohort.id}", f"/coach/cohorts/{cohort.id}/members",
-                 f"/coach/cohorts/{cohort.id}/members?q=maya",
-                 f"/coach/cohorts/{cohort.id}/nudge-message?template=stalled"):
+        as_text=True
+    )
+    for path in (
+        f"/coach/cohorts/{cohort.id}",
+        f"/coach/cohorts/{cohort.id}/members",
+        f"/coach/cohorts/{cohort.id}/members?q=maya",
+        f"/coach/cohorts/{cohort.id}/nudge-message?template=stalled",
+    ):
         assert client.get(path).status_code == 404, path
-    for path, data in ((f"/coach/cohorts/{cohort.id}/nudges",
-                        {"member_ids": maya.id, "message": "Hi"}),
-                       (f"/coach/cohorts/{cohort.id}/members", {"people": "maya"}),
-                       (f"/coach/cohorts/{cohort.id}/members/{maya.id}/remove", {})):
+    for path, data in (
+        (f"/coach/cohorts/{cohort.id}/nudges", {"member_ids": maya.id, "message": "Hi"}),
+        (f"/coach/cohorts/{cohort.id}/members", {"people": "maya"}),
+        (f"/coach/cohorts/{cohort.id}/members/{maya.id}/remove", {}),
+    ):
         assert post_form(client, path, data).status_code == 404, path
     with Session(client.application.extensions["db_engine"]) as db:
         assert db.exec(select(Nudge)).all() == []
@@ -66,8 +77,7 @@ def test_creating_a_cohort(client, coach, engine):
     assert client.post("/coach/cohorts", data={"name": "No token"}).status_code == 400
 
 
-def test_the_dashboard_shows_members_credentials_and_filters(client, session, coach, cohort,
-                                                             maya):
+def test_the_dashboard_shows_members_credentials_and_filters(client, session, coach, cohort, maya):
     credential = make_credential(session, title="Fractions as Numbers")
     session.add(Submission(user_id=maya.id, credential_id=credential.id, status="not_yet"))
     session.commit()
@@ -82,22 +92,25 @@ def test_the_dashboard_shows_members_credentials_and_filters(client, session, co
 
 def test_the_nudge_message_templates(client, coach, cohort):
     sign_in_as(client, coach)
-    response = client.get(f"/coach/cohorts/{cohort.id}/nudge-message?template=not_yet",
-                          headers=htmx_headers())
+    response = client.get(
+        f"/coach/cohorts/{cohort.id}/nudge-message?template=not_yet", headers=htmx_headers()
+    )
     assert "most people earn it" in response.get_data(as_text=True)
 
 
 def test_finding_and_inviting_people(client, session, coach, cohort, engine):
-    jo = make_user(session, name="Jo Park", handle="jo", email="jo@example.org",
-                   org_id=coach.org_id)
+    jo = make_user(
+        session, name="Jo Park", handle="jo", email="jo@example.org", org_id=coach.org_id
+    )
     sign_in_as(client, coach)
     results = client.get(f"/coach/cohorts/{cohort.id}/members?q=park", headers=htmx_headers())
     assert "Jo Park" in results.get_data(as_text=True)
     no_js = client.get(f"/coach/cohorts/{cohort.id}/members?q=park")
     assert "Jo Park" in no_js.get_data(as_text=True) and "<html" in no_js.get_data(as_text=True)
 
-    added = client.post(f"/coach/cohorts/{cohort.id}/members", data={"user_id": jo.id},
-                        headers=hx(client))
+    added = client.post(
+        f"/coach/cohorts/{cohort.id}/members", data={"user_id": jo.id}, headers=hx(client)
+    )
     html = added.get_data(as_text=True)
     assert added.status_code == 200  # the fragment's `status` once became the HTTP status
     assert 'role="status">Invited</span>' in html and 'hx-swap-oob="true"' in html
@@ -109,9 +122,11 @@ def test_finding_and_inviting_people(client, session, coach, cohort, engine):
 def test_pasting_a_list_reports_each_person(client, session, coach, cohort, maya, engine):
     ana = make_user(session, name="Ana Ruiz", handle="ana", org_id=coach.org_id)
     sign_in_as(client, coach)
-    response = client.post(f"/coach/cohorts/{cohort.id}/members",
-                           data={"people": "ana\nmaya@example.org\nghost@example.org"},
-                           headers=hx(client))
+    response = client.post(
+        f"/coach/cohorts/{cohort.id}/members",
+        data={"people": "ana\nmaya@example.org\nghost@example.org"},
+        headers=hx(client),
+    )
     html = response.get_data(as_text=True)
     assert "has an account in your district: ana, ghost@example.org." in html
     assert "Already members: Maya Lopez" in html
@@ -130,11 +145,13 @@ def test_removing_a_member(client, coach, cohort, maya, engine):
         assert db.get(CohortMember, (cohort.id, maya.id)) is None
 
 
-def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(app, client, session, coach,
-                                                            cohort, maya, engine, receiver):
+def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(
+    app, client, session, coach, cohort, maya, engine, receiver
+):
     browser = receiver.new_browser()
-    subscriptions.save(session=session, user=maya,
-                       data=subscriptions.parse(browser.as_json(), policy=LOCAL_PUSH))
+    subscriptions.save(
+        session=session, user=maya, data=subscriptions.parse(browser.as_json(), policy=LOCAL_PUSH)
+    )
     session.commit()
     sign_in_as(client, coach)
     data = {"member_ids": [str(maya.id)], "message": "Hi {first_name}, one small step?"}
@@ -142,8 +159,7 @@ def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(app, client, session,
     assert no_token.status_code == 400
 
     first = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data, headers=hx(client))
-    second = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data,
-                         headers=hx(client))
+    second = client.post(f"/coach/cohorts/{cohort.id}/nudges", data=data, headers=hx(client))
     with app.app_context():
         assert jobs.backend().drain(10)
 
@@ -151,26 +167,32 @@ def test_nudging_once_a_day_and_it_reaches_inbox_and_phone(app, client, session,
     assert "Already nudged today, not sent: Maya Lopez" in second.get_data(as_text=True)
     with Session(engine) as db:
         [notice] = db.exec(select(Notification).where(Notification.kind == "nudge")).all()
-    assert (notice.user_id, notice.kind, notice.body) == (maya.id, "nudge",
-                                                          "Hi Maya, one small step?")
+    assert (notice.user_id, notice.kind, notice.body) == (
+        maya.id,
+        "nudge",
+        "Hi Maya, one small step?",
+    )
     assert receiver.errors == []
     assert [m.payload["title"] for m in receiver.received] == ["A nudge from Sam Coach"]
 
 
 def test_a_nudge_without_members_or_message_is_explained(client, coach, cohort, maya):
     sign_in_as(client, coach)
-    nobody = client.post(f"/coach/cohorts/{cohort.id}/nudges", data={"message": "Hi"},
-                         headers=hx(client))
+    nobody = client.post(
+        f"/coach/cohorts/{cohort.id}/nudges", data={"message": "Hi"}, headers=hx(client)
+    )
     assert nobody.status_code == 422 and "Choose at least one" in nobody.get_data(as_text=True)
-    no_js = post_form(client, f"/coach/cohorts/{cohort.id}/nudges",
-                      {"member_ids": maya.id, "message": " "})
+    no_js = post_form(
+        client, f"/coach/cohorts/{cohort.id}/nudges", {"member_ids": maya.id, "message": " "}
+    )
     assert no_js.status_code == 303
 
 
 def test_teachers_cannot_nudge(client, session, cohort, maya):
     sign_in_as(client, make_user(session, "teacher"))
-    response = post_form(client, f"/coach/cohorts/{cohort.id}/nudges",
-                         {"member_ids": maya.id, "message": "Hi"})
+    response = post_form(
+        client, f"/coach/cohorts/{cohort.id}/nudges", {"member_ids": maya.id, "message": "Hi"}
+    )
     assert response.status_code == 403
 
 

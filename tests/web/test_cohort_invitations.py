@@ -22,8 +22,12 @@ def world(session):
 @pytest.fixture
 def photo(client, world):
     sign_in_as(client, world.cast.owner)
-    response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_bytes(gps=True, size=(40, 30)))
+    response = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True, size=(40, 30)),
+    )
     assert response.status_code == 201
     return response.get_json()["id"]
 
@@ -44,7 +48,8 @@ def _membership(engine, cohort_id, user_id):
 
 
 def test_adding_someone_is_an_invitation_and_shows_nothing_until_accepted(
-        client, session, engine, world, photo, stranger_coach):
+    client, session, engine, world, photo, stranger_coach
+):
     owner = world.cast.owner
     cohort = make_cohort(session, stranger_coach, "Pat's cohort")
     sign_in_as(client, stranger_coach)
@@ -70,8 +75,7 @@ def test_adding_someone_is_an_invitation_and_shows_nothing_until_accepted(
     assert "Owner Teacher" in client.get(f"/coach/cohorts/{cohort.id}").get_data(as_text=True)
 
 
-def test_a_coach_cannot_add_someone_of_another_district(client, session, engine, world,
-                                                        photo):
+def test_a_coach_cannot_add_someone_of_another_district(client, session, engine, world, photo):
     owner = world.cast.owner
     owner.org_id = make_org(session).id
     session.add(owner)
@@ -83,8 +87,7 @@ def test_a_coach_cannot_add_someone_of_another_district(client, session, engine,
     assert "Owner Teacher" not in search.get_data(as_text=True)
     added = post_form(client, f"/coach/cohorts/{cohort.id}/members", {"user_id": owner.id})
     assert added.status_code == 404
-    listed = post_form(client, f"/coach/cohorts/{cohort.id}/members",
-                       {"people": owner.handle})
+    listed = post_form(client, f"/coach/cohorts/{cohort.id}/members", {"people": owner.handle})
     assert listed.status_code == 303
     assert _membership(engine, cohort.id, owner.id) is None
     assert client.get(f"/evidence/{photo}/file").status_code == 404
@@ -94,8 +97,12 @@ def test_a_coach_without_a_district_invites_nobody(client, session, engine, worl
     coach = make_user(session, "coach")
     cohort = make_cohort(session, coach)
     sign_in_as(client, coach)
-    assert post_form(client, f"/coach/cohorts/{cohort.id}/members",
-                     {"user_id": world.cast.other_teacher.id}).status_code == 404
+    assert (
+        post_form(
+            client, f"/coach/cohorts/{cohort.id}/members", {"user_id": world.cast.other_teacher.id}
+        ).status_code
+        == 404
+    )
     assert _membership(engine, cohort.id, world.cast.other_teacher.id) is None
 
 
@@ -107,8 +114,11 @@ def test_the_list_report_never_tells_who_has_an_account(client, session, strange
     sign_in_as(client, stranger_coach)
 
     def report_for(entry):
-        response = client.post(f"/coach/cohorts/{cohort.id}/members", data={"people": entry},
-                               headers={"HX-Request": "true", "X-CSRFToken": csrf_token(client)})
+        response = client.post(
+            f"/coach/cohorts/{cohort.id}/members",
+            data={"people": entry},
+            headers={"HX-Request": "true", "X-CSRFToken": csrf_token(client)},
+        )
         assert response.status_code == 200
         text = response.get_data(as_text=True)
         return text.split('<div id="member-list"')[0].replace(entry, "ENTRY")
@@ -134,25 +144,28 @@ def declined(client, session, engine, world, stranger_coach):
 def test_declining_leaves_nothing_to_leave(client, engine, world, declined):
     owner = world.cast.owner
     assert _membership(engine, declined.id, owner.id).status == "left"
-    assert "coached by Pat Stranger" not in client.get("/coach/my-cohorts").get_data(
-        as_text=True)
+    assert "coached by Pat Stranger" not in client.get("/coach/my-cohorts").get_data(as_text=True)
     assert post_form(client, f"/coach/my-cohorts/{declined.id}/leave").status_code == 404
 
 
-def test_the_coach_cannot_invite_again_after_a_decline(client, engine, world, stranger_coach,
-                                                       declined):
+def test_the_coach_cannot_invite_again_after_a_decline(
+    client, engine, world, stranger_coach, declined
+):
     owner = world.cast.owner
     sign_in_as(client, stranger_coach)
     post_form(client, f"/coach/cohorts/{declined.id}/members", {"user_id": owner.id})
-    assert post_form(client, f"/coach/cohorts/{declined.id}/members/{owner.id}/remove"
-                     ).status_code == 404
+    assert (
+        post_form(client, f"/coach/cohorts/{declined.id}/members/{owner.id}/remove").status_code
+        == 404
+    )
     with Session(engine) as db:
         notices = db.exec(select(Notification).where(Notification.user_id == owner.id)).all()
     assert len(notices) == 1 and _membership(engine, declined.id, owner.id).status == "left"
 
 
-def test_after_declining_the_link_still_joins_and_leaving_asks_first(client, engine, world,
-                                                                    declined):
+def test_after_declining_the_link_still_joins_and_leaving_asks_first(
+    client, engine, world, declined
+):
     assert post_form(client, f"/coach/join/{declined.invite_code}").status_code == 303
     page = client.get("/coach/my-cohorts").get_data(as_text=True)
     assert "Yes, leave Pat&#39;s cohort" in page

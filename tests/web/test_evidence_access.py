@@ -23,8 +23,12 @@ def world(session):
 @pytest.fixture
 def photo(client, world):
     as_role(client, world, "owner")
-    response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_bytes(gps=True, size=(400, 300)))
+    response = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True, size=(400, 300)),
+    )
     assert response.status_code == 201
     return response.get_json()["id"]
 
@@ -62,8 +66,12 @@ def test_item_fragment(client, session, world, photo, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_upload(client, session, world, role):
     as_role(client, world, role)
-    response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_bytes(gps=True, size=(40, 40)))
+    response = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True, size=(40, 40)),
+    )
     assert response.status_code == WRITE_STATUS.get(role, 404)
     assert "error" in response.get_json() or role == "owner"
     count = len(session.exec(select(EvidenceItem)).all())
@@ -76,7 +84,8 @@ def test_text_autosave(client, session, world, role):
     response = client.post(
         f"/submissions/{world.submission.id}/requirements/{world.text_requirement_id}/text",
         data={"csrf_token": page_token(client), "text": "My reflection"},
-        headers={"HX-Request": "true"})
+        headers={"HX-Request": "true"},
+    )
     expected = {"anonymous": 401, "owner": 200, "coach": 403, "admin": 403}.get(role, 404)
     assert response.status_code == expected
     count = len(session.exec(select(EvidenceItem)).all())
@@ -86,8 +95,10 @@ def test_text_autosave(client, session, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_remove(client, session, world, photo, role):
     as_role(client, world, role)
-    response = client.post(f"/submissions/{world.submission.id}/evidence/{photo}/delete",
-                           data={"csrf_token": page_token(client)})
+    response = client.post(
+        f"/submissions/{world.submission.id}/evidence/{photo}/delete",
+        data={"csrf_token": page_token(client)},
+    )
     expected = {"anonymous": 303, "owner": 303, "coach": 403, "admin": 403}.get(role, 404)
     assert response.status_code == expected
     still_there = session.get(EvidenceItem, photo) is not None
@@ -97,27 +108,39 @@ def test_remove(client, session, world, photo, role):
 def test_no_writes_once_submitted(client, session, world, photo):
     set_status(session, world.submission, "submitted")
     as_role(client, world, "owner")
-    response = post_upload(client, world.submission.id, world.photo_requirement_id,
-                           data=jpeg_bytes(gps=True, size=(40, 40)))
+    response = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True, size=(40, 40)),
+    )
     assert response.status_code == 409
     assert "can't be changed" in json_error(response)["message"]
-    removed = client.post(f"/submissions/{world.submission.id}/evidence/{photo}/delete",
-                          data={"csrf_token": page_token(client)})
+    removed = client.post(
+        f"/submissions/{world.submission.id}/evidence/{photo}/delete",
+        data={"csrf_token": page_token(client)},
+    )
     assert removed.status_code == 409
     assert session.get(EvidenceItem, photo) is not None
 
 
 @pytest.mark.parametrize("route", ["upload", "text", "remove"])
-def test_posts_without_csrf_are_refused_and_save_nothing(client, session, world, photo,
-                                                         route):
+def test_posts_without_csrf_are_refused_and_save_nothing(client, session, world, photo, route):
     as_role(client, world, "owner")
     sid = world.submission.id
     if route == "upload":
-        response = post_upload(client, sid, world.photo_requirement_id,
-                               data=jpeg_bytes(gps=True, size=(40, 40)), token=None, json=False)
+        response = post_upload(
+            client,
+            sid,
+            world.photo_requirement_id,
+            data=jpeg_bytes(gps=True, size=(40, 40)),
+            token=None,
+            json=False,
+        )
     elif route == "text":
-        response = client.post(f"/submissions/{sid}/requirements/"
-                               f"{world.text_requirement_id}/text", data={"text": "Hi"})
+        response = client.post(
+            f"/submissions/{sid}/requirements/{world.text_requirement_id}/text", data={"text": "Hi"}
+        )
     else:
         response = client.post(f"/submissions/{sid}/evidence/{photo}/delete")
     assert response.status_code == 400

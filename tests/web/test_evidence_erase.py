@@ -25,10 +25,20 @@ def storage(settings):
 def _add_evidence(client, world):
     as_role(client, world, "owner")
     token = page_token(client)
-    photo = post_upload(client, world.submission.id, world.photo_requirement_id,
-                        data=jpeg_bytes(gps=True, size=(200, 150)), token=token)
-    text = post_upload(client, world.submission.id, world.text_requirement_id,
-                       text="What the children said.", token=token)
+    photo = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True, size=(200, 150)),
+        token=token,
+    )
+    text = post_upload(
+        client,
+        world.submission.id,
+        world.text_requirement_id,
+        text="What the children said.",
+        token=token,
+    )
     assert photo.status_code == text.status_code == 201
 
 
@@ -36,20 +46,21 @@ def _add_evidence(client, world):
 def awarded(client, world, session):
     _add_evidence(client, world)
     set_status(session, world.submission, "submitted")
-    make_review(session, world.submission, world.cast.assessor, decision="awarded",
-                feedback="Strong.")
+    make_review(
+        session, world.submission, world.cast.assessor, decision="awarded", feedback="Strong."
+    )
     make_award(session, world.cast.owner, world.credential, world.submission)
     return world.submission
 
 
 def _items(session, submission_id):
     session.expire_all()
-    return session.exec(select(EvidenceItem).where(
-        EvidenceItem.submission_id == submission_id)).all()
+    return session.exec(
+        select(EvidenceItem).where(EvidenceItem.submission_id == submission_id)
+    ).all()
 
 
-def test_the_owner_deletes_a_decided_attempts_evidence(client, world, session, storage,
-                                                       awarded):
+def test_the_owner_deletes_a_decided_attempts_evidence(client, world, session, storage, awarded):
     as_role(client, world, "owner")
     before = client.get(f"/submissions/{awarded.id}").get_data(as_text=True)
     assert "Delete all evidence of this attempt" in before
@@ -71,21 +82,23 @@ def test_the_owner_deletes_a_decided_attempts_evidence(client, world, session, s
 
 def test_the_review_page_says_the_evidence_was_deleted(client, world, session, awarded):
     as_role(client, world, "owner")
-    client.post(f"/submissions/{awarded.id}/evidence/erase",
-                data={"csrf_token": page_token(client)})
+    client.post(
+        f"/submissions/{awarded.id}/evidence/erase", data={"csrf_token": page_token(client)}
+    )
     as_role(client, world, "assessor")
     page = client.get(f"/review/{awarded.id}")
     assert page.status_code == 200
     assert "Evidence deleted by the teacher on" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role,status", [("anonymous", 303), ("other_teacher", 404),
-                                         ("assessor", 403), ("coach", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    "role,status",
+    [("anonymous", 303), ("other_teacher", 404), ("assessor", 403), ("coach", 403), ("admin", 403)],
+)
 def test_only_the_owner_may_delete(client, world, session, awarded, role, status):
     as_role(client, world, role)
     token = page_token(client)
-    answer = client.post(f"/submissions/{awarded.id}/evidence/erase",
-                         data={"csrf_token": token})
+    answer = client.post(f"/submissions/{awarded.id}/evidence/erase", data={"csrf_token": token})
     assert answer.status_code == status
     assert len(_items(session, awarded.id)) == 2
 
@@ -101,8 +114,10 @@ def test_without_csrf_nothing_is_deleted(client, world, session, awarded):
 def test_drafts_and_waiting_attempts_are_not_deleted_this_way(client, world, session, status):
     _add_evidence(client, world)
     set_status(session, world.submission, status)
-    answer = client.post(f"/submissions/{world.submission.id}/evidence/erase",
-                         data={"csrf_token": page_token(client)})
+    answer = client.post(
+        f"/submissions/{world.submission.id}/evidence/erase",
+        data={"csrf_token": page_token(client)},
+    )
     assert answer.status_code == 409
     assert len(_items(session, world.submission.id)) == 2
 
@@ -110,14 +125,13 @@ def test_drafts_and_waiting_attempts_are_not_deleted_this_way(client, world, ses
 def test_a_resubmission_keeps_the_files_it_shares(client, world, session, storage):
     _add_evidence(client, world)
     set_status(session, world.submission, "submitted")
-    make_review(session, world.submission, world.cast.assessor, decision="not_yet",
-                feedback="More.")
+    make_review(
+        session, world.submission, world.cast.assessor, decision="not_yet", feedback="More."
+    )
     token = page_token(client)
-    retried = client.post(f"/submissions/{world.submission.id}/retry",
-                          data={"csrf_token": token})
+    retried = client.post(f"/submissions/{world.submission.id}/retry", data={"csrf_token": token})
     assert retried.status_code == 303
-    client.post(f"/submissions/{world.submission.id}/evidence/erase",
-                data={"csrf_token": token})
+    client.post(f"/submissions/{world.submission.id}/evidence/erase", data={"csrf_token": token})
     assert _items(session, world.submission.id) == []
     assert len(list(storage.keys())) == 2  # photo and thumbnail, now the new draft's
     assert not service.store_problems(session=session, storage=storage)
@@ -132,14 +146,16 @@ def test_delete_all_my_evidence_asks_first(client, world, session, awarded):
     assert len(_items(session, awarded.id)) == 2
 
 
-def test_delete_all_my_evidence_spares_attempts_waiting_for_review(client, world, session,
-                                                                     storage, awarded):
+def test_delete_all_my_evidence_spares_attempts_waiting_for_review(
+    client, world, session, storage, awarded
+):
     waiting = make_submission(session, world.cast.owner, world.credential, status="draft")
     world.submission = waiting
     _add_evidence(client, world)
     set_status(session, waiting, "submitted")
-    done = client.post("/me/evidence/erase",
-                       data={"csrf_token": page_token(client), "confirm": "Delete"})
+    done = client.post(
+        "/me/evidence/erase", data={"csrf_token": page_token(client), "confirm": "Delete"}
+    )
     assert done.status_code == 303
     assert _items(session, awarded.id) == []
     assert len(_items(session, waiting.id)) == 2

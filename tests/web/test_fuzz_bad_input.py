@@ -33,32 +33,98 @@ SKIPPED = {"static", "auth.sign_out"}
 ARGUMENT = re.compile(r"<(?:([^:>]+):)?([^>]+)>")
 # Every key a form, query string or JSON body of the app reads.
 FIELDS = (
-    "board", "captured_at", "category", "challengeId", "client_uuid", "code", "consent",
-    "credential", "decision", "display_name", "email", "endpoint", "feedback", "filter",
-    "filename", "keys", "member_ids", "message", "name", "next", "nickname", "note",
-    "old_endpoint", "people", "period", "q", "requirement_id", "show", "size",
-    "subscription", "submission", "template", "text", "url", "user_id", "visibility",
-    "met_1", "comment_1",
+    "board",
+    "captured_at",
+    "category",
+    "challengeId",
+    "client_uuid",
+    "code",
+    "consent",
+    "credential",
+    "decision",
+    "display_name",
+    "email",
+    "endpoint",
+    "feedback",
+    "filter",
+    "filename",
+    "keys",
+    "member_ids",
+    "message",
+    "name",
+    "next",
+    "nickname",
+    "note",
+    "old_endpoint",
+    "people",
+    "period",
+    "q",
+    "requirement_id",
+    "show",
+    "size",
+    "subscription",
+    "submission",
+    "template",
+    "text",
+    "url",
+    "user_id",
+    "visibility",
+    "met_1",
+    "comment_1",
 )
 BAD_TEXT = (
-    "0", "-1", str(2**63), str(2**64), "9" * 40, "²", "①", "٣", " 1", "1e3", "0x1", "",
-    "cohort-" + str(2**63), "cohort-²", "9999-12-31T23:59:59-23:59",
-    "0001-01-01T00:00:00+23:59", "2026-13-45", "1850-01-01T00:00:00Z", "/\n/x", "\x00",
-    "<script>alert(1)</script>", "../../etc/passwd", "x" * 70_000, "null", "[]",
+    "0",
+    "-1",
+    str(2**63),
+    str(2**64),
+    "9" * 40,
+    "²",
+    "①",
+    "٣",
+    " 1",
+    "1e3",
+    "0x1",
+    "",
+    "cohort-" + str(2**63),
+    "cohort-²",
+    "9999-12-31T23:59:59-23:59",
+    "0001-01-01T00:00:00+23:59",
+    "2026-13-45",
+    "1850-01-01T00:00:00Z",
+    "/\n/x",
+    "\x00",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "x" * 70_000,
+    "null",
+    "[]",
 )
 DEEP = "[" * 50_000  # unclosed: json.loads recursed into a RecursionError on it
 
-bad_text = st.one_of(st.sampled_from(BAD_TEXT), st.text(max_size=40),
-                     st.integers(min_value=-2**70, max_value=2**70).map(str))
+bad_text = st.one_of(
+    st.sampled_from(BAD_TEXT),
+    st.text(max_size=40),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
 # What an HTTP header can carry at all (no line breaks, Latin-1).
-header_text = st.sampled_from([v for v in BAD_TEXT if v.isprintable() and len(v) < 100
-                               and v.encode("latin-1", "ignore").decode("latin-1") == v])
+header_text = st.sampled_from(
+    [
+        v
+        for v in BAD_TEXT
+        if v.isprintable() and len(v) < 100 and v.encode("latin-1", "ignore").decode("latin-1") == v
+    ]
+)
 json_value = st.recursive(
-    st.none() | st.booleans() | st.floats() | bad_text
-    | st.integers(min_value=-2**70, max_value=2**70),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=6)
+    st.none()
+    | st.booleans()
+    | st.floats()
+    | bad_text
+    | st.integers(min_value=-(2**70), max_value=2**70),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 @pytest.fixture
@@ -69,13 +135,18 @@ def world(session):
 @pytest.fixture
 def ids(session, world) -> dict[str, list[int]]:
     """Real ids (so requests get past the lookups), used beside bad ones."""
-    requirements = session.exec(select(EvidenceRequirement.id).where(
-        EvidenceRequirement.credential_id == world.credential.id)).all()
+    requirements = session.exec(
+        select(EvidenceRequirement.id).where(
+            EvidenceRequirement.credential_id == world.credential.id
+        )
+    ).all()
     cohorts = session.exec(select(Cohort.id)).all()
     cast = world.cast
     users = [cast.owner.id, cast.other_teacher.id, cast.assessor.id, cast.coach.id]
-    return {"any": [world.submission.id, *requirements, *cohorts, *users, 1, 2, 3],
-            "requirement": list(requirements)}
+    return {
+        "any": [world.submission.id, *requirements, *cohorts, *users, 1, 2, 3],
+        "requirement": list(requirements),
+    }
 
 
 class Role:
@@ -96,17 +167,24 @@ class Role:
 
 
 def _routes(app) -> list[tuple[object, str]]:
-    return [(rule, method) for rule in app.url_map.iter_rules() if rule.endpoint not in SKIPPED
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in SKIPPED
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
 
 def _path(draw, rule, ids) -> str:
     """The rule with each argument filled in: real or bad ids, odd strings."""
+
     def value(match) -> str:
         if match[1] == "int":
             return draw(st.sampled_from([*map(str, ids["any"]), "0", str(2**63), "9" * 30]))
-        return quote(draw(st.sampled_from(["x", "teacher", "..", "%00"]) | st.text(max_size=20)),
-                     safe="")
+        return quote(
+            draw(st.sampled_from(["x", "teacher", "..", "%00"]) | st.text(max_size=20)), safe=""
+        )
+
     return ARGUMENT.sub(value, rule.rule)
 
 
@@ -133,8 +211,10 @@ def _json_body(draw) -> str:
 
 def _request(draw, rule, method, ids, token) -> dict:
     path = _path(draw, rule, ids)
-    headers = {"X-CSRFToken": token, "Accept": draw(st.sampled_from(
-        ["text/html", "application/json", "*/*"]))}
+    headers = {
+        "X-CSRFToken": token,
+        "Accept": draw(st.sampled_from(["text/html", "application/json", "*/*"])),
+    }
     if draw(st.booleans()):
         headers["HX-Request"] = "true"
     if method == "GET":
@@ -142,18 +222,22 @@ def _request(draw, rule, method, ids, token) -> dict:
     if method == "PATCH":
         headers["Upload-Offset"] = draw(header_text)
     if draw(st.booleans()):
-        return {"path": path, "headers": headers, "data": _json_body(draw),
-                "content_type": "application/json"}
+        return {
+            "path": path,
+            "headers": headers,
+            "data": _json_body(draw),
+            "content_type": "application/json",
+        }
     form = {**_fields(draw, ids), "csrf_token": token}
     if draw(st.booleans()):
         form["file"] = (io.BytesIO(png_bytes()), "photo.png")
-    return {"path": path, "headers": headers, "data": form,
-            "content_type": "multipart/form-data"}
+    return {"path": path, "headers": headers, "data": form, "content_type": "multipart/form-data"}
 
 
 def test_no_malformed_request_is_a_500(app, world, ids, engine, settings):
-    roles = {role: Role(app, world.cast.get(role) if role != "anonymous" else None)
-             for role in ROLES}
+    roles = {
+        role: Role(app, world.cast.get(role) if role != "anonymous" else None) for role in ROLES
+    }
     routes = _routes(app)
     examples = math.ceil(MIN_REQUESTS / len(routes))
     sent = []
@@ -169,7 +253,8 @@ def test_no_malformed_request_is_a_500(app, world, ids, engine, settings):
             sent.append(rule.rule)
             assert response.status_code < 500, (
                 f"{method} {request['path'][:200]} as {role.user and role.user.handle}: "
-                f"{response.status_code}; body {str(request.get('data'))[:300]}")
+                f"{response.status_code}; body {str(request.get('data'))[:300]}"
+            )
 
     send_to_every_route()
     assert len(sent) >= MIN_REQUESTS and {rule.rule for rule, _ in routes} <= set(sent)
@@ -182,6 +267,10 @@ def test_no_malformed_request_is_a_500(app, world, ids, engine, settings):
 def settings_for(examples: int):
     # No shrinking: each example is a whole round of requests on a shared database, and the
     # assertion message already names the request that failed.
-    return hypothesis_settings(max_examples=examples, deadline=None, database=None,
-                               phases=[Phase.explicit, Phase.generate],
-                               suppress_health_check=list(HealthCheck))
+    return hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )

@@ -22,26 +22,45 @@ def world(engine):
     with Session(engine, expire_on_commit=False) as session:
         org = make_org(session, name="Riverside")
         people = {
-            handle: make_user(session, name=name, handle=handle, org_id=org.id,
-                              leaderboard_visibility=vis)
+            handle: make_user(
+                session, name=name, handle=handle, org_id=org.id, leaderboard_visibility=vis
+            )
             for handle, name, vis in [
-                ("maya", "Maya Ortiz", "cohort"), ("pat", "Pat Public", "public"),
-                ("ann", "Ann Onymous", "anonymous"), ("hal", "Hal Hidden", "hidden"),
-                ("eve", "=cmd|' /C calc'!A0", "public"), ("olga", "Olga Outside", "public")]
+                ("maya", "Maya Ortiz", "cohort"),
+                ("pat", "Pat Public", "public"),
+                ("ann", "Ann Onymous", "anonymous"),
+                ("hal", "Hal Hidden", "hidden"),
+                ("eve", "=cmd|' /C calc'!A0", "public"),
+                ("olga", "Olga Outside", "public"),
+            ]
         }
-        people["sam"] = make_user(session, "coach", name="Sam Coach", handle="sam",
-                                  org_id=org.id)
-        people["ada"] = make_user(session, "admin", name="Ada Admin", handle="ada",
-                                  org_id=org.id)
-        adopters = make_cohort(session, coach=people["sam"], name="Early Adopters",
-                               org_id=org.id, members=[people[h] for h in
-                                                       ("maya", "pat", "ann", "hal", "eve")])
-        elsewhere = make_cohort(session, coach=people["ada"], name="Elsewhere",
-                                members=[people["olga"]])
-        for handle, points in [("hal", 900), ("pat", 400), ("ann", 300), ("maya", 260),
-                               ("eve", 10), ("olga", 50)]:
-            ledger.pay(session=session, user_id=people[handle].id, rule="credential_earned",
-                       ref="seed", points=points)
+        people["sam"] = make_user(session, "coach", name="Sam Coach", handle="sam", org_id=org.id)
+        people["ada"] = make_user(session, "admin", name="Ada Admin", handle="ada", org_id=org.id)
+        adopters = make_cohort(
+            session,
+            coach=people["sam"],
+            name="Early Adopters",
+            org_id=org.id,
+            members=[people[h] for h in ("maya", "pat", "ann", "hal", "eve")],
+        )
+        elsewhere = make_cohort(
+            session, coach=people["ada"], name="Elsewhere", members=[people["olga"]]
+        )
+        for handle, points in [
+            ("hal", 900),
+            ("pat", 400),
+            ("ann", 300),
+            ("maya", 260),
+            ("eve", 10),
+            ("olga", 50),
+        ]:
+            ledger.pay(
+                session=session,
+                user_id=people[handle].id,
+                rule="credential_earned",
+                ref="seed",
+                points=points,
+            )
         session.commit()
     return {"org": org, "adopters": adopters, "elsewhere": elsewhere, **people}
 
@@ -105,8 +124,9 @@ def test_visibility_is_saved_with_a_303(client, world, engine):
 
 def test_an_unknown_visibility_is_a_clear_422(client, world, engine):
     sign_in_as(client, world["maya"])
-    response = client.post("/me/visibility", data={
-        "visibility": "everyone", "csrf_token": csrf_token(client, "/me")})
+    response = client.post(
+        "/me/visibility", data={"visibility": "everyone", "csrf_token": csrf_token(client, "/me")}
+    )
     assert response.status_code == 422
     assert "Choose one of the leaderboard options." in response.get_data(as_text=True)
     assert _visibility(engine, world["maya"]) == "cohort"
@@ -200,13 +220,18 @@ def test_the_coach_downloads_the_ranking_with_visibility_honoured(client, world)
     rows = _csv(response)
     assert rows[0] == ["rank", "name", "points"]
     assert [r[1] for r in rows[1:]] == [
-        "Pat Public", "Ann Onymous", "Maya Ortiz", "'=cmd|' /C calc'!A0"]
+        "Pat Public",
+        "Ann Onymous",
+        "Maya Ortiz",
+        "'=cmd|' /C calc'!A0",
+    ]
 
 
 def test_admins_download_with_anonymous_names_kept_anonymous(client, world):
     sign_in_as(client, world["ada"])
-    response = client.get(_board_url(world, kind="org").replace(
-        "/leaderboards", "/leaderboards/export.csv"))
+    response = client.get(
+        _board_url(world, kind="org").replace("/leaderboards", "/leaderboards/export.csv")
+    )
     names = [r[1] for r in _csv(response)[1:]]
     assert "Ann Onymous" not in names and "Maya Ortiz" not in names
     assert "Olga Outside" in names and "Hal Hidden" not in names

@@ -19,21 +19,40 @@ def db(app):
 @pytest.fixture
 def people(db):
     me, someone = make_user(db, name="Maya Patel"), make_user(db, name="Ravi Singh")
-    send(session=db, user_id=me.id, kind="award", title="You earned Working Memory!",
-         body="Lovely <em>routine</em>.", url="/submissions/7")
-    send(session=db, user_id=me.id, kind="not_yet", title="Not yet: Motivation",
-         body="Show the routine in use.", url="/submissions/8")
-    send(session=db, user_id=someone.id, kind="award", title="Ravi's private notice",
-         url="/submissions/9")
+    send(
+        session=db,
+        user_id=me.id,
+        kind="award",
+        title="You earned Working Memory!",
+        body="Lovely <em>routine</em>.",
+        url="/submissions/7",
+    )
+    send(
+        session=db,
+        user_id=me.id,
+        kind="not_yet",
+        title="Not yet: Motivation",
+        body="Show the routine in use.",
+        url="/submissions/8",
+    )
+    send(
+        session=db,
+        user_id=someone.id,
+        kind="award",
+        title="Ravi's private notice",
+        url="/submissions/9",
+    )
     db.commit()
     return me, someone
 
 
 def _notices(db, user):
     from sqlmodel import select
+
     db.expire_all()
-    return db.exec(select(Notification).where(Notification.user_id == user.id)
-                   .order_by(Notification.id)).all()
+    return db.exec(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    ).all()
 
 
 def test_anonymous_is_sent_to_sign_in(client):

@@ -27,8 +27,9 @@ def test_a_form_without_the_csrf_token_gets_a_page_with_the_same_message(client,
 
 
 def test_a_signed_out_json_post_is_a_401_in_the_json_shape(client):
-    response = client.post("/push/subscriptions", json={},
-                           headers={"X-CSRFToken": csrf_token(client), **JSON})
+    response = client.post(
+        "/push/subscriptions", json={}, headers={"X-CSRFToken": csrf_token(client), **JSON}
+    )
     assert response.status_code == 401 and response.is_json
     assert json_error(response)["message"] == "Please sign in to continue."
 

@@ -18,8 +18,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def _templates_containing(text: str) -> list[str]:
-    return sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
-                  if text in path.read_text(encoding="utf-8"))
+    return sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if text in path.read_text(encoding="utf-8")
+    )
 
 
 def test_time_elements_carry_valid_iso_8601(client):

@@ -15,8 +15,10 @@ from tests.support.web import csrf_token, htmx_headers, json_error, post_form, s
 # The fixture `receiver`: a local push service.
 pytest_plugins = ["tests.support.push_fixtures"]
 
-CHROME_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-             "Chrome/126.0 Mobile Safari/537.36")
+CHROME_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture
@@ -25,8 +27,11 @@ def teacher(session):
 
 
 def subscribe(client, browser: FakeBrowser, **headers):
-    return client.post("/push/subscriptions", json=browser.as_json(),
-                       headers={"X-CSRFToken": csrf_token(client), **headers})
+    return client.post(
+        "/push/subscriptions",
+        json=browser.as_json(),
+        headers={"X-CSRFToken": csrf_token(client), **headers},
+    )
 
 
 def rows(engine) -> list[PushSubscription]:
@@ -56,8 +61,14 @@ def test_the_key_survives_a_restart(settings):
 def test_settings_page_needs_sign_in_and_lists_my_devices(client, teacher, engine):
     assert client.get("/notifications/settings").status_code == 303
     sign_in_as(client, teacher)
-    assert subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/abc"),
-                     **{"User-Agent": CHROME_UA}).status_code == 201
+    assert (
+        subscribe(
+            client,
+            FakeBrowser("https://fcm.googleapis.com/fcm/send/abc"),
+            **{"User-Agent": CHROME_UA},
+        ).status_code
+        == 201
+    )
     html = client.get("/notifications/settings").get_data(as_text=True)
     assert "Notify me on this device" in html and "js/notify/push.js" in html
     assert "Chrome on Android" in html and "Send a test notice" in html
@@ -87,37 +98,51 @@ def test_a_browser_changing_hands_moves_to_the_new_person(client, session, teach
     assert [row.user_id for row in rows(engine)] == [colleague.id]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"endpoint": "ftp://push.example.net/x"}, "endpoint"),
-    ({"endpoint": "javascript:alert(1)"}, "endpoint"),
-    ({"endpoint": "https://fcm.googleapis.com/fcm/send/" + "x" * 1000}, "endpoint"),
-    ({"keys": {"p256dh": "AAAA", "auth": "x"}}, "p256dh"),
-    ({"keys": {"p256dh": "B" + "A" * 86, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "p256dh"),
-    ({"keys": {"p256dh": None, "auth": None}}, "p256dh"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"endpoint": "ftp://push.example.net/x"}, "endpoint"),
+        ({"endpoint": "javascript:alert(1)"}, "endpoint"),
+        ({"endpoint": "https://fcm.googleapis.com/fcm/send/" + "x" * 1000}, "endpoint"),
+        ({"keys": {"p256dh": "AAAA", "auth": "x"}}, "p256dh"),
+        ({"keys": {"p256dh": "B" + "A" * 86, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "p256dh"),
+        ({"keys": {"p256dh": None, "auth": None}}, "p256dh"),
+    ],
+)
 def test_bad_subscriptions_are_refused_clearly(client, teacher, engine, change, field):
     sign_in_as(client, teacher)
     payload = {**FakeBrowser("https://fcm.googleapis.com/fcm/send/abc").as_json(), **change}
-    response = client.post("/push/subscriptions", json=payload,
-                           headers={"X-CSRFToken": csrf_token(client)})
+    response = client.post(
+        "/push/subscriptions", json=payload, headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert response.status_code == 422
     assert json_error(response)["field"] == field and json_error(response)["message"]
     assert rows(engine) == []
 
 
-@pytest.mark.parametrize("endpoint", [
-    "http://127.1/push/x", "http://2130706433/push/x", "http://0x7f000001/push/x",
-    "https://localhost./push/x", "https://[::ffff:10.0.0.1]/x", "https://intranet.corp/x",
-])
-def test_internal_endpoints_are_refused_at_subscribe_and_resubscribe(client, teacher, engine,
-                                                                     endpoint):
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.1/push/x",
+        "http://2130706433/push/x",
+        "http://0x7f000001/push/x",
+        "https://localhost./push/x",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://intranet.corp/x",
+    ],
+)
+def test_internal_endpoints_are_refused_at_subscribe_and_resubscribe(
+    client, teacher, engine, endpoint
+):
     sign_in_as(client, teacher)
     response = subscribe(client, FakeBrowser(endpoint))
     assert response.status_code == 422 and json_error(response)["field"] == "endpoint"
     old = FakeBrowser("https://fcm.googleapis.com/fcm/send/old")
     subscribe(client, old)
-    moved = client.post("/push/resubscribe", json={
-        "old_endpoint": old.endpoint, "subscription": FakeBrowser(endpoint).as_json()})
+    moved = client.post(
+        "/push/resubscribe",
+        json={"old_endpoint": old.endpoint, "subscription": FakeBrowser(endpoint).as_json()},
+    )
     assert moved.status_code == 422
     assert [row.endpoint for row in rows(engine)] == [old.endpoint]
 
@@ -131,8 +156,9 @@ def test_a_short_auth_secret_is_refused(client, teacher, engine):
 
 def test_not_json_is_refused(client, teacher):
     sign_in_as(client, teacher)
-    response = client.post("/push/subscriptions", data="hello",
-                           headers={"X-CSRFToken": csrf_token(client)})
+    response = client.post(
+        "/push/subscriptions", data="hello", headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert response.status_code == 422
 
 
@@ -151,8 +177,9 @@ def test_every_post_needs_the_csrf_token(client, teacher, engine, session):
 
 def test_signed_out_posts_are_told_to_sign_in(client):
     # A script's JSON request gets the JSON shape, not a redirect to a page.
-    response = client.post("/push/subscriptions", json={},
-                           headers={"X-CSRFToken": csrf_token(client)})
+    response = client.post(
+        "/push/subscriptions", json={}, headers={"X-CSRFToken": csrf_token(client)}
+    )
     assert response.status_code == 401 and json_error(response)["message"]
 
 
@@ -177,8 +204,10 @@ def test_removing_with_htmx_returns_the_updated_list(client, teacher, engine):
     sign_in_as(client, teacher)
     subscribe(client, FakeBrowser("https://fcm.googleapis.com/fcm/send/mine"))
     [mine] = rows(engine)
-    response = client.post(f"/push/subscriptions/{mine.id}/delete",
-                           headers=htmx_headers(**{"X-CSRFToken": csrf_token(client)}))
+    response = client.post(
+        f"/push/subscriptions/{mine.id}/delete",
+        headers=htmx_headers(**{"X-CSRFToken": csrf_token(client)}),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "get notices any more" in html and "No device gets notices yet" in html
@@ -188,8 +217,9 @@ def test_a_test_notice_reaches_my_devices(app, client, teacher, engine, receiver
     sign_in_as(client, teacher)
     browser = receiver.new_browser()
     subscribe(client, browser)
-    response = client.post("/push/test", headers=htmx_headers(
-        **{"X-CSRFToken": csrf_token(client)}))
+    response = client.post(
+        "/push/test", headers=htmx_headers(**{"X-CSRFToken": csrf_token(client)})
+    )
     assert "Test notice sent" in response.get_data(as_text=True)
     with app.app_context():
         assert jobs.backend().drain(10)
@@ -206,15 +236,23 @@ def test_resubscribe_needs_the_old_endpoint_but_no_csrf(client, session, teacher
     new = FakeBrowser("https://fcm.googleapis.com/fcm/send/new")
     anonymous = client.application.test_client()  # a service worker: no token, no session
 
-    unknown = anonymous.post("/push/resubscribe", json={
-        "old_endpoint": "https://fcm.googleapis.com/fcm/send/guess", "subscription": new.as_json()})
-    bad = anonymous.post("/push/resubscribe", json={
-        "old_endpoint": old.endpoint, "subscription": {"endpoint": "https://x.example/y"}})
+    unknown = anonymous.post(
+        "/push/resubscribe",
+        json={
+            "old_endpoint": "https://fcm.googleapis.com/fcm/send/guess",
+            "subscription": new.as_json(),
+        },
+    )
+    bad = anonymous.post(
+        "/push/resubscribe",
+        json={"old_endpoint": old.endpoint, "subscription": {"endpoint": "https://x.example/y"}},
+    )
     assert unknown.status_code == 404 and bad.status_code == 422
     assert [row.endpoint for row in rows(engine)] == [old.endpoint]
 
-    moved = anonymous.post("/push/resubscribe", json={
-        "old_endpoint": old.endpoint, "subscription": new.as_json()})
+    moved = anonymous.post(
+        "/push/resubscribe", json={"old_endpoint": old.endpoint, "subscription": new.as_json()}
+    )
     assert moved.status_code == 200
     [row] = rows(engine)
     assert (row.endpoint, row.user_id, row.p256dh) == (new.endpoint, teacher.id, new.p256dh)

@@ -61,9 +61,15 @@ def test_the_service_worker_is_served_at_the_root_with_a_version(client):
 
 def test_every_precached_url_is_there(client):
     urls = precached(client)
-    for needed in ("/offline", "/static/css/app.css", "/static/js/shell/app.js",
-                   "/static/js/capture/capture.js", "/static/js/queue/core.js",
-                   "/static/js/queue/idb.js", "/static/vendor/htmx-2.0.11.min.js"):
+    for needed in (
+        "/offline",
+        "/static/css/app.css",
+        "/static/js/shell/app.js",
+        "/static/js/capture/capture.js",
+        "/static/js/queue/core.js",
+        "/static/js/queue/idb.js",
+        "/static/vendor/htmx-2.0.11.min.js",
+    ):
         assert needed in urls
     # cache.addAll fails the whole install if one of them is missing.
     for url in urls:
@@ -150,8 +156,13 @@ def test_the_token_endpoint_gives_a_token_that_uploads(client, session, world):
     assert answer.headers["Cache-Control"] == "no-store"
     body = answer.get_json()
     assert body["user_id"] == world.cast.owner.id
-    upload = post_upload(client, world.submission.id, world.photo_requirement_id,
-                         data=jpeg_bytes(gps=True), token=body["csrf_token"])
+    upload = post_upload(
+        client,
+        world.submission.id,
+        world.photo_requirement_id,
+        data=jpeg_bytes(gps=True),
+        token=body["csrf_token"],
+    )
     assert upload.status_code == 201
 
 

@@ -32,8 +32,11 @@ def world(session):
 
 @pytest.fixture
 def video_id(world, session):
-    return next(r.id for r in requirements_for(session=session, credential_id=world.credential.id)
-                if r.kind == "video")
+    return next(
+        r.id
+        for r in requirements_for(session=session, credential_id=world.credential.id)
+        if r.kind == "video"
+    )
 
 
 @pytest.fixture
@@ -48,8 +51,13 @@ def token(owner):
 
 
 def start(client, world, requirement_id, size, token, client_uuid=None, **extra):
-    body = {"client_uuid": client_uuid or str(uuid.uuid4()), "requirement_id": requirement_id,
-            "size": size, "filename": "lesson.mp4", **extra}
+    body = {
+        "client_uuid": client_uuid or str(uuid.uuid4()),
+        "requirement_id": requirement_id,
+        "size": size,
+        "filename": "lesson.mp4",
+        **extra,
+    }
     headers = {"Accept": "application/json"}
     if token:
         headers["X-CSRFToken"] = token
@@ -72,19 +80,22 @@ def upload_all(client, world, requirement_id, body: bytes, token, client_uuid=No
     state = start(client, world, requirement_id, len(body), token, client_uuid).get_json()
     offset = state["offset"]
     while offset < len(body):
-        offset = send(client, state["upload_url"], body[offset:offset + CHUNK], offset,
-                      token).get_json()["offset"]
+        offset = send(
+            client, state["upload_url"], body[offset : offset + CHUNK], offset, token
+        ).get_json()["offset"]
     return state, finish(client, state, token)
 
 
 def items(session, world):
     session.expire_all()
-    return session.exec(select(EvidenceItem).where(
-        EvidenceItem.submission_id == world.submission.id)).all()
+    return session.exec(
+        select(EvidenceItem).where(EvidenceItem.submission_id == world.submission.id)
+    ).all()
 
 
-def test_a_video_arrives_in_chunks_and_becomes_one_item(owner, world, video_id, token,
-                                                        session, settings):
+def test_a_video_arrives_in_chunks_and_becomes_one_item(
+    owner, world, video_id, token, session, settings
+):
     body = mp4_bytes(3500)
     state, done = upload_all(owner, world, video_id, body, token)
     assert state["chunk_bytes"] == CHUNK and state["offset"] == 0
@@ -99,13 +110,12 @@ def test_a_video_arrives_in_chunks_and_becomes_one_item(owner, world, video_id, 
 def test_a_chunk_for_the_wrong_offset_gets_the_servers_offset(owner, world, video_id, token):
     body = mp4_bytes(2500)
     state = start(owner, world, video_id, len(body), token).get_json()
-    assert send(owner, state["upload_url"], body[:CHUNK], 0, token).get_json() == {
-        "offset": CHUNK}
+    assert send(owner, state["upload_url"], body[:CHUNK], 0, token).get_json() == {"offset": CHUNK}
     # The answer was lost on the way back: the phone sends the same chunk again.
     again = send(owner, state["upload_url"], body[:CHUNK], 0, token)
     assert again.status_code == 409
     assert again.get_json()["offset"] == CHUNK
-    ahead = send(owner, state["upload_url"], body[2 * CHUNK:], 2 * CHUNK, token)
+    ahead = send(owner, state["upload_url"], body[2 * CHUNK :], 2 * CHUNK, token)
     assert (ahead.status_code, ahead.get_json()["offset"]) == (409, CHUNK)
     status = owner.get(state["upload_url"]).get_json()
     assert (status["offset"], status["size"], status["status"]) == (CHUNK, len(body), "uploading")
@@ -122,15 +132,21 @@ def test_starting_again_resumes_the_same_upload(owner, world, video_id, token):
     assert again.get_json()["offset"] == CHUNK
 
 
-def test_finishing_twice_or_uploading_again_gives_one_item(owner, world, video_id, token,
-                                                           session):
+def test_finishing_twice_or_uploading_again_gives_one_item(owner, world, video_id, token, session):
     body = mp4_bytes(1500)
     client_uuid = str(uuid.uuid4())
     state, first = upload_all(owner, world, video_id, body, token, client_uuid)
     second = finish(owner, state, token)
     restarted = start(owner, world, video_id, len(body), token, client_uuid)
-    one_shot = post_upload(owner, world.submission.id, video_id, data=body,
-                           filename="lesson.mp4", client_uuid=client_uuid, token=token)
+    one_shot = post_upload(
+        owner,
+        world.submission.id,
+        video_id,
+        data=body,
+        filename="lesson.mp4",
+        client_uuid=client_uuid,
+        token=token,
+    )
     assert first.status_code == 201
     assert second.status_code == restarted.status_code == one_shot.status_code == 200
     ids = {r.get_json()["id"] for r in (first, second, restarted, one_shot)}
@@ -138,8 +154,9 @@ def test_finishing_twice_or_uploading_again_gives_one_item(owner, world, video_i
     assert len(items(session, world)) == 1
 
 
-def test_finishing_before_every_byte_arrived_says_where_it_stands(owner, world, video_id,
-                                                                  token, session):
+def test_finishing_before_every_byte_arrived_says_where_it_stands(
+    owner, world, video_id, token, session
+):
     body = mp4_bytes(2500)
     state = start(owner, world, video_id, len(body), token).get_json()
     send(owner, state["upload_url"], body[:CHUNK], 0, token)
@@ -148,8 +165,9 @@ def test_finishing_before_every_byte_arrived_says_where_it_stands(owner, world, 
     assert items(session, world) == []
 
 
-def test_a_file_that_is_not_a_video_is_refused_and_forgotten(owner, world, video_id, token,
-                                                             session, settings):
+def test_a_file_that_is_not_a_video_is_refused_and_forgotten(
+    owner, world, video_id, token, session, settings
+):
     body = b"MZ" + b"\x00" * 1800
     state, done = upload_all(owner, world, video_id, body, token)
     assert done.status_code == 422
@@ -197,8 +215,10 @@ def test_every_change_needs_the_csrf_token(owner, world, video_id, token, sessio
     assert finish(owner, state, None).status_code == 400
 
 
-@pytest.mark.parametrize("role,status", [("anonymous", 401), ("other_teacher", 404),
-                                         ("assessor", 404), ("coach", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    "role,status",
+    [("anonymous", 401), ("other_teacher", 404), ("assessor", 404), ("coach", 403), ("admin", 403)],
+)
 def test_only_the_owner_can_start_an_upload(client, world, video_id, role, status):
     as_role(client, world, role)
     response = start(client, world, video_id, 1500, page_token(client))
@@ -223,8 +243,9 @@ def test_an_unknown_upload_is_not_found(owner, token):
     assert owner.get("/uploads/not-a-token").status_code == 404
 
 
-def test_an_item_that_came_in_chunks_can_be_removed_at_once(owner, world, video_id, token,
-                                                             session, app):
+def test_an_item_that_came_in_chunks_can_be_removed_at_once(
+    owner, world, video_id, token, session, app
+):
     # The finished upload row points at the item: that foreign key used to make this a 500.
     photo = jpeg_bytes(gps=True, size=(300, 200))
     _, video = upload_all(owner, world, video_id, mp4_bytes(2500), token)
@@ -232,8 +253,10 @@ def test_an_item_that_came_in_chunks_can_be_removed_at_once(owner, world, video_
     storage = LocalStorage(app.config["SETTINGS"].storage_dir)
     for answer in (video, picture):
         item_id = answer.get_json()["id"]
-        gone = owner.post(f"/submissions/{world.submission.id}/evidence/{item_id}/delete",
-                          data={"csrf_token": token})
+        gone = owner.post(
+            f"/submissions/{world.submission.id}/evidence/{item_id}/delete",
+            data={"csrf_token": token},
+        )
         assert gone.status_code == 303
     assert items(session, world) == []
     assert session.exec(select(ResumableUpload)).all() == []

@@ -20,9 +20,13 @@ def _all_met(world) -> dict:
 @pytest.fixture
 def world(app):
     with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        world = make_world(session, title="Checking for Understanding",
-                           owner_roles=("teacher", "assessor"), owner_name="Maya Patel",
-                           school="Lincoln Elementary")
+        world = make_world(
+            session,
+            title="Checking for Understanding",
+            owner_roles=("teacher", "assessor"),
+            owner_name="Maya Patel",
+            school="Lincoln Elementary",
+        )
         appoint(session, world.cast.owner, world.credential)  # qualified, yet it's her own work
         set_status(session, world.submission, "submitted")
         make_evidence_items(session, world.submission, count=6)
@@ -37,8 +41,13 @@ def db(app):
 
 def _paths(world):
     sid = world.submission.id
-    return {"queue": "/review", "history": "/review/history", "show": f"/review/{sid}",
-            "claim": f"/review/{sid}/claim", "decide": f"/review/{sid}/decide"}
+    return {
+        "queue": "/review",
+        "history": "/review/history",
+        "show": f"/review/{sid}",
+        "claim": f"/review/{sid}/claim",
+        "decide": f"/review/{sid}/decide",
+    }
 
 
 def _request(client, world, name):
@@ -116,23 +125,24 @@ def test_qualified_claim_then_decide(client, world, db, who):
     sid = world.submission.id
     claimed = post_form(client, f"/review/{sid}/claim")
     assert claimed.status_code == 303 and claimed.headers["Location"].endswith(f"/review/{sid}")
-    decided = post_form(client, f"/review/{sid}/decide",
-                        {"decision": "award", "feedback": "", **_all_met(world)})
+    decided = post_form(
+        client, f"/review/{sid}/decide", {"decision": "award", "feedback": "", **_all_met(world)}
+    )
     assert decided.status_code == 303 and decided.headers["Location"].endswith("/review")
     assert "Decision saved" in client.get("/review").get_data(as_text=True)
     db.expire_all()
     assert db.get(Submission, sid).status == "awarded"
     assert db.exec(select(Award).where(Award.submission_id == sid)).one()
-    kinds = db.exec(select(Notification.kind).where(
-        Notification.user_id == world.cast.owner.id)).all()
+    kinds = db.exec(
+        select(Notification.kind).where(Notification.user_id == world.cast.owner.id)
+    ).all()
     assert "review_started" in kinds and "award" in kinds
 
 
 @pytest.mark.parametrize("route", ["claim", "decide"])
 def test_csrf_is_enforced(client, world, db, route):
     sign_in_as(client, world.cast.assessor)
-    response = client.post(_paths(world)[route], data={"decision": "award",
-                                                       **_all_met(world)})
+    response = client.post(_paths(world)[route], data={"decision": "award", **_all_met(world)})
     assert response.status_code == 400
     assert db.get(Submission, world.submission.id).status == "submitted"
 
@@ -154,8 +164,13 @@ def test_queue_filter_fragment_for_htmx(client, world, db):
 def test_invalid_decision_is_422_and_keeps_what_was_typed(client, world):
     sign_in_as(client, world.cast.assessor)
     first, second = world.criteria[0], world.criteria[1]
-    data = {"decision": "award", f"met_{first.id}": "met", f"met_{second.id}": "not_yet",
-            f"comment_{first.id}": "Exit tickets <sorted> by need", "feedback": "Nearly"}
+    data = {
+        "decision": "award",
+        f"met_{first.id}": "met",
+        f"met_{second.id}": "not_yet",
+        f"comment_{first.id}": "Exit tickets <sorted> by need",
+        "feedback": "Nearly",
+    }
     response = post_form(client, f"/review/{world.submission.id}/decide", data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -170,8 +185,12 @@ def test_award_with_a_criterion_not_met_is_refused(client, world, db):
     sign_in_as(client, world.cast.assessor)
     data = _all_met(world)
     data[f"met_{world.criteria[0].id}"] = "not_yet"
-    response = post_form(client, f"/review/{world.submission.id}/decide",
-                         {"decision": "award", **data}, headers=htmx_headers())
+    response = post_form(
+        client,
+        f"/review/{world.submission.id}/decide",
+        {"decision": "award", **data},
+        headers=htmx_headers(),
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<html" not in html and 'id="rubric-form"' in html
@@ -181,16 +200,23 @@ def test_award_with_a_criterion_not_met_is_refused(client, world, db):
 
 def test_not_yet_without_feedback_is_refused(client, world):
     sign_in_as(client, world.cast.assessor)
-    response = post_form(client, f"/review/{world.submission.id}/decide",
-                         {"decision": "not_yet", "feedback": " ", **_all_met(world)})
+    response = post_form(
+        client,
+        f"/review/{world.submission.id}/decide",
+        {"decision": "not_yet", "feedback": " ", **_all_met(world)},
+    )
     assert response.status_code == 422
     assert "Not yet needs overall feedback" in response.get_data(as_text=True)
 
 
 def test_htmx_decision_redirects_the_whole_page(client, world):
     sign_in_as(client, world.cast.assessor)
-    response = post_form(client, f"/review/{world.submission.id}/decide",
-                         {"decision": "award", **_all_met(world)}, headers=htmx_headers())
+    response = post_form(
+        client,
+        f"/review/{world.submission.id}/decide",
+        {"decision": "award", **_all_met(world)},
+        headers=htmx_headers(),
+    )
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/review"
 
@@ -198,15 +224,26 @@ def test_htmx_decision_redirects_the_whole_page(client, world):
 def test_second_decision_is_409_not_500(client, world, db):
     sign_in_as(client, world.cast.assessor)
     sid = world.submission.id
-    assert post_form(client, f"/review/{sid}/decide",
-                     {"decision": "award", **_all_met(world)}).status_code == 303
+    assert (
+        post_form(
+            client, f"/review/{sid}/decide", {"decision": "award", **_all_met(world)}
+        ).status_code
+        == 303
+    )
     sign_in_as(client, world.cast.admin)
-    again = post_form(client, f"/review/{sid}/decide",
-                      {"decision": "not_yet", "feedback": "No", **_all_met(world)})
+    again = post_form(
+        client,
+        f"/review/{sid}/decide",
+        {"decision": "not_yet", "feedback": "No", **_all_met(world)},
+    )
     assert again.status_code == 409
     assert "Already decided by Jordan Lee at" in again.get_data(as_text=True)
-    fragment = post_form(client, f"/review/{sid}/decide",
-                         {"decision": "award", **_all_met(world)}, headers=htmx_headers())
+    fragment = post_form(
+        client,
+        f"/review/{sid}/decide",
+        {"decision": "award", **_all_met(world)},
+        headers=htmx_headers(),
+    )
     assert fragment.status_code == 409
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "Already decided by Jordan Lee" in html
@@ -228,8 +265,9 @@ def test_claim_taken_by_someone_else_is_409_with_their_name(client, world):
 def test_history_page_lists_the_decision(client, world):
     sign_in_as(client, world.cast.assessor)
     assert "No decisions yet" in client.get("/review/history").get_data(as_text=True)
-    post_form(client, f"/review/{world.submission.id}/decide",
-              {"decision": "award", **_all_met(world)})
+    post_form(
+        client, f"/review/{world.submission.id}/decide", {"decision": "award", **_all_met(world)}
+    )
     html = client.get("/review/history").get_data(as_text=True)
     assert "Checking for Understanding" in html and "Awarded" in html
     page = client.get(f"/review/{world.submission.id}").get_data(as_text=True)

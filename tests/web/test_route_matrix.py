@@ -21,16 +21,21 @@ pytest_plugins = ["tests.support.push_fixtures"]
 
 
 def registered_routes(app) -> set[str]:
-    return {f"{method} {rule.rule}" for rule in app.url_map.iter_rules()
-            for method in rule.methods - IGNORED_METHODS}
+    return {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - IGNORED_METHODS
+    }
 
 
 def test_every_route_has_a_matrix_entry(app):
     routes = registered_routes(app)
     missing = sorted(routes - MATRIX.keys())
     stale = sorted(MATRIX.keys() - routes)
-    assert not missing, ("routes with no entry in tests/support/route_matrix.py (say who "
-                         "may use them): " + ", ".join(missing))
+    assert not missing, (
+        "routes with no entry in tests/support/route_matrix.py (say who "
+        "may use them): " + ", ".join(missing)
+    )
     assert not stale, "matrix entries for routes that no longer exist: " + ", ".join(stale)
 
 
@@ -52,8 +57,9 @@ def _actors(app, seeded: Seeded) -> dict[str, Actor]:
         token = csrf_token(client, "/")
         with client.session_transaction() as flask_session:
             user = seeded.users[name]
-            actors[name] = Actor(name, client, dict(flask_session), token,
-                                 user.id if user else None)
+            actors[name] = Actor(
+                name, client, dict(flask_session), token, user.id if user else None
+            )
     return actors
 
 
@@ -62,8 +68,9 @@ def _call(actor: Actor, method: str, case: Case, path: str, *, with_token: bool 
         flask_session.clear()  # a sign-out or sign-in by the previous call is undone
         flask_session.update(actor.session_state)
         if actor.user_id is not None:  # a sign-out ended the server-side session: a new one
-            flask_session[SESSION_ID] = start_session_for(actor.client.application,
-                                                          actor.user_id, "matrix")
+            flask_session[SESSION_ID] = start_session_for(
+                actor.client.application, actor.user_id, "matrix"
+            )
     if method in READ_METHODS:
         return actor.client.open(path, method=method)
     token = {"csrf_token": actor.token} if with_token else {}
@@ -132,11 +139,14 @@ def test_each_route_answers_each_actor_as_the_matrix_says(app, client, receiver)
         got = _outcome(response)
         if got not in _acceptable(name, name in case.allowed):
             wanted = "allowed" if name in case.allowed else "refused"
-            wrong.append(f"{key} ({path}) as {name}: want {wanted}, got "
-                         f"{response.status_code} {response.headers.get('Location', '')}")
+            wrong.append(
+                f"{key} ({path}) as {name}: want {wanted}, got "
+                f"{response.status_code} {response.headers.get('Location', '')}"
+            )
         body = response.get_data() if method in READ_METHODS else b""
         if name == "assessor" and not case.owner_secret and _names_the_owner(body):
             reviewer_saw.append(f"{key} ({path})")
     assert not wrong, "the matrix and the app disagree:\n" + "\n".join(wrong)
-    assert not reviewer_saw, ("a blind reviewer saw the teacher's name or school on: "
-                              + ", ".join(reviewer_saw))
+    assert not reviewer_saw, "a blind reviewer saw the teacher's name or school on: " + ", ".join(
+        reviewer_saw
+    )

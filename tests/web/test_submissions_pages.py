@@ -24,11 +24,19 @@ def owner_client(client, world):
 
 
 def _fill(client, world):
-    assert post_upload(client, world.submission.id, world.photo_requirement_id,
-                       data=jpeg_bytes(gps=True, size=(90, 60))).status_code == 201
+    assert (
+        post_upload(
+            client,
+            world.submission.id,
+            world.photo_requirement_id,
+            data=jpeg_bytes(gps=True, size=(90, 60)),
+        ).status_code
+        == 201
+    )
     response = client.post(
         f"/submissions/{world.submission.id}/requirements/{world.text_requirement_id}/text",
-        data={"csrf_token": page_token(client), "text": "Students explained their thinking."})
+        data={"csrf_token": page_token(client), "text": "Students explained their thinking."},
+    )
     assert response.status_code == 303
 
 
@@ -44,17 +52,19 @@ def test_draft_page_has_an_input_for_each_requirement(owner_client, world):
 
 def test_submit_without_consent_explains_and_keeps_the_draft(owner_client, world, session):
     _fill(owner_client, world)
-    response = owner_client.post(f"/submissions/{world.submission.id}/submit",
-                                 data={"csrf_token": page_token(owner_client)})
+    response = owner_client.post(
+        f"/submissions/{world.submission.id}/submit", data={"csrf_token": page_token(owner_client)}
+    )
     assert response.status_code == 422
     assert "Please confirm you have permission" in response.get_data(as_text=True)
     assert session.get(Submission, world.submission.id).status == "draft"
 
 
 def test_submit_with_missing_evidence_lists_it(owner_client, world):
-    response = owner_client.post(f"/submissions/{world.submission.id}/submit",
-                                 data={"csrf_token": page_token(owner_client),
-                                       "consent": "yes"})
+    response = owner_client.post(
+        f"/submissions/{world.submission.id}/submit",
+        data={"csrf_token": page_token(owner_client), "consent": "yes"},
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "part 1 needs 1 more photo; part 2 needs 1 more written response" in html
@@ -62,9 +72,10 @@ def test_submit_with_missing_evidence_lists_it(owner_client, world):
 
 def test_submit_then_the_attempt_is_read_only(owner_client, world, session):
     _fill(owner_client, world)
-    response = owner_client.post(f"/submissions/{world.submission.id}/submit",
-                                 data={"csrf_token": page_token(owner_client),
-                                       "consent": "yes"})
+    response = owner_client.post(
+        f"/submissions/{world.submission.id}/submit",
+        data={"csrf_token": page_token(owner_client), "consent": "yes"},
+    )
     assert response.status_code == 303
     submitted = session.get(Submission, world.submission.id)
     session.refresh(submitted)
@@ -77,11 +88,17 @@ def test_submit_then_the_attempt_is_read_only(owner_client, world, session):
 def test_retry_shows_the_feedback_beside_the_rubric(owner_client, world, session):
     _fill(owner_client, world)
     set_status(session, world.submission, "submitted")
-    make_review(session, world.submission, world.cast.assessor, decision="not_yet",
-           feedback="Your photo doesn't show the number line yet.",
-           scores={0: (True, "Clear learning goal."), 1: (False, "Show student talk.")})
-    response = owner_client.post(f"/submissions/{world.submission.id}/retry",
-                                 data={"csrf_token": page_token(owner_client)})
+    make_review(
+        session,
+        world.submission,
+        world.cast.assessor,
+        decision="not_yet",
+        feedback="Your photo doesn't show the number line yet.",
+        scores={0: (True, "Clear learning goal."), 1: (False, "Show student talk.")},
+    )
+    response = owner_client.post(
+        f"/submissions/{world.submission.id}/retry", data={"csrf_token": page_token(owner_client)}
+    )
     assert response.status_code == 303
     second = session.exec(select(Submission).where(Submission.attempt == 2)).one()
     assert response.headers["Location"].endswith(f"/submissions/{second.id}")
@@ -111,8 +128,12 @@ def test_my_credentials_shows_each_attempt_state(owner_client, world, session):
 
 
 def test_user_text_is_escaped(owner_client, world):
-    post_upload(owner_client, world.submission.id, world.text_requirement_id,
-                text="<script>alert(1)</script>")
+    post_upload(
+        owner_client,
+        world.submission.id,
+        world.text_requirement_id,
+        text="<script>alert(1)</script>",
+    )
     html = owner_client.get(f"/submissions/{world.submission.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -131,13 +152,17 @@ def test_start_button_for_anonymous_links_to_sign_in(app, world):
     assert "<form" not in html
 
 
-@pytest.mark.parametrize("status, label", [
-    (None, "Start this credential"), ("draft", "Continue your draft"),
-    ("in_review", "View your submission"), ("awarded", "View your earned evidence"),
-    ("not_yet", "Start attempt 2"),
-])
-def test_start_button_for_a_signed_in_teacher_posts_with_csrf(app, world, session, status,
-                                                               label):
+@pytest.mark.parametrize(
+    "status, label",
+    [
+        (None, "Start this credential"),
+        ("draft", "Continue your draft"),
+        ("in_review", "View your submission"),
+        ("awarded", "View your earned evidence"),
+        ("not_yet", "Start attempt 2"),
+    ],
+)
+def test_start_button_for_a_signed_in_teacher_posts_with_csrf(app, world, session, status, label):
     user = world.cast.owner if status else world.cast.other_teacher
     if status:
         set_status(session, world.submission, status)

