@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, select
@@ -232,21 +233,19 @@ def get_credential(*, session: Session, slug: str) -> CredentialDetail:
 
 def requirements_for(*, session: Session, credential_id: int) -> list[EvidenceRequirement]:
     """A credential's evidence requirements in the order teachers see them."""
-    return list(
-        session.exec(
-            select(EvidenceRequirement)
-            .where(EvidenceRequirement.credential_id == credential_id)
-            .order_by(EvidenceRequirement.position, EvidenceRequirement.id)
-        ).all()
-    )
+    return _in_order(session, EvidenceRequirement, credential_id)
 
 
 def criteria_for(*, session: Session, credential_id: int) -> list[RubricCriterion]:
     """A credential's rubric, in the order both the teacher and the assessor see it."""
-    return list(
-        session.exec(
-            select(RubricCriterion)
-            .where(RubricCriterion.credential_id == credential_id)
-            .order_by(RubricCriterion.position, RubricCriterion.id)
-        ).all()
+    return _in_order(session, RubricCriterion, credential_id)
+
+
+Part = TypeVar("Part", EvidenceRequirement, RubricCriterion)
+
+
+def _in_order(session: Session, model: type[Part], credential_id: int) -> list[Part]:
+    statement = (
+        select(model).where(model.credential_id == credential_id).order_by(model.position, model.id)
     )
+    return list(session.exec(statement).all())

@@ -8,6 +8,7 @@ ledger's unique key says so (see ledger.py), whatever the retries or races.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -29,13 +30,12 @@ from server.models import (
 def on_submission(*, session: Session, submission: Submission) -> None:
     """A teacher submitted an attempt (first or later)."""
     at = submission.submitted_at or utcnow()
-    ledger.pay(
-        session=session,
-        user_id=submission.user_id,
-        rule=rules.FIRST_SUBMISSION.name,
-        ref=f"credential:{submission.credential_id}",
-        points=rules.points_for(rules.FIRST_SUBMISSION),
-        at=at,
+    _pay(
+        session,
+        submission.user_id,
+        rules.FIRST_SUBMISSION,
+        f"credential:{submission.credential_id}",
+        at,
     )
     streaks.record_activity(session=session, user_id=submission.user_id, kind="submission", at=at)
 
@@ -63,28 +63,14 @@ def on_decision(*, session: Session, submission: Submission, decision: str) -> N
         at=at,
     )
     if _had_not_yet(session, submission):
-        ledger.pay(
-            session=session,
-            user_id=submission.user_id,
-            rule=rules.PERSISTENCE.name,
-            ref=ref,
-            points=rules.points_for(rules.PERSISTENCE),
-            at=at,
-        )
+        _pay(session, submission.user_id, rules.PERSISTENCE, ref, at)
     if stack_complete(
         session=session,
         user_id=submission.user_id,
         stack_id=credential.stack_id,
         also_earned=credential.id,
     ):
-        ledger.pay(
-            session=session,
-            user_id=submission.user_id,
-            rule=rules.STACK_COMPLETED.name,
-            ref=f"stack:{credential.stack_id}",
-            points=rules.points_for(rules.STACK_COMPLETED),
-            at=at,
-        )
+        _pay(session, submission.user_id, rules.STACK_COMPLETED, f"stack:{credential.stack_id}", at)
 
 
 def on_award_revoked(*, session: Session, award: Award) -> int:
@@ -115,20 +101,25 @@ def on_review_completed(*, session: Session, review: Review) -> None:
     if not review.decision:
         return
     at = review.decided_at or utcnow()
-    ledger.pay(
-        session=session,
-        user_id=review.assessor_id,
-        rule=rules.REVIEW_COMPLETED.name,
-        ref=f"review:{review.id}",
-        points=rules.points_for(rules.REVIEW_COMPLETED),
-        at=at,
-    )
+    _pay(session, review.assessor_id, rules.REVIEW_COMPLETED, f"review:{review.id}", at)
     streaks.record_activity(session=session, user_id=review.assessor_id, kind="review", at=at)
 
 
 def on_activity(*, session: Session, user_id: int, kind: str) -> None:
     """Any capture, submission or review: keeps the weekly streak alive."""
     streaks.record_activity(session=session, user_id=user_id, kind=kind)
+
+
+def _pay(session: Session, user_id: int, rule: rules.Rule, ref: str, at: datetime) -> None:
+    """Pay a rule at its configured value (once per user, rule and ref: the ledger's key)."""
+    ledger.pay(
+        session=session,
+        user_id=user_id,
+        rule=rule.name,
+        ref=ref,
+        points=rules.points_for(rule),
+        at=at,
+    )
 
 
 def _had_not_yet(session: Session, submission: Submission) -> bool:

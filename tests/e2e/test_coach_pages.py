@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from server.demo.people import DEMO_HANDLES
-from server.models import User
+from server.models import CohortMember, MemberStatus, User
 from tests.e2e.test_push_sw import sign_in
 from tests.support.browser import assert_accessible
 
@@ -76,4 +76,18 @@ def test_a_member_finds_my_cohorts_from_the_account_page_and_can_leave(
     confirm.wait_for()
     assert_accessible(page)
     confirm.click()
-    page.get_by_text("You're no longer in Early Adopters").wait_for()
+    try:
+        page.get_by_text("You're no longer in Early Adopters").wait_for()
+    finally:
+        _rejoin_what_was_left(live_app, teacher.id)  # later tests share the demo data
+
+
+def _rejoin_what_was_left(live_app, user_id: int) -> None:
+    with Session(live_app.extensions["db_engine"]) as session:
+        left = select(CohortMember).where(
+            CohortMember.user_id == user_id, CohortMember.status == MemberStatus.LEFT.value
+        )
+        for member in session.exec(left):
+            member.status = MemberStatus.ACTIVE.value
+            session.add(member)
+        session.commit()
