@@ -74,6 +74,10 @@ def decide(page: Page, submission_id: int, *, not_yet_on: int | None, feedback: 
     page.goto(f"/review/{submission_id}")
     page.get_by_role("button", name="Start review").click()
     criteria = page.locator("fieldset.review-criterion")
+    # Count only once the claimed form is there: counting earlier (a busy machine) finds
+    # no criteria, scores nothing, and Award is rightly refused.
+    expect(page.get_by_label("Overall feedback")).to_be_visible()
+    expect(criteria.first).to_be_visible()
     for index in range(criteria.count()):
         choice = "Not yet" if index == not_yet_on else "Met"
         criteria.nth(index).get_by_label(choice, exact=True).check()
@@ -81,7 +85,8 @@ def decide(page: Page, submission_id: int, *, not_yet_on: int | None, feedback: 
     page.get_by_role(
         "button", name="Not yet" if not_yet_on is not None else "Award", exact=True
     ).click()
-    expect(page.get_by_text("Decision saved")).to_be_visible()
+    # An award also signs its Open Badges credential: allow a busy machine its time.
+    expect(page.get_by_text("Decision saved")).to_be_visible(timeout=15_000)
 
 
 def submission_id_from(page: Page) -> int:
