@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.auth.session import load_current_user
 from server.db import rollback_request_session
-from server.errors import ChalkmarkError
+from server.errors import ChalkmarkError, InvalidInput
 from server.htmx import wants_fragment
 from server.jsonapi import CSRF_MESSAGE, error_for, wants_json
 
@@ -21,11 +21,18 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_in_query)
     app.before_request(load_current_user)
     app.register_error_handler(ChalkmarkError, _chalkmark_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+
+
+def _refuse_nul_in_query() -> None:
+    # PostgreSQL refuses NUL inside text: a search for "%00" must be a clear 400, not a 500.
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        raise InvalidInput("A search or link contained a character we can't use (NUL).")
 
 
 def error_response(status: int, title: str, message: str):

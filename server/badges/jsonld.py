@@ -7,6 +7,7 @@ so canonicalising can neither fetch a remote document nor be steered to one.
 from __future__ import annotations
 
 import json
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,15 +40,21 @@ def local_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, A
     return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
 
 
+# pyld's shared context cache is not thread-safe: two decisions signing at once (server
+# threads) raised KeyError inside it. Canonicalising is short; one at a time per process.
+_PYLD = threading.Lock()
+
+
 def canonical_nquads(document: dict[str, Any]) -> str:
     """RDFC-1.0 (URDNA2015 in pyld: the same algorithm) as N-Quads."""
-    nquads: str = jsonld.normalize(
-        document,
-        {
-            "algorithm": "URDNA2015",
-            "format": "application/n-quads",
-            "documentLoader": local_loader,
-            "safe": True,
-        },
-    )
+    with _PYLD:
+        nquads: str = jsonld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": local_loader,
+                "safe": True,
+            },
+        )
     return nquads

@@ -199,3 +199,11 @@ def test_a_next_with_a_newline_is_not_a_500(client, settings, session):
     make_user(session, "teacher", handle=DEMO_HANDLES["teacher"])
     response = post_form(client, "/auth/demo/teacher", {"next": "/\n/x"})
     assert response.status_code < 500
+
+
+def test_a_nul_in_a_search_is_a_clear_400_on_every_database(client):
+    # PostgreSQL refuses NUL inside text: the search used to be a 500 there.
+    for path in ("/stacks?q=%00", "/stacks?q=ab%00c&category=x"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "NUL" in response.get_data(as_text=True)
