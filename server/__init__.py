@@ -53,6 +53,10 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         SESSION_COOKIE_NAME="chalkmark_session",
         # The cookie only carries the session id; the server decides when a session ends.
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * settings.session_max_days,
+        # Write the cookie only when it changes: a background request (the service worker
+        # warming a page) answering with the cookie as it found it would otherwise erase a
+        # flash message ("Decision saved.") set by a request that finished in between.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Tokens live as long as the session: a form left open over lunch still submits.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],

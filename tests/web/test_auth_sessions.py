@@ -175,3 +175,14 @@ def test_one_query_finds_the_session_and_its_user(app, session):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1 and "JOIN" in statements[0].upper()
+
+
+def test_a_plain_page_view_leaves_the_cookie_alone(any_store_app):
+    """Only a request that changes the session writes the cookie, so a background request
+    cannot answer with a stale copy that erases a flash message set in between."""
+    client = any_store_app.test_client()
+    client_sign_up(client, FakeAuthenticator())
+    client.get("/auth/account")
+    response = client.get("/auth/account")
+    assert response.status_code == 200
+    assert not any(COOKIE in value for value in response.headers.getlist("Set-Cookie"))
