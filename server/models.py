@@ -426,6 +426,20 @@ class AccessLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class AuditEntry(SQLModel, table=True):
+    """One admin action in a district: who, what, when, and the values before and after
+    (JSON text), so a district can answer "who made Ana an assessor?"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=60)
+    target: str = Field(max_length=200)
+    before: str = Field(default="", sa_column=Column(Text, nullable=False))
+    after: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 # --- game totals: derived from PointEvent in the same transaction as each ledger row;
 # `chalkmark game rebuild` recomputes them from the ledger ---------------------------
 

@@ -41,6 +41,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("Review", "review.queue", _role("assessor")),
     NavEntry("Cohorts", "coach.cohorts", _role("coach")),
     NavEntry("Inbox", "notify.inbox", _anyone, badge=_unread_notices),
+    NavEntry("Admin", "admin.home", _role()),
 ]
 
 

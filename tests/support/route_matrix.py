@@ -246,6 +246,8 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # The service worker has no page to read a token from; it must name the old endpoint.
     "POST /push/resubscribe": (at("/push/resubscribe", EVERYONE, json={}, csrf_exempt=True),),
     "GET /me": (at("/me", SIGNED_IN),),
+    # --- admin: each district's admin, for their own district only ---------------------
+    "GET /admin": (at("/admin", {"admin", "far_admin"}),),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
     "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),
