@@ -248,6 +248,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /me": (at("/me", SIGNED_IN),),
     # --- admin: each district's admin, for their own district only ---------------------
     "GET /admin": (at("/admin", {"admin", "far_admin"}),),
+    "GET /admin/analytics": (at("/admin/analytics", {"admin", "far_admin"}),),
+    "GET /admin/analytics/<table>.csv": (
+        at("/admin/analytics/credentials.csv", {"admin", "far_admin"}),
+        at("/admin/analytics/cohorts.csv?period=school-year", {"admin", "far_admin"}),
+    ),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
     "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),
