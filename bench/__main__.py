@@ -23,6 +23,7 @@ BENCHES = [
     "leaderboard",
     "lighthouse",
     "badges",
+    "analytics",
 ]
 
 
@@ -99,6 +100,14 @@ def _rows() -> list[tuple[str, str, str]]:
                 f"badge verification page at {badges['awards_in_table']:,} awards, p95",
                 f"{badges['verification_page']['p95_ms']} ms",
                 "fast",
+            )
+        )
+    for backend, data in _load("analytics").get("backends", {}).items():
+        rows.append(
+            (
+                f"admin analytics page at state scale, p95 ({backend})",
+                f"{data['p95_ms']} ms (cold {data.get('cold_ms')} ms)",
+                "≤ 300 ms",
             )
         )
     for page, data in _load("lighthouse").get("pages", {}).items():

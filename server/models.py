@@ -440,6 +440,17 @@ class AuditEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class AnalyticsSnapshot(SQLModel, table=True):
+    """A district's analytics for one period as computed at `computed_at` (JSON text):
+    the admin page reads it while fresh, so a state-sized district's page does not
+    aggregate every attempt on each view (`chalkmark analytics refresh` keeps it warm)."""
+
+    org_id: int = Field(foreign_key="org.id", primary_key=True)
+    period_key: str = Field(primary_key=True, max_length=20)
+    computed_at: datetime = Field(default_factory=utcnow)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
 # --- game totals: derived from PointEvent in the same transaction as each ledger row;
 # `chalkmark game rebuild` recomputes them from the ledger ---------------------------
 

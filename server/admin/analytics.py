@@ -22,13 +22,20 @@ Definitions (attempt k+1 exists only after attempt k was marked "not yet"):
 - "not yet" rate of a criterion: reviews that scored it not met / reviews that scored it;
 - stalled cohort member: as on the coach's dashboard, an active member with no activity
   on any attempt (and not joined) in the last 14 days.
+
+Cache: at state scale the live aggregates take seconds (every attempt, review and rubric
+score of the district), so the page reads a snapshot per district and period
+(AnalyticsSnapshot) while it is younger than FRESH_FOR, and computes and stores it when
+it is not; `chalkmark analytics refresh` (cron, every few minutes) keeps every district's
+snapshots warm so nobody waits. The page says when its figures were computed.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -41,6 +48,7 @@ from server.errors import InvalidInput
 from server.models import (
     AWAITING_REVIEW,
     DECIDED,
+    AnalyticsSnapshot,
     Award,
     Cohort,
     CohortMember,
@@ -223,28 +231,18 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def report(
-    *,
-    session: Session,
-    org: Org,
-    period: Period,
-    now: datetime | None = None,
-    only: str | None = None,
-) -> Report:
-    """Every table of the page, or `only` the one a CSV download needs."""
+def report(*, session: Session, org: Org, period: Period, now: datetime | None = None) -> Report:
+    """Every table of the page, computed live from the district's rows."""
     now = now or utcnow()
-    result = Report(period=period, now=now)
-    if only in (None, "credentials"):
-        result.credentials = _credentials(session, org, period)
-    if only in (None, "criteria"):
-        result.criteria = _criteria(session, org, period)
-    if only in (None, "assessors"):
-        result.assessors = _assessors(session, org, period)
-    if only in (None, "cohorts"):
-        result.cohorts = _cohorts(session, org, period, now)
-    if only in (None, "hours"):
-        result.months = _months(session, org, period)
-    return result
+    return Report(
+        period=period,
+        now=now,
+        credentials=_credentials(session, org, period),
+        criteria=_criteria(session, org, period),
+        assessors=_assessors(session, org, period),
+        cohorts=_cohorts(session, org, period, now),
+        months=_months(session, org, period),
+    )
 
 
 def _in_district(org: Org) -> Any:
@@ -339,7 +337,7 @@ def _turnaround(
         ).all()
         return [(cid, _float(median), _float(p90)) for cid, median, p90 in rows]
     # Whole seconds first (julianday is a float), then whole hours by integer division.
-    bucket = literal_column(
+    bucket: Any = literal_column(
         "CAST(ROUND((julianday(submission.decided_at) - julianday(submission.submitted_at))"
         " * 86400) AS INTEGER) / 3600"
     )
@@ -616,3 +614,107 @@ TABLES = {
 
 def table(rep: Report, name: str) -> tuple[list[str], list[list[object]]]:
     return TABLES[name](rep)
+
+
+# --- the snapshot cache ----------------------------------------------------------------
+
+SNAPSHOT_VERSION = 1
+FRESH_FOR = timedelta(minutes=15)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def to_payload(rep: Report) -> str:
+    return json.dumps(
+        {
+            "version": SNAPSHOT_VERSION,
+            "period": asdict(rep.period),
+            "now": rep.now,
+            "credentials": [asdict(c) for c in rep.credentials],
+            "criteria": [asdict(c) for c in rep.criteria],
+            "assessors": [asdict(a) for a in rep.assessors],
+            "cohorts": [asdict(c) for c in rep.cohorts],
+            "months": [asdict(m) for m in rep.months],
+        },
+        default=_jsonable,
+    )
+
+
+def from_payload(text: str) -> Report | None:
+    """The stored report; None when it was written by another version of this code."""
+    try:
+        data = json.loads(text)
+        if data.get("version") != SNAPSHOT_VERSION:
+            return None
+        period = data["period"]
+        credentials = [
+            CredentialStats(
+                **{
+                    **c,
+                    "oldest_waiting": datetime.fromisoformat(c["oldest_waiting"])
+                    if c["oldest_waiting"]
+                    else None,
+                }
+            )
+            for c in data["credentials"]
+        ]
+        return Report(
+            period=Period(
+                period["key"],
+                period["label"],
+                datetime.fromisoformat(period["start"]),
+                datetime.fromisoformat(period["end"]),
+            ),
+            now=datetime.fromisoformat(data["now"]),
+            credentials=credentials,
+            criteria=[CriterionStats(**c) for c in data["criteria"]],
+            assessors=[AssessorLoad(**a) for a in data["assessors"]],
+            cohorts=[CohortFunnel(**c) for c in data["cohorts"]],
+            months=[MonthHours(**m) for m in data["months"]],
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def cached(
+    *, session: Session, org: Org, period: Period, now: datetime | None = None
+) -> Report | None:
+    """The district's stored report for the period while it is fresh, else None."""
+    snapshot = session.get(AnalyticsSnapshot, (org.id, period.key))
+    now = now or utcnow()
+    if snapshot is None or snapshot.computed_at < now - FRESH_FOR:
+        return None
+    return from_payload(snapshot.payload)
+
+
+def store(*, session: Session, org: Org, rep: Report) -> None:
+    """Keep `rep` as the district's snapshot for its period (the caller commits)."""
+    session.merge(
+        AnalyticsSnapshot(
+            org_id=org.id,
+            period_key=rep.period.key,
+            computed_at=rep.now,
+            payload=to_payload(rep),
+        )
+    )
+
+
+def fresh_or_live(*, session: Session, org: Org, period: Period) -> tuple[Report, bool]:
+    """(report, computed now?): the fresh snapshot, or the live figures to store."""
+    found = cached(session=session, org=org, period=period)
+    if found is not None:
+        return found, False
+    return report(session=session, org=org, period=period), True
+
+
+def refresh(*, session: Session, org: Org, now: datetime | None = None) -> int:
+    """Recompute and store every period's snapshot for `org` (the caller commits)."""
+    now = now or utcnow()
+    for key in PERIODS:
+        rep = report(session=session, org=org, period=parse_period(key, now=now), now=now)
+        store(session=session, org=org, rep=rep)
+    return len(PERIODS)

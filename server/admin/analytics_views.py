@@ -1,10 +1,13 @@
 """The district's analytics page and a CSV download of each of its tables. The period
 comes from the query string and is checked here at the edge: an unknown one re-shows the
-form with the message (422), never a 500."""
+form with the message (422), never a 500. Figures come from the district's snapshot while
+it is fresh (see server/admin/analytics.py); a stale one is recomputed and stored."""
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, current_app, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
 
 from server.admin import analytics, bp
 from server.admin.analytics_charts import bar_chart
@@ -14,6 +17,16 @@ from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
+from server.models import Org
+
+# A state's district has hundreds of cohorts: the page lists those that most need a look
+# (most stalled members first), the CSV lists them all.
+COHORTS_SHOWN = 50
+
+
+def _cohorts_shown(report: analytics.Report) -> list[analytics.CohortFunnel]:
+    ranked = sorted(report.cohorts, key=lambda c: (-c.stalled, c.name.casefold()))
+    return ranked[:COHORTS_SHOWN]
 
 
 def _charts(report: analytics.Report) -> dict:
@@ -36,6 +49,19 @@ def _charts(report: analytics.Report) -> dict:
     }
 
 
+def _report(db: Session, org: Org, period: analytics.Period) -> analytics.Report:
+    report, computed = analytics.fresh_or_live(session=db, org=org, period=period)
+    if computed:
+        # Its own short transaction: a cache write must not ride on the request's.
+        try:
+            with Session(current_app.extensions["db_engine"]) as writer:
+                analytics.store(session=writer, org=org, rep=report)
+                writer.commit()
+        except (IntegrityError, OperationalError):  # another request stored it first
+            pass
+    return report
+
+
 @bp.get("/analytics")
 def analytics_page():
     db = get_session()
@@ -53,7 +79,7 @@ def analytics_page():
             report=None,
             status=422,
         )
-    report = analytics.report(session=db, org=org, period=period)
+    report = _report(db, org, period)
     return render(
         "admin/analytics.html",
         org=org,
@@ -62,7 +88,9 @@ def analytics_page():
         error=None,
         report=report,
         charts=_charts(report),
+        cohorts_shown=_cohorts_shown(report),
         a=analytics,
+        fresh_minutes=int(analytics.FRESH_FOR.total_seconds() // 60),
     )
 
 
@@ -73,7 +101,6 @@ def analytics_csv(table: str):
     if table not in analytics.TABLES:
         abort(404)
     period = analytics.parse_period(request.args.get("period"))
-    report = analytics.report(session=db, org=org, period=period, only=table)
-    header, rows = analytics.table(report, table)
+    header, rows = analytics.table(_report(db, org, period), table)
     filename = f"analytics-{table}-{org.slug}-{period.key}.csv"
     return csv_download(filename, header, rows)

@@ -5,11 +5,11 @@ credit hours per month (revoked excluded), all of one district only."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from server.admin import analytics
 from server.errors import InvalidInput
-from server.models import CohortMember, MemberStatus, SubmissionStatus, utcnow
+from server.models import AnalyticsSnapshot, CohortMember, MemberStatus, SubmissionStatus, utcnow
 from tests.support.factories import (
     make_award,
     make_cohort,
@@ -222,3 +222,34 @@ def test_invited_members_are_not_counted(session, world):
         ).all()
     )
     assert invited == 1 and cohort.members == 5
+
+
+def test_a_snapshot_keeps_every_figure(session, world):
+    rep = run(session, world["home"])
+    assert analytics.from_payload(analytics.to_payload(rep)) == rep
+    assert analytics.from_payload('{"version": 0}') is None
+    assert analytics.from_payload("not json") is None
+
+
+def test_a_fresh_snapshot_is_read_and_a_stale_one_is_not(session, world):
+    org, period = world["home"], analytics.parse_period("12m", now=NOW)
+    rep = analytics.report(session=session, org=org, period=period, now=NOW)
+    analytics.store(session=session, org=org, rep=rep)
+    session.commit()
+    soon = NOW + timedelta(minutes=1)
+    assert analytics.cached(session=session, org=org, period=period, now=soon) == rep
+    late = NOW + analytics.FRESH_FOR + timedelta(seconds=1)
+    assert analytics.cached(session=session, org=org, period=period, now=late) is None
+    other = analytics.parse_period("90d", now=NOW)
+    assert analytics.cached(session=session, org=org, period=other, now=soon) is None
+    assert analytics.cached(session=session, org=world["far"], period=period, now=soon) is None
+
+
+def test_the_refresh_command_stores_every_period_of_every_district(runner, app, world):
+    result = runner.invoke(args=["analytics", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "Home: 4 periods" in result.output and "Far: 4 periods" in result.output
+    with Session(app.extensions["db_engine"]) as db:
+        assert len(db.exec(select(AnalyticsSnapshot)).all()) == 2 * len(analytics.PERIODS)
+    missing = runner.invoke(args=["analytics", "refresh", "--district", "nowhere"])
+    assert missing.exit_code != 0 and "No district has the slug" in missing.output
