@@ -53,6 +53,25 @@ def test_the_page_shows_the_districts_numbers_as_charts_and_tables(client, sessi
     assert '<title id="chart-hours-title">Credit hours issued per month</title>' in page
     assert "100 %" in page  # first-try award rate of the one attempt
     assert "/admin/analytics/credentials.csv?period=12m" in page
+    assert "Figures as of" in page and "recomputed every 15 minutes" in page
+
+
+def test_the_page_lists_the_cohorts_with_most_stalled_members_first():
+    from datetime import UTC, datetime
+
+    from server.admin import analytics
+    from server.admin.analytics_views import COHORTS_SHOWN, _cohorts_shown
+
+    cohorts = [
+        analytics.CohortFunnel(f"Cohort {n:03d}", 10, 5, 4, 2, stalled=n % 7)
+        for n in range(COHORTS_SHOWN + 20)
+    ]
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    period = analytics.Period("12m", "Last 12 months", moment, moment)
+    shown = _cohorts_shown(analytics.Report(period=period, now=moment, cohorts=cohorts))
+    assert len(shown) == COHORTS_SHOWN
+    assert [c.stalled for c in shown] == sorted((c.stalled for c in shown), reverse=True)
+    assert shown[0].name == "Cohort 006"
 
 
 def test_the_admin_home_links_to_it(client, session):
