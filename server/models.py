@@ -440,6 +440,24 @@ class AuditEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class RosterUpload(SQLModel, table=True):
+    """A roster CSV between its preview and the admin's "Import": the parsed rows (JSON),
+    held server-side under the hash of a random token (never in the cookie), for one admin
+    of one district, until it expires or is applied."""
+
+    __tablename__ = "roster_upload"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    org_id: int = Field(foreign_key="org.id", index=True)
+    actor_id: int = Field(foreign_key="user.id", index=True)
+    filename: str = Field(default="", max_length=200)
+    rows: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    applied_at: datetime | None = None
+    result: str = Field(default="", sa_column=Column(Text, nullable=False))  # counts (JSON)
+
+
 # --- game totals: derived from PointEvent in the same transaction as each ledger row;
 # `chalkmark game rebuild` recomputes them from the ledger ---------------------------
 
