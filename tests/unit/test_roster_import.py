@@ -50,7 +50,12 @@ def test_utf8_with_and_without_bom_and_windows_1252_read_the_same():
 def test_headers_in_any_case_and_order_extra_columns_ignored():
     data = b"Employee ID,ROLE, Email ,NAME\n7,COACH,Ana@Maple.org,Ana Li\n"
     (row,) = read_rows(data)
-    assert (row.name, row.email, row.roles, row.school) == ("Ana Li", "ana@maple.org", ("coach",), "")
+    assert (row.name, row.email, row.roles, row.school) == (
+        "Ana Li",
+        "ana@maple.org",
+        ("coach",),
+        "",
+    )
 
 
 def test_missing_required_columns_are_named():
@@ -100,7 +105,11 @@ def test_import_creates_people_cohort_invitations_links_and_an_audit_entry(sessi
     assert imported.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 1}
     people = {u.email: u for u in session.exec(select(User).where(User.org_id == org.id))}
     jose = people["jose@maple.org"]
-    assert (jose.display_name, jose.school, jose.roles) == ("José Núñez", "Maple Elementary", "teacher")
+    assert (jose.display_name, jose.school, jose.roles) == (
+        "José Núñez",
+        "Maple Elementary",
+        "teacher",
+    )
     assert people["kim@maple.org"].role_set == {"teacher", "assessor"}
     (cohort,) = session.exec(select(Cohort).where(Cohort.org_id == org.id)).all()
     assert (cohort.name, cohort.coach_id) == ("Early Adopters", admin.id)
