@@ -4,7 +4,12 @@ Evidence is readable only by its owner, the submission's assessors, the owner's 
 and admins (DESIGN.md §3). An assessor is qualified for a credential when they hold the
 assessor role and earned it (an unrevoked Award) or an admin appointed them for its stack:
 an award alone makes a teacher no reviewer. Assessors and admins act only within their
-own district (people with no district yet form one of their own).
+own review pool (pool_of): a district, or the independent pool.
+
+The independent pool is everyone outside every district (a teacher who signed up on
+their own, an admin made by `chalkmark create-admin`): reviewed only by assessors and
+admins who are outside every district too. A district's assessors never see it, and its
+assessors never see a district's teachers.
 """
 
 from __future__ import annotations
@@ -31,8 +36,22 @@ def is_admin(user: User | None) -> TypeGuard[User]:
     return user is not None and user.has_role("admin")
 
 
+INDEPENDENT = None  # pool_of() for people outside every district
+INDEPENDENT_POOL_NAME = "independent teachers (no district)"
+
+
+def pool_of(user: User) -> int | None:
+    """The review pool a person belongs to: their district's id, or INDEPENDENT."""
+    return user.org_id if user.org_id is not None else INDEPENDENT
+
+
+def is_independent(user: User) -> bool:
+    return pool_of(user) is INDEPENDENT
+
+
 def same_district(user: User, other: User) -> bool:
-    return user.org_id == other.org_id
+    """The same district, or both in the independent pool: never one of each."""
+    return pool_of(user) == pool_of(other)
 
 
 def is_admin_of(*, user: User | None, owner: User) -> bool:

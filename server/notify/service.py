@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from server.access import may_review
+from server.access import is_independent, may_review
 from server.errors import NotFound
 from server.models import Credential, Notification, Role, Submission, User, utcnow
 from server.notify import push
@@ -84,9 +84,13 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     is one buzz, not twenty.
     Returns how many were told; the caller commits."""
     credential = session.get_one(Credential, submission.credential_id)
+    teacher = session.get_one(User, submission.user_id)
+    # Only the teacher's review pool: their district, or the independent pool.
+    pool = User.org_id.is_(None) if is_independent(teacher) else User.org_id == teacher.org_id
     candidates = session.exec(
         select(User).where(
             User.id != submission.user_id,
+            pool,
             or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
         )
     ).all()

@@ -66,10 +66,11 @@ def _qualified_clause(assessor: User) -> ColumnElement[bool]:
 
 
 def _same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
-    """SQL twin of access.same_district: `people` (the teachers) share the viewer's."""
-    if viewer.org_id is None:
+    """SQL twin of access.same_district: `people` (the teachers) share the viewer's pool;
+    an independent viewer sees only the independent pool (IS NULL, never `= NULL`)."""
+    if access.is_independent(viewer):
         return people.org_id.is_(None)
-    return people.org_id == viewer.org_id
+    return people.org_id == access.pool_of(viewer)
 
 
 def _live_lease(now: datetime) -> SelectOfScalar[int]:
