@@ -203,10 +203,19 @@ def _chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
 
 
 def _people_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+    """Accounts by lower-cased email. Emails are stored lower-cased (auth.service.clean_email),
+    so the unique index finds them; the few stored otherwise are read in one more query."""
+    wanted = sorted(set(emails))
     people: dict[str, User] = {}
-    for chunk in _chunks(sorted(set(emails))):
-        for user in session.exec(select(User).where(func.lower(User.email).in_(chunk))):
-            people[(user.email or "").lower()] = user
+    for chunk in _chunks(wanted):
+        for user in session.exec(select(User).where(col(User.email).in_(chunk))):
+            people[user.email or ""] = user
+    mixed_case = select(User).where(User.email != func.lower(User.email))
+    lookup = set(wanted)
+    for user in session.exec(mixed_case):
+        email = (user.email or "").lower()
+        if email in lookup:
+            people.setdefault(email, user)
     return people
 
 
@@ -298,17 +307,19 @@ def _insert_people(
         return {}, []
     handles = _HandleMaker(session)
     now = utcnow()
+    # The model's defaults once, not a model per row (that costs more than the INSERT).
+    defaults = User(handle="", display_name="", created_at=now).model_dump(exclude={"id"})
     values = [
-        User(
-            handle=handles.next(p.row.name),
-            display_name=p.row.name,
-            email=p.row.email,
-            roles=",".join(p.row.roles),
-            org_id=org.id,
-            school=p.row.school or None,
-            webauthn_user_id=new_webauthn_user_id(),
-            created_at=now,
-        ).model_dump(exclude={"id"})
+        {
+            **defaults,
+            "handle": handles.next(p.row.name),
+            "display_name": p.row.name,
+            "email": p.row.email,
+            "roles": ",".join(p.row.roles),
+            "org_id": org.id,
+            "school": p.row.school or None,
+            "webauthn_user_id": new_webauthn_user_id(),
+        }
         for p in planned
     ]
     inserted = session.execute(insert(User).returning(User.id, User.email), values)

@@ -205,3 +205,13 @@ def test_handles_are_unique_within_a_file_and_against_existing_people(session, d
     run(session, district, csv_bytes("Ana Li,a1@m.org,,,", "Ana Li,a2@m.org,,,"))
     handles = set(session.exec(select(User.handle).where(User.email.in_(["a1@m.org", "a2@m.org"]))))
     assert handles == {"ana-li-2", "ana-li-3"}
+
+
+def test_an_email_stored_in_another_case_is_still_the_same_person(session, district):
+    org, _ = district
+    ana = make_user(session, "teacher", name="Ana Li", email="Ana.Li@Maple.org", org_id=org.id)
+    the_plan = roster.plan(
+        session=session, org=org, rows=read_rows(csv_bytes("Ana Li,ana.li@maple.org,,teacher,"))
+    )
+    (planned,) = the_plan.rows
+    assert (planned.outcome, planned.user_id) == ("unchanged", ana.id)
