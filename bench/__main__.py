@@ -23,6 +23,7 @@ BENCHES = [
     "leaderboard",
     "lighthouse",
     "badges",
+    "roster",
 ]
 
 
@@ -99,6 +100,15 @@ def _rows() -> list[tuple[str, str, str]]:
                 f"badge verification page at {badges['awards_in_table']:,} awards, p95",
                 f"{badges['verification_page']['p95_ms']} ms",
                 "fast",
+            )
+        )
+    roster = _load("roster")
+    for backend, data in roster.get("backends", {}).items():
+        rows.append(
+            (
+                f"roster import of {roster['rows']:,} rows: preview / apply / again ({backend})",
+                f"{data['preview']} / {data['apply']} / {data['again apply']} s",
+                "seconds",
             )
         )
     for page, data in _load("lighthouse").get("pages", {}).items():
