@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from server.admin.roster_csv import MAX_BYTES
-from server.models import User
+from server.models import RosterUpload, User
 from tests.support.factories import make_org, make_user
 from tests.support.web import csrf_token, post_form, sign_in_as
 
@@ -130,3 +131,15 @@ def test_another_admin_cannot_open_or_import_my_preview(client, session, admin):
 def test_import_needs_csrf(client, admin):
     url = preview_url(client, (HEADER + "A,a@maple.org,,teacher,\n").encode())
     assert client.post(f"{url}/import").status_code == 400
+
+
+def test_an_expired_preview_is_a_clear_410(client, session, admin):
+    url = preview_url(client, (HEADER + "A,a@maple.org,,teacher,\n").encode())
+    upload = session.exec(select(RosterUpload)).one()
+    upload.expires_at = upload.created_at - timedelta(minutes=1)
+    session.add(upload)
+    session.commit()
+    for response in (client.get(url), post_form(client, f"{url}/import")):
+        assert response.status_code == 410
+        assert "This preview has expired" in response.get_data(as_text=True)
+    assert session.exec(select(User).where(User.email == "a@maple.org")).first() is None
