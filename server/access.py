@@ -8,8 +8,10 @@ own review pool (pool_of): a district, or the independent pool.
 
 The independent pool is everyone outside every district (a teacher who signed up on
 their own, an admin made by `chalkmark create-admin`): reviewed only by assessors and
-admins who are outside every district too. A district's assessors never see it, and its
-assessors never see a district's teachers.
+admins who are outside every district too, and by a district the instance's operator
+opted in (Org.reviews_independent) as reviewers only: its admins get no insider view.
+Other districts' assessors never see the pool, and its assessors never see a district's
+teachers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from server.models import (
     CohortMember,
     Credential,
     MemberStatus,
+    Org,
     Review,
     Submission,
     User,
@@ -54,6 +57,20 @@ def same_district(user: User, other: User) -> bool:
     return pool_of(user) == pool_of(other)
 
 
+def reviews_independent(session: Session, user: User) -> bool:
+    """`user`'s district opted in to review the independent pool too."""
+    org = session.get(Org, user.org_id) if user.org_id is not None else None
+    return bool(org and org.reviews_independent)
+
+
+def in_review_pool(*, session: Session, reviewer: User, owner: User) -> bool:
+    """The owner's work is the reviewer's to review, district-wise: the same pool, or an
+    independent owner and a district that opted in to review the independent pool."""
+    if same_district(reviewer, owner):
+        return True
+    return is_independent(owner) and reviews_independent(session, reviewer)
+
+
 def is_admin_of(*, user: User | None, owner: User) -> bool:
     """An admin of the owner's district (an admin elsewhere is nobody here)."""
     return is_admin(user) and same_district(user, owner)
@@ -77,7 +94,7 @@ def may_review(*, session: Session, user: User | None, submission: Submission) -
     if user is None or user.id == submission.user_id:
         return False
     owner = session.get(User, submission.user_id)
-    if owner is None or not same_district(user, owner):
+    if owner is None or not in_review_pool(session=session, reviewer=user, owner=owner):
         return False
     credential = session.get_one(Credential, submission.credential_id)
     return is_qualified_assessor(session=session, user=user, credential=credential)

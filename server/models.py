@@ -98,6 +98,9 @@ class Org(SQLModel, table=True):
     name: str = Field(max_length=200)
     blind_review: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    # Its assessors also review the independent pool (people outside every district);
+    # the instance's operator turns it on (`chalkmark district review-independent`).
+    reviews_independent: bool = False
 
 
 class User(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""roster_upload: a roster CSV held between its preview and the import
+"""roster_upload: a roster CSV held between its preview and the import;
+org.reviews_independent: a district that also reviews the independent pool
 
 Revision ID: roster_01
 Revises: admin_audit_01
@@ -36,7 +37,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_roster_upload_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_roster_upload_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_roster_upload_org_id'), ['org_id'], unique=False)
+    with op.batch_alter_table('org', schema=None) as batch_op:
+        batch_op.add_column(sa.Column(
+            'reviews_independent', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('org', schema=None) as batch_op:
+        batch_op.drop_column('reviews_independent')
     op.drop_table('roster_upload')

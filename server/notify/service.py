@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from server.access import is_independent, may_review
 from server.errors import NotFound
-from server.models import Credential, Notification, Role, Submission, User, utcnow
+from server.models import Credential, Notification, Org, Role, Submission, User, utcnow
 from server.notify import push
 
 INBOX_LIMIT = 100
@@ -85,8 +85,13 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     Returns how many were told; the caller commits."""
     credential = session.get_one(Credential, submission.credential_id)
     teacher = session.get_one(User, submission.user_id)
-    # Only the teacher's review pool: their district, or the independent pool.
-    pool = User.org_id.is_(None) if is_independent(teacher) else User.org_id == teacher.org_id
+    # Only reviewers of the teacher's pool: their district; or, for the independent pool,
+    # people outside every district and districts that opted in to review it.
+    pool = (
+        or_(User.org_id.is_(None), User.org_id.in_(select(Org.id).where(Org.reviews_independent)))
+        if is_independent(teacher)
+        else User.org_id == teacher.org_id
+    )
     candidates = session.exec(
         select(User).where(
             User.id != submission.user_id,

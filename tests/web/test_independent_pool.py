@@ -76,3 +76,39 @@ def test_new_work_notices_stay_in_the_pool(session, pools):
         )
     )
     assert told == {pools.solo_assessor.id, pools.solo_admin.id}
+
+
+def test_a_district_the_operator_opted_in_reviews_the_pool_too(client, runner, session, pools):
+    result = runner.invoke(args=["district", "review-independent", pools.district.slug, "on"])
+    assert result.exit_code == 0, result.output
+    far = make_org(session, name="Far")
+    far_assessor = make_user(session, "assessor", org_id=far.id)
+    appoint(session, far_assessor, pools.credential)
+    sign_in_as(client, pools.district_assessor)
+    sid = pools.solo_work.id
+    assert f"/review/{sid}" in client.get("/review").get_data(as_text=True)
+    assert client.get(f"/review/{sid}").status_code == 200
+    assert post_form(client, f"/review/{sid}/claim").status_code == 303
+    sign_in_as(client, far_assessor)  # a district that did not opt in still sees nothing
+    assert f"/review/{sid}" not in client.get("/review").get_data(as_text=True)
+    assert client.get(f"/review/{sid}").status_code == 404
+    sign_in_as(client, pools.solo_assessor)  # and the pool's own never see the district
+    assert client.get(f"/review/{pools.district_work.id}").status_code == 404
+
+
+def test_an_opted_in_districts_admin_is_no_insider(session, pools):
+    pools.district.reviews_independent = True
+    session.add(pools.district)
+    session.commit()
+    admin = pools.district_admin
+    assert access.may_review(session=session, user=admin, submission=pools.solo_work)
+    assert not access.sees_as_insider(session=session, user=admin, submission=pools.solo_work)
+    notify.notify_assessors_of_new_submission(session=session, submission=pools.solo_work)
+    session.commit()
+    told = set(session.exec(select(Notification.user_id)))
+    assert {pools.district_assessor.id, admin.id} <= told
+
+
+def test_the_switch_needs_a_known_district(runner):
+    result = runner.invoke(args=["district", "review-independent", "nowhere", "on"])
+    assert result.exit_code != 0 and "No district has the slug" in result.output
