@@ -73,7 +73,7 @@ def _timed(label: str, figures: dict, step: Callable):
 
 
 def _import_once(engine, org_id: int, admin_id: int, data: bytes, prefix: str) -> dict:
-    from server.admin import roster
+    from server.admin import roster, roster_apply
     from server.csvout import csv_text
     from server.models import Org, User
 
@@ -96,7 +96,7 @@ def _import_once(engine, org_id: int, admin_id: int, data: bytes, prefix: str) -
         imported = _timed(
             f"{prefix}apply",
             figures,
-            lambda: roster.apply(session=session, org=org, admin=admin, upload=upload),
+            lambda: roster_apply.apply(session=session, org=org, admin=admin, upload=upload),
         )
         _timed(
             f"{prefix}links csv",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from server.admin import bp, roster, roster_csv
+from server.admin import bp, roster, roster_apply, roster_csv
 from server.admin.guards import admin_district
 from server.auth.session import require_user, reveal_once, take_revealed
 from server.auth.sessions import ROSTER_LINKS
@@ -92,7 +92,7 @@ def roster_import(token: str):
     org, admin = _admin()
     db = get_session()
     upload = roster.load_upload(session=db, org=org, admin=admin, token=token)
-    imported = roster.apply(session=db, org=org, admin=admin, upload=upload)
+    imported = roster_apply.apply(session=db, org=org, admin=admin, upload=upload)
     if imported.links:
         valid_until = imported.links_expire.date().isoformat()
         rows = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from server.admin import roster
+from server.admin import roster, roster_apply
 from server.admin.roster_csv import MAX_BYTES, read_rows
 from server.auth import devicelinks
 from server.errors import Conflict, Expired, InvalidInput, NotFound, TooLarge
@@ -33,7 +33,7 @@ def run(session, district, data: bytes, filename: str = "roster.csv"):
         session=session, org=org, admin=admin, filename=filename, data=data
     )
     upload = roster.load_upload(session=session, org=org, admin=admin, token=token)
-    return roster.apply(session=session, org=org, admin=admin, upload=upload)
+    return roster_apply.apply(session=session, org=org, admin=admin, upload=upload)
 
 
 def test_utf8_with_and_without_bom_and_windows_1252_read_the_same():
@@ -182,9 +182,9 @@ def test_a_preview_is_applied_once_by_its_admin_only(session, district):
     with pytest.raises(NotFound):
         roster.load_upload(session=session, org=org, admin=admin, token="nope")
     upload = roster.load_upload(session=session, org=org, admin=admin, token=token)
-    roster.apply(session=session, org=org, admin=admin, upload=upload)
+    roster_apply.apply(session=session, org=org, admin=admin, upload=upload)
     with pytest.raises(Conflict):
-        roster.apply(session=session, org=org, admin=admin, upload=upload)
+        roster_apply.apply(session=session, org=org, admin=admin, upload=upload)
 
 
 def test_an_expired_preview_says_so(session, district):
