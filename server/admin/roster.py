@@ -23,8 +23,10 @@ import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, func
+from sqlalchemy import select as columns  # any number of columns (sqlmodel's: up to 4)
 from sqlmodel import Session, col, select
 
 from server.admin.roster_csv import RosterRow, read_rows
@@ -45,13 +47,31 @@ UNKNOWN = "We couldn't find that import. Upload the file again to see a new prev
 EXPIRED = "This preview has expired. Upload the file again to see a fresh one."
 
 
+class Person(NamedTuple):
+    """The columns of an existing account the plan compares (no full model per row)."""
+
+    id: int
+    org_id: int | None
+    display_name: str
+    school: str | None
+    roles: str
+
+    @property
+    def role_set(self) -> set[str]:
+        return {role for role in self.roles.split(",") if role}
+
+
 @dataclass
 class PlannedRow:
     row: RosterRow
     outcome: str
     changes: list[str] = field(default_factory=list)  # what will happen, in words
-    user_id: int | None = None
+    person: Person | None = None  # the existing account
     invite: bool = False  # to the row's cohort
+
+    @property
+    def user_id(self) -> int | None:
+        return self.person.id if self.person else None
 
 
 @dataclass
@@ -138,7 +158,7 @@ def plan(*, session: Session, org: Org, rows: Sequence[RosterRow]) -> Plan:
             invite = bool(row.cohort) and (cohorts.get(cohort_key), user.id) not in memberships
             changes = _changes(row, user, invite)
             outcome = UPDATED if changes else UNCHANGED
-            planned.append(PlannedRow(row, outcome, changes, user.id, invite))
+            planned.append(PlannedRow(row, outcome, changes, user, invite))
     return Plan(planned, list(new_cohorts.values()))
 
 
@@ -149,7 +169,7 @@ def _new_words(row: RosterRow, new_cohort: bool) -> list[str]:
     return words
 
 
-def _changes(row: RosterRow, user: User, invite: bool) -> list[str]:
+def _changes(row: RosterRow, user: Person, invite: bool) -> list[str]:
     changes = []
     if row.name != user.display_name:
         changes.append(f"name “{user.display_name}” → “{row.name}”")
@@ -168,20 +188,24 @@ def chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
         yield values[start : start + size]
 
 
-def _people_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+PERSON_COLUMNS = (User.email, User.id, User.org_id, User.display_name, User.school, User.roles)
+
+
+def _people_by_email(session: Session, emails: list[str]) -> dict[str, Person]:
     """Accounts by lower-cased email. Emails are stored lower-cased (auth.service.clean_email),
     so the unique index finds them; the few stored otherwise are read in one more query."""
     wanted = sorted(set(emails))
-    people: dict[str, User] = {}
+    people: dict[str, Person] = {}
     for chunk in chunks(wanted):
-        for user in session.exec(select(User).where(col(User.email).in_(chunk))):
-            people[user.email or ""] = user
-    mixed_case = select(User).where(User.email != func.lower(User.email))
+        for email, *person in session.execute(
+            columns(*PERSON_COLUMNS).where(col(User.email).in_(chunk))
+        ):
+            people[email] = Person(*person)
+    mixed_case = columns(*PERSON_COLUMNS).where(User.email != func.lower(User.email))
     lookup = set(wanted)
-    for user in session.exec(mixed_case):
-        email = (user.email or "").lower()
-        if email in lookup:
-            people.setdefault(email, user)
+    for email, *person in session.execute(mixed_case):
+        if email.lower() in lookup:
+            people.setdefault(email.lower(), Person(*person))
     return people
 
 

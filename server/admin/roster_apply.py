@@ -19,7 +19,6 @@ from server.admin.roster import (
     SIGNUP_LINK_DAYS,
     UPDATED,
     PlannedRow,
-    chunks,
     cohorts_by_name,
     plan,
     rows_of,
@@ -154,25 +153,18 @@ def _insert_people(
 
 
 def _update_people(session: Session, planned: list[PlannedRow]) -> None:
-    if not planned:
-        return
-    users = {
-        u.id: u
-        for chunk in chunks([p.user_id for p in planned])
-        for u in session.exec(select(User).where(col(User.id).in_(chunk)))
-    }
-    values = []
-    for p in planned:
-        user = users[p.user_id or 0]
-        values.append(
-            {
-                "id": user.id,
-                "display_name": p.row.name,
-                "school": p.row.school or user.school,
-                "roles": ",".join(sorted(user.role_set | set(p.row.roles))),
-            }
-        )
-    session.execute(update(User), values)
+    values = [
+        {
+            "id": p.person.id,
+            "display_name": p.row.name,
+            "school": p.row.school or p.person.school,
+            "roles": ",".join(sorted(p.person.role_set | set(p.row.roles))),
+        }
+        for p in planned
+        if p.person is not None
+    ]
+    if values:
+        session.execute(update(User), values)
 
 
 def _invite(
