@@ -24,6 +24,7 @@ BENCHES = [
     "lighthouse",
     "badges",
     "analytics",
+    "roster",
 ]
 
 
@@ -108,6 +109,15 @@ def _rows() -> list[tuple[str, str, str]]:
                 f"admin analytics page at state scale, p95 ({backend})",
                 f"{data['p95_ms']} ms (cold {data.get('cold_ms')} ms)",
                 "≤ 300 ms",
+            )
+        )
+    roster = _load("roster")
+    for backend, data in roster.get("backends", {}).items():
+        rows.append(
+            (
+                f"roster import of {roster['rows']:,} rows: preview / apply / again ({backend})",
+                f"{data['preview']} / {data['apply']} / {data['again apply']} s",
+                "seconds",
             )
         )
     for page, data in _load("lighthouse").get("pages", {}).items():

@@ -4,7 +4,14 @@ Evidence is readable only by its owner, the submission's assessors, the owner's 
 and admins (DESIGN.md §3). An assessor is qualified for a credential when they hold the
 assessor role and earned it (an unrevoked Award) or an admin appointed them for its stack:
 an award alone makes a teacher no reviewer. Assessors and admins act only within their
-own district (people with no district yet form one of their own).
+own review pool (pool_of): a district, or the independent pool.
+
+The independent pool is everyone outside every district (a teacher who signed up on
+their own, an admin made by `chalkmark create-admin`): reviewed only by assessors and
+admins who are outside every district too, and by a district the instance's operator
+opted in (Org.reviews_independent) as reviewers only: its admins get no insider view.
+Other districts' assessors never see the pool, and its assessors never see a district's
+teachers.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from server.models import (
     CohortMember,
     Credential,
     MemberStatus,
+    Org,
     Review,
     Submission,
     User,
@@ -31,8 +39,36 @@ def is_admin(user: User | None) -> TypeGuard[User]:
     return user is not None and user.has_role("admin")
 
 
+INDEPENDENT = None  # pool_of() for people outside every district
+INDEPENDENT_POOL_NAME = "independent teachers (no district)"
+
+
+def pool_of(user: User) -> int | None:
+    """The review pool a person belongs to: their district's id, or INDEPENDENT."""
+    return user.org_id if user.org_id is not None else INDEPENDENT
+
+
+def is_independent(user: User) -> bool:
+    return pool_of(user) is INDEPENDENT
+
+
 def same_district(user: User, other: User) -> bool:
-    return user.org_id == other.org_id
+    """The same district, or both in the independent pool: never one of each."""
+    return pool_of(user) == pool_of(other)
+
+
+def reviews_independent(session: Session, user: User) -> bool:
+    """`user`'s district opted in to review the independent pool too."""
+    org = session.get(Org, user.org_id) if user.org_id is not None else None
+    return bool(org and org.reviews_independent)
+
+
+def in_review_pool(*, session: Session, reviewer: User, owner: User) -> bool:
+    """The owner's work is the reviewer's to review, district-wise: the same pool, or an
+    independent owner and a district that opted in to review the independent pool."""
+    if same_district(reviewer, owner):
+        return True
+    return is_independent(owner) and reviews_independent(session, reviewer)
 
 
 def is_admin_of(*, user: User | None, owner: User) -> bool:
@@ -58,7 +94,7 @@ def may_review(*, session: Session, user: User | None, submission: Submission) -
     if user is None or user.id == submission.user_id:
         return False
     owner = session.get(User, submission.user_id)
-    if owner is None or not same_district(user, owner):
+    if owner is None or not in_review_pool(session=session, reviewer=user, owner=owner):
         return False
     credential = session.get_one(Credential, submission.credential_id)
     return is_qualified_assessor(session=session, user=user, credential=credential)

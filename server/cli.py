@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from server import jobs, migrate
 from server.admin.analytics_cli import analytics_group
+from server.admin.cli import district_group
 from server.badges.cli import badges_group, refuse_without_keys
 from server.coach.nudges import RESCHEDULE_NUDGES_JOB
 from server.evidence.cli import evidence_group
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(badges_group)
     app.cli.add_command(evidence_group)
     app.cli.add_command(analytics_group)
+    app.cli.add_command(district_group)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")

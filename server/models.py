@@ -98,6 +98,9 @@ class Org(SQLModel, table=True):
     name: str = Field(max_length=200)
     blind_review: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    # Its assessors also review the independent pool (people outside every district);
+    # the instance's operator turns it on (`chalkmark district review-independent`).
+    reviews_independent: bool = False
 
 
 class User(SQLModel, table=True):
@@ -449,6 +452,24 @@ class AnalyticsSnapshot(SQLModel, table=True):
     period_key: str = Field(primary_key=True, max_length=20)
     computed_at: datetime = Field(default_factory=utcnow)
     payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class RosterUpload(SQLModel, table=True):
+    """A roster CSV between its preview and the admin's "Import": the parsed rows (JSON),
+    held server-side under the hash of a random token (never in the cookie), for one admin
+    of one district, until it expires or is applied."""
+
+    __tablename__ = "roster_upload"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    org_id: int = Field(foreign_key="org.id", index=True)
+    actor_id: int = Field(foreign_key="user.id", index=True)
+    filename: str = Field(default="", max_length=200)
+    rows: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    applied_at: datetime | None = None
+    result: str = Field(default="", sa_column=Column(Text, nullable=False))  # counts (JSON)
 
 
 # --- game totals: derived from PointEvent in the same transaction as each ledger row;

@@ -43,7 +43,9 @@ PLATFORMS = (
 BROWSERS = (("edg/", "Edge"), ("firefox", "Firefox"), ("chrome", "Chrome"), ("safari", "Safari"))
 KEY_LENGTH = 64  # hex SHA-256
 RECOVERY_CODES, DEVICE_LINK = "recovery-codes", "device-link"
-REVEAL_KINDS = (RECOVERY_CODES, DEVICE_LINK)
+# An admin's: the sign-up links of a roster import, a device link made for someone else.
+ROSTER_LINKS, ADMIN_LINK = "roster-links", "admin-link"
+REVEAL_KINDS = (RECOVERY_CODES, DEVICE_LINK, ROSTER_LINKS, ADMIN_LINK)
 
 
 def new_session_id() -> str:

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from server.access import may_review
+from server.access import is_independent, may_review
 from server.errors import NotFound
-from server.models import Credential, Notification, Role, Submission, User, utcnow
+from server.models import Credential, Notification, Org, Role, Submission, User, utcnow
 from server.notify import push
 
 INBOX_LIMIT = 100
@@ -84,9 +84,18 @@ def notify_assessors_of_new_submission(*, session: Session, submission: Submissi
     is one buzz, not twenty.
     Returns how many were told; the caller commits."""
     credential = session.get_one(Credential, submission.credential_id)
+    teacher = session.get_one(User, submission.user_id)
+    # Only reviewers of the teacher's pool: their district; or, for the independent pool,
+    # people outside every district and districts that opted in to review it.
+    pool = (
+        or_(User.org_id.is_(None), User.org_id.in_(select(Org.id).where(Org.reviews_independent)))
+        if is_independent(teacher)
+        else User.org_id == teacher.org_id
+    )
     candidates = session.exec(
         select(User).where(
             User.id != submission.user_id,
+            pool,
             or_(User.roles.contains(Role.ASSESSOR.value), User.roles.contains(Role.ADMIN.value)),
         )
     ).all()

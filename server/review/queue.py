@@ -65,11 +65,21 @@ def _qualified_clause(assessor: User) -> ColumnElement[bool]:
     return or_(Submission.credential_id.in_(earned), Credential.stack_id.in_(appointed))
 
 
+def _review_pool(session: Session, people: type[User], viewer: User) -> ColumnElement[bool]:
+    """SQL twin of access.in_review_pool: the viewer's pool, plus the independent pool
+    for a district that opted in to review it."""
+    mine = _same_district(people, viewer)
+    if not access.is_independent(viewer) and access.reviews_independent(session, viewer):
+        return or_(mine, people.org_id.is_(None))
+    return mine
+
+
 def _same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
-    """SQL twin of access.same_district: `people` (the teachers) share the viewer's."""
-    if viewer.org_id is None:
+    """SQL twin of access.same_district: `people` (the teachers) share the viewer's pool;
+    an independent viewer sees only the independent pool (IS NULL, never `= NULL`)."""
+    if access.is_independent(viewer):
         return people.org_id.is_(None)
-    return people.org_id == viewer.org_id
+    return people.org_id == access.pool_of(viewer)
 
 
 def _live_lease(now: datetime) -> SelectOfScalar[int]:
@@ -105,7 +115,7 @@ def queue(
         .order_by(Submission.submitted_at, Submission.id)
         .limit(QUEUE_LIMIT)
     )
-    query = query.where(_qualified_clause(assessor), _same_district(User, assessor))
+    query = query.where(_qualified_clause(assessor), _review_pool(session, User, assessor))
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
@@ -153,8 +163,8 @@ def history(
         .order_by(Review.decided_at.desc(), Review.id.desc())
         .limit(limit)
     )
-    if access.is_admin(assessor):
-        query = query.where(_same_district(User, assessor))
+    if access.is_admin(assessor):  # their district's teachers, and what they decided
+        query = query.where(or_(_same_district(User, assessor), Review.assessor_id == assessor.id))
     else:
         query = query.where(Review.assessor_id == assessor.id)
     assessor_blind = org_is_blind(session, assessor.org_id)

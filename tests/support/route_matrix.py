@@ -45,6 +45,7 @@ REVIEWERS = frozenset({"assessor", "admin"})
 ASSESSOR_PAGES = frozenset({"assessor", "far_assessor", "admin", "far_admin"})
 COACH_PAGES = frozenset({"coach", "far_coach", "admin", "far_admin"})
 COHORT_RUNNERS = frozenset({"coach", "admin"})  # the cohort's coach, its district's admin
+ADMINS = frozenset({"admin", "far_admin"})  # each for their own district
 
 
 @dataclass(frozen=True)
@@ -247,12 +248,34 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /push/resubscribe": (at("/push/resubscribe", EVERYONE, json={}, csrf_exempt=True),),
     "GET /me": (at("/me", SIGNED_IN),),
     # --- admin: each district's admin, for their own district only ---------------------
-    "GET /admin": (at("/admin", {"admin", "far_admin"}),),
-    "GET /admin/analytics": (at("/admin/analytics", {"admin", "far_admin"}),),
+    "GET /admin/analytics": (at("/admin/analytics", ADMINS),),
     "GET /admin/analytics/<table>.csv": (
-        at("/admin/analytics/credentials.csv", {"admin", "far_admin"}),
-        at("/admin/analytics/cohorts.csv?period=school-year", {"admin", "far_admin"}),
+        at("/admin/analytics/credentials.csv", ADMINS),
+        at("/admin/analytics/cohorts.csv?period=school-year", ADMINS),
     ),
+    "GET /admin": (at("/admin", ADMINS),),
+    # Roster import: an upload without a file is a 422 for an admin; a preview (and its
+    # import) belongs to the admin who uploaded it; the links CSV is 410 when none is kept.
+    "GET /admin/roster": (at("/admin/roster", ADMINS),),
+    "POST /admin/roster": (at("/admin/roster", ADMINS),),
+    "GET /admin/roster/<token>": (at("/admin/roster/{roster_token}", {"admin"}),),
+    "POST /admin/roster/<token>/import": (at("/admin/roster/{roster_token}/import", {"admin"}),),
+    "GET /admin/roster/links.csv": (at("/admin/roster/links.csv", ADMINS),),
+    # People: only those of the admin's own district (a far admin finds nobody).
+    "GET /admin/people": (at("/admin/people", ADMINS),),
+    "GET /admin/people/<int:user_id>/deactivate": (
+        at("/admin/people/{roster_person}/deactivate", {"admin"}),
+    ),
+    "POST /admin/people/<int:user_id>/deactivate": (
+        at("/admin/people/{roster_person}/deactivate", {"admin"}),
+    ),
+    "POST /admin/people/<int:user_id>/reactivate": (
+        at("/admin/people/{roster_person}/reactivate", {"admin"}),
+    ),
+    "POST /admin/people/<int:user_id>/device-link": (
+        at("/admin/people/{roster_person}/device-link", {"admin"}),
+    ),
+    "GET /admin/people/device-link": (at("/admin/people/device-link", ADMINS),),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
     "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from server.admin import roster
 from server.auth import devicelinks
 from server.auth.session import start_session_for
 from server.auth.sessions import session_hash
@@ -84,6 +85,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _submissions(session, client, seeded, credential)
     _personal_things(session, seeded, device, client.application)
     _cohorts(session, seeded, home.id, away.id)
+    _roster(session, seeded, home)
     return seeded
 
 
@@ -205,3 +207,16 @@ def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
         invited_cohort=theirs.id,
         extra_member={who: extra.id for who, extra in extras.items()},
     )
+
+
+def _roster(session: Session, seeded: Seeded, home) -> None:
+    """A roster preview of the home admin's, and a home teacher for the People actions."""
+    token, _ = roster.store_upload(
+        session=session,
+        org=home,
+        admin=seeded.users["admin"],
+        filename="matrix.csv",
+        data=b"name,email,role\nRoster Person,roster.person@matrix.example.org,teacher\n",
+    )
+    person = make_user(session, "teacher", org_id=home.id)
+    seeded.ids.update(roster_token=token, roster_person=person.id)
