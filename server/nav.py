@@ -45,12 +45,16 @@ def _role(*roles: str) -> Callable[[User], bool]:
 
 def latest_draft_id(user: User) -> int | None:
     """The draft the Capture tab opens: the one touched last (one indexed query)."""
-    return get_session().exec(
-        select(Submission.id)
-        .where(Submission.user_id == user.id, Submission.status == SubmissionStatus.DRAFT.value)
-        .order_by(col(Submission.updated_at).desc())
-        .limit(1)
-    ).first()
+    return (
+        get_session()
+        .exec(
+            select(Submission.id)
+            .where(Submission.user_id == user.id, Submission.status == SubmissionStatus.DRAFT.value)
+            .order_by(col(Submission.updated_at).desc())
+            .limit(1)
+        )
+        .first()
+    )
 
 
 ENTRIES: list[NavEntry] = [

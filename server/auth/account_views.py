@@ -78,7 +78,9 @@ def update_time_zone():
     """The account page's offer: switch to the zone this device reports."""
     user = require_user()
     try:
-        service.set_time_zone(session=get_session(), user=user, timezone=request.form.get("timezone"))
+        service.set_time_zone(
+            session=get_session(), user=user, timezone=request.form.get("timezone")
+        )
     except InvalidInput as err:
         return _account_page(422, errors={err.field: err.message})
     flash(f"Times now show in {user.timezone}.", "success")

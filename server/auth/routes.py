@@ -122,9 +122,7 @@ def sign_out():
 def sign_up():
     """The form is sent by passkeys.js; posted without script, it is checked and explains
     that creating a passkey needs JavaScript."""
-    form = {
-        key: request.form.get(key, "") for key in ("display_name", "email", "timezone")
-    }
+    form = {key: request.form.get(key, "") for key in ("display_name", "email", "timezone")}
     if request.method == "GET":
         return render("auth/sign_up.html", form=form, next=request.args.get("next", ""))
     try:

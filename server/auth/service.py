@@ -154,9 +154,7 @@ COMMON_ZONES_SHOWN = 8
 def common_time_zones(*, session: Session, user: User) -> list[str]:
     """The zones most people of the user's district use (one grouped query), then the
     usual US zones, the user's own first: a short list to pick from before searching."""
-    in_district = (
-        User.org_id.is_(None) if user.org_id is None else User.org_id == user.org_id  # type: ignore[union-attr]
-    )
+    in_district = User.org_id.is_(None) if user.org_id is None else User.org_id == user.org_id
     rows = session.exec(
         select(User.timezone)
         .where(in_district)

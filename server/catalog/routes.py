@@ -46,7 +46,9 @@ def stack(slug: str):
     user = current_user()
     standing = (
         queries.standing_by_credential(
-            session=db, user_id=user.id, credential_ids=[c.credential.id for c in detail.credentials]
+            session=db,
+            user_id=user.id,
+            credential_ids=[c.credential.id for c in detail.credentials],
         )
         if user
         else None

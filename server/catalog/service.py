@@ -192,15 +192,20 @@ def search_credentials(
         .where(published_credential(), published_stack())
         .where(
             _each_word_in(
-                words, Credential.title, Credential.competency, Credential.key_method, Stack.category
+                words,
+                Credential.title,
+                Credential.competency,
+                Credential.key_method,
+                Stack.category,
             )
         )
     )
     if category:
         statement = statement.where(Stack.category == category)
     rows = session.exec(
-        statement.order_by(Stack.position, Stack.title, Credential.position, Credential.title)
-        .limit(limit)
+        statement.order_by(
+            Stack.position, Stack.title, Credential.position, Credential.title
+        ).limit(limit)
     ).all()
     return [CredentialHit(credential, stack) for credential, stack in rows]
 
