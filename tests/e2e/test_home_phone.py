@@ -5,13 +5,14 @@ on the home at phone and desktop sizes."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from server.models import Credential, Submission, User
 from tests.e2e.flows import sign_in_as_demo
-from tests.support.browser import PHONE, assert_accessible
+from tests.support.browser import PHONE, add_virtual_authenticator, assert_accessible
 from tests.support.factories import make_submission
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -75,3 +76,36 @@ def test_home_shows_the_draft_and_the_tab_bar_on_a_phone(page, live_app):
     expect(page.locator(".nav-tabs")).to_be_visible()  # its links line up in the header
     assert page.locator(".nav-tabs-group").evaluate("e => getComputedStyle(e).position") != "fixed"
     assert_accessible(page)
+
+
+def test_sign_up_keeps_the_browser_zone_and_the_account_page_offers_it(
+    browser, base_url, live_app
+):
+    context = browser.new_context(
+        base_url=base_url, viewport=PHONE, is_mobile=True, timezone_id="America/Denver"
+    )
+    try:
+        page = context.new_page()
+        add_virtual_authenticator(page)
+        name = f"Zoe Zone {uuid.uuid4().hex[:6]}"
+        page.goto("/auth/sign-up")
+        page.get_by_label("Your name").fill(name)
+        page.get_by_role("button", name="Create account with a passkey").click()
+        expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
+        engine = live_app.extensions["db_engine"]
+        with Session(engine, expire_on_commit=False) as session:
+            user = session.exec(select(User).where(User.display_name == name)).one()
+            assert user.timezone == "America/Denver"
+            user.timezone = "UTC"  # as if saved elsewhere: this device now differs
+            session.add(user)
+            session.commit()
+        page.goto("/auth/account")
+        offer = page.locator("[data-timezone-offer]")
+        expect(offer).to_be_visible()
+        expect(offer).to_contain_text("America/Denver")
+        assert_accessible(page)
+        offer.get_by_role("button", name="Use this device's time zone").click()
+        expect(page.get_by_text("Times now show in America/Denver.")).to_be_visible()
+        expect(page.locator("[data-timezone-offer]")).to_be_hidden()
+    finally:
+        context.close()
