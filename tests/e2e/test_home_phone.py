@@ -78,9 +78,7 @@ def test_home_shows_the_draft_and_the_tab_bar_on_a_phone(page, live_app):
     assert_accessible(page)
 
 
-def test_sign_up_keeps_the_browser_zone_and_the_account_page_offers_it(
-    browser, base_url, live_app
-):
+def test_sign_up_keeps_the_browser_zone_and_the_account_page_offers_it(browser, base_url, live_app):
     context = browser.new_context(
         base_url=base_url, viewport=PHONE, is_mobile=True, timezone_id="America/Denver"
     )
