@@ -77,7 +77,9 @@ class NavLink:
     url: str
     badge: int = 0
     tab: str = ""
-    current: bool = False
+    # aria-current: "page" on the page itself, "true" on a page inside its section (a
+    # stack under Stacks), as GOV.UK's service navigation does; "" elsewhere.
+    current: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,15 +96,16 @@ def _matches(path: str, prefix: str) -> bool:
     return path == prefix or (prefix != "/" and path.startswith(prefix.rstrip("/") + "/"))
 
 
-def current_index(path: str, candidates: list[list[str]]) -> int | None:
-    """Which of the candidates (each a list of paths it stands for) is the page being
-    shown: the longest matching path wins, so only one ever does."""
-    best, best_length = None, -1
+def current_index(path: str, candidates: list[list[str]]) -> tuple[int | None, bool]:
+    """Which of the candidates (each a list of paths it stands for) the page being shown
+    belongs to, and whether it is that very page: the longest matching path wins, so only
+    one ever does."""
+    best, best_prefix = None, ""
     for index, prefixes in enumerate(candidates):
         for prefix in prefixes:
-            if _matches(path, prefix) and len(prefix) > best_length:
-                best, best_length = index, len(prefix)
-    return best
+            if _matches(path, prefix) and (best is None or len(prefix) > len(best_prefix)):
+                best, best_prefix = index, prefix
+    return best, best is not None and path == best_prefix
 
 
 def links_for(user: User) -> Nav:
@@ -115,18 +118,19 @@ def links_for(user: User) -> Nav:
         for e in entries
     ] + [url_for("auth.account")]
     candidates = [[url.split("?", 1)[0], *e.also] for url, e in zip(urls, entries, strict=False)]
-    current = current_index(request.path, [*candidates, [urls[-1]]])
+    current, exact = current_index(request.path, [*candidates, [urls[-1]]])
+    marks = {current: "page" if exact else "true"}
     links = [
         NavLink(
             entry.label,
             url,
             entry.badge(user) if entry.badge else 0,
             entry.tab,
-            current == index,
+            marks.get(index, ""),
         )
         for index, (entry, url) in enumerate(zip(entries, urls, strict=False))
     ]
-    account = NavLink(user.display_name, urls[-1], current=current == len(entries))
+    account = NavLink(user.display_name, urls[-1], current=marks.get(len(entries), ""))
     return Nav(
         tabs=[link for link in links if link.tab],
         more=[link for link in links if not link.tab],

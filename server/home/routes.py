@@ -11,7 +11,11 @@ from server.htmx import render
 
 def home_page():
     user = require_user()
-    return render("home/home.html", home=service.build(session=get_session(), user=user))
+    return render(
+        "home/home.html",
+        home=service.build(session=get_session(), user=user),
+        max_names=service.MAX_STALLED_NAMES,
+    )
 
 
 @bp.get("/home")

@@ -82,11 +82,17 @@ class StalledCohort:
 
 
 @dataclass(frozen=True)
+class CoachHome:
+    cohorts: list[StalledCohort]
+    more: int  # cohorts beyond MAX_COHORTS, left to the cohorts page
+
+
+@dataclass(frozen=True)
 class Home:
     user: User
     teacher: TeacherHome | None
     assessor: AssessorHome | None
-    coach: list[StalledCohort] | None
+    coach: CoachHome | None
     admin: bool
 
 
@@ -196,14 +202,15 @@ def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHom
 # --- coach ------------------------------------------------------------------------------
 
 
-def coach_home(*, session: Session, user: User, now: datetime) -> list[StalledCohort]:
+def coach_home(*, session: Session, user: User, now: datetime) -> CoachHome:
     """Stalled members exactly as the cohort page's "stalled" filter finds them."""
-    result = []
-    for summary in cohorts_for(session=session, user=user)[:MAX_COHORTS]:
+    summaries = cohorts_for(session=session, user=user)
+    cohorts = []
+    for summary in summaries[:MAX_COHORTS]:
         board = progress.dashboard(
             session=session, cohort=summary.cohort, filter_name="stalled", now=now
         )
-        result.append(
+        cohorts.append(
             StalledCohort(
                 cohort_id=summary.cohort.id,
                 name=summary.cohort.name,
@@ -211,4 +218,4 @@ def coach_home(*, session: Session, user: User, now: datetime) -> list[StalledCo
                 stalled=board.rows,
             )
         )
-    return result
+    return CoachHome(cohorts=cohorts, more=max(0, len(summaries) - MAX_COHORTS))

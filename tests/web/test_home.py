@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
-from server.models import CohortMember, SubmissionStatus, utcnow
+from server.models import CohortMember, SubmissionStatus, User, utcnow
 from tests.support.factories import (
     appoint,
     make_cohort,
@@ -127,27 +128,41 @@ def test_someone_with_several_roles_sees_each_section(client, session, catalog):
     assert "District administration" not in html
 
 
+def _statements(app, client, path: str = "/home") -> int:
+    seen = []
+    engine = app.extensions["db_engine"]
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
 def test_teacher_home_queries_do_not_grow_with_attempts(app, client, session):
     teacher = make_user(session)
     sign_in_as(client, teacher)
-
-    def statements_for_home() -> int:
-        seen = []
-        engine = app.extensions["db_engine"]
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/home").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
-
     stack = make_stack(session)
     make_submission(session, teacher, make_credential(session, stack=stack), status="draft")
-    few = statements_for_home()
+    few = _statements(app, client)
     for _ in range(6):
         make_submission(session, teacher, make_credential(session, stack=stack))
-    assert statements_for_home() == few
+    assert _statements(app, client) == few
+
+
+def test_coach_home_queries_do_not_grow_with_members(app, client, session):
+    coach = make_user(session, "coach")
+    credential = make_credential(session)
+    members = [make_user(session) for _ in range(2)]
+    make_cohort(session, coach, members=members)
+    sign_in_as(client, coach)
+    make_submission(session, members[0], credential)
+    few = _statements(app, client)
+    cohort = make_cohort(session, coach, "Second", members=[make_user(session) for _ in range(8)])
+    for member in session.exec(select(CohortMember).where(CohortMember.cohort_id == cohort.id)):
+        make_submission(session, session.get(User, member.user_id), credential)
+    assert _statements(app, client) == few + 4  # one cohort more: its four dashboard queries
 
 
 # --- navigation -----------------------------------------------------------------------
@@ -156,9 +171,9 @@ def test_teacher_home_queries_do_not_grow_with_attempts(app, client, session):
 MAIN_NAV = re.compile(r'<nav class="site-nav" aria-label="Main">.*?</nav>', re.S)
 
 
-def _current(html: str) -> list[str]:
+def _current(html: str, mark: str = "page") -> list[str]:
     nav = MAIN_NAV.search(html).group(0)
-    return re.findall(r'<a href="([^"]+)" aria-current="page"', nav)
+    return re.findall(rf'<a href="([^"]+)" aria-current="{mark}"', nav)
 
 
 @pytest.mark.parametrize(
@@ -177,7 +192,7 @@ def test_exactly_one_link_is_the_current_page(client, session, path, current):
     sign_in_as(client, make_user(session))
     html = _html(client.get(path))
     assert _current(html) == [current]
-    assert html.count('aria-current="page"') == 1
+    assert html.count("aria-current") == 1
 
 
 def test_the_tab_bar_has_capture_only_with_a_draft(client, session, catalog):
@@ -191,8 +206,10 @@ def test_the_tab_bar_has_capture_only_with_a_draft(client, session, catalog):
     assert f'href="/capture?submission={draft.id}" class="nav-tab-link">Capture</a>' in html
 
 
-def test_stack_and_credential_pages_mark_stacks(client, session, catalog):
+def test_pages_inside_a_section_mark_it_without_claiming_to_be_it(client, session, catalog):
     stack, credentials = catalog
-    sign_in_as(client, make_user(session))
-    for path in (f"/stacks/{stack.slug}", f"/credentials/{credentials[0].slug}"):
-        assert _current(_html(client.get(path))) == ["/stacks"]
+    sign_in_as(client, make_user(session, "assessor"))
+    for path in (f"/stacks/{stack.slug}", f"/credentials/{credentials[0].slug}", "/review/history"):
+        html = _html(client.get(path))
+        assert _current(html) == [] and html.count('aria-current="page"') == 0
+        assert _current(html, "true") == ["/review" if "review" in path else "/stacks"]
