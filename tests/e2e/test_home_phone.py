@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
@@ -107,3 +108,15 @@ def test_sign_up_keeps_the_browser_zone_and_the_account_page_offers_it(browser, 
         expect(page.locator("[data-timezone-offer]")).to_be_hidden()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "role, heading",
+    [("assessor", "Reviews"), ("coach", "Your cohorts"), ("admin", "Your district")],
+)
+def test_every_role_home_is_accessible_on_a_phone(page, role, heading):
+    sign_in_as_demo(page, role)
+    page.goto("/")
+    expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    expect(page.locator(".nav-tabs")).to_be_visible()
+    assert_accessible(page)
