@@ -213,3 +213,7 @@ def test_pages_inside_a_section_mark_it_without_claiming_to_be_it(client, sessio
         html = _html(client.get(path))
         assert _current(html) == [] and html.count('aria-current="page"') == 0
         assert _current(html, "true") == ["/review" if "review" in path else "/stacks"]
+
+
+def test_the_installed_app_starts_at_home(client):
+    assert client.get("/manifest.webmanifest").get_json()["start_url"] == "/home"
