@@ -25,7 +25,8 @@ const PAGES_CACHE = `chalkmark-pages-${VERSION}`;
 const PRECACHE = [/* __PRECACHE__ */ "/offline", "/manifest.webmanifest"];
 const CAPTURE = "/capture";
 const OFFLINE = "/offline";
-const CATALOG = [/^\/$/, /^\/stacks$/, /^\/stacks\/[^/]+$/, /^\/credentials\/[^/]+$/];
+// Not "/": a signed-in person gets their own home there, which must never be a stale copy.
+const CATALOG = [/^\/stacks$/, /^\/stacks\/[^/]+$/, /^\/credentials\/[^/]+$/];
 const MAX_PAGES = 60;
 // The server tags each HTML page with a key of the session it was made for, and keeps the
 // current key in a cookie: a cached page from before signing in or out is never served
@@ -79,7 +80,7 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname === CAPTURE) {
     event.respondWith(staleWhileRevalidate(event, SHELL_CACHE, CAPTURE, { anySession: true }));
   } else if (CATALOG.some((pattern) => pattern.test(url.pathname))) {
-    const key = url.pathname === "/" ? "/" : url.pathname + url.search;  // "/" ignores ?source=pwa
+    const key = url.pathname + url.search;
     event.respondWith(staleWhileRevalidate(event, PAGES_CACHE, key, { anySession: false }));
   } else {
     event.respondWith(networkOrOffline(request));

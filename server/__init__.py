@@ -29,6 +29,7 @@ VIEW_MODULES = {
     "transcript": ("teacher_views", "district_views"),
     "pwa": ("routes",),
     "admin": ("home_views", "analytics_views", "roster_views", "people_views"),
+    "home": ("routes",),
 }
 ROOT = Path(__file__).resolve().parent.parent
 

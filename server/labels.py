@@ -46,6 +46,15 @@ PROGRESS_LABELS = {
     "earned": "Earned",
 }
 
+# A teacher's own standing at a credential, beside it on the stack page.
+STANDING_LABELS = {
+    "earned": "Earned",
+    "in_review": "In review",
+    "not_yet": "Not yet",
+    "draft": "Draft",
+    "not_started": "Not started",
+}
+
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())

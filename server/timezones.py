@@ -7,7 +7,22 @@ An unknown or empty name means UTC, so a bad profile value never breaks a page.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from server.errors import InvalidInput
+
+# Offered first when a district has few people yet to learn its own common zones from.
+DEFAULT_COMMON = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "UTC",
+)
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -30,3 +45,26 @@ def in_zone(at: datetime, zone_name: str | None) -> datetime:
 def iso_utc(at: datetime) -> str:
     """ISO 8601 in UTC to the second: '2026-05-03T14:05:00Z' (for datetime= and JSON)."""
     return as_utc(at).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=1)
+def names() -> tuple[str, ...]:
+    """Every IANA zone this server knows, sorted (about 600)."""
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
+def clean_name(value: str | None, *, blank: str | None = "UTC") -> str:
+    """A known IANA zone name, or InvalidInput for the `timezone` field. A blank value is
+    `blank` (a browser that reports no zone gets UTC), refused when that is None."""
+    name = (value or "").strip()
+    if not name and blank is None:
+        raise InvalidInput("Please pick a time zone, like America/Chicago.", field="timezone")
+    if not name:
+        return blank or "UTC"
+    if len(name) > 64 or name not in names():
+        raise InvalidInput(
+            f"We don't know the time zone “{name[:64]}”. Please pick one from the list, "
+            "like America/Chicago.",
+            field="timezone",
+        )
+    return name

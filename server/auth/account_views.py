@@ -47,6 +47,7 @@ def _account_page(status: int = 200, **context):
         idle_days=helpers.settings().session_idle_days,
         max_days=helpers.settings().session_max_days,
         time_zones=service.time_zones(),
+        common_zones=service.common_time_zones(session=db, user=user),
         **context,
     )
 
@@ -61,11 +62,28 @@ def account():
 @login_required
 def update_profile():
     form = {key: request.form.get(key, "") for key in ("display_name", "email", "timezone")}
+    # The short list's choice, unless a zone was typed in the search field.
+    form["timezone"] = request.form.get("timezone_other", "").strip() or form["timezone"]
     try:
         service.update_profile(session=get_session(), user=require_user(), **form)
     except InvalidInput as err:
         return _account_page(422, form=form, errors={err.field: err.message})
     flash("Your details are saved.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.post("/account/time-zone")
+@login_required
+def update_time_zone():
+    """The account page's offer: switch to the zone this device reports."""
+    user = require_user()
+    try:
+        service.set_time_zone(
+            session=get_session(), user=user, timezone=request.form.get("timezone")
+        )
+    except InvalidInput as err:
+        return _account_page(422, errors={err.field: err.message})
+    flash(f"Times now show in {user.timezone}.", "success")
     return redirect(url_for("auth.account"), 303)
 
 

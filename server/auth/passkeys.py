@@ -32,6 +32,7 @@ from webauthn.helpers.structs import (
 )
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
+from server import timezones
 from server.auth import challenges, devicelinks, service
 from server.auth.challenges import EXPIRED
 from server.errors import ChalkmarkError, Conflict, Expired
@@ -130,10 +131,17 @@ def _creation_options(
 
 
 def begin_sign_up(
-    *, session: Session, rp: RelyingParty, display_name: str | None, email: str | None
+    *,
+    session: Session,
+    rp: RelyingParty,
+    display_name: str | None,
+    email: str | None,
+    timezone: str | None = None,
 ) -> dict[str, Any]:
-    """Validates the sign-up form; the account itself is made only once a passkey exists."""
+    """Validates the sign-up form (the time zone is the browser's, UTC when it gave none);
+    the account itself is made only once a passkey exists."""
     profile = service.check_new_profile(session=session, display_name=display_name, email=email)
+    zone = timezones.clean_name(timezone)
     user_handle = service.new_webauthn_user_id()
     options = _creation_options(
         rp,
@@ -150,6 +158,7 @@ def begin_sign_up(
             "display_name": profile.display_name,
             "email": profile.email,
             "user_handle": user_handle,
+            "timezone": zone,
         },
     )
 
@@ -248,7 +257,10 @@ def finish_sign_up(
         email=pending.payload.get("email"),
     )
     user = service.create_user(
-        session=session, profile=profile, webauthn_user_id=pending.payload.get("user_handle")
+        session=session,
+        profile=profile,
+        webauthn_user_id=pending.payload.get("user_handle"),
+        timezone=timezones.clean_name(pending.payload.get("timezone")),
     )
     passkey = _save_passkey(
         session=session, user=user, verified=verified, credential=credential, nickname=nickname

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 
+from server import timezones
 from server.auth import bp, passkeys, recovery, service
 from server.auth import view_helpers as helpers
 from server.auth.session import (
@@ -121,16 +122,14 @@ def sign_out():
 def sign_up():
     """The form is sent by passkeys.js; posted without script, it is checked and explains
     that creating a passkey needs JavaScript."""
-    form = {
-        "display_name": request.form.get("display_name", ""),
-        "email": request.form.get("email", ""),
-    }
+    form = {key: request.form.get(key, "") for key in ("display_name", "email", "timezone")}
     if request.method == "GET":
         return render("auth/sign_up.html", form=form, next=request.args.get("next", ""))
     try:
         service.check_new_profile(
             session=get_session(), display_name=form["display_name"], email=form["email"]
         )
+        timezones.clean_name(form["timezone"])
     except InvalidInput as err:
         return render(
             "auth/sign_up.html",
@@ -158,6 +157,7 @@ def register_options():
             rp=helpers.relying_party(),
             display_name=body.get("display_name"),
             email=body.get("email"),
+            timezone=body.get("timezone"),
         )
     )
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-import zoneinfo
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from server import timezones
 from server.auth import devicelinks, recovery
 from server.auth.sessions import SessionStore
 from server.errors import InvalidInput, NotFound
@@ -109,6 +108,7 @@ def create_user(
     profile: Profile,
     roles: str = Role.TEACHER.value,
     webauthn_user_id: str | None = None,
+    timezone: str = "UTC",
 ) -> User:
     """Adds (and flushes) the user; the caller commits with whatever else belongs to it."""
     user = User(
@@ -116,6 +116,7 @@ def create_user(
         display_name=profile.display_name,
         email=profile.email,
         roles=roles,
+        timezone=timezone,
         webauthn_user_id=webauthn_user_id or new_webauthn_user_id(),
     )
     session.add(user)
@@ -143,9 +144,27 @@ def create_admin(
     return user, token
 
 
-@lru_cache(maxsize=1)
 def time_zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return timezones.names()
+
+
+COMMON_ZONES_SHOWN = 8
+
+
+def common_time_zones(*, session: Session, user: User) -> list[str]:
+    """The zones most people of the user's district use (one grouped query), then the
+    usual US zones, the user's own first: a short list to pick from before searching."""
+    in_district = User.org_id.is_(None) if user.org_id is None else User.org_id == user.org_id
+    rows = session.exec(
+        select(User.timezone)
+        .where(in_district)
+        .group_by(User.timezone)
+        .order_by(func.count().desc(), User.timezone)
+        .limit(COMMON_ZONES_SHOWN)
+    ).all()
+    zones = [user.timezone, *rows, *timezones.DEFAULT_COMMON]
+    known = set(timezones.names())
+    return list(dict.fromkeys(z for z in zones if z in known))[:COMMON_ZONES_SHOWN]
 
 
 def update_profile(
@@ -159,12 +178,15 @@ def update_profile(
     profile = check_new_profile(
         session=session, display_name=display_name, email=email, user_id=user.id
     )
-    zone = (timezone or "").strip() or "UTC"
-    if zone not in time_zones():
-        raise InvalidInput(
-            "Please pick a time zone from the list, like America/Chicago.", field="timezone"
-        )
+    zone = timezones.clean_name(timezone, blank=None)
     user.display_name, user.email, user.timezone = profile.display_name, profile.email, zone
+    session.add(user)
+    session.commit()
+    return user
+
+
+def set_time_zone(*, session: Session, user: User, timezone: str | None) -> User:
+    user.timezone = timezones.clean_name(timezone, blank=None)
     session.add(user)
     session.commit()
     return user

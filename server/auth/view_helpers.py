@@ -35,7 +35,7 @@ def signin_rate_limit() -> str:
 # The ceremony bodies; the service checks each value's meaning (and py_webauthn the
 # credential's inside), these bound their types and sizes.
 CEREMONY = Schema(challengeId=Text(64), credential=Object(), next=Text(2000))
-PROFILE = Schema(display_name=Text(1000), email=Text(1000))
+PROFILE = Schema(display_name=Text(1000), email=Text(1000), timezone=Text(1000))
 
 
 def passkey_nickname(user_agent: str | None) -> str:

@@ -3,13 +3,20 @@ No sign-in needed; every page works without JavaScript and htmx only refines the
 
 from flask import request
 
+from server.auth.session import current_user
 from server.catalog import bp, service
 from server.db import get_session
+from server.home.routes import home_page
 from server.htmx import render
+from server.labels import STANDING_LABELS
+from server.submissions import queries
 
 
 @bp.get("/")
 def home():
+    """The marketing page for visitors; a signed-in person gets their own home here."""
+    if current_user() is not None:
+        return home_page()
     featured = service.featured_stacks(session=get_session())
     return render("catalog/home.html", featured=featured)
 
@@ -20,10 +27,12 @@ def stacks():
     query = service.normalise_query(request.args.get("q"))
     category = request.args.get("category", "").strip()
     cards = service.list_stacks(session=db, query=query, category=category)
+    hits = service.search_credentials(session=db, query=query, category=category)
     return render(
         "catalog/stacks.html",
         "catalog/_stack_results.html",
         cards=cards,
+        hits=hits,
         query=query,
         category=category,
         categories=service.categories(session=db),
@@ -32,8 +41,25 @@ def stacks():
 
 @bp.get("/stacks/<slug>")
 def stack(slug: str):
-    detail = service.get_stack(session=get_session(), slug=slug)
-    return render("catalog/stack.html", detail=detail, stack=detail.stack)
+    db = get_session()
+    detail = service.get_stack(session=db, slug=slug)
+    user = current_user()
+    standing = (
+        queries.standing_by_credential(
+            session=db,
+            user_id=user.id,
+            credential_ids=[c.credential.id for c in detail.credentials],
+        )
+        if user
+        else None
+    )
+    return render(
+        "catalog/stack.html",
+        detail=detail,
+        stack=detail.stack,
+        standing=standing,
+        standing_labels=STANDING_LABELS,
+    )
 
 
 @bp.get("/credentials/<slug>")

@@ -141,3 +141,43 @@ def my_credentials(*, session: Session, user_id: int) -> list[CredentialAttempts
     for group in groups.values():
         group.attempts.sort(key=lambda s: s.attempt, reverse=True)
     return list(groups.values())
+
+
+# A teacher's standing at a credential, as the stack page shows it beside each one.
+EARNED, IN_REVIEW, NOT_YET, DRAFT, NOT_STARTED = (
+    "earned",
+    "in_review",
+    "not_yet",
+    "draft",
+    "not_started",
+)
+_STANDING_OF_STATUS = {
+    SubmissionStatus.DRAFT.value: DRAFT,
+    SubmissionStatus.SUBMITTED.value: IN_REVIEW,
+    SubmissionStatus.IN_REVIEW.value: IN_REVIEW,
+    SubmissionStatus.NOT_YET.value: NOT_YET,
+    SubmissionStatus.AWARDED.value: EARNED,
+}
+
+
+def standing_by_credential(
+    *, session: Session, user_id: int, credential_ids: list[int]
+) -> dict[int, str]:
+    """One query: earned when any attempt was awarded, else the newest attempt's state;
+    a credential never started is absent (NOT_STARTED)."""
+    if not credential_ids:
+        return {}
+    rows = session.exec(
+        select(Submission.credential_id, Submission.status)
+        .where(
+            Submission.user_id == user_id,
+            col(Submission.credential_id).in_(credential_ids),
+            Submission.status != SubmissionStatus.WITHDRAWN.value,
+        )
+        .order_by(col(Submission.attempt))
+    ).all()
+    standing: dict[int, str] = {}
+    for credential_id, status in rows:
+        if standing.get(credential_id) != EARNED:
+            standing[credential_id] = _STANDING_OF_STATUS.get(status, NOT_STARTED)
+    return standing

@@ -50,9 +50,11 @@ def test_typing_a_search_updates_results_without_a_reload(page, base_url):
     page.get_by_label("Search").fill("working memory")
 
     expect(page.locator(".stack-card")).to_have_count(1)
-    expect(page.locator(".stack-card h2")).to_have_text("Learning Differences")
+    # Grouped under "Stacks" and "Micro-credentials" headings, each card an h3.
+    expect(page.locator(".stack-card h3")).to_have_text("Learning Differences")
+    expect(page.locator(".credential-hit h3")).to_have_text("Working Memory")
     expect(page.get_by_role("status").filter(has_text="matching")).to_have_text(
-        "1 stack matching “working memory”"
+        "1 stack matching “working memory”, and 1 micro-credential"
     )
     expect(page).to_have_url(re.compile(r"/stacks\?q=working(%20|\+)memory"))
     assert page.evaluate("window.__stillSamePage") is True

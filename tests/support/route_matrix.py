@@ -69,6 +69,7 @@ def at(path: str, allowed: frozenset[str], **body) -> Case:
 MATRIX: dict[str, tuple[Case, ...]] = {
     # --- public: catalog, PWA shell, static --------------------------------------------
     "GET /": (at("/", EVERYONE),),
+    "GET /home": (at("/home", SIGNED_IN),),
     "GET /stacks": (at("/stacks", EVERYONE),),
     "GET /stacks/<slug>": (at("/stacks/{stack_slug}", EVERYONE),),
     "GET /credentials/<slug>": (at("/credentials/{credential_slug}", EVERYONE),),
@@ -93,6 +94,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /auth/link/<token>/verify": (at("/auth/link/{link_token}/verify", EVERYONE),),
     "GET /auth/account": (at("/auth/account", SIGNED_IN),),
     "POST /auth/account/profile": (at("/auth/account/profile", SIGNED_IN),),
+    "POST /auth/account/time-zone": (
+        at("/auth/account/time-zone", SIGNED_IN, form={"timezone": "America/Chicago"}),
+    ),
     "POST /auth/account/devices/<key>/sign-out": (
         at("/auth/account/devices/{spare_session}/sign-out", OWNER),
     ),

@@ -154,7 +154,11 @@ function makeView(root) {
 
 function formFields(form) {
   const data = new FormData(form);
-  return { display_name: data.get("display_name") ?? "", email: data.get("email") ?? "" };
+  return {
+    display_name: data.get("display_name") ?? "",
+    email: data.get("email") ?? "",
+    timezone: data.get("timezone") ?? "",
+  };
 }
 
 function clearFieldErrors(form) {

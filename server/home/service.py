@@ -1,0 +1,221 @@
+"""What a signed-in person's home shows, per role. Each section costs a fixed number of
+indexed queries (the coach's: four per cohort, at most MAX_COHORTS of them): no query per
+attempt, claim or member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server import access
+from server.catalog.service import published_credential, published_stack
+from server.coach import progress
+from server.coach.service import cohorts_for
+from server.game import streaks, weeks
+from server.models import (
+    AWAITING_REVIEW,
+    Credential,
+    Review,
+    Stack,
+    Submission,
+    SubmissionStatus,
+    User,
+    WeeklyPoints,
+    utcnow,
+)
+from server.review.queue import QUEUE_LIMIT, queue
+
+MAX_COHORTS = 6
+MAX_STALLED_NAMES = 5
+
+
+@dataclass(frozen=True)
+class Attempt:
+    submission_id: int
+    credential_title: str
+    attempt: int
+    status: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str
+    slug: str
+    stack_title: str
+
+
+@dataclass
+class TeacherHome:
+    drafts: list[Attempt] = field(default_factory=list)
+    not_yet: list[Attempt] = field(default_factory=list)
+    waiting: list[Attempt] = field(default_factory=list)
+    earned: int = 0
+    streak: streaks.Streak = streaks.Streak(weeks=0, active_this_week=False)
+    points_this_week: int = 0
+    suggestion: Suggestion | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    submission_id: int
+    credential_title: str
+    attempt: int
+    lease_until: datetime
+
+
+@dataclass(frozen=True)
+class AssessorHome:
+    waiting: int
+    at_limit: bool  # the queue holds at least QUEUE_LIMIT: "200 or more"
+    claims: list[Claim]
+
+
+@dataclass(frozen=True)
+class StalledCohort:
+    cohort_id: int
+    name: str
+    members: int
+    stalled: list[progress.MemberRow]
+
+
+@dataclass(frozen=True)
+class CoachHome:
+    cohorts: list[StalledCohort]
+    more: int  # cohorts beyond MAX_COHORTS, left to the cohorts page
+
+
+@dataclass(frozen=True)
+class Home:
+    user: User
+    teacher: TeacherHome | None
+    assessor: AssessorHome | None
+    coach: CoachHome | None
+    admin: bool
+
+
+def build(*, session: Session, user: User, now: datetime | None = None) -> Home:
+    now = now or utcnow()
+    reviews = user.has_role("assessor") or access.is_admin(user)
+    coaches = user.has_role("coach") or access.is_admin(user)
+    return Home(
+        user=user,
+        teacher=teacher_home(session=session, user=user, now=now)
+        if user.has_role("teacher")
+        else None,
+        assessor=assessor_home(session=session, user=user, now=now) if reviews else None,
+        coach=coach_home(session=session, user=user, now=now) if coaches else None,
+        admin=access.is_admin(user),
+    )
+
+
+# --- teacher ----------------------------------------------------------------------------
+
+
+def teacher_home(*, session: Session, user: User, now: datetime) -> TeacherHome:
+    """The newest attempt at each credential decides where it shows: a draft to continue,
+    a "not yet" to answer, a decision being waited for, or an earned credential."""
+    home = TeacherHome()
+    rows = session.exec(
+        select(Submission, Credential.title, Credential.stack_id)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .where(
+            Submission.user_id == user.id,
+            Submission.status != SubmissionStatus.WITHDRAWN.value,
+        )
+        .order_by(col(Submission.updated_at).desc(), col(Submission.attempt).desc())
+    ).all()
+    newest: dict[int, tuple[Submission, str]] = {}
+    stacks: set[int] = set()
+    for submission, title, stack_id in rows:
+        stacks.add(stack_id)
+        kept = newest.get(submission.credential_id)
+        if kept is None or submission.attempt > kept[0].attempt:
+            newest[submission.credential_id] = (submission, title)
+    for submission, title in newest.values():
+        _place(home, submission, title)
+    for group in (home.drafts, home.not_yet, home.waiting):
+        group.sort(key=lambda a: a.at, reverse=True)
+    home.streak = streaks.current(session=session, user=user, now=now)
+    week = session.get(WeeklyPoints, (user.id, weeks.iso_week(now, user.timezone)))
+    home.points_this_week = week.points if week else 0
+    home.suggestion = _suggestion(session, stacks, set(newest))
+    return home
+
+
+def _place(home: TeacherHome, submission: Submission, title: str) -> None:
+    status = submission.status
+    at = submission.decided_at or submission.submitted_at or submission.updated_at
+    attempt = Attempt(submission.id, title, submission.attempt, status, at)
+    if status == SubmissionStatus.DRAFT.value:
+        home.drafts.append(attempt)
+    elif status == SubmissionStatus.NOT_YET.value:
+        home.not_yet.append(attempt)
+    elif status in AWAITING_REVIEW:
+        home.waiting.append(attempt)
+    elif status == SubmissionStatus.AWARDED.value:
+        home.earned += 1
+
+
+def _suggestion(session: Session, stack_ids: set[int], touched: set[int]) -> Suggestion | None:
+    """The first published credential not yet started in a stack the teacher started."""
+    if not stack_ids:
+        return None
+    query = (
+        select(Credential.id, Credential.title, Credential.slug, Stack.title)
+        .join(Stack, Stack.id == Credential.stack_id)
+        .where(col(Credential.stack_id).in_(sorted(stack_ids)))
+        .where(published_credential(), published_stack())
+        .order_by(Stack.position, Stack.title, Credential.position, Credential.title)
+    )
+    for credential_id, title, slug, stack_title in session.exec(query):
+        if credential_id not in touched:
+            return Suggestion(title, slug, stack_title)
+    return None
+
+
+# --- assessor ---------------------------------------------------------------------------
+
+
+def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHome:
+    rows = queue(session=session, assessor=user, now=now)
+    claims = session.exec(
+        select(Review.submission_id, Credential.title, Submission.attempt, Review.claimed_until)
+        .join(Submission, Submission.id == Review.submission_id)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .where(
+            Review.assessor_id == user.id,
+            col(Review.decision).is_(None),
+            Review.claimed_until > now,
+        )
+        .order_by(Review.claimed_until)
+    ).all()
+    return AssessorHome(
+        waiting=sum(1 for row in rows if not row.mine),
+        at_limit=len(rows) >= QUEUE_LIMIT,
+        claims=[Claim(*row) for row in claims],
+    )
+
+
+# --- coach ------------------------------------------------------------------------------
+
+
+def coach_home(*, session: Session, user: User, now: datetime) -> CoachHome:
+    """Stalled members exactly as the cohort page's "stalled" filter finds them."""
+    summaries = cohorts_for(session=session, user=user)
+    cohorts = []
+    for summary in summaries[:MAX_COHORTS]:
+        board = progress.dashboard(
+            session=session, cohort=summary.cohort, filter_name="stalled", now=now
+        )
+        cohorts.append(
+            StalledCohort(
+                cohort_id=summary.cohort.id,
+                name=summary.cohort.name,
+                members=summary.member_count,
+                stalled=board.rows,
+            )
+        )
+    return CoachHome(cohorts=cohorts, more=max(0, len(summaries) - MAX_COHORTS))
