@@ -6,8 +6,9 @@ and a push. Two limits protect the people nudged:
   they live (a UTC day would let two nudges land in one local morning). A unique key on
   (member, day) holds it under concurrency: inserts skip on conflict, and a skipped
   member is reported "already nudged today";
-- never in the member's quiet hours (21:00–07:00 in their time zone): such a nudge is
-  delayed to 07:00 their time, not dropped (Nudge.deliver_after), and a job delivers it.
+- never in the member's quiet hours (their district's, set on /admin/settings; else
+  21:00–07:00), in their time zone: such a nudge is delayed to the end of the quiet hours
+  their time, not dropped (Nudge.deliver_after), and a job delivers it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from sqlmodel import Session, select
 from server import jobs
 from server.errors import InvalidInput
 from server.game.weeks import local_date  # a person's own calendar
-from server.models import Cohort, CohortMember, MemberStatus, NoticeKind, Nudge, User, utcnow
+from server.models import (
+    Cohort,
+    CohortMember,
+    DistrictSettings,
+    MemberStatus,
+    NoticeKind,
+    Nudge,
+    User,
+    utcnow,
+)
 from server.notify import service as notify
 from server.timezones import in_zone, zone
 
@@ -83,14 +93,34 @@ def personalise(message: str, user: User) -> str:
     return message.replace("{first_name}", first_name)
 
 
-def deliver_after(now: datetime, timezone: str | None) -> datetime:
-    """`now`, or 07:00 the member's time when `now` falls in their quiet hours."""
+def deliver_after(
+    now: datetime, timezone: str | None, quiet: tuple[time, time] = (QUIET_START, QUIET_END)
+) -> datetime:
+    """`now`, or the end of the quiet hours (start, end) the member's time when `now`
+    falls in them. Quiet hours may run over midnight; equal hours mean none."""
+    start, end = quiet
     tz = zone(timezone)
     local = now.astimezone(tz)
-    if QUIET_END <= local.time() < QUIET_START:
+    clock = local.time()
+    if start == end:
         return now
-    morning = local.date() + timedelta(days=1) if local.time() >= QUIET_START else local.date()
-    return datetime.combine(morning, QUIET_END, tzinfo=tz).astimezone(now.tzinfo)
+    if start > end:  # over midnight, e.g. 21:00-07:00
+        if end <= clock < start:
+            return now
+        morning = local.date() + timedelta(days=1) if clock >= start else local.date()
+    else:  # within one day, e.g. 12:00-14:00
+        if not start <= clock < end:
+            return now
+        morning = local.date()
+    return datetime.combine(morning, end, tzinfo=tz).astimezone(now.tzinfo)
+
+
+def quiet_hours_for(session: Session, org_id: int | None) -> tuple[time, time]:
+    """The member's district's quiet hours (/admin/settings), else the defaults."""
+    row = session.get(DistrictSettings, org_id) if org_id is not None else None
+    if row is None:
+        return QUIET_START, QUIET_END
+    return time(row.quiet_start_hour), time(row.quiet_end_hour)
 
 
 def nudge_members(
@@ -114,7 +144,8 @@ def nudge_members(
     members = _members(session, cohort, member_ids)
     if not members:
         raise InvalidInput("Choose at least one member to nudge.", field="members")
-    rows = [_row(coach, user, message, now) for user in members]
+    quiet = {org_id: quiet_hours_for(session, org_id) for org_id in {u.org_id for u in members}}
+    rows = [_row(coach, user, message, now, quiet[user.org_id]) for user in members]
     created = _insert_new(session, rows)  # {user_id: nudge id}, one per member per day
     report = NudgeReport()
     for user, row in zip(members, rows, strict=True):
@@ -134,8 +165,10 @@ def nudge_members(
     return report
 
 
-def _row(coach: User, user: User, message: str, now: datetime) -> dict[str, Any]:
-    arrives = deliver_after(now, user.timezone)
+def _row(
+    coach: User, user: User, message: str, now: datetime, quiet: tuple[time, time]
+) -> dict[str, Any]:
+    arrives = deliver_after(now, user.timezone, quiet)
     return {
         "coach_id": coach.id,
         "user_id": user.id,
