@@ -248,6 +248,20 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /me": (at("/me", SIGNED_IN),),
     # --- admin: each district's admin, for their own district only ---------------------
     "GET /admin": (at("/admin", {"admin", "far_admin"}),),
+    "POST /admin/submissions/<int:submission_id>/release": (
+        at("/admin/submissions/{lapsed_claim}/release", {"admin"}),
+    ),
+    "GET /admin/settings": (at("/admin/settings", {"admin", "far_admin"}),),
+    # The empty form is refused field by field (422): nothing is saved.
+    "POST /admin/settings": (at("/admin/settings", {"admin", "far_admin"}),),
+    "POST /admin/settings/recompute-totals": (
+        at("/admin/settings/recompute-totals", {"admin", "far_admin"}),
+    ),
+    "GET /admin/roles": (at("/admin/roles?q=a", {"admin", "far_admin"}),),
+    "GET /admin/people/<int:user_id>/roles": (at("/admin/people/{role_target}/roles", {"admin"}),),
+    "POST /admin/people/<int:user_id>/roles": (
+        at("/admin/people/{role_target}/roles", {"admin"}, form={"roles": "coach"}),
+    ),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
     "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),

@@ -84,6 +84,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _submissions(session, client, seeded, credential)
     _personal_things(session, seeded, device, client.application)
     _cohorts(session, seeded, home.id, away.id)
+    _admin_targets(session, seeded, credential, home.id)
     return seeded
 
 
@@ -204,4 +205,13 @@ def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
         cohort_code=mine.invite_code,
         invited_cohort=theirs.id,
         extra_member={who: extra.id for who, extra in extras.items()},
+    )
+
+
+def _admin_targets(session: Session, seeded: Seeded, credential, home: int) -> None:
+    """A claim whose lease ran out (an admin releases it) and a person to give roles to."""
+    lapsed = make_submission(session, seeded.users["owner"], credential)
+    make_review(session, lapsed, seeded.users["assessor"], hours=-1)
+    seeded.ids.update(
+        lapsed_claim=lapsed.id, role_target=make_user(session, "teacher", org_id=home).id
     )
