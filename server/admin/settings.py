@@ -1,12 +1,12 @@
 """A district's settings (/admin/settings): blind review, the review turnaround target,
 point values and level thresholds, the leaderboard visibility new members start with,
-and quiet hours for nudges.
+and quiet hours (nudges and pushes wait for their end).
 
 A district that never saved gets the defaults: the server's Settings for points and
 levels (CHALKMARK_GAME_POINTS / _LEVELS), the constants beside each reader for the rest.
 Saving checks every field first and writes nothing unless all are right; the change and
 its audit entry (before/after) share one transaction, and readers (game/values.py,
-coach/nudges.py, auth create_user, the admin home) see it at once.
+quiet_hours.py, auth create_user, the admin home) see it at once.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from server import quiet_hours
 from server.admin import audit
 from server.admin.forms import FormInvalid, whole_number
-from server.coach.nudges import QUIET_END, QUIET_START
 from server.game import levels, values
 from server.game.ledger import RebuildReport, rebuild
 from server.game.profile import VISIBILITY_CHOICES
@@ -59,8 +59,8 @@ def current(*, session: Session, org: Org) -> DistrictChoices:
         blind_review=org.blind_review,
         review_target_days=row.review_target_days if row else DEFAULT_TARGET_DAYS,
         default_visibility=row.default_visibility if row else Visibility.COHORT.value,
-        quiet_start_hour=row.quiet_start_hour if row else QUIET_START.hour,
-        quiet_end_hour=row.quiet_end_hour if row else QUIET_END.hour,
+        quiet_start_hour=row.quiet_start_hour if row else quiet_hours.DEFAULT[0].hour,
+        quiet_end_hour=row.quiet_end_hour if row else quiet_hours.DEFAULT[1].hour,
         points=dict(game.points),
         thresholds=game.thresholds,
     )

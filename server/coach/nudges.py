@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -24,13 +24,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
-from server import jobs
+from server import jobs, quiet_hours
 from server.errors import InvalidInput
 from server.game.weeks import local_date  # a person's own calendar
 from server.models import (
     Cohort,
     CohortMember,
-    DistrictSettings,
     MemberStatus,
     NoticeKind,
     Nudge,
@@ -38,10 +37,8 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.timezones import in_zone, zone
+from server.timezones import in_zone
 
-QUIET_START = time(21, 0)
-QUIET_END = time(7, 0)
 MAX_MESSAGE_CHARS = 1000
 BATCH = 200  # nudges per delivery job
 INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a statement)
@@ -94,33 +91,15 @@ def personalise(message: str, user: User) -> str:
 
 
 def deliver_after(
-    now: datetime, timezone: str | None, quiet: tuple[time, time] = (QUIET_START, QUIET_END)
+    now: datetime, timezone: str | None, quiet: quiet_hours.QuietHours = quiet_hours.DEFAULT
 ) -> datetime:
-    """`now`, or the end of the quiet hours (start, end) the member's time when `now`
-    falls in them. Quiet hours may run over midnight; equal hours mean none."""
-    start, end = quiet
-    tz = zone(timezone)
-    local = now.astimezone(tz)
-    clock = local.time()
-    if start == end:
-        return now
-    if start > end:  # over midnight, e.g. 21:00-07:00
-        if end <= clock < start:
-            return now
-        morning = local.date() + timedelta(days=1) if clock >= start else local.date()
-    else:  # within one day, e.g. 12:00-14:00
-        if not start <= clock < end:
-            return now
-        morning = local.date()
-    return datetime.combine(morning, end, tzinfo=tz).astimezone(now.tzinfo)
+    """`now`, or the end of the member's quiet hours (their time) when `now` is in them."""
+    return quiet_hours.until(now, timezone, quiet)
 
 
-def quiet_hours_for(session: Session, org_id: int | None) -> tuple[time, time]:
+def quiet_hours_for(session: Session, org_id: int | None) -> quiet_hours.QuietHours:
     """The member's district's quiet hours (/admin/settings), else the defaults."""
-    row = session.get(DistrictSettings, org_id) if org_id is not None else None
-    if row is None:
-        return QUIET_START, QUIET_END
-    return time(row.quiet_start_hour), time(row.quiet_end_hour)
+    return quiet_hours.of_district(session, org_id) or quiet_hours.DEFAULT
 
 
 def nudge_members(
@@ -166,7 +145,7 @@ def nudge_members(
 
 
 def _row(
-    coach: User, user: User, message: str, now: datetime, quiet: tuple[time, time]
+    coach: User, user: User, message: str, now: datetime, quiet: quiet_hours.QuietHours
 ) -> dict[str, Any]:
     arrives = deliver_after(now, user.timezone, quiet)
     return {
