@@ -34,12 +34,14 @@ VISIBILITY_CHOICES = (
     (
         Visibility.COHORT.value,
         "Cohort only",
-        "People in your cohorts see your name; everyone else sees “Anonymous teacher”.",
+        "People in your cohorts (and your district's admins) see your name; everyone else "
+        "sees “Anonymous teacher”.",
     ),
     (
         Visibility.ANONYMOUS.value,
         "Anonymous",
-        "You are ranked as “Anonymous teacher” (your coach still sees your name).",
+        "You are ranked as “Anonymous teacher” (your coach and your district's admins "
+        "still see your name).",
     ),
     (
         Visibility.HIDDEN.value,
