@@ -214,7 +214,6 @@ def stalled_teachers(
     stalled = (
         User.org_id == org.id,
         User.deactivated_at.is_(None),
-        User.created_at < cutoff,
         in_progress,
         ~recent,
         ~new_evidence,

@@ -97,7 +97,7 @@ def test_stalled_teachers_have_work_in_progress_and_no_activity_for_14_days(clie
     home, credential = world["home"].id, world["credential"]
 
     def person(name):
-        return make_user(db, name=name, org_id=home, created_at=LONG_AGO)
+        return make_user(db, name=name, org_id=home)
 
     stalled, busy, done = person("Sid Stalled"), person("Bea Busy"), person("Dot Done")
     old = {"updated_at": LONG_AGO, "submitted_at": None, "created_at": LONG_AGO}
