@@ -28,7 +28,14 @@ VIEW_MODULES = {
     "badges": ("document_views", "page_views"),
     "transcript": ("teacher_views", "district_views"),
     "pwa": ("routes",),
-    "admin": ("home_views", "analytics_views", "roster_views", "people_views"),
+    "admin": (
+        "home_views",
+        "analytics_views",
+        "roster_views",
+        "people_views",
+        "settings_views",
+        "roles_views",
+    ),
     "home": ("routes",),
 }
 ROOT = Path(__file__).resolve().parent.parent

@@ -429,6 +429,22 @@ class AccessLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class DistrictSettings(SQLModel, table=True):
+    """A district's own choices, made on /admin/settings (blind review stays on Org).
+    A district without a row, and everyone without a district, get the defaults: the
+    server's Settings (CHALKMARK_GAME_POINTS / _LEVELS) for points and levels."""
+
+    __tablename__ = "district_settings"
+    org_id: int = Field(foreign_key="org.id", primary_key=True)
+    review_target_days: int
+    default_visibility: str = Field(max_length=16)  # Visibility of people joining
+    quiet_start_hour: int  # no nudge arrives from this hour (member's time) ...
+    quiet_end_hour: int  # ... until this one; equal hours: no quiet hours
+    game_points: str = Field(sa_column=Column(Text, nullable=False))  # JSON {rule: points}
+    game_levels: str = Field(max_length=80)  # ascending thresholds, e.g. "0,250,750,1500"
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class AuditEntry(SQLModel, table=True):
     """One admin action in a district: who, what, when, and the values before and after
     (JSON text), so a district can answer "who made Ana an assessor?"."""

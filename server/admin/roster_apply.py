@@ -24,7 +24,7 @@ from server.admin.roster import (
     rows_of,
 )
 from server.auth.devicelinks import token_hash
-from server.auth.service import handle_base, new_webauthn_user_id
+from server.auth.service import handle_base, new_member_visibility, new_webauthn_user_id
 from server.coach.service import MY_COHORTS_URL
 from server.errors import Conflict
 from server.models import (
@@ -120,6 +120,8 @@ def _insert_people(
     now = utcnow()
     # The model's defaults once, not a model per row (that costs more than the INSERT).
     defaults = User(handle="", display_name="", created_at=now).model_dump(exclude={"id"})
+    # New members start with the district's chosen leaderboard visibility.
+    defaults["leaderboard_visibility"] = new_member_visibility(session=session, org_id=org.id)
     values = [
         {
             **defaults,

@@ -18,7 +18,7 @@ from server import timezones
 from server.auth import devicelinks, recovery
 from server.auth.sessions import SessionStore
 from server.errors import InvalidInput, NotFound
-from server.models import Passkey, Role, User, utcnow
+from server.models import DistrictSettings, Passkey, Role, User, Visibility, utcnow
 
 MAX_NAME = 80
 MAX_EMAIL = 254
@@ -109,8 +109,10 @@ def create_user(
     roles: str = Role.TEACHER.value,
     webauthn_user_id: str | None = None,
     timezone: str = "UTC",
+    org_id: int | None = None,
 ) -> User:
-    """Adds (and flushes) the user; the caller commits with whatever else belongs to it."""
+    """Adds (and flushes) the user; the caller commits with whatever else belongs to it.
+    A member of a district starts with the district's leaderboard visibility."""
     user = User(
         handle=unique_handle(session=session, display_name=profile.display_name),
         display_name=profile.display_name,
@@ -118,10 +120,18 @@ def create_user(
         roles=roles,
         timezone=timezone,
         webauthn_user_id=webauthn_user_id or new_webauthn_user_id(),
+        org_id=org_id,
+        leaderboard_visibility=new_member_visibility(session=session, org_id=org_id),
     )
     session.add(user)
     session.flush()
     return user
+
+
+def new_member_visibility(*, session: Session, org_id: int | None) -> str:
+    """The leaderboard visibility a new member of the district starts with."""
+    row = session.get(DistrictSettings, org_id) if org_id is not None else None
+    return row.default_visibility if row else Visibility.COHORT.value
 
 
 def ensure_webauthn_user_id(*, session: Session, user: User) -> str:

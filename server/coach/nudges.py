@@ -6,8 +6,9 @@ and a push. Two limits protect the people nudged:
   they live (a UTC day would let two nudges land in one local morning). A unique key on
   (member, day) holds it under concurrency: inserts skip on conflict, and a skipped
   member is reported "already nudged today";
-- never in the member's quiet hours (21:00–07:00 in their time zone): such a nudge is
-  delayed to 07:00 their time, not dropped (Nudge.deliver_after), and a job delivers it.
+- never in the member's quiet hours (their district's, set on /admin/settings; else
+  21:00–07:00), in their time zone: such a nudge is delayed to the end of the quiet hours
+  their time, not dropped (Nudge.deliver_after), and a job delivers it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -23,15 +24,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
-from server import jobs
+from server import jobs, quiet_hours
 from server.errors import InvalidInput
 from server.game.weeks import local_date  # a person's own calendar
-from server.models import Cohort, CohortMember, MemberStatus, NoticeKind, Nudge, User, utcnow
+from server.models import (
+    Cohort,
+    CohortMember,
+    MemberStatus,
+    NoticeKind,
+    Nudge,
+    User,
+    utcnow,
+)
 from server.notify import service as notify
-from server.timezones import in_zone, zone
+from server.timezones import in_zone
 
-QUIET_START = time(21, 0)
-QUIET_END = time(7, 0)
 MAX_MESSAGE_CHARS = 1000
 BATCH = 200  # nudges per delivery job
 INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a statement)
@@ -83,14 +90,16 @@ def personalise(message: str, user: User) -> str:
     return message.replace("{first_name}", first_name)
 
 
-def deliver_after(now: datetime, timezone: str | None) -> datetime:
-    """`now`, or 07:00 the member's time when `now` falls in their quiet hours."""
-    tz = zone(timezone)
-    local = now.astimezone(tz)
-    if QUIET_END <= local.time() < QUIET_START:
-        return now
-    morning = local.date() + timedelta(days=1) if local.time() >= QUIET_START else local.date()
-    return datetime.combine(morning, QUIET_END, tzinfo=tz).astimezone(now.tzinfo)
+def deliver_after(
+    now: datetime, timezone: str | None, quiet: quiet_hours.QuietHours = quiet_hours.DEFAULT
+) -> datetime:
+    """`now`, or the end of the member's quiet hours (their time) when `now` is in them."""
+    return quiet_hours.until(now, timezone, quiet)
+
+
+def quiet_hours_for(session: Session, org_id: int | None) -> quiet_hours.QuietHours:
+    """The member's district's quiet hours (/admin/settings), else the defaults."""
+    return quiet_hours.of_district(session, org_id) or quiet_hours.DEFAULT
 
 
 def nudge_members(
@@ -114,7 +123,8 @@ def nudge_members(
     members = _members(session, cohort, member_ids)
     if not members:
         raise InvalidInput("Choose at least one member to nudge.", field="members")
-    rows = [_row(coach, user, message, now) for user in members]
+    quiet = {org_id: quiet_hours_for(session, org_id) for org_id in {u.org_id for u in members}}
+    rows = [_row(coach, user, message, now, quiet[user.org_id]) for user in members]
     created = _insert_new(session, rows)  # {user_id: nudge id}, one per member per day
     report = NudgeReport()
     for user, row in zip(members, rows, strict=True):
@@ -134,8 +144,10 @@ def nudge_members(
     return report
 
 
-def _row(coach: User, user: User, message: str, now: datetime) -> dict[str, Any]:
-    arrives = deliver_after(now, user.timezone)
+def _row(
+    coach: User, user: User, message: str, now: datetime, quiet: quiet_hours.QuietHours
+) -> dict[str, Any]:
+    arrives = deliver_after(now, user.timezone, quiet)
     return {
         "coach_id": coach.id,
         "user_id": user.id,

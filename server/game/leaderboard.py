@@ -6,8 +6,9 @@ Visibility (User.leaderboard_visibility):
   cohort    — their name to people sharing a cohort with them; "Anonymous teacher" elsewhere
   anonymous — "Anonymous teacher" to everyone
   hidden    — left off every board (ranks close up), except their own view: "you (hidden)"
-Whatever they choose, a coach sees the real names of the cohorts they coach (never the
-hidden, who are not on the board at all). The same rules apply to the CSV export.
+Whatever they choose, a coach sees the real names of the cohorts they coach, and a
+district admin those of their own district (never the hidden, who are not on the board
+at all). The same rules apply to the CSV export.
 """
 
 from __future__ import annotations
@@ -195,13 +196,17 @@ def label_for(
     return ANONYMOUS, False
 
 
+def _admin_of_their_district(viewer: User, org_id: int | None) -> bool:
+    return viewer.has_role("admin") and viewer.org_id is not None and viewer.org_id == org_id
+
+
 def entry_for(viewer: User, row: Row[Any]) -> Entry:
     label, named = label_for(
         viewer,
         user_id=row.user_id,
         name=row.display_name,
         visibility=row.leaderboard_visibility,
-        coached=bool(row.coached),
+        coached=bool(row.coached) or _admin_of_their_district(viewer, row.org_id),
         mate=bool(row.mate),
     )
     return Entry(

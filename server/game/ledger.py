@@ -12,18 +12,18 @@ transaction, so they always equal the ledger sum; `rebuild()` recomputes them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
-from server.game import levels, weeks
+from server.game import values, weeks
 from server.models import NoticeKind, PointEvent, User, UserPoints, WeeklyPoints, utcnow
 from server.notify import service as notify
 from server.timezones import as_utc, zone
@@ -64,7 +64,7 @@ def pay(
         points=points,
         week=weeks.iso_week(at, user.timezone if user else None),
     )
-    _celebrate_new_level(session, user_id=user_id, total=total)
+    _celebrate_new_level(session, user=user, user_id=user_id, total=total)
     return True
 
 
@@ -150,9 +150,11 @@ def advance_level_marker(
     )
 
 
-def _celebrate_new_level(session: Session, *, user_id: int, total: int) -> None:
-    """Announce each level once (the in-app notice; the profile banner is separate)."""
-    level = levels.level_for(total)
+def _celebrate_new_level(session: Session, *, user: User | None, user_id: int, total: int) -> None:
+    """Announce each level once (the in-app notice; the profile banner is separate), at
+    the thresholds of the person's district."""
+    org_id = user.org_id if user else None
+    level = values.for_org(session=session, org_id=org_id).level_for(total)
     if advance_level_marker(
         session, user_id=user_id, marker=UserPoints.celebrated_level, level=level.number
     ):
@@ -174,18 +176,26 @@ class RebuildReport:
     corrected_users: int
 
 
-def rebuild(*, session: Session) -> RebuildReport:
-    """Recompute every total from the ledger (the caller commits). Level celebrations
-    are kept: a rebuild never announces a level again."""
+def rebuild(*, session: Session, org_id: int | None = None) -> RebuildReport:
+    """Recompute totals from the ledger (the caller commits): everyone's, or only the
+    people of one district (`org_id`). Level celebrations are kept: a rebuild never
+    announces a level again. It adds up what was paid; it never re-prices a payment."""
     if session.get_bind().dialect.name == "postgresql":
         # Payments wait until the rebuild commits, so none is counted twice or lost.
         session.connection().exec_driver_sql("LOCK TABLE pointevent IN SHARE MODE")
-    session.execute(delete(WeeklyPoints))  # first write: SQLite now holds the write lock
-    before = dict(session.execute(select(UserPoints.user_id, UserPoints.total)).all())
-    totals, weekly, events = _sum_ledger(session)
+    people = _people(org_id)
+    # First write: SQLite now holds the write lock.
+    session.execute(delete(WeeklyPoints).where(people(WeeklyPoints.user_id)))
+    before = dict(
+        session.execute(
+            select(UserPoints.user_id, UserPoints.total).where(people(UserPoints.user_id))
+        ).all()
+    )
+    totals, weekly, events = _sum_ledger(session, people)
     now = utcnow()
     session.execute(
         update(UserPoints)
+        .where(people(UserPoints.user_id))
         .values(total=0, updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -206,15 +216,28 @@ def rebuild(*, session: Session) -> RebuildReport:
     )
 
 
-def _sum_ledger(session: Session) -> tuple[dict[int, int], dict[tuple[int, str], int], int]:
-    zones = {uid: zone(tz) for uid, tz in session.execute(select(User.id, User.timezone))}
+def _people(org_id: int | None) -> Callable[[Any], ColumnElement[bool]]:
+    """A filter on a user id column: everyone, or the people of one district."""
+    if org_id is None:
+        return lambda column: true()
+    members = select(User.id).where(User.org_id == org_id)
+    return lambda column: column.in_(members)
+
+
+def _sum_ledger(
+    session: Session, people: Callable[[Any], ColumnElement[bool]]
+) -> tuple[dict[int, int], dict[tuple[int, str], int], int]:
+    zones = {
+        uid: zone(tz)
+        for uid, tz in session.execute(select(User.id, User.timezone).where(people(User.id)))
+    }
     totals: dict[int, int] = defaultdict(int)
     weekly: dict[tuple[int, str], int] = defaultdict(int)
     events = 0
     rows = session.execute(
-        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at).execution_options(
-            yield_per=20_000
-        )
+        select(PointEvent.user_id, PointEvent.points, PointEvent.created_at)
+        .where(people(PointEvent.user_id))
+        .execution_options(yield_per=20_000)
     )
     for user_id, points, at in rows:
         events += 1

@@ -2,7 +2,8 @@
 
 Thresholds are configurable with CHALKMARK_GAME_LEVELS, e.g. "0,250,750,1500"
 (four ascending numbers, the first 0): Settings.from_env parses it once (parse_thresholds)
-and the app installs it here (configure).
+and the app installs it here (configure). Those are the defaults; a district may set its
+own on /admin/settings (read through values.for_user).
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def thresholds() -> tuple[int, ...]:
     return _configured[0]
 
 
-def level_for(total: int) -> Level:
-    limits = thresholds()
+def level_for(total: int, limits: tuple[int, ...] | None = None) -> Level:
+    """The level `total` reaches with `limits` (the installed thresholds unless given;
+    the game passes a district's, see values.py)."""
+    limits = limits or thresholds()
     index = max(i for i, floor in enumerate(limits) if total >= floor or i == 0)
     last = index == len(limits) - 1
     return Level(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from server.catalog.service import published_credential
 from server.errors import InvalidInput
-from server.game import chart, ledger, levels, rules, streaks, weeks
+from server.game import chart, ledger, levels, rules, streaks, values, weeks
 from server.models import (
     Award,
     Credential,
@@ -34,12 +34,14 @@ VISIBILITY_CHOICES = (
     (
         Visibility.COHORT.value,
         "Cohort only",
-        "People in your cohorts see your name; everyone else sees “Anonymous teacher”.",
+        "People in your cohorts (and your district's admins) see your name; everyone else "
+        "sees “Anonymous teacher”.",
     ),
     (
         Visibility.ANONYMOUS.value,
         "Anonymous",
-        "You are ranked as “Anonymous teacher” (your coach still sees your name).",
+        "You are ranked as “Anonymous teacher” (your coach and your district's admins "
+        "still see your name).",
     ),
     (
         Visibility.HIDDEN.value,
@@ -99,7 +101,7 @@ def total_points(*, session: Session, user_id: int) -> int:
 def build(*, session: Session, user: User, now: datetime | None = None) -> Profile:
     now = now or utcnow()
     total = total_points(session=session, user_id=user.id)
-    level = levels.level_for(total)
+    level = values.for_org(session=session, org_id=user.org_id).level_for(total)
     return Profile(
         user=user,
         total=total,

@@ -89,9 +89,13 @@ def _with_relations(board: CTE) -> Select[Any]:
         other.cohort_id.in_(viewer_cohorts),
     )
     # Names are read only for the rows returned, not for the whole scope.
-    return select(board, User.display_name, coached.label("coached"), mate.label("mate")).join(
-        User, User.id == board.c.user_id
-    )
+    return select(
+        board,
+        User.display_name,
+        User.org_id,  # a district admin sees the real names of their own district
+        coached.label("coached"),
+        mate.label("mate"),
+    ).join(User, User.id == board.c.user_id)
 
 
 @cache

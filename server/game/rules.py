@@ -5,6 +5,8 @@ or uploads. Values are configurable with CHALKMARK_GAME_POINTS, e.g.
 "first_submission=10,persistence=40" (credential_earned comes from Credential.points;
 a value set here for it is ignored): Settings.from_env parses it once (parse_points) and
 the app installs it here (configure), so a bad value stops the start with a clear error.
+Those are the defaults; a district may set its own on /admin/settings, and payments read
+them through values.for_user.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from server.catalog.service import published_credential
-from server.game import ledger, rules, streaks
+from server.game import ledger, rules, streaks, values
 from server.models import (
     Award,
     Credential,
@@ -111,13 +111,14 @@ def on_activity(*, session: Session, user_id: int, kind: str) -> None:
 
 
 def _pay(session: Session, user_id: int, rule: rules.Rule, ref: str, at: datetime) -> None:
-    """Pay a rule at its configured value (once per user, rule and ref: the ledger's key)."""
+    """Pay a rule at the value of the person's district (once per user, rule and ref:
+    the ledger's key)."""
     ledger.pay(
         session=session,
         user_id=user_id,
         rule=rule.name,
         ref=ref,
-        points=rules.points_for(rule),
+        points=values.for_user(session=session, user_id=user_id).points_for(rule),
         at=at,
     )
 

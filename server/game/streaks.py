@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from server.game import ledger, rules, weeks
+from server.game import ledger, rules, values, weeks
 from server.models import ActivityWeek, User, utcnow
 
 MAX_WEEKS_LOOKED_AT = 520  # ten years is long enough for anyone's streak
@@ -43,7 +43,7 @@ def record_activity(
         user_id=user_id,
         rule=rules.STREAK_WEEK.name,
         ref=f"week:{week}",
-        points=rules.points_for(rules.STREAK_WEEK),
+        points=values.for_org(session=session, org_id=user.org_id).points_for(rules.STREAK_WEEK),
         at=at,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -27,9 +28,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, select
 
-from server import jobs
+from server import jobs, quiet_hours
 from server.errors import InvalidInput
-from server.models import NoticeKind, Notification, PushSubscription, utcnow
+from server.models import NoticeKind, Notification, PushSubscription, User, utcnow
 from server.notify import endpoints
 from server.notify.vapid import VapidKeys
 
@@ -74,14 +75,37 @@ def _queue_pending(session: Session) -> None:
     session.flush()  # ids for the jobs
     with_devices = _users_with_devices(session, {n.user_id for n in notices})
     queued = session.info.setdefault(QUEUED_KEY, set())
-    ids = [n.id for n in notices if n.user_id in with_devices and n.id not in queued]
-    queued.update(ids)
-    if len(ids) == 1:
-        jobs.run_after_commit(session, DELIVER_JOB, ids[0])
-        return
-    # Many notices in one transaction (a nudge to a whole cohort): fewer, bigger jobs.
-    for start in range(0, len(ids), BATCH_SIZE):
-        jobs.run_after_commit(session, BATCH_JOB, ids[start : start + BATCH_SIZE])
+    held: dict[float, list[int]] = defaultdict(list)  # seconds to wait: notice ids
+    districts: dict[int | None, quiet_hours.QuietHours | None] = {}
+    for notice in notices:
+        if notice.user_id in with_devices and notice.id not in queued:
+            held[_quiet_hold(session, notice.user_id, districts)].append(notice.id)
+            queued.add(notice.id)
+    for delay, ids in held.items():
+        if len(ids) == 1:
+            jobs.run_after_commit(session, DELIVER_JOB, ids[0], delay=delay)
+            continue
+        # Many notices in one transaction (a nudge to a whole cohort): fewer, bigger jobs.
+        for start in range(0, len(ids), BATCH_SIZE):
+            jobs.run_after_commit(session, BATCH_JOB, ids[start : start + BATCH_SIZE], delay=delay)
+
+
+def _quiet_hold(
+    session: Session, user_id: int, districts: dict[int | None, quiet_hours.QuietHours | None]
+) -> float:
+    """Seconds until the quiet hours the person's district set are over (0 outside them,
+    or when their district set none): the push waits; the inbox already has the notice.
+    `districts` keeps each district's answer for the other notices of the commit."""
+    user = session.get(User, user_id)
+    if user is None:
+        return 0.0
+    if user.org_id not in districts:
+        districts[user.org_id] = quiet_hours.of_district(session, user.org_id)
+    quiet = districts[user.org_id]
+    if quiet is None:
+        return 0.0
+    now = utcnow()
+    return (quiet_hours.until(now, user.timezone, quiet) - now).total_seconds()
 
 
 def _forget_pending(session: Session, previous_transaction: SessionTransaction) -> None:

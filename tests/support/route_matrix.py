@@ -280,6 +280,18 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         at("/admin/people/{roster_person}/device-link", {"admin"}),
     ),
     "GET /admin/people/device-link": (at("/admin/people/device-link", ADMINS),),
+    "POST /admin/submissions/<int:submission_id>/release": (
+        at("/admin/submissions/{lapsed_claim}/release", {"admin"}),
+    ),
+    "GET /admin/settings": (at("/admin/settings", ADMINS),),
+    # The empty form is refused field by field (422): nothing is saved.
+    "POST /admin/settings": (at("/admin/settings", ADMINS),),
+    "POST /admin/settings/recompute-totals": (at("/admin/settings/recompute-totals", ADMINS),),
+    "GET /admin/roles": (at("/admin/roles?q=a", ADMINS),),
+    "GET /admin/people/<int:user_id>/roles": (at("/admin/people/{role_target}/roles", {"admin"}),),
+    "POST /admin/people/<int:user_id>/roles": (
+        at("/admin/people/{role_target}/roles", {"admin"}, form={"roles": "coach"}),
+    ),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),
     "GET /leaderboards/export.csv": (at("/leaderboards/export.csv", COACH_PAGES),),

@@ -86,6 +86,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _personal_things(session, seeded, device, client.application)
     _cohorts(session, seeded, home.id, away.id)
     _roster(session, seeded, home)
+    _admin_targets(session, seeded, credential, home.id)
     return seeded
 
 
@@ -220,3 +221,12 @@ def _roster(session: Session, seeded: Seeded, home) -> None:
     )
     person = make_user(session, "teacher", org_id=home.id)
     seeded.ids.update(roster_token=token, roster_person=person.id)
+
+
+def _admin_targets(session: Session, seeded: Seeded, credential, home: int) -> None:
+    """A claim whose lease ran out (an admin releases it) and a person to give roles to."""
+    lapsed = make_submission(session, seeded.users["owner"], credential)
+    make_review(session, lapsed, seeded.users["assessor"], hours=-1)
+    seeded.ids.update(
+        lapsed_claim=lapsed.id, role_target=make_user(session, "teacher", org_id=home).id
+    )

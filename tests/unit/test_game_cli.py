@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from server.game import ledger
 from server.models import UserPoints
-from tests.support.factories import make_user
+from tests.support.factories import make_org, make_user
 from tests.support.game import cached_totals
 
 
@@ -26,3 +26,21 @@ def test_game_rebuild_command_repairs_totals(runner, engine):
     assert "from 1 ledger rows" in result.output and "1 total(s) corrected" in result.output
     with Session(engine) as session:
         assert cached_totals(session) == {teacher_id: 20}
+
+
+def test_game_rebuild_for_one_district_leaves_everyone_else_alone(runner, engine):
+    with Session(engine) as session:
+        org = make_org(session, slug="riverbend")
+        member, outsider = make_user(session, org_id=org.id), make_user(session)
+        for person in (member, outsider):
+            ledger.pay(session=session, user_id=person.id, rule="streak_week", ref="w", points=10)
+        session.execute(update(UserPoints).values(total=7))
+        session.commit()
+        ids = (member.id, outsider.id)
+
+    result = runner.invoke(args=["game", "rebuild", "--district", "riverbend"])
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        assert cached_totals(session) == {ids[0]: 10, ids[1]: 7}
+    unknown = runner.invoke(args=["game", "rebuild", "--district", "nowhere"])
+    assert unknown.exit_code != 0 and "No district with the slug 'nowhere'" in unknown.output

@@ -13,6 +13,7 @@ from server.coach import jobs as coach_jobs
 from server.coach import nudges, service
 from server.errors import InvalidInput
 from server.models import Notification, Nudge, utcnow
+from server.timezones import in_zone
 from tests.support.coaching import add_member, daytime_zone
 from tests.support.factories import make_user
 
@@ -45,7 +46,7 @@ def nudge(session, coach, cohort, users, now, message="Hi {first_name}, keep goi
 
 
 def local(moment: datetime, zone: str) -> datetime:
-    return moment.astimezone(nudges.zone(zone))
+    return in_zone(moment, zone)
 
 
 @pytest.mark.parametrize(
