@@ -379,6 +379,7 @@ class StackAward(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=utcnow)
     salt: str = Field(default_factory=lambda: uuidlib.uuid4().hex, max_length=32)
     ob3_json: str | None = Field(default=None, sa_column=Column(Text))
+    visibility: str = Field(default="link", max_length=10)  # as Award.visibility
     revoked_at: datetime | None = None
     revocation_reason: str | None = Field(default=None, max_length=500)
 

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('issued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('salt', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('ob3_json', sa.Text(), nullable=True),
+    sa.Column('visibility', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('revocation_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['org.id'], ),

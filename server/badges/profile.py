@@ -6,6 +6,7 @@ it does not change when the handle does (it is signed into later credentials as 
 subject's id), and nobody can walk the accounts by trying handles. An unknown slug and a
 profile with nothing public answer the very same empty page. Revoked awards are left
 out (their own verification page still says "Revoked"); private evidence never appears.
+Public stack credentials are listed too.
 
 Credentials: an award issued while the teacher has a profile carries its URL as the
 credentialSubject `id`. Making an award public later does NOT re-sign it: a signed
@@ -26,21 +27,22 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from server.badges.issuing import current
+from server.badges.status import Listed
 from server.badges.urls import BadgeUrls
-from server.models import Award, BadgeProfile, Credential, User
+from server.models import Award, BadgeProfile, Credential, Stack, StackAward, User
 
 SLUG_BYTES = 12  # 16 characters of base64url: 96 random bits
 
 
 @dataclass(frozen=True)
 class ProfileCard:
-    uuid: str
     title: str
     issuer: str
-    hours: Decimal
+    hours: Decimal  # 0 for a stack credential (its hours are its members')
     issued_at: datetime
-    credential_slug: str
-    version: int
+    page_path: str  # the verification page, e.g. /badges/<uuid>
+    image_path: str  # the badge image (SVG), e.g. /badges/achievements/<slug>/v1/image.svg
+    stack: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,39 +79,59 @@ def profile_url(*, session: Session, user_id: int, urls: BadgeUrls) -> str | Non
     return urls.profile(profile.slug) if profile else None
 
 
-def _listed(user_id: int):
+def _listed(model: Listed, user_id: int):
     return (
-        Award.user_id == user_id,
-        Award.visibility == "public",
-        Award.revoked_at.is_(None),
-        Award.ob3_json.is_not(None),
+        model.user_id == user_id,
+        model.visibility == "public",
+        model.revoked_at.is_(None),
+        model.ob3_json.is_not(None),
     )
 
 
+def _signed(text: str | None) -> tuple[dict, dict]:
+    document = json.loads(text or "{}")
+    return document, document.get("credentialSubject", {})
+
+
 def _cards(session: Session, user_id: int) -> list[ProfileCard]:
-    rows = session.execute(
+    paths = BadgeUrls("")  # site-relative paths
+    cards = []
+    for award, credential in session.execute(
         select(Award, Credential)
         .join(Credential, Credential.id == Award.credential_id)
-        .where(*_listed(user_id))
-        .order_by(Award.issued_at.desc(), Award.id.desc())
-    ).all()
-    cards = []
-    for award, credential in rows:
-        document = json.loads(award.ob3_json or "{}")
-        subject = document.get("credentialSubject", {})
-        achievement = subject.get("achievement", {})
+        .where(*_listed(Award, user_id))
+    ).all():
+        document, subject = _signed(award.ob3_json)
+        version = int(subject.get("achievement", {}).get("version", credential.version))
         cards.append(
             ProfileCard(
-                uuid=award.uuid,
                 title=document.get("name", credential.title),
                 issuer=document.get("issuer", {}).get("name", ""),
                 hours=Decimal(str(subject.get("creditsEarned", credential.credit_hours))),
                 issued_at=award.issued_at,
-                credential_slug=credential.slug,
-                version=int(achievement.get("version", credential.version)),
+                page_path=paths.award(award.uuid),
+                image_path=paths.achievement_image(credential.slug, version),
             )
         )
-    return cards
+    for stack_award, stack in session.execute(
+        select(StackAward, Stack)
+        .join(Stack, Stack.id == StackAward.stack_id)
+        .where(*_listed(StackAward, user_id))
+    ).all():
+        document, _ = _signed(stack_award.ob3_json)
+        cards.append(
+            ProfileCard(
+                title=document.get("name", stack.title),
+                issuer=document.get("issuer", {}).get("name", ""),
+                hours=Decimal(0),
+                issued_at=stack_award.issued_at,
+                page_path=paths.stack_award(stack_award.uuid),
+                image_path=paths.stack_image(stack.slug),
+                stack=True,
+            )
+        )
+    # Newest first; a stack credential before the award that completed it.
+    return sorted(cards, key=lambda card: (card.issued_at, card.stack), reverse=True)
 
 
 def public_profile(*, session: Session, slug: str) -> PublicProfile:
@@ -132,7 +154,10 @@ def shared_profile_url(*, session: Session, user: User, urls: BadgeUrls) -> str 
     profile = profile_of(session=session, user_id=user.id or 0)
     if profile is None:
         return None
-    if session.execute(select(Award.id).where(*_listed(profile.user_id)).limit(1)).first() is None:
+    if not any(
+        session.execute(select(model.id).where(*_listed(model, profile.user_id)).limit(1)).first()
+        for model in (Award, StackAward)
+    ):
         return None
     return urls.profile(profile.slug)
 

@@ -28,6 +28,7 @@ from server.models import (
     Org,
     Review,
     Stack,
+    StackAward,
     User,
 )
 
@@ -133,24 +134,36 @@ def award_by_uuid(*, session: Session, uuid: str) -> Award:
     return award
 
 
+def hidden_from(record: Award | StackAward, viewer: User | None) -> bool:
+    """A private award or stack credential opens for its owner only."""
+    return record.visibility == "private" and (viewer is None or viewer.id != record.user_id)
+
+
 def readable_award(*, session: Session, uuid: str, viewer: User | None) -> Award:
     """The award as the public page shows it: a private one only to its owner."""
     award = award_by_uuid(session=session, uuid=uuid)
-    if award.visibility == "private" and (viewer is None or viewer.id != award.user_id):
+    if hidden_from(award, viewer):
         raise NotFound("We couldn't find that badge.")
     return award
 
 
-def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str) -> Award:
-    award = award_by_uuid(session=session, uuid=uuid)
-    if award.user_id != owner.id:
+def choose_visibility(
+    *, session: Session, owner: User, record: Award | StackAward, visibility: str
+) -> None:
+    """The owner's choice for an award or a stack credential; public makes their profile."""
+    if record.user_id != owner.id:
         raise Forbidden("Only the person who earned a badge chooses who sees it.")
     if visibility not in VISIBILITIES:
         raise InvalidInput("Choose public, link-only or private.", field="visibility")
-    award.visibility = visibility
-    session.add(award)
+    record.visibility = visibility
+    session.add(record)
     if visibility == "public":
         ensure_profile(session=session, user=owner)
+
+
+def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str) -> Award:
+    award = award_by_uuid(session=session, uuid=uuid)
+    choose_visibility(session=session, owner=owner, record=award, visibility=visibility)
     return award
 
 

@@ -1,15 +1,18 @@
 """A stack credential's public pages: its verification page (HTML, or the credential for
 `Accept: application/ld+json`), the signed JSON, baked images and the stack's image.
-Link-only: anyone with the unguessable link may open it, like an award's default."""
+Like an award: link-only by default; its owner may make it public (listed on their
+profile) or private (404 to others)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import Response, abort, redirect, request, url_for
 from sqlalchemy import select
 
-from server.badges import bp, images, issuing, stacks
+from server.auth.session import current_user, require_user
+from server.badges import bp, images, issuing, service, stacks
 from server.badges.document_views import json_ld
 from server.badges.jsonld import JSON_LD
+from server.badges.profile import my_profile_link
 from server.db import get_session
 from server.errors import NotFound
 from server.htmx import render
@@ -17,7 +20,7 @@ from server.models import Stack
 
 
 def _found(uuid: str):
-    return stacks.stack_award_by_uuid(session=get_session(), uuid=uuid)
+    return stacks.readable_stack_award(session=get_session(), uuid=uuid, viewer=current_user())
 
 
 def _design(stack: Stack) -> dict:
@@ -36,10 +39,16 @@ def stack_show(uuid: str):
     if best in (JSON_LD, "application/json"):
         response = json_ld(stacks.document(stack_award))
     else:
-        view = stacks.stack_page(
-            session=get_session(), stack_award=stack_award, issuing=issuing.current()
+        db, viewer = get_session(), current_user()
+        view = stacks.stack_page(session=db, stack_award=stack_award, issuing=issuing.current())
+        owner = viewer is not None and viewer.id == stack_award.user_id
+        response = render(
+            "badges/stack_show.html",
+            view=view,
+            owner=owner,
+            visibilities=service.VISIBILITIES,
+            profile_url=my_profile_link(session=db, user=viewer) if owner and viewer else None,
         )
-        response = render("badges/stack_show.html", view=view)
     response.vary.add("Accept")
     return response
 
@@ -66,6 +75,16 @@ def stack_baked(uuid: str, fmt: str):
     response = Response(body, mimetype="image/png" if fmt == "png" else "image/svg+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="{stack.slug}-stack-ob3.{fmt}"'
     return response
+
+
+@bp.post("/badges/stack/<uuid>/visibility")
+def stack_visibility(uuid: str):
+    db = get_session()
+    stacks.set_visibility(
+        session=db, owner=require_user(), uuid=uuid, visibility=request.form.get("visibility", "")
+    )
+    db.commit()
+    return redirect(url_for("badges.stack_show", uuid=uuid), 303)
 
 
 @bp.get("/badges/stack-achievements/<slug>/image.<fmt>")

@@ -30,7 +30,7 @@ from server.badges import ob3, proof
 from server.badges.issuing import Issuing, current
 from server.badges.jsonld import OB_V3, VC_V2
 from server.badges.profile import profile_url
-from server.badges.service import issuer_keys, issuer_of
+from server.badges.service import choose_visibility, hidden_from, issuer_keys, issuer_of
 from server.badges.urls import BadgeUrls
 from server.badges.verify import Verdict, verify_signed
 from server.errors import NotFound
@@ -206,6 +206,19 @@ def revoke_with_member(*, session: Session, award: Award, now: datetime | None =
         )
         .execution_options(synchronize_session="fetch")
     )
+
+
+def readable_stack_award(*, session: Session, uuid: str, viewer: User | None) -> StackAward:
+    found = stack_award_by_uuid(session=session, uuid=uuid)
+    if hidden_from(found, viewer):
+        raise NotFound("We couldn't find that stack credential.")
+    return found
+
+
+def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str) -> StackAward:
+    found = stack_award_by_uuid(session=session, uuid=uuid)
+    choose_visibility(session=session, owner=owner, record=found, visibility=visibility)
+    return found
 
 
 def stack_award_by_uuid(*, session: Session, uuid: str) -> StackAward:

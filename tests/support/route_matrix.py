@@ -201,6 +201,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # the earner's stack credential (the seeded stack has one credential): link-only
     "GET /badges/stack/<uuid>": (at("/badges/stack/{stack_award}", EVERYONE),),
     "GET /badges/stack/<uuid>/ob3.json": (at("/badges/stack/{stack_award}/ob3.json", EVERYONE),),
+    "POST /badges/stack/<uuid>/visibility": (
+        at("/badges/stack/{stack_award}/visibility", {"earner"}),
+    ),
     "GET /badges/stack/<uuid>/baked.<fmt>": (
         at("/badges/stack/{stack_award}/baked.png", EVERYONE),
         at("/badges/stack/{stack_award}/baked.svg", EVERYONE),

@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from server.badges import images, revocation
-from server.models import StackAward
+from server.models import BadgeProfile, StackAward
 from tests.support.badges import award_one, public_documents, verify_independently
 from tests.support.factories import make_credential, make_stack
-from tests.support.web import sign_in_as
+from tests.support.web import post_form, sign_in_as
 
 
 @pytest.fixture
@@ -127,3 +127,34 @@ def test_the_transcript_lists_the_stack_credential(client, session, completed):
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Stack credentials" in text and "Formative Assessment" in text
     assert "hours from 2 credentials" in " ".join(text.split())  # the stack adds none
+
+
+def test_the_owner_chooses_who_sees_the_stack_credential(client, session, completed):
+    first, _ = completed
+    (stack_award,) = _stack_awards(session)
+    page = f"/badges/stack/{stack_award.uuid}"
+    sign_in_as(client, first.assessor)
+    assert post_form(client, f"{page}/visibility", {"visibility": "public"}).status_code == 403
+    sign_in_as(client, first.teacher)
+    assert "Share your stack credential" in client.get(page).get_data(as_text=True)
+    assert client.post(f"{page}/visibility", data={"visibility": "public"}).status_code == 400
+    bad = post_form(client, f"{page}/visibility", {"visibility": "everyone!"})
+    assert bad.status_code in (400, 422)
+    assert post_form(client, f"{page}/visibility", {"visibility": "public"}).status_code == 303
+    profile = session.get(BadgeProfile, first.teacher.id)
+    _signed_out(client)
+    html = client.get(f"/badges/people/{profile.slug}").get_data(as_text=True)
+    assert page in html and "Stack credential" in html
+    assert "Share your stack credential" not in client.get(page).get_data(as_text=True)
+    sign_in_as(client, first.teacher)
+    assert post_form(client, f"{page}/visibility", {"visibility": "private"}).status_code == 303
+    assert client.get(page).status_code == 200  # the owner still sees it
+    _signed_out(client)
+    for path in (page, f"{page}/ob3.json", f"{page}/baked.png"):
+        assert client.get(path).status_code == 404, path
+    assert page not in client.get(f"/badges/people/{profile.slug}").get_data(as_text=True)
+
+
+def _signed_out(client):
+    with client.session_transaction() as flask_session:
+        flask_session.clear()
