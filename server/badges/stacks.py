@@ -140,7 +140,12 @@ def after_award(
     *, session: Session, award: Award, issuing: Issuing | None = None
 ) -> StackAward | None:
     """Issue the stack credential when this award completes the stack (adds; the caller
-    commits). None when the stack is not complete or a stack credential already stands."""
+    commits). None when the stack is not complete or a stack credential already stands.
+
+    Two decisions completing one teacher's stack at once queue on the teacher's row
+    (FOR NO KEY UPDATE: foreign-key checks elsewhere are not blocked), so the second
+    reads the first's committed award and issues exactly one stack credential."""
+    session.execute(select(User.id).where(User.id == award.user_id).with_for_update(key_share=True))
     credential = session.get_one(Credential, award.credential_id)
     members = published_members(session=session, stack_id=credential.stack_id)
     if not members or standing(

@@ -91,6 +91,19 @@ def test_revoking_a_member_revokes_the_stack_credential(client, session, complet
     assert verdict["revoked"] is True, verdict
 
 
+def test_re_earning_the_revoked_member_issues_a_new_stack_credential(app, session, completed):
+    first, _ = completed
+    revocation.revoke(
+        session=session, admin=first.admin, uuid=first.award.uuid, reason="Evidence was copied."
+    )
+    session.commit()
+    with app.app_context():
+        award_one(session, org=first.org, teacher=first.teacher, credential=first.credential)
+    old, new = sorted(_stack_awards(session), key=lambda found: found.id)
+    assert old.revoked_at is not None and new.revoked_at is None
+    assert json.loads(new.ob3_json)["credentialStatus"]["statusListIndex"] == str(new.id)
+
+
 def test_baked_downloads_and_image(client, session, completed):
     (stack_award,) = _stack_awards(session)
     png = client.get(f"/badges/stack/{stack_award.uuid}/baked.png")
