@@ -25,7 +25,7 @@ VIEW_MODULES = {
     "game": ("routes",),
     "notify": ("routes", "push_views"),
     "coach": ("routes", "member_views"),
-    "badges": ("document_views", "page_views"),
+    "badges": ("document_views", "page_views", "profile_views", "stack_views"),
     "transcript": ("teacher_views", "district_views"),
     "pwa": ("routes",),
     "admin": (

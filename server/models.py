@@ -366,6 +366,38 @@ class Award(SQLModel, table=True):
     revoked_by: int | None = Field(default=None, foreign_key="user.id")
 
 
+class StackAward(SQLModel, table=True):
+    """A stack-level credential: issued when a teacher holds every published credential
+    of a stack, signed like an award. It has its own revocation list (index = this id)
+    and is revoked with any award of the stack. Credit hours stay on the awards."""
+
+    __tablename__ = "stack_award"
+    __table_args__ = (Index("ix_stack_award_org_revoked", "org_id", "revoked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    stack_id: int = Field(foreign_key="stack.id", index=True)
+    org_id: int | None = Field(default=None, foreign_key="org.id")
+    issued_at: datetime = Field(default_factory=utcnow)
+    salt: str = Field(default_factory=lambda: uuidlib.uuid4().hex, max_length=32)
+    ob3_json: str | None = Field(default=None, sa_column=Column(Text))
+    visibility: str = Field(default="link", max_length=10)  # as Award.visibility
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = Field(default=None, max_length=500)
+
+
+class BadgeProfile(SQLModel, table=True):
+    """A teacher's public badge profile, made when they first make an award public. Its
+    address is a random slug (not the handle): stable when the handle changes, and no
+    way to walk the accounts. Lists their public, unrevoked awards."""
+
+    __tablename__ = "badge_profile"
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    slug: str = Field(unique=True, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # --- game, notifications, coaching, audit -------------------------------------------
 
 

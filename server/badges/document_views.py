@@ -4,6 +4,7 @@ personal data beyond what the teacher's credential itself carries."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Response
 
@@ -34,8 +35,19 @@ def issuer_document(slug: str):
 
 @bp.get("/badges/issuers/<slug>/status/revocation")
 def revocation_list(slug: str):
+    return _status_list(slug, stacks=False)
+
+
+@bp.get("/badges/issuers/<slug>/status/stack-revocation")
+def stack_revocation_list(slug: str):
+    return _status_list(slug, stacks=True)
+
+
+def _status_list(slug: str, *, stacks: bool) -> Response:
     response = json_ld(
-        issuer_docs.revocation_list(session=get_session(), slug=slug, issuing=issuing.current())
+        issuer_docs.revocation_list(
+            session=get_session(), slug=slug, issuing=issuing.current(), stacks=stacks
+        )
     )
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
@@ -68,7 +80,11 @@ def ob2_badge_class(slug: str, credential_slug: str, version: int):
 @bp.get("/badges/achievements/<slug>/v<int:version>/image.<fmt>")
 def achievement_image(slug: str, version: int, fmt: str):
     credential, stack = page.versioned_credential(session=get_session(), slug=slug, version=version)
-    design = {"title": credential.title, "stack_title": stack.title, "stack_slug": stack.slug}
+    design: dict[str, Any] = {
+        "title": credential.title,
+        "stack_title": stack.title,
+        "stack_slug": stack.slug,
+    }
     if fmt == "svg":
         return Response(images.badge_svg(**design), mimetype="image/svg+xml")
     if fmt == "png":

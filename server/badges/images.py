@@ -51,8 +51,35 @@ def _lines(title: str) -> list[str]:
     return textwrap.wrap(title, width=16)[:3] or [""]
 
 
+# A stack credential is a hexagon (a micro-credential is a round badge) in the stack's colour.
+HEXAGON = "200,10 364.5,105 364.5,295 200,390 35.5,295 35.5,105"
+HEXAGON_INNER = "200,30 347.2,115 347.2,285 200,370 52.8,285 52.8,115"
+
+
+def _shape_svg(colour: str, stack: bool) -> str:
+    if stack:
+        return (
+            f'<polygon points="{HEXAGON}" fill="{colour}"/>'
+            f'<polygon points="{HEXAGON_INNER}" fill="none" stroke="#fff" stroke-width="6"/>'
+        )
+    return (
+        f'<circle cx="200" cy="200" r="190" fill="{colour}"/>'
+        f'<circle cx="200" cy="200" r="172" fill="none" stroke="#fff" stroke-width="6"/>'
+    )
+
+
+def _points(text: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (pair.split(",") for pair in text.split())]
+
+
 def badge_svg(
-    *, title: str, stack_title: str, stack_slug: str, extra: str = "", namespaces: str = ""
+    *,
+    title: str,
+    stack_title: str,
+    stack_slug: str,
+    extra: str = "",
+    namespaces: str = "",
+    stack: bool = False,
 ) -> str:
     colour = colour_for(stack_slug)
     text = "".join(
@@ -63,8 +90,7 @@ def badge_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg"{namespaces} width="{SIZE}" height="{SIZE}" '
         f'viewBox="0 0 400 400" role="img" aria-label={quoteattr(title + " badge")}>'
         f"{extra}<title>{escape(title)}</title>"
-        f'<circle cx="200" cy="200" r="190" fill="{colour}"/>'
-        f'<circle cx="200" cy="200" r="172" fill="none" stroke="#fff" stroke-width="6"/>'
+        f"{_shape_svg(colour, stack)}"
         f'<g transform="translate(152 60) scale(4)" fill="#fff">'
         f'<path d="{icon_for(stack_title)}"/></g>'
         f'<text x="200" y="210" fill="#fff" font-family="sans-serif" font-size="26" '
@@ -74,11 +100,15 @@ def badge_svg(
     )
 
 
-def badge_png(*, title: str, stack_title: str, stack_slug: str) -> bytes:
+def badge_png(*, title: str, stack_title: str, stack_slug: str, stack: bool = False) -> bytes:
     image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((10, 10, 390, 390), fill=colour_for(stack_slug))
-    draw.ellipse((28, 28, 372, 372), outline="#ffffff", width=6)
+    if stack:
+        draw.polygon(_points(HEXAGON), fill=colour_for(stack_slug))
+        draw.polygon(_points(HEXAGON_INNER), outline="#ffffff", width=6)
+    else:
+        draw.ellipse((10, 10, 390, 390), fill=colour_for(stack_slug))
+        draw.ellipse((28, 28, 372, 372), outline="#ffffff", width=6)
     font = ImageFont.load_default(size=26)
     small = ImageFont.load_default(size=16)
     for n, line in enumerate(_lines(title)):
@@ -115,6 +145,7 @@ def bake_svg(
     ob3_json: str | None = None,
     ob2_json: str | None = None,
     verify_url: str = "",
+    stack: bool = False,
 ) -> str:
     if ob3_json is not None:
         namespaces = f' xmlns:openbadges="{OB3_NS}"'
@@ -131,6 +162,7 @@ def bake_svg(
         stack_slug=stack_slug,
         extra=extra,
         namespaces=namespaces,
+        stack=stack,
     )
 
 

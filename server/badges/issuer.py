@@ -12,6 +12,7 @@ from server.badges.issuing import Issuing
 from server.badges.jsonld import DID_V1, MULTIKEY_V1
 from server.badges.service import issuer_by_slug, issuer_keys
 from server.badges.urls import BadgeUrls
+from server.models import Award, StackAward
 
 
 def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
@@ -39,9 +40,16 @@ def controller_document(*, session: Session, slug: str, issuing: Issuing) -> dic
     }
 
 
-def revocation_list(*, session: Session, slug: str, issuing: Issuing) -> dict[str, Any]:
+def revocation_list(
+    *, session: Session, slug: str, issuing: Issuing, stacks: bool = False
+) -> dict[str, Any]:
+    """The awards' list, or with `stacks` the stack credentials' list."""
     issuer = issuer_by_slug(session=session, slug=slug, issuing=issuing)
     signing_key = issuer_keys(session=session, issuer=issuer, issuing=issuing)[-1]
     return status.status_list_credential(
-        session=session, issuer=issuer, issuing=issuing, signing_key=signing_key
+        session=session,
+        issuer=issuer,
+        issuing=issuing,
+        signing_key=signing_key,
+        model=StackAward if stacks else Award,
     )

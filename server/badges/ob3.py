@@ -134,44 +134,63 @@ def achievement(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
     }
 
 
-def build(facts: AwardFacts, urls: BadgeUrls) -> dict[str, Any]:
+def issuer_profile(issuer: Issuer, urls: BadgeUrls) -> dict[str, Any]:
+    return {
+        "id": urls.issuer(issuer.slug),
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": urls.base,
+    }
+
+
+def subject_identity(teacher: User, salt: str, profile_url: str | None) -> dict[str, Any]:
+    """The credentialSubject's id (the public profile, when there is one at issue time)
+    and its salted, hashed identifier."""
+    identity_type, plaintext = recipient_identity(teacher)
+    subject_id = {"id": profile_url} if profile_url else {}
+    return {
+        **subject_id,
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(plaintext, salt),
+                "identityType": identity_type,
+                "hashed": True,
+                "salt": salt,
+            }
+        ],
+    }
+
+
+def status_entry(status_list: str, index: int) -> dict[str, Any]:
+    return {
+        "id": f"{status_list}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": status_list,
+    }
+
+
+def build(facts: AwardFacts, urls: BadgeUrls, *, profile_url: str | None = None) -> dict[str, Any]:
+    """`profile_url`: the teacher's public badge profile, when they have one at issue
+    time; it becomes the subject's `id` (a signed credential never changes afterwards)."""
     award, issuer = facts.award, facts.issuer
-    identity_type, plaintext = recipient_identity(facts.teacher)
-    status_list = urls.status_list(issuer.slug)
     return {
         "@context": [VC_V2, OB_V3],
         "id": urls.award(award.uuid),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": facts.credential.title,
-        "issuer": {
-            "id": urls.issuer(issuer.slug),
-            "type": ["Profile"],
-            "name": issuer.name,
-            "url": urls.base,
-        },
+        "issuer": issuer_profile(issuer, urls),
         "validFrom": timestamp(award.issued_at),
         "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": identity_hash(plaintext, award.salt),
-                    "identityType": identity_type,
-                    "hashed": True,
-                    "salt": award.salt,
-                }
-            ],
+            **subject_identity(facts.teacher, award.salt, profile_url),
             "achievement": achievement(facts, urls),
             "result": _results(
                 urls.achievement(facts.credential.slug, facts.credential.version), facts
             ),
             "creditsEarned": number(facts.credential.credit_hours),
         },
-        "credentialStatus": {
-            "id": f"{status_list}#{award.id}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(award.id),
-            "statusListCredential": status_list,
-        },
+        "credentialStatus": status_entry(urls.status_list(issuer.slug), award.id or 0),
     }

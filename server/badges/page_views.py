@@ -13,6 +13,7 @@ from server.auth.session import current_user, require_user
 from server.badges import bp, images, issuing, page, revocation, service
 from server.badges.document_views import json_ld
 from server.badges.jsonld import JSON_LD
+from server.badges.profile import my_profile_link
 from server.badges.urls import BadgeUrls
 from server.db import get_session
 from server.errors import NotFound
@@ -40,6 +41,9 @@ def show(uuid: str):
             "badges/show.html",
             view=view,
             qr=_qr(view.page_url) if owner else None,
+            profile_url=my_profile_link(session=get_session(), user=viewer)
+            if owner and viewer
+            else None,
             visibilities=service.VISIBILITIES,
             may_revoke=_may_revoke(award),
         )

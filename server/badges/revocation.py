@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
+from server.badges import stacks
 from server.badges.service import award_by_uuid
 from server.errors import Conflict, Forbidden, InvalidInput
 from server.game import service as game
@@ -55,6 +56,7 @@ def revoke(
         raise Conflict("This badge was already revoked.")
     session.refresh(award)
     game.on_award_revoked(session=session, award=award)
+    stacks.revoke_with_member(session=session, award=award, now=now)
     title = session.get_one(Credential, award.credential_id).title
     notify.send(
         session=session,

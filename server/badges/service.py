@@ -16,6 +16,7 @@ from sqlmodel import Session
 from server.badges import keys as keystore
 from server.badges import ob3, proof
 from server.badges.issuing import Issuing, current
+from server.badges.profile import ensure_profile, profile_url
 from server.badges.urls import BadgeUrls
 from server.catalog.service import criteria_for
 from server.errors import Forbidden, InvalidInput, NotFound
@@ -27,11 +28,16 @@ from server.models import (
     Org,
     Review,
     Stack,
+    StackAward,
     User,
 )
 
 INSTANCE_ISSUER = "chalkmark-instance"  # teachers in no district: the instance issues
-VISIBILITIES = {"public": "Public", "link": "Anyone with the link", "private": "Only me"}
+VISIBILITIES = {
+    "public": "Public: listed on my badge profile",
+    "link": "Anyone with the link",
+    "private": "Only me",
+}
 
 
 def issuer_of(*, session: Session, org_id: int | None, issuing: Issuing) -> ob3.Issuer:
@@ -104,8 +110,11 @@ def issue(*, session: Session, award: Award, issuing: Issuing | None = None) -> 
     facts = award_facts(session=session, award=award, issuing=issuing)
     urls = BadgeUrls(issuing.public_url)
     signing_key = issuer_keys(session=session, issuer=facts.issuer, issuing=issuing)[-1]
+    # The subject's id is the teacher's public profile when they have one now; an award
+    # made public later keeps the credential it was signed with (see profile.py).
+    subject_url = profile_url(session=session, user_id=award.user_id, urls=urls)
     signed = proof.sign(
-        ob3.build(facts, urls),
+        ob3.build(facts, urls, profile_url=subject_url),
         private_key=signing_key.private_key,
         verification_method=urls.key(facts.issuer.slug, signing_key.key_id),
         created=ob3.timestamp(award.issued_at),
@@ -125,22 +134,36 @@ def award_by_uuid(*, session: Session, uuid: str) -> Award:
     return award
 
 
+def hidden_from(record: Award | StackAward, viewer: User | None) -> bool:
+    """A private award or stack credential opens for its owner only."""
+    return record.visibility == "private" and (viewer is None or viewer.id != record.user_id)
+
+
 def readable_award(*, session: Session, uuid: str, viewer: User | None) -> Award:
     """The award as the public page shows it: a private one only to its owner."""
     award = award_by_uuid(session=session, uuid=uuid)
-    if award.visibility == "private" and (viewer is None or viewer.id != award.user_id):
+    if hidden_from(award, viewer):
         raise NotFound("We couldn't find that badge.")
     return award
 
 
-def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str) -> Award:
-    award = award_by_uuid(session=session, uuid=uuid)
-    if award.user_id != owner.id:
+def choose_visibility(
+    *, session: Session, owner: User, record: Award | StackAward, visibility: str
+) -> None:
+    """The owner's choice for an award or a stack credential; public makes their profile."""
+    if record.user_id != owner.id:
         raise Forbidden("Only the person who earned a badge chooses who sees it.")
     if visibility not in VISIBILITIES:
         raise InvalidInput("Choose public, link-only or private.", field="visibility")
-    award.visibility = visibility
-    session.add(award)
+    record.visibility = visibility
+    session.add(record)
+    if visibility == "public":
+        ensure_profile(session=session, user=owner)
+
+
+def set_visibility(*, session: Session, owner: User, uuid: str, visibility: str) -> Award:
+    award = award_by_uuid(session=session, uuid=uuid)
+    choose_visibility(session=session, owner=owner, record=award, visibility=visibility)
     return award
 
 

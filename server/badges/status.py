@@ -1,5 +1,6 @@
 """Revocation: W3C Bitstring Status List (VC 2.0). Each issuer publishes one signed
-BitstringStatusListCredential; an award's bit is at index = its id; 1 = revoked."""
+BitstringStatusListCredential for awards (an award's bit is at index = its id; 1 = revoked)
+and one for stack credentials (index = the StackAward's id)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from server.badges import ob3, proof
 from server.badges.issuing import Issuing
 from server.badges.jsonld import VC_V2
 from server.badges.urls import BadgeUrls
-from server.models import Award, utcnow
+from server.models import Award, StackAward, utcnow
 
 if TYPE_CHECKING:
     from server.badges.keys import IssuerKey
@@ -27,10 +28,13 @@ class StatusUnreadable(ValueError):
     """The status list could not be decoded."""
 
 
-def revoked_ids(*, session: Session, issuer: ob3.Issuer) -> list[int]:
-    where = Award.org_id == issuer.org_id if issuer.org_id is not None else Award.org_id.is_(None)
+Listed = type[Award] | type[StackAward]
+
+
+def revoked_ids(*, session: Session, issuer: ob3.Issuer, model: Listed = Award) -> list[int]:
+    where = model.org_id == issuer.org_id if issuer.org_id is not None else model.org_id.is_(None)
     return list(
-        session.execute(select(Award.id).where(where, Award.revoked_at.is_not(None))).scalars()
+        session.execute(select(model.id).where(where, model.revoked_at.is_not(None))).scalars()
     )
 
 
@@ -54,8 +58,15 @@ def bit_is_set(encoded: str, index: int) -> bool:
     return bool(raw[index // 8] & (0x80 >> (index % 8)))
 
 
-def highest_award_id(session: Session) -> int:
-    return session.execute(select(Award.id).order_by(Award.id.desc()).limit(1)).scalar() or 0
+def highest_award_id(session: Session, model: Listed = Award) -> int:
+    return session.execute(select(model.id).order_by(model.id.desc()).limit(1)).scalar() or 0
+
+
+def encoded_list(*, session: Session, issuer: ob3.Issuer, model: Listed = Award) -> str:
+    return encode(
+        revoked_ids(session=session, issuer=issuer, model=model),
+        highest_index=highest_award_id(session, model),
+    )
 
 
 def status_list_credential(
@@ -65,9 +76,10 @@ def status_list_credential(
     issuing: Issuing,
     signing_key: IssuerKey,
     now: datetime | None = None,
+    model: Listed = Award,
 ) -> dict[str, Any]:
     urls = BadgeUrls(issuing.public_url)
-    url = urls.status_list(issuer.slug)
+    url = (urls.stack_status_list if model is StackAward else urls.status_list)(issuer.slug)
     document: dict[str, Any] = {
         "@context": [VC_V2],
         "id": url,
@@ -78,9 +90,7 @@ def status_list_credential(
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encode(
-                revoked_ids(session=session, issuer=issuer), highest_index=highest_award_id(session)
-            ),
+            "encodedList": encoded_list(session=session, issuer=issuer, model=model),
         },
     }
     return proof.sign(

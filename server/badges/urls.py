@@ -37,3 +37,20 @@ class BadgeUrls:
 
     def assertion(self, uuid: str) -> str:
         return f"{self.award(uuid)}/ob2"
+
+    def stack_status_list(self, slug: str) -> str:
+        return f"{self.issuer(slug)}/status/stack-revocation"
+
+    def stack_award(self, uuid: str) -> str:
+        return f"{self.base}/badges/stack/{uuid}"
+
+    def stack_achievement(self, slug: str, edition: str) -> str:
+        # `edition`: a digest of the member credentials' versions (a changed stack is a
+        # new achievement).
+        return f"{self.base}/badges/stack-achievements/{slug}/{edition}"
+
+    def stack_image(self, slug: str, fmt: str = "svg") -> str:
+        return f"{self.base}/badges/stack-achievements/{slug}/image.{fmt}"
+
+    def profile(self, slug: str) -> str:
+        return f"{self.base}/badges/people/{slug}"

@@ -17,7 +17,7 @@ from server.badges.issuing import Issuing
 from server.badges.multibase import ed25519_from_multikey
 from server.badges.service import issuer_keys, issuer_of
 from server.badges.urls import BadgeUrls
-from server.models import Award
+from server.models import Award, StackAward
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,18 @@ class Verdict:
         return self.signature_valid and not self.revoked
 
 
-def published_keys(*, session: Session, award: Award, issuing: Issuing) -> dict[str, bytes]:
-    """verification method id → raw public key, as the issuer's controller document lists."""
-    issuer = issuer_of(session=session, org_id=award.org_id, issuing=issuing)
+def published_keys_of(
+    *, session: Session, issuer: ob3.Issuer, issuing: Issuing
+) -> tuple[tuple[str, bytes], ...]:
+    """verification method id → raw public key, as the issuer's controller document lists
+    them; sorted pairs, hashable for the cache."""
     urls = BadgeUrls(issuing.public_url)
-    return {
-        urls.key(issuer.slug, key.key_id): ed25519_from_multikey(key.multikey)
-        for key in issuer_keys(session=session, issuer=issuer, issuing=issuing)
-    }
+    return tuple(
+        sorted(
+            (urls.key(issuer.slug, key.key_id), ed25519_from_multikey(key.multikey))
+            for key in issuer_keys(session=session, issuer=issuer, issuing=issuing)
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -66,35 +70,33 @@ def _proof_problem(text: str, keys: tuple[Any, ...], issuer_id: str, award_id: s
 
 
 def verify_text(text: str, *, session: Session, award: Award, issuing: Issuing) -> Verdict:
-    issuer = issuer_of(session=session, org_id=award.org_id, issuing=issuing)
-    urls = BadgeUrls(issuing.public_url)
-    keys = tuple(sorted(published_keys(session=session, award=award, issuing=issuing).items()))
-    problem = _proof_problem(text, keys, urls.issuer(issuer.slug), urls.award(award.uuid))
+    url = BadgeUrls(issuing.public_url).award(award.uuid)
+    return verify_signed(text, session=session, record=award, url=url, issuing=issuing)
+
+
+def verify_signed(
+    text: str, *, session: Session, record: Award | StackAward, url: str, issuing: Issuing
+) -> Verdict:
+    """`text` as the credential `url` of this award or stack credential: the signature
+    against the issuer's published keys, then the bit it points at on the issuer's list
+    (the awards' or the stack credentials')."""
+    issuer = issuer_of(session=session, org_id=record.org_id, issuing=issuing)
+    keys = published_keys_of(session=session, issuer=issuer, issuing=issuing)
+    problem = _proof_problem(text, keys, BadgeUrls(issuing.public_url).issuer(issuer.slug), url)
     if problem:
         return Verdict(
             signature_valid=False, issuer_name=issuer.name, revoked=False, problem=problem
         )
-    document = json.loads(text)
-    revoked = _revoked(document, session=session, award=award, issuer=issuer)
+    entry = json.loads(text).get("credentialStatus") or {}
+    encoded = status.encoded_list(session=session, issuer=issuer, model=type(record))
+    revoked = status.bit_is_set(encoded, int(entry.get("statusListIndex", record.id)))
     return Verdict(
         signature_valid=True,
         issuer_name=issuer.name,
         revoked=revoked,
-        revoked_at=award.revoked_at if revoked else None,
-        revocation_reason=award.revocation_reason if revoked else None,
+        revoked_at=record.revoked_at if revoked else None,
+        revocation_reason=record.revocation_reason if revoked else None,
     )
-
-
-def _revoked(
-    document: dict[str, Any], *, session: Session, award: Award, issuer: ob3.Issuer
-) -> bool:
-    """Read the bit the credential points at, on the list the issuer publishes."""
-    entry = document.get("credentialStatus") or {}
-    encoded = status.encode(
-        status.revoked_ids(session=session, issuer=issuer),
-        highest_index=status.highest_award_id(session),
-    )
-    return status.bit_is_set(encoded, int(entry.get("statusListIndex", award.id)))
 
 
 def verify_award(*, session: Session, award: Award, issuing: Issuing) -> Verdict:

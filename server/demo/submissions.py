@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from server.badges import service as badges
+from server.badges import stacks
 from server.demo import feedback as words
 from server.demo.people import DEMO_HANDLES
 from server.game import service as game
@@ -244,6 +245,7 @@ class _Seeder:
         self.session.flush()
         if award is not None:
             badges.issue(session=self.session, award=award)
+            stacks.after_award(session=self.session, award=award)  # Maya's one-credential stack
         game.on_decision(session=self.session, submission=submission, decision=decision.value)
         game.on_review_completed(session=self.session, review=review)
         return review

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from server.badges import service as badges
+from server.badges import stacks
 from server.catalog.service import criteria_for
 from server.errors import InvalidInput
 from server.game import service as game
@@ -142,6 +143,7 @@ def decide(
     session.flush()
     if award is not None:
         badges.issue(session=session, award=award)  # the signed OB 3.0 credential
+        stacks.after_award(session=session, award=award)  # the stack's, when it completes
     game.before_paying(session=session, user_ids=(submission.user_id, assessor.id))
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)

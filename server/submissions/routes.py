@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
+from server.badges.profile import my_profile_link
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
@@ -87,5 +88,8 @@ def retry(id: int):
 @bp.get("/me/credentials")
 @login_required
 def mine():
-    groups = queries.my_credentials(session=get_session(), user_id=require_user().id)
-    return render("submissions/mine.html", groups=groups)
+    db, user = get_session(), require_user()
+    groups = queries.my_credentials(session=db, user_id=user.id)
+    return render(
+        "submissions/mine.html", groups=groups, profile_url=my_profile_link(session=db, user=user)
+    )

@@ -12,3 +12,7 @@ bp = Blueprint("transcript", __name__)
 def verification_url(award_uuid: str) -> str:
     """The award's public verification page, absolute: it is printed on paper."""
     return BadgeUrls(issuing.current().public_url).award(award_uuid)
+
+
+def stack_verification_url(uuid: str) -> str:
+    return BadgeUrls(issuing.current().public_url).stack_award(uuid)

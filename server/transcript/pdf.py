@@ -111,19 +111,40 @@ def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
 
 
 def _credential(pdf: FPDF, row: TranscriptRow, verify_url: str) -> None:
+    _entry(
+        pdf,
+        row.title,
+        f"Earned {long_date(row.issued_on)} - issued by {row.issuer} - {hours_phrase(row.hours)}",
+        verify_url if row.verifiable else "",
+    )
+
+
+def _entry(pdf: FPDF, title: str, detail: str, verify_url: str) -> None:
     if pdf.will_page_break(QR_SIZE + 4):
         pdf.add_page()
     top, text_width = pdf.get_y(), pdf.epw - QR_SIZE - 6
-    _line(pdf, row.title, style="B", size=11, width=text_width)
-    _line(
-        pdf,
-        f"Earned {long_date(row.issued_on)} - issued by {row.issuer} - {hours_phrase(row.hours)}",
-        width=text_width,
-    )
-    if row.verifiable:
+    _line(pdf, title, style="B", size=11, width=text_width)
+    _line(pdf, detail, width=text_width)
+    if verify_url:
         _line(pdf, f"Verify: {verify_url}", size=9, link=verify_url, width=text_width)
         _qr(pdf, verify_url, pdf.l_margin + pdf.epw - QR_SIZE, top)
-    pdf.set_y(max(pdf.get_y(), top + (QR_SIZE if row.verifiable else 0)) + 4)
+    pdf.set_y(max(pdf.get_y(), top + (QR_SIZE if verify_url else 0)) + 4)
+
+
+def _stacks(pdf: FPDF, transcript: Transcript, stack_url: Callable[[str], str]) -> None:
+    standing = [row for row in transcript.stacks if row.revoked_on is None]
+    if not standing:
+        return
+    pdf.ln(2)
+    _line(pdf, "Stack credentials", style="B", size=12, height=8)
+    for row in standing:
+        _entry(
+            pdf,
+            row.title,
+            f"Earned {long_date(row.issued_on)} - issued by {row.issuer} - every "
+            "micro-credential of the stack (their hours are counted above)",
+            stack_url(row.uuid),
+        )
 
 
 def transcript_pdf(
@@ -132,8 +153,10 @@ def transcript_pdf(
     verify_url: Callable[[str], str],
     issued_today: str,
     language: str = "en",
+    stack_url: Callable[[str], str] | None = None,
 ) -> bytes:
-    """`verify_url(award_uuid)` gives a row's public verification page."""
+    """`verify_url(award_uuid)` gives a row's public verification page, `stack_url(uuid)`
+    a stack credential's."""
     pdf = _new_document(transcript, language)
     _line(pdf, "Credit-hour transcript", style="B", size=18, height=9)
     _line(pdf, transcript.teacher_name, style="B", size=13, height=7)
@@ -169,6 +192,8 @@ def transcript_pdf(
         size=13,
         height=8,
     )
+    if stack_url is not None:
+        _stacks(pdf, transcript, stack_url)
     _line(
         pdf,
         "Each credential is a signed Open Badge: its link or QR code opens a page "

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
-from server.models import Award, Credential, Org, User
+from server.models import Award, Credential, Org, StackAward, User
 
 SCHOOL_YEAR_STARTS = 7  # July: a school year runs 1 July – 30 June
 NO_DISTRICT = "Chalkmark"  # the instance issues for teachers in no district
@@ -69,6 +69,19 @@ class TranscriptRow:
 
 
 @dataclass(frozen=True)
+class StackRow:
+    """A stack credential: listed with its link, never counted (its hours are its
+    members')."""
+
+    uuid: str
+    title: str
+    issuer: str
+    issued_on: date
+    revoked_on: date | None
+    revocation_reason: str | None
+
+
+@dataclass(frozen=True)
 class YearTotal:
     start_year: int
     hours: Decimal
@@ -87,6 +100,7 @@ class Transcript:
     rows: list[TranscriptRow]
     years: list[YearTotal] = field(default_factory=list)
     district_slug: str | None = None
+    stacks: list[StackRow] = field(default_factory=list)
 
     @property
     def earned(self) -> list[TranscriptRow]:
@@ -161,6 +175,22 @@ def transcript_for(*, session: Session, teacher: User) -> Transcript:
     ).all()
     rows = [_row(award, credential, org, zone) for award, credential, org in found]
     district = session.get(Org, teacher.org_id) if teacher.org_id else None
+    stacks = [
+        StackRow(
+            uuid=stack_award.uuid,
+            title=json.loads(stack_award.ob3_json or "{}").get("name", ""),
+            issuer=org.name if org else NO_DISTRICT,
+            issued_on=local_date(stack_award.issued_at, zone),
+            revoked_on=local_date(stack_award.revoked_at, zone) if stack_award.revoked_at else None,
+            revocation_reason=stack_award.revocation_reason,
+        )
+        for stack_award, org in session.execute(
+            select(StackAward, Org)
+            .outerjoin(Org, Org.id == StackAward.org_id)
+            .where(StackAward.user_id == teacher.id, StackAward.ob3_json.is_not(None))
+            .order_by(StackAward.issued_at.desc(), StackAward.id.desc())
+        ).all()
+    ]
     return Transcript(
         teacher_name=teacher.display_name,
         district=district.name if district else "No district",
@@ -168,4 +198,5 @@ def transcript_for(*, session: Session, teacher: User) -> Transcript:
         rows=rows,
         years=year_totals(rows),
         district_slug=district.slug if district else None,
+        stacks=stacks,
     )

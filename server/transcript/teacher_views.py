@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Response
 
 from server.auth.session import login_required, require_user
+from server.badges.profile import my_profile_link
 from server.csvout import csv_download
 from server.db import get_session
 from server.htmx import render
 from server.models import utcnow
-from server.transcript import bp, service, verification_url
+from server.transcript import bp, service, stack_verification_url, verification_url
 from server.transcript.pdf import transcript_pdf
 
 CSV_HEADER = ["date", "credential", "issuer", "credit_hours", "school_year", "verification_url"]
@@ -22,7 +23,8 @@ def _mine() -> service.Transcript:
 @bp.get("/transcript")
 @login_required
 def mine():
-    return render("transcript/mine.html", transcript=_mine())
+    profile_url = my_profile_link(session=get_session(), user=require_user())
+    return render("transcript/mine.html", transcript=_mine(), profile_url=profile_url)
 
 
 @bp.get("/transcript.csv")
@@ -48,7 +50,11 @@ def mine_pdf():
     transcript, teacher = _mine(), require_user()
     today = service.long_date(service.local_date(utcnow(), service.zone_of(teacher)))
     body = transcript_pdf(
-        transcript, verify_url=verification_url, issued_today=today, language=teacher.locale or "en"
+        transcript,
+        verify_url=verification_url,
+        issued_today=today,
+        language=teacher.locale or "en",
+        stack_url=stack_verification_url,
     )
     return Response(
         body,

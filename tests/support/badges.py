@@ -36,10 +36,13 @@ def award_one(
     org: Org | None = None,
     credit_hours: float = 2.5,
     teacher: User | None = None,
+    credential: Credential | None = None,
 ) -> Awarded:
     """A teacher in a district earns a credential through the real decision."""
     org = org or make_org(session, name="Riverbend Unified")
-    credential = make_credential(session, title="Working Memory", credit_hours=credit_hours)
+    credential = credential or make_credential(
+        session, title="Working Memory", credit_hours=credit_hours
+    )
     assessor = make_user(session, "assessor", org_id=org.id)
     admin = make_user(session, "admin", org_id=org.id)
     teacher = teacher or make_user(
@@ -60,10 +63,11 @@ def award_one(
     return Awarded(org, teacher, assessor, admin, credential, award)
 
 
-def public_documents(client, award: Award) -> tuple[dict, dict]:
-    """The credential as downloaded, and every URL a verifier would dereference for it,
-    fetched through the app."""
-    credential = client.get(f"/badges/{award.uuid}/ob3.json").get_json(force=True)
+def public_documents(client, award: Award | None, *, download: str = "") -> tuple[dict, dict]:
+    """The credential as downloaded (from `download`, else the award's), and every URL a
+    verifier would dereference for it, fetched through the app."""
+    download = download or f"/badges/{award.uuid}/ob3.json" if award else download
+    credential = client.get(download).get_json(force=True)
     documents = {}
     for url in (credential["issuer"]["id"], credential["credentialStatus"]["statusListCredential"]):
         path = url.split("://", 1)[1].split("/", 1)[1]

@@ -195,6 +195,27 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /badges/issuers/<slug>/badges/<credential_slug>/v<int:version>": (
         at("/badges/issuers/{issuer}/badges/{credential_slug}/v1", EVERYONE),
     ),
+    "GET /badges/issuers/<slug>/status/stack-revocation": (
+        at("/badges/issuers/{issuer}/status/stack-revocation", EVERYONE),
+    ),
+    # the earner's public profile (random slug), and an unknown one: the same empty page
+    "GET /badges/people/<slug>": (
+        at("/badges/people/{profile}", EVERYONE),
+        at("/badges/people/nobody-here", EVERYONE),
+    ),
+    # the earner's stack credential (the seeded stack has one credential): link-only
+    "GET /badges/stack/<uuid>": (at("/badges/stack/{stack_award}", EVERYONE),),
+    "GET /badges/stack/<uuid>/ob3.json": (at("/badges/stack/{stack_award}/ob3.json", EVERYONE),),
+    "POST /badges/stack/<uuid>/visibility": (
+        at("/badges/stack/{stack_award}/visibility", {"earner"}),
+    ),
+    "GET /badges/stack/<uuid>/baked.<fmt>": (
+        at("/badges/stack/{stack_award}/baked.png", EVERYONE),
+        at("/badges/stack/{stack_award}/baked.svg", EVERYONE),
+    ),
+    "GET /badges/stack-achievements/<slug>/image.<fmt>": (
+        at("/badges/stack-achievements/{stack_slug}/image.svg", EVERYONE),
+    ),
     # --- transcript: one's own for everyone signed in; the district report for its admin -
     "GET /transcript": (at("/transcript", SIGNED_IN),),
     "GET /transcript.csv": (at("/transcript.csv", SIGNED_IN),),

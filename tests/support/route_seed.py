@@ -19,6 +19,8 @@ from server.auth import devicelinks
 from server.auth.session import start_session_for
 from server.auth.sessions import session_hash
 from server.badges import service as badges
+from server.badges import stacks
+from server.badges.profile import ensure_profile
 from server.models import (
     EvidenceItem,
     EvidenceRequirement,
@@ -69,16 +71,21 @@ def seed(session: Session, client, device: dict) -> Seeded:
     credential = make_credential(session, stack=stack, slug="matrix-credential", status="published")
     for reviewer in ("assessor", "far_assessor"):
         appoint(session, users[reviewer], credential)
-    award = make_award(session, users["earner"], credential)
+    award = make_award(session, users["earner"], credential, visibility="public")
     with client.application.app_context():
+        profile = ensure_profile(session=session, user=users["earner"])
         badges.issue(session=session, award=award)
+        stack_award = stacks.after_award(session=session, award=award)
     session.commit()
+    assert stack_award is not None
     seeded = Seeded(
         users,
         {
             "credential_slug": credential.slug,
             "stack_slug": stack.slug,
             "award": award.uuid,
+            "profile": profile.slug,
+            "stack_award": stack_award.uuid,
             "issuer": home.slug,
         },
     )
