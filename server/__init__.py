@@ -28,7 +28,7 @@ VIEW_MODULES = {
     "badges": ("document_views", "page_views"),
     "transcript": ("teacher_views", "district_views"),
     "pwa": ("routes",),
-    "admin": ("home_views",),
+    "admin": ("home_views", "authoring_views"),
 }
 ROOT = Path(__file__).resolve().parent.parent
 

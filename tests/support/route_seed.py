@@ -68,6 +68,9 @@ def seed(session: Session, client, device: dict) -> Seeded:
     credential = make_credential(session, stack=stack, slug="matrix-credential", status="published")
     for reviewer in ("assessor", "far_assessor"):
         appoint(session, users[reviewer], credential)
+    # The home district's own authored stack with a draft nobody but its admins sees.
+    authored = make_stack(session, slug="matrix-authored", title="Authored Here", org_id=home.id)
+    draft = make_credential(session, stack=authored, slug="matrix-draft", status="draft")
     award = make_award(session, users["earner"], credential)
     with client.application.app_context():
         badges.issue(session=session, award=award)
@@ -79,6 +82,9 @@ def seed(session: Session, client, device: dict) -> Seeded:
             "stack_slug": stack.slug,
             "award": award.uuid,
             "issuer": home.slug,
+            "authored_stack": authored.id,
+            "draft": draft.id,
+            "draft_slug": draft.slug,
         },
     )
     _submissions(session, client, seeded, credential)
