@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, or_, select
 
 from server.admin import audit
@@ -48,6 +48,7 @@ from server.models import (
 SHARED = "This stack is in the shared library: export it and import the file to adapt a copy."
 NO_STACK = "We couldn't find that stack in your district."
 NO_CREDENTIAL = "We couldn't find that micro-credential in your district."
+STALE = "Someone saved a newer version meanwhile: reload the page to see it, then edit again."
 TRANSITIONS = {
     CredentialStatus.DRAFT.value: {CredentialStatus.PUBLISHED.value},
     CredentialStatus.PUBLISHED.value: {CredentialStatus.RETIRED.value},
@@ -236,11 +237,20 @@ def create_credential(
 
 
 def edit_credential(
-    *, session: Session, org: Org, actor: User, credential_id: int, data: CredentialInput
+    *,
+    session: Session,
+    org: Org,
+    actor: User,
+    credential_id: int,
+    data: CredentialInput,
+    based_on: int | None = None,
 ) -> Credential:
     """Save an edit: in place for a draft, as a new version once it was published. An
-    edit that changes nothing makes no version."""
+    edit that changes nothing makes no version. `based_on`: the version the form showed;
+    a newer one saved meanwhile is a Conflict (never a silent overwrite)."""
     credential = own_credential(session=session, org=org, credential_id=credential_id)
+    if based_on is not None and based_on != credential.version:
+        raise Conflict(STALE)
     clean = validate_credential(data)
     before = form_values(session=session, credential=credential)
     current = (
@@ -253,7 +263,7 @@ def edit_credential(
         return credential
     if credential.status != CredentialStatus.DRAFT.value:
         keep(session=session, credential=credential, actor=None)  # the version before
-        credential.version += 1
+        _next_version(session, credential)
     _set_text(credential, clean)
     session.add(credential)
     _write_rows(session, credential, clean, current=current)
@@ -269,6 +279,20 @@ def edit_credential(
         after=clean.as_dict(),
     )
     return credential
+
+
+def _next_version(session: Session, credential: Credential) -> None:
+    """Bump the version only if nobody else did since we read it (two admins saving at
+    once: one wins, the other gets a Conflict and nothing of theirs is saved)."""
+    bumped = session.exec(
+        update(Credential)
+        .where(Credential.id == credential.id, Credential.version == credential.version)
+        .values(version=credential.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if bumped != 1:
+        raise Conflict(STALE)
+    credential.version += 1
 
 
 def set_status(

@@ -31,6 +31,7 @@ from server.catalog import service as catalog
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
+from server.ids import parse_int
 from server.models import Stack
 
 _REMOVE = re.compile(r"^remove-(req|crit)-(\d{1,3})$")
@@ -231,7 +232,12 @@ def authoring_credential_save(credential_id: int):
         return _credential_form(org, stack=stack, credential=credential, data=data)
     try:
         authoring.edit_credential(
-            session=db, org=org, actor=user, credential_id=credential.id, data=data
+            session=db,
+            org=org,
+            actor=user,
+            credential_id=credential.id,
+            data=data,
+            based_on=parse_int(request.form.get("based_on")),
         )
     except FormInvalid as error:
         db.rollback()

@@ -4,7 +4,7 @@ credential (ids stable for unchanged rows, old rows kept), history diff, export/
 import json
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from server.admin import authoring, authoring_transfer, authoring_versions
 from server.admin.authoring_forms import (
@@ -238,3 +238,56 @@ def test_a_bad_import_file_says_what_is_wrong(session, world, raw, message):
     with pytest.raises(InvalidInput) as caught:
         authoring_transfer.import_stack(session=session, org=org, actor=admin, raw=raw)
     assert message.lower() in caught.value.message.lower()
+
+
+def test_an_edit_based_on_an_older_version_is_refused(session, world):
+    org, admin, _ = world
+    credential = _create(session, world)
+    authoring.set_status(
+        session=session, org=org, actor=admin, credential_id=credential.id, status="published"
+    )
+    data = authoring.form_values(session=session, credential=credential)
+    data.title = "Renamed"
+    authoring.edit_credential(
+        session=session, org=org, actor=admin, credential_id=credential.id, data=data, based_on=1
+    )
+    session.commit()
+    data.title = "Renamed again"
+    with pytest.raises(Conflict):
+        authoring.edit_credential(
+            session=session,
+            org=org,
+            actor=admin,
+            credential_id=credential.id,
+            data=data,
+            based_on=1,
+        )
+
+
+def test_two_admins_saving_at_once_make_one_version_and_a_conflict(session, engine, world):
+    org, admin, _ = world
+    credential = _create(session, world)
+    authoring.set_status(
+        session=session, org=org, actor=admin, credential_id=credential.id, status="published"
+    )
+    session.commit()
+    with Session(engine, expire_on_commit=False) as other:
+        mine = authoring.form_values(session=session, credential=credential)
+        theirs_credential = other.get_one(Credential, credential.id)
+        theirs = authoring.form_values(session=other, credential=theirs_credential)
+        mine.title, theirs.title = "Mine", "Theirs"
+        authoring.edit_credential(
+            session=session, org=org, actor=admin, credential_id=credential.id, data=mine
+        )
+        session.commit()
+        with pytest.raises(Conflict):
+            authoring.edit_credential(
+                session=other,
+                org=other.get_one(type(org), org.id),
+                actor=other.get_one(type(admin), admin.id),
+                credential_id=credential.id,
+                data=theirs,
+            )
+        other.rollback()
+    session.refresh(credential)
+    assert (credential.version, credential.title) == (2, "Mine")

@@ -7,8 +7,10 @@ from sqlmodel import select
 
 from server.admin import authoring
 from server.admin.authoring_forms import CriterionInput
+from server.badges import issuing
+from server.badges import service as badges
 from server.catalog.service import criteria_for
-from server.models import CriterionScore
+from server.models import Award, CriterionScore
 from server.review.service import DecisionInvalid, decide, review_page
 from server.submissions import pages
 from tests.support.factories import (
@@ -75,3 +77,8 @@ def test_an_attempt_on_version_1_is_reviewed_against_version_1(session):
     session.commit()
     scored = session.exec(select(CriterionScore.criterion_id)).all()
     assert sorted(scored) == sorted(c.id for c in v1)
+    # The signed badge lists the rubric it was earned against, every criterion met.
+    award = session.exec(select(Award).where(Award.submission_id == submission.id)).one()
+    facts = badges.award_facts(session=session, award=award, issuing=issuing.current())
+    assert [c.title for c in facts.criteria] == [c.title for c in v1]
+    assert all(facts.met.get(c.id) for c in facts.criteria)

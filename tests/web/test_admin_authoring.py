@@ -135,7 +135,7 @@ def test_author_preview_publish_edit_into_a_version(client, session, admin):
     )
     assert published.status_code == 303
     page = client.get(f"/credentials/{slug}").get_data(as_text=True)
-    assert "Wait Time" in page
+    assert "Wait Time" in page and "50 to 300 words" in page
     _inert(page)
 
     edit = _credential_form(**{"crit-1-met": "Met, and the class noticed"})
