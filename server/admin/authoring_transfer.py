@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from server.admin import audit, authoring
 from server.admin.authoring_forms import (
@@ -182,15 +182,19 @@ def _field_label(field: str) -> str:
 
 def import_stack(*, session: Session, org: Org, actor: User, raw: bytes) -> Stack:
     slug, stack_input, credentials = parse(raw)
-    stack = session.exec(select(Stack).where(Stack.slug == slug, Stack.org_id == org.id)).first()
+    # The district's stack with the file's slug, or its title (a copy took a new slug).
+    stack = session.exec(
+        select(Stack)
+        .where(Stack.org_id == org.id, or_(Stack.slug == slug, Stack.title == stack_input.title))
+        .order_by(Stack.slug != slug, Stack.id)
+    ).first()
     if stack is None:
         stack = authoring.save_stack(session=session, org=org, actor=actor, data=stack_input)
-    existing = {
-        c.slug: c
-        for c in session.exec(select(Credential).where(Credential.stack_id == stack.id)).all()
-    }
+    rows = session.exec(select(Credential).where(Credential.stack_id == stack.id)).all()
+    by_slug = {c.slug: c for c in rows}
+    by_title = {c.title: c for c in rows}
     for credential_slug, data in credentials:
-        match = existing.get(credential_slug)
+        match = by_slug.get(credential_slug) or by_title.get(data.title)
         if match is not None:
             authoring.edit_credential(
                 session=session, org=org, actor=actor, credential_id=match.id, data=data

@@ -159,6 +159,8 @@ def _credential_form(org, *, stack, credential, data: CredentialInput, errors=No
         data=data,
         errors=errors or {},
         kinds=KINDS,
+        # The version the admin's form began from, kept across add/remove round trips.
+        based_on=parse_int(request.form.get("based_on"), low=1),
         status=status,
     )
 

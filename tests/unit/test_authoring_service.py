@@ -208,6 +208,10 @@ def test_export_then_import_creates_drafts_and_reimport_changes_nothing(session,
     copied = session.exec(select(Credential).where(Credential.stack_id == copy.id)).one()
     assert copy.org_id == far.id and copied.status == "draft" and copied.slug != credential.slug
     assert len(catalog.criteria_for(session=session, credential_id=copied.id)) == 3
+    # Importing the same file again there finds the copy (new slugs, same titles).
+    authoring_transfer.import_stack(session=session, org=far, actor=far_admin, raw=raw)
+    session.commit()
+    assert session.exec(select(func.count()).select_from(Credential)).one() == 2
 
     # The home district re-imports its own file: same stack, same credential, no new version.
     authoring_transfer.import_stack(session=session, org=org, actor=admin, raw=raw)
