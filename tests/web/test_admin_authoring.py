@@ -189,7 +189,7 @@ def test_export_and_import_a_stack_file(client, session, admin):
     data = exported.get_json()
     assert data["format"] == "chalkmark-stack" and len(data["credentials"][0]["criteria"]) == 3
 
-    data["stack"]["slug"] = "somewhere-else"
+    data["stack"] |= {"slug": "somewhere-else", "title": "Questioning, adapted"}
     upload = {"file": (io.BytesIO(json.dumps(data).encode()), "stack.json")}
     response = post_form(client, "/admin/authoring/import", upload)
     assert response.status_code == 303
