@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import Session, select
 
+from server.models import Stack
 from tests.e2e.flows import (
     decide,
     fill_every_part,
@@ -18,6 +20,17 @@ from tests.support.browser import PHONE, assert_accessible
 
 TITLE = "Wait Time After Questions"
 SLUG = "wait-time-after-questions"
+
+
+@pytest.fixture(autouse=True)
+def _leave_the_catalog_as_found(live_app):
+    """Other e2e tests count the demo's stacks: unlist the one this test adds."""
+    yield
+    with Session(live_app.extensions["db_engine"]) as session:
+        for stack in session.exec(select(Stack).where(Stack.org_id.is_not(None))).all():
+            stack.published = False
+            session.add(stack)
+        session.commit()
 
 
 @pytest.fixture
@@ -103,3 +116,9 @@ def test_an_attempt_is_reviewed_against_the_version_it_started_with(page, admin_
 
     teacher.goto(f"/submissions/{attempt}")
     expect(teacher.get_by_text("Waits after asking").first).to_be_visible()
+
+    admin.goto(edit_url)
+    admin.get_by_role("button", name="Retire").click()
+    expect(admin.get_by_text("Retired", exact=True)).to_be_visible()
+    # Asked of the server itself (the service worker may keep a copy of a page it showed).
+    assert teacher.request.get(f"/credentials/{SLUG}").status == 404
