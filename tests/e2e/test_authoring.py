@@ -8,11 +8,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from server.models import Stack
+from server.models import Org, Stack, User
 from tests.e2e.flows import (
     decide,
     fill_every_part,
     sign_in_as_demo,
+    sign_in_with_cookie,
     submission_id_from,
     submit_draft,
 )
@@ -83,11 +84,25 @@ def _author_and_publish(admin) -> str:
     return admin.url
 
 
-def test_an_attempt_is_reviewed_against_the_version_it_started_with(page, admin_page):
-    admin, teacher = admin_page, page
+@pytest.fixture
+def teacher(live_app):
+    """A Riverbend teacher of its own (the demo teacher's points and hours stay as other
+    e2e tests expect them)."""
+    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
+        riverbend = session.exec(select(Org).where(Org.slug == "riverbend")).one()
+        user = User(handle="wanda-wait", display_name="Wanda Wait", org_id=riverbend.id)
+        session.add(user)
+        session.commit()
+    return user
+
+
+def test_an_attempt_is_reviewed_against_the_version_it_started_with(
+    context, page, admin_page, live_app, base_url, teacher
+):
+    admin, teacher_user, teacher = admin_page, teacher, page
     edit_url = _author_and_publish(admin)
 
-    sign_in_as_demo(teacher, "teacher")
+    sign_in_with_cookie(context, live_app, base_url, teacher_user)
     teacher.goto(f"/credentials/{SLUG}")
     teacher.get_by_role("button", name="Start this credential").click()
     fill_every_part(teacher, "I asked why 3/4 > 2/3 and waited; six hands went up, not two.")
