@@ -96,7 +96,12 @@ class CredentialInput:
 
 def _text(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name)
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    return without_nul(value).replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def without_nul(text: str) -> str:
+    """PostgreSQL refuses NUL inside text (a 500): it never means anything here."""
+    return text.replace("\x00", "")
 
 
 def _row_indexes(form: Mapping[str, Any], prefix: str) -> list[int]:

@@ -23,6 +23,7 @@ from server.admin.authoring_forms import (
     StackInput,
     validate_credential,
     validate_stack,
+    without_nul,
 )
 from server.admin.authoring_versions import TEXT_FIELDS, snapshot
 from server.errors import InvalidInput
@@ -118,7 +119,7 @@ def _string(item: dict, key: str, where: str) -> str:
     value = item.get(key, "")
     if not isinstance(value, str):
         raise InvalidInput(f'{where.capitalize()}: "{key}" must be text.', field="file")
-    return value.strip()
+    return without_nul(value).strip()
 
 
 def _scalar(item: dict, key: str, where: str) -> Any:

@@ -82,6 +82,12 @@ def test_the_admin_home_links_to_authoring(client, admin):
     assert client.get("/admin/authoring").status_code == 200
 
 
+def test_a_nul_character_is_dropped_not_a_server_error(client, session, admin):
+    response = post_form(client, "/admin/authoring/stacks/new", {"title": "Null\x00 stack"})
+    assert response.status_code == 303
+    assert session.exec(select(Stack.title)).one() == "Null stack"
+
+
 def test_add_and_remove_buttons_reshow_the_form_without_saving(client, session, admin):
     stack_id = _new_stack(client)
     path = f"/admin/authoring/stacks/{stack_id}/credentials/new"
