@@ -35,6 +35,7 @@ VIEW_MODULES = {
         "people_views",
         "settings_views",
         "roles_views",
+        "authoring_views",
     ),
     "home": ("routes",),
 }

@@ -60,6 +60,7 @@ DECIDED = frozenset({SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.va
 
 
 class CredentialStatus(StrEnum):
+    DRAFT = "draft"  # being authored: only its district's admins see it (never the catalog)
     PUBLISHED = "published"  # shown in the catalog (see catalog.service.published_credential)
     RETIRED = "retired"  # kept for earned badges and history, no longer offered
 
@@ -212,6 +213,9 @@ class Stack(SQLModel, table=True):
     category: str = Field(default="", max_length=80, index=True)
     published: bool = True
     position: int = 0
+    # The district that authored it and may edit it; None = the shared library (read-only
+    # for every district's admins). The catalog shows every published stack either way.
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
 
 
 class Credential(SQLModel, table=True):
@@ -239,6 +243,13 @@ class EvidenceRequirement(SQLModel, table=True):
     prompt: str = Field(sa_column=Column(Text, nullable=False))
     min_count: int = 1
     max_count: int = 1
+    min_words: int | None = None  # text evidence only; None = no bound
+    max_words: int | None = None
+    # Versions (see admin/authoring_versions.py): a row belongs to the credential's versions
+    # added_in <= v < removed_in. Rows are never changed or deleted once a version was
+    # published, so evidence and scores of older attempts keep pointing at what they met.
+    added_in: int = 1
+    removed_in: int | None = None
 
 
 class RubricCriterion(SQLModel, table=True):
@@ -248,6 +259,21 @@ class RubricCriterion(SQLModel, table=True):
     title: str = Field(max_length=200)
     met_descriptor: str = Field(sa_column=Column(Text, nullable=False))
     not_yet_descriptor: str = Field(sa_column=Column(Text, nullable=False))
+    added_in: int = 1  # versions, as on EvidenceRequirement
+    removed_in: int | None = None
+
+
+class CredentialVersion(SQLModel, table=True):
+    """What a credential said at each published version (a JSON snapshot of its text,
+    requirements and rubric), for the history page and its diff."""
+
+    __table_args__ = (UniqueConstraint("credential_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    version: int
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 # --- cohorts and appointments -------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from server import labels, nav
 from server.auth.session import current_user
 from server.badges import issuing, page, service
+from server.catalog import markdown
 from server.db import get_session
 from server.models import new_uuid
 from server.submissions import queries
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(transcripts.long_date, "long_date")
     app.add_template_filter(transcripts.hours_text, "hours")
     app.add_template_filter(transcripts.school_year_label, "school_year")
+    app.add_template_filter(markdown.render, "markdown")
     # Globals (not a context processor) so macros imported without context see them too.
     for name, function in {
         "csrf_token_value": generate_csrf,

@@ -29,6 +29,7 @@ from server.models import (
     Review,
     Stack,
     StackAward,
+    Submission,
     User,
 )
 
@@ -80,7 +81,9 @@ def issuer_keys(
 def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.AwardFacts:
     teacher = session.get_one(User, award.user_id)
     credential = session.get_one(Credential, award.credential_id)
-    criteria = criteria_for(session=session, credential_id=credential.id)
+    # The rubric of the version the attempt was reviewed against (see admin authoring).
+    version = session.get_one(Submission, award.submission_id).credential_version
+    criteria = criteria_for(session=session, credential_id=credential.id, version=version)
     met = dict(
         session.execute(
             select(CriterionScore.criterion_id, CriterionScore.met)

@@ -247,7 +247,10 @@ def _requirement_counts(session: Session, credential_ids: list[int]) -> dict[int
         return {}
     rows = session.exec(
         select(EvidenceRequirement.credential_id, func.count(EvidenceRequirement.id))
-        .where(EvidenceRequirement.credential_id.in_(credential_ids))
+        .where(
+            EvidenceRequirement.credential_id.in_(credential_ids),
+            EvidenceRequirement.removed_in.is_(None),
+        )
         .group_by(EvidenceRequirement.credential_id)
     ).all()
     return dict(rows)
@@ -285,21 +288,38 @@ def get_credential(*, session: Session, slug: str) -> CredentialDetail:
     )
 
 
-def requirements_for(*, session: Session, credential_id: int) -> list[EvidenceRequirement]:
-    """A credential's evidence requirements in the order teachers see them."""
-    return _in_order(session, EvidenceRequirement, credential_id)
+def requirements_for(
+    *, session: Session, credential_id: int, version: int | None = None
+) -> list[EvidenceRequirement]:
+    """A credential's evidence requirements in the order teachers see them: the current
+    ones, or those of `version` (an attempt keeps the version it started with)."""
+    return _in_order(session, EvidenceRequirement, credential_id, version)
 
 
-def criteria_for(*, session: Session, credential_id: int) -> list[RubricCriterion]:
-    """A credential's rubric, in the order both the teacher and the assessor see it."""
-    return _in_order(session, RubricCriterion, credential_id)
+def criteria_for(
+    *, session: Session, credential_id: int, version: int | None = None
+) -> list[RubricCriterion]:
+    """A credential's rubric, in the order both the teacher and the assessor see it: the
+    current one, or that of `version` (an attempt is reviewed against its own version)."""
+    return _in_order(session, RubricCriterion, credential_id, version)
 
 
 Part = TypeVar("Part", EvidenceRequirement, RubricCriterion)
 
 
-def _in_order(session: Session, model: type[Part], credential_id: int) -> list[Part]:
-    statement = (
-        select(model).where(model.credential_id == credential_id).order_by(model.position, model.id)
-    )
-    return list(session.exec(statement).all())
+def in_version(part: EvidenceRequirement | RubricCriterion, version: int) -> bool:
+    """Whether a requirement or criterion belongs to the credential's `version`."""
+    return part.added_in <= version and (part.removed_in is None or part.removed_in > version)
+
+
+def _in_order(
+    session: Session, model: type[Part], credential_id: int, version: int | None
+) -> list[Part]:
+    statement = select(model).where(model.credential_id == credential_id)
+    if version is None:
+        statement = statement.where(model.removed_in.is_(None))
+    else:
+        statement = statement.where(
+            model.added_in <= version, or_(model.removed_in.is_(None), model.removed_in > version)
+        )
+    return list(session.exec(statement.order_by(model.position, model.id)).all())

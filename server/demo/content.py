@@ -1,9 +1,13 @@
-"""The demo catalog's shape. The text itself lives in one module per stack (each is long);
-`demo_stacks()` gathers them in catalog order."""
+"""The demo catalog: stack files (server/demo/stacks/*.json, the format admins export and
+import, see admin/authoring_transfer.py) read and checked like an import, in catalog
+order (the files' number prefix). `seed-demo` loads them as the shared library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+STACK_FILES = Path(__file__).resolve().parent / "stacks"
 
 
 @dataclass(frozen=True)
@@ -46,17 +50,40 @@ class StackContent:
 
 
 def demo_stacks() -> tuple[StackContent, ...]:
-    # Imported here, not at the top: the stack modules import the types above.
-    from server.demo import (
-        stack_classroom_technology,
-        stack_formative_assessment,
-        stack_fractions,
-        stack_learning_differences,
-    )
+    # Imported here: the admin area imports the catalog, which the demo must not need first.
+    from server.admin.authoring_transfer import parse
 
-    return (
-        stack_learning_differences.STACK,
-        stack_fractions.STACK,
-        stack_classroom_technology.STACK,
-        stack_formative_assessment.STACK,
-    )
+    stacks = []
+    for path in sorted(STACK_FILES.glob("*.json"), key=lambda p: int(p.name.split("-", 1)[0])):
+        slug, stack, credentials = parse(path.read_bytes())
+        stacks.append(
+            StackContent(
+                slug=slug,
+                title=stack.title,
+                category=stack.category,
+                summary=stack.summary,
+                credentials=tuple(
+                    CredentialContent(
+                        slug=credential_slug,
+                        title=c.title,
+                        competency=c.competency,
+                        key_method=c.key_method,
+                        components=tuple(c.method_components.splitlines()),
+                        research=c.research,
+                        resources=tuple(c.resources.splitlines()),
+                        requirements=tuple(
+                            Requirement(r.kind, r.prompt, int(r.min_count), int(r.max_count))
+                            for r in c.requirements
+                        ),
+                        criteria=tuple(
+                            Criterion(k.title, k.met_descriptor, k.not_yet_descriptor)
+                            for k in c.criteria
+                        ),
+                        points=int(c.points),
+                        credit_hours=float(c.credit_hours),
+                    )
+                    for credential_slug, c in credentials
+                ),
+            )
+        )
+    return tuple(stacks)

@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from server.catalog.service import in_version
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import service, validation
 from server.evidence.limits import UploadLimits
@@ -259,7 +260,11 @@ def _file_requirement(
     session: Session, submission: Submission, requirement_id: int | None
 ) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
-    if requirement is None or requirement.credential_id != submission.credential_id:
+    if (
+        requirement is None
+        or requirement.credential_id != submission.credential_id
+        or not in_version(requirement, submission.credential_version)
+    ):
         raise InvalidInput("Choose which part of the evidence this is for.", field="requirement_id")
     if requirement.kind not in service.FILE_KINDS:
         raise InvalidInput(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from server import access
-from server.catalog.service import requirements_for
+from server.catalog.service import in_version, requirements_for
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import erase, images, validation
 from server.evidence.limits import UploadLimits
@@ -68,7 +68,11 @@ def upload_limit(
     submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
     kinds = {
         requirement.kind
-        for requirement in requirements_for(session=session, credential_id=submission.credential_id)
+        for requirement in requirements_for(
+            session=session,
+            credential_id=submission.credential_id,
+            version=submission.credential_version,
+        )
         if requirement_id is None or requirement.id == requirement_id
     } & FILE_KINDS
     return max((limits.for_kind(kind) for kind in kinds), default=0)
@@ -206,7 +210,11 @@ def _requirement(
     session: Session, submission: Submission, requirement_id: int | None
 ) -> EvidenceRequirement:
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
-    if requirement is None or requirement.credential_id != submission.credential_id:
+    if (
+        requirement is None
+        or requirement.credential_id != submission.credential_id
+        or not in_version(requirement, submission.credential_version)
+    ):
         raise InvalidInput("Choose which part of the evidence this is for.", field="requirement_id")
     return requirement
 

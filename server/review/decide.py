@@ -92,7 +92,9 @@ def decide(
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
-    criteria = criteria_for(session=session, credential_id=credential.id)
+    criteria = criteria_for(
+        session=session, credential_id=credential.id, version=submission.credential_version
+    )
     errors = validate(criteria=criteria, decision=decision, scores=scores, feedback=feedback)
     if errors:
         raise DecisionInvalid(errors)

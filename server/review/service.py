@@ -162,7 +162,9 @@ def review_page(
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     blind = is_blind(session=session, assessor=viewer, teacher=found.teacher)
-    criteria = criteria_for(session=session, credential_id=credential.id)
+    criteria = criteria_for(
+        session=session, credential_id=credential.id, version=submission.credential_version
+    )
     page = ReviewPage(
         submission=submission,
         credential_title=credential.title,
@@ -200,7 +202,11 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
 
 
 def _evidence_groups(session: Session, submission: Submission) -> list[RequirementGroup]:
-    requirements = requirements_for(session=session, credential_id=submission.credential_id)
+    requirements = requirements_for(
+        session=session,
+        credential_id=submission.credential_id,
+        version=submission.credential_version,
+    )
     items = session.exec(
         select(EvidenceItem)
         .where(EvidenceItem.submission_id == submission.id)
@@ -250,7 +256,14 @@ def _past_decisions(
         )
         .order_by(Review.decided_at.desc(), Review.id.desc())
     ).all()
-    titles = {c.id: c.title for c in criteria}
+    # Earlier attempts may have been scored against an earlier version's criteria.
+    titles = {c.id: c.title for c in criteria} | dict(
+        session.exec(
+            select(RubricCriterion.id, RubricCriterion.title).where(
+                RubricCriterion.credential_id == submission.credential_id
+            )
+        ).all()
+    )
     scores: dict[int, list[tuple[str, bool, str]]] = {}
     if rows:
         for score in session.exec(

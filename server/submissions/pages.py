@@ -66,7 +66,8 @@ def submission_page(
     credential = session.get_one(Credential, submission.credential_id)
     is_owner = viewer.id == submission.user_id
     grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
-    requirements = requirements_for(session=session, credential_id=credential.id)
+    version = submission.credential_version
+    requirements = requirements_for(session=session, credential_id=credential.id, version=version)
     parts = [
         RequirementView(number, requirement, grouped.get(requirement.id, []))
         for number, requirement in enumerate(requirements, start=1)
@@ -82,7 +83,7 @@ def submission_page(
         is_owner=is_owner,
         editable=editable,
         parts=parts,
-        criteria=criteria_for(session=session, credential_id=credential.id),
+        criteria=criteria_for(session=session, credential_id=credential.id, version=version),
         feedback=queries.feedback_to_act_on(session=session, submission=submission),
         missing=queries.missing_evidence(session=session, submission=submission)
         if editable

@@ -73,7 +73,11 @@ class Missing:
 def missing_evidence(*, session: Session, submission: Submission) -> list[Missing]:
     grouped = items_by_requirement(session=session, submission_id=submission.id)
     missing = []
-    requirements = requirements_for(session=session, credential_id=submission.credential_id)
+    requirements = requirements_for(
+        session=session,
+        credential_id=submission.credential_id,
+        version=submission.credential_version,
+    )
     for number, requirement in enumerate(requirements, start=1):
         have = len(grouped.get(requirement.id, []))
         if have < requirement.min_count:

@@ -184,7 +184,9 @@ def _copy_evidence(session: Session, source: Submission, target: Submission) -> 
     """Copy rows (new client_uuids), sharing the stored blobs: nothing is re-uploaded."""
     current = {
         requirement.id
-        for requirement in requirements_for(session=session, credential_id=source.credential_id)
+        for requirement in requirements_for(
+            session=session, credential_id=target.credential_id, version=target.credential_version
+        )
     }
     for item in queries.items_for(session=session, submission_id=source.id):
         if item.requirement_id not in current:

@@ -45,7 +45,8 @@ REVIEWERS = frozenset({"assessor", "admin"})
 ASSESSOR_PAGES = frozenset({"assessor", "far_assessor", "admin", "far_admin"})
 COACH_PAGES = frozenset({"coach", "far_coach", "admin", "far_admin"})
 COHORT_RUNNERS = frozenset({"coach", "admin"})  # the cohort's coach, its district's admin
-ADMINS = frozenset({"admin", "far_admin"})  # each for their own district
+ADMINS = frozenset({"admin", "far_admin"})  # any district's admin, on their own district
+HOME_ADMIN = frozenset({"admin"})  # the admin of the district that owns the thing
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /home": (at("/home", SIGNED_IN),),
     "GET /stacks": (at("/stacks", EVERYONE),),
     "GET /stacks/<slug>": (at("/stacks/{stack_slug}", EVERYONE),),
-    "GET /credentials/<slug>": (at("/credentials/{credential_slug}", EVERYONE),),
+    "GET /credentials/<slug>": (
+        at("/credentials/{credential_slug}", EVERYONE),
+        at("/credentials/{draft_slug}", NOBODY),  # a draft is for its district's admins only
+    ),
     "GET /manifest.webmanifest": (at("/manifest.webmanifest", EVERYONE),),
     "GET /sw.js": (at("/sw.js", EVERYONE),),
     "GET /sw-push.js": (at("/sw-push.js", EVERYONE),),
@@ -312,6 +316,42 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /admin/people/<int:user_id>/roles": (at("/admin/people/{role_target}/roles", {"admin"}),),
     "POST /admin/people/<int:user_id>/roles": (
         at("/admin/people/{role_target}/roles", {"admin"}, form={"roles": "coach"}),
+    ),
+    # authoring: any admin has their own library; a district's stacks are its admins' alone
+    # (empty forms are refused with 422, an empty status change with 409: nothing changes)
+    "GET /admin/authoring": (at("/admin/authoring", ADMINS),),
+    "GET /admin/authoring/stacks/new": (at("/admin/authoring/stacks/new", ADMINS),),
+    "POST /admin/authoring/stacks/new": (at("/admin/authoring/stacks/new", ADMINS),),
+    "POST /admin/authoring/import": (at("/admin/authoring/import", ADMINS),),
+    "GET /admin/authoring/stacks/<int:stack_id>": (
+        at("/admin/authoring/stacks/{authored_stack}", HOME_ADMIN),
+    ),
+    "POST /admin/authoring/stacks/<int:stack_id>": (
+        at("/admin/authoring/stacks/{authored_stack}", HOME_ADMIN),
+    ),
+    "GET /admin/authoring/stacks/<int:stack_id>/export.json": (
+        at("/admin/authoring/stacks/{authored_stack}/export.json", HOME_ADMIN),
+    ),
+    "GET /admin/authoring/stacks/<int:stack_id>/credentials/new": (
+        at("/admin/authoring/stacks/{authored_stack}/credentials/new", HOME_ADMIN),
+    ),
+    "POST /admin/authoring/stacks/<int:stack_id>/credentials/new": (
+        at("/admin/authoring/stacks/{authored_stack}/credentials/new", HOME_ADMIN),
+    ),
+    "GET /admin/authoring/credentials/<int:credential_id>": (
+        at("/admin/authoring/credentials/{draft}", HOME_ADMIN),
+    ),
+    "POST /admin/authoring/credentials/<int:credential_id>": (
+        at("/admin/authoring/credentials/{draft}", HOME_ADMIN),
+    ),
+    "POST /admin/authoring/credentials/<int:credential_id>/status": (
+        at("/admin/authoring/credentials/{draft}/status", HOME_ADMIN),
+    ),
+    "GET /admin/authoring/credentials/<int:credential_id>/preview": (
+        at("/admin/authoring/credentials/{draft}/preview", HOME_ADMIN),
+    ),
+    "GET /admin/authoring/credentials/<int:credential_id>/history": (
+        at("/admin/authoring/credentials/{draft}/history", HOME_ADMIN),
     ),
     "POST /me/visibility": (at("/me/visibility", SIGNED_IN),),
     "GET /leaderboards": (at("/leaderboards", SIGNED_IN),),

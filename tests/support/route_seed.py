@@ -72,6 +72,9 @@ def seed(session: Session, client, device: dict) -> Seeded:
     for reviewer in ("assessor", "far_assessor"):
         appoint(session, users[reviewer], credential)
     award = make_award(session, users["earner"], credential, visibility="public")
+    # The home district's own authored stack with a draft nobody but its admins sees.
+    authored = make_stack(session, slug="matrix-authored", title="Authored Here", org_id=home.id)
+    draft = make_credential(session, stack=authored, slug="matrix-draft", status="draft")
     with client.application.app_context():
         profile = ensure_profile(session=session, user=users["earner"])
         badges.issue(session=session, award=award)
@@ -87,6 +90,9 @@ def seed(session: Session, client, device: dict) -> Seeded:
             "profile": profile.slug,
             "stack_award": stack_award.uuid,
             "issuer": home.slug,
+            "authored_stack": authored.id,
+            "draft": draft.id,
+            "draft_slug": draft.slug,
         },
     )
     _submissions(session, client, seeded, credential)
