@@ -4,6 +4,7 @@ No sign-in needed; every page works without JavaScript and htmx only refines the
 from flask import request
 
 from server.catalog import bp, service
+from server.catalog.cache import cached_page
 from server.db import get_session
 from server.htmx import render
 
@@ -32,17 +33,23 @@ def stacks():
 
 @bp.get("/stacks/<slug>")
 def stack(slug: str):
-    detail = service.get_stack(session=get_session(), slug=slug)
-    return render("catalog/stack.html", detail=detail, stack=detail.stack)
+    def build():
+        detail = service.get_stack(session=get_session(), slug=slug)
+        return render("catalog/stack.html", detail=detail, stack=detail.stack)
+
+    return cached_page(("stack", slug), build)
 
 
 @bp.get("/credentials/<slug>")
 def credential(slug: str):
-    detail = service.get_credential(session=get_session(), slug=slug)
-    return render(
-        "catalog/credential.html",
-        detail=detail,
-        credential=detail.credential,
-        stack=detail.stack,
-        count_label=service.count_label,
-    )
+    def build():
+        detail = service.get_credential(session=get_session(), slug=slug)
+        return render(
+            "catalog/credential.html",
+            detail=detail,
+            credential=detail.credential,
+            stack=detail.stack,
+            count_label=service.count_label,
+        )
+
+    return cached_page(("credential", slug), build)
