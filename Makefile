@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint check bench install chromium verifier migration clean
+.PHONY: run test test-fast lint check bench bench-pages install chromium verifier migration clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ check: lint
 
 bench: install
 	$(BIN)/python -m bench
+
+## make bench-pages [QUICK=1]: page throughput vs bare Flask, SQLite + PostgreSQL, demo + state scale
+bench-pages: install
+	$(BIN)/python -m bench.pages $(if $(QUICK),--quick)
 
 migration: install
 	$(BIN)/chalkmark db revision -m "$(m)"

@@ -25,7 +25,9 @@ BENCHES = [
     "badges",
     "analytics",
     "roster",
+    "pages",
 ]
+CATALOG_PAGES = ("stack", "credential")
 
 
 def _load(name: str) -> dict:
@@ -120,6 +122,15 @@ def _rows() -> list[tuple[str, str, str]]:
                 "seconds",
             )
         )
+    for label, data in _load("pages").get("results", {}).items():
+        for page, figures in data["pages"].items():
+            rows.append(
+                (
+                    f"{page} ÷ bare Flask hello ({label})",
+                    f"{figures['ratio']:.3f}× (p95 {figures['p95_ms']:g} ms)",
+                    "≥ 0.4×" if page in CATALOG_PAGES else "≥ 0.15×",
+                )
+            )
     for page, data in _load("lighthouse").get("pages", {}).items():
         score = data.get("performance")
         if score is not None:

@@ -12,6 +12,7 @@ from server.config import Settings
 from server.evidence.limits import UploadLimits
 from server.extensions import compress, csrf, htmx, limiter
 from server.ids import BoundedIntConverter, PrintableConverter
+from server.ops import requestlog
 
 # Each area's blueprint `bp` lives in server/<area>/__init__.py; these modules add their
 # views to it. Importing them here (not from the area's __init__) keeps every import at
@@ -38,6 +39,7 @@ VIEW_MODULES = {
         "authoring_views",
     ),
     "home": ("routes",),
+    "ops": ("routes",),
 }
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +88,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         ],
     )
     db.init_app(app)
+    requestlog.init_app(app)  # first: its timer starts before the other hooks run
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)

@@ -15,6 +15,8 @@ from server.coach.nudges import RESCHEDULE_NUDGES_JOB
 from server.evidence.cli import evidence_group
 from server.game.cli import game_group
 from server.models import Stack
+from server.ops.cli import backup_command, restore_command
+from server.ops.requestlog import configure as configure_request_log
 from server.worker import worker_command
 
 
@@ -30,6 +32,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(evidence_group)
     app.cli.add_command(analytics_group)
     app.cli.add_command(district_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db", help="Database schema (Alembic migrations).")
@@ -122,6 +126,7 @@ def serve_command(host: str, port: int | None) -> None:
         # (With Redis the queue survives and `chalkmark worker` sweeps at its start.)
         jobs.run_later(RESCHEDULE_NUDGES_JOB)
     click.echo(f"Chalkmark on {settings.public_url} (listening on {host}:{port})")
+    configure_request_log(settings.request_log)
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     serve(
         app,

@@ -126,6 +126,8 @@ class Settings:
     # Point values per rule (only the ones set) and level thresholds: server/game/.
     game_points: dict[str, int] = field(default_factory=dict)
     game_levels: tuple[int, ...] = levels.DEFAULT_THRESHOLDS
+    # One JSON line per request on stderr from `chalkmark serve` and gunicorn (server/ops/).
+    request_log: bool = True
     testing: bool = False
 
     @classmethod
@@ -144,6 +146,7 @@ class Settings:
             vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
             ratelimit_enabled=_flag("RATELIMIT", True),
+            request_log=_flag("REQUEST_LOG", True),
             push_hosts=push_hosts_from(_env("PUSH_HOSTS")),
             serve_threads=_number("SERVE_THREADS", cls.serve_threads),
             serve_connection_limit=_number("SERVE_CONNECTION_LIMIT", cls.serve_connection_limit),

@@ -276,6 +276,16 @@ class CredentialVersion(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CatalogVersion(SQLModel, table=True):
+    """One row: bumped in the same transaction as any change to the catalog (stacks,
+    credentials, requirements, rubric; server/catalog/cache.py), so every app process
+    knows when its cached catalog pages are stale."""
+
+    __tablename__ = "catalog_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int = 1
+
+
 # --- cohorts and appointments -------------------------------------------------------
 
 
@@ -309,7 +319,13 @@ class AssessorAppointment(SQLModel, table=True):
 
 
 class Submission(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("user_id", "credential_id", "attempt"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "credential_id", "attempt"),
+        # The review queue: the waiting few, oldest first, without reading the decided many
+        # (a composite index, not a partial one: SQLite ignores a partial index when the
+        # statuses are bound parameters).
+        Index("ix_submission_status_submitted", "status", "submitted_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -351,6 +367,9 @@ class EvidenceItem(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
+    # "Is there a live lease on this submission?": one index probe per queue row.
+    __table_args__ = (Index("ix_review_lease", "submission_id", "decision", "claimed_until"),)
+
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     assessor_id: int = Field(foreign_key="user.id", index=True)
@@ -430,7 +449,11 @@ class BadgeProfile(SQLModel, table=True):
 class PointEvent(SQLModel, table=True):
     """Append-only ledger; the unique key makes every rule pay once per reference."""
 
-    __table_args__ = (UniqueConstraint("user_id", "rule", "ref"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "rule", "ref"),
+        # A person's latest points (the progress page) without sorting their whole ledger.
+        Index("ix_pointevent_user_created", "user_id", "created_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -441,6 +464,9 @@ class PointEvent(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
+    # The header's unread count on every page: counted from the index alone.
+    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
     kind: str = Field(max_length=30)

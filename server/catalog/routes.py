@@ -5,6 +5,7 @@ from flask import request
 
 from server.auth.session import current_user
 from server.catalog import bp, service
+from server.catalog.cache import cached_page
 from server.db import get_session
 from server.home.routes import home_page
 from server.htmx import render
@@ -41,34 +42,41 @@ def stacks():
 
 @bp.get("/stacks/<slug>")
 def stack(slug: str):
-    db = get_session()
-    detail = service.get_stack(session=db, slug=slug)
-    user = current_user()
-    standing = (
-        queries.standing_by_credential(
-            session=db,
-            user_id=user.id,
-            credential_ids=[c.credential.id for c in detail.credentials],
+    def build():
+        db = get_session()
+        detail = service.get_stack(session=db, slug=slug)
+        user = current_user()
+        standing = (
+            queries.standing_by_credential(
+                session=db,
+                user_id=user.id,
+                credential_ids=[c.credential.id for c in detail.credentials],
+            )
+            if user
+            else None
         )
-        if user
-        else None
-    )
-    return render(
-        "catalog/stack.html",
-        detail=detail,
-        stack=detail.stack,
-        standing=standing,
-        standing_labels=STANDING_LABELS,
-    )
+        return render(
+            "catalog/stack.html",
+            detail=detail,
+            stack=detail.stack,
+            standing=standing,
+            standing_labels=STANDING_LABELS,
+        )
+
+    # Cached only for visitors who are not signed in (their page has no standing).
+    return cached_page(("stack", slug), build)
 
 
 @bp.get("/credentials/<slug>")
 def credential(slug: str):
-    detail = service.get_credential(session=get_session(), slug=slug)
-    return render(
-        "catalog/credential.html",
-        detail=detail,
-        credential=detail.credential,
-        stack=detail.stack,
-        count_label=service.count_label,
-    )
+    def build():
+        detail = service.get_credential(session=get_session(), slug=slug)
+        return render(
+            "catalog/credential.html",
+            detail=detail,
+            credential=detail.credential,
+            stack=detail.stack,
+            count_label=service.count_label,
+        )
+
+    return cached_page(("credential", slug), build)

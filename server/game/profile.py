@@ -100,7 +100,8 @@ def total_points(*, session: Session, user_id: int) -> int:
 
 def build(*, session: Session, user: User, now: datetime | None = None) -> Profile:
     now = now or utcnow()
-    total = total_points(session=session, user_id=user.id)
+    points = session.get(UserPoints, user.id)
+    total = points.total if points else 0
     level = values.for_org(session=session, org_id=user.org_id).level_for(total)
     return Profile(
         user=user,
@@ -113,12 +114,17 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Profi
         stacks=_stacks(session, user.id),
         recent=_recent(session, user.id),
         chart=_chart(session, user, now),
-        celebrate=_celebrate_once(session, user.id, level),
+        celebrate=_celebrate_once(session, user.id, level, points.seen_level if points else 1),
     )
 
 
-def _celebrate_once(session: Session, user_id: int, level: levels.Level) -> levels.Level | None:
-    """A level reached since the person last looked: shown once (the caller commits)."""
+def _celebrate_once(
+    session: Session, user_id: int, level: levels.Level, seen_level: int
+) -> levels.Level | None:
+    """A level reached since the person last looked: shown once (the caller commits when
+    there is one). Reading the page writes nothing otherwise."""
+    if level.number <= seen_level:
+        return None
     seen_now = ledger.advance_level_marker(
         session, user_id=user_id, marker=UserPoints.seen_level, level=level.number
     )

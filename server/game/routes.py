@@ -29,7 +29,8 @@ def _install_game_settings(state) -> None:
 def profile():
     db = get_session()
     data = profiles.build(session=db, user=require_user())
-    db.commit()  # a level-up celebration is shown once
+    if data.celebrate:
+        db.commit()  # a level-up celebration is shown once; otherwise a GET writes nothing
     return render("game/profile.html", profile=data, choices=profiles.VISIBILITY_CHOICES)
 
 

@@ -25,9 +25,11 @@ from server.models import (
     WeeklyPoints,
     utcnow,
 )
-from server.review.queue import QUEUE_LIMIT, queue
+from server.review.queue import queue
 
 MAX_COHORTS = 6
+# The home counts the queue up to this many; beyond it says "200 or more".
+WAITING_CAP = 200
 MAX_STALLED_NAMES = 5
 
 
@@ -69,7 +71,7 @@ class Claim:
 @dataclass(frozen=True)
 class AssessorHome:
     waiting: int
-    at_limit: bool  # the queue holds at least QUEUE_LIMIT: "200 or more"
+    at_limit: bool  # the queue holds at least WAITING_CAP: "200 or more"
     claims: list[Claim]
 
 
@@ -180,7 +182,7 @@ def _suggestion(session: Session, stack_ids: set[int], touched: set[int]) -> Sug
 
 
 def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHome:
-    rows = queue(session=session, assessor=user, now=now)
+    rows = queue(session=session, assessor=user, now=now, limit=WAITING_CAP)
     claims = session.exec(
         select(Review.submission_id, Credential.title, Submission.attempt, Review.claimed_until)
         .join(Submission, Submission.id == Review.submission_id)
@@ -194,7 +196,7 @@ def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHom
     ).all()
     return AssessorHome(
         waiting=sum(1 for row in rows if not row.mine),
-        at_limit=len(rows) >= QUEUE_LIMIT,
+        at_limit=len(rows) >= WAITING_CAP,
         claims=[Claim(*row) for row in claims],
     )
 

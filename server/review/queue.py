@@ -24,7 +24,8 @@ from server.models import (
 )
 from server.review.blind import org_is_blind, pseudonym
 
-QUEUE_LIMIT = 200
+QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
+MAX_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,12 @@ def queue(
     only_mine: bool = False,
     now: datetime | None = None,
     blind_key: str = "",
+    limit: int = QUEUE_PAGE,
+    offset: int = 0,
 ) -> list[QueueRow]:
     """Waiting submissions this assessor may take: submitted, or in review with no live
-    lease held by someone else; never their own; oldest submitted first."""
+    lease held by someone else; never their own; oldest submitted first; `limit` rows
+    from `offset` (the view asks one more than a page to know whether another follows)."""
     now = now or utcnow()
     teacher_org = aliased(Org)
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
@@ -113,7 +117,8 @@ def queue(
         .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
         .where(~held_by_other)
         .order_by(Submission.submitted_at, Submission.id)
-        .limit(QUEUE_LIMIT)
+        .limit(limit)
+        .offset(offset)
     )
     query = query.where(_qualified_clause(assessor), _review_pool(session, User, assessor))
     if only_mine:

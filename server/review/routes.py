@@ -8,9 +8,9 @@ from flask import current_app, flash, make_response, redirect, request, url_for
 
 from server.auth.session import require_user, roles_required
 from server.db import get_session
-from server.errors import Conflict
+from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
-from server.ids import parse_id
+from server.ids import parse_id, parse_int
 from server.review import bp, service
 
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
@@ -30,10 +30,26 @@ def _conflict(err: Conflict):
 @roles_required("assessor")
 def queue():
     only_mine = request.args.get("show") == "mine"
+    page = parse_int(request.args.get("page", "1"), low=1, high=service.MAX_PAGES)
+    if page is None:
+        raise InvalidInput("That page of the queue doesn't exist: choose page 1 or a later one.")
     rows = service.queue(
-        session=get_session(), assessor=require_user(), only_mine=only_mine, blind_key=_blind_key()
+        session=get_session(),
+        assessor=require_user(),
+        only_mine=only_mine,
+        blind_key=_blind_key(),
+        limit=service.QUEUE_PAGE + 1,
+        offset=(page - 1) * service.QUEUE_PAGE,
     )
-    return render("review/queue.html", "review/_queue_rows.html", rows=rows, only_mine=only_mine)
+    return render(
+        "review/queue.html",
+        "review/_queue_rows.html",
+        rows=rows[: service.QUEUE_PAGE],
+        only_mine=only_mine,
+        page_number=page,
+        first=(page - 1) * service.QUEUE_PAGE + 1,
+        more=len(rows) > service.QUEUE_PAGE,
+    )
 
 
 @bp.get("/history")

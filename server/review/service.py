@@ -40,9 +40,11 @@ from server.review.guards import (
     open_review_of,
     win_transition,
 )
-from server.review.queue import HistoryRow, QueueRow, history, queue
+from server.review.queue import MAX_PAGES, QUEUE_PAGE, HistoryRow, QueueRow, history, queue
 
 __all__ = [
+    "MAX_PAGES",
+    "QUEUE_PAGE",
     "DecisionInvalid",
     "HistoryRow",
     "QueueRow",

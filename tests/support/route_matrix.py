@@ -82,6 +82,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /sw-push.js": (at("/sw-push.js", EVERYONE),),
     "GET /offline": (at("/offline", EVERYONE),),
     "GET /static/<path:filename>": (at("/static/css/app.css", EVERYONE),),
+    # --- operations: probes for a load balancer (public, no secrets in them) ----------
+    "GET /healthz": (at("/healthz", EVERYONE),),
+    "GET /readyz": (at("/readyz", EVERYONE),),
     # --- auth: ceremonies are public; the account is one's own --------------------------
     "GET /auth/sign-in": (at("/auth/sign-in", EVERYONE),),
     "GET /auth/sign-up": (at("/auth/sign-up", EVERYONE),),
