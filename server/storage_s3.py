@@ -69,8 +69,8 @@ class _MeteredReader(io.RawIOBase):
 
 
 class _ObjectReader(io.RawIOBase):
-    """A stored object as a seekable file: reads stream the GET body; a seek starts a new
-    ranged GET at that offset when the next read comes."""
+    """A stored object as a seekable file: reads stream the GET body; a read after a seek
+    elsewhere starts a new ranged GET at that offset."""
 
     def __init__(self, client: Any, bucket: str, name: str, size: int, body: Any):
         self.client = client
@@ -78,7 +78,8 @@ class _ObjectReader(io.RawIOBase):
         self.name = name
         self.length = size
         self.position = 0
-        self.body: Any = body  # the open GET body, positioned at self.position (or None)
+        self.body: Any = body  # the open GET body (or None)...
+        self.body_at = 0  # ...and the offset its next byte is at
 
     def readable(self) -> bool:
         return True
@@ -91,15 +92,16 @@ class _ObjectReader(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.length}[whence]
-        target = max(base + offset, 0)
-        if target != self.position:
-            self._close_body()
-            self.position = target
+        # Only moves the position: waitress seeks to the end and back to measure the file,
+        # which must not cost a request. The next read fetches from wherever it ends up.
+        self.position = max(base + offset, 0)
         return self.position
 
     def readinto(self, buffer: Any) -> int:
         if self.position >= self.length or len(buffer) == 0:
             return 0
+        if self.body is not None and self.body_at != self.position:
+            self._close_body()
         if self.body is None:
             try:
                 answer = self.client.get_object(
@@ -109,10 +111,11 @@ class _ObjectReader(io.RawIOBase):
                 if _is_missing(error):
                     raise NotFound(GONE) from None
                 raise
-            self.body = answer["Body"]
+            self.body, self.body_at = answer["Body"], self.position
         chunk = self.body.read(len(buffer))
         buffer[: len(chunk)] = chunk
         self.position += len(chunk)
+        self.body_at = self.position
         return len(chunk)
 
     def _close_body(self) -> None:

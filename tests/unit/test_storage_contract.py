@@ -65,10 +65,16 @@ def test_waitress_serves_the_opened_file(storage):
     data = bytes(range(256)) * 5000
     key = new_key("ev", ".mp4")
     storage.save_stream(key, io.BytesIO(data), max_bytes=10 * MB)
+    gets = []
+    if isinstance(storage, S3Storage):
+        storage.client.meta.events.register(
+            "before-send.s3.GetObject", lambda request, **_: gets.append(request)
+        )
     with storage.open(key) as stored:
         served = ReadOnlyFileBasedBuffer(stored, block_size=CHUNK_BYTES)
         assert served.prepare() == len(data)
         assert b"".join(served) == data
+    assert len(gets) == (1 if isinstance(storage, S3Storage) else 0)  # measuring costs no GET
 
 
 def test_delete_is_idempotent(storage):
