@@ -59,6 +59,15 @@ def _number(name: str, default: int | None) -> int | None:
     return int(value)
 
 
+def _s3_encryption(value: str | None) -> str | None:
+    """CHALKMARK_S3_SSE: unset means AES256 (SSE-S3); `none` sends no encryption header
+    (a store that refuses it); `aws:kms` and the like are passed on."""
+    if value is None or not value.strip():
+        return "AES256"
+    value = value.strip()
+    return None if value.lower() in {"none", "off", "0"} else value
+
+
 def push_hosts_from(text: str | None) -> tuple[str, ...]:
     """CHALKMARK_PUSH_HOSTS: comma-separated `host`, `*.domain`, optionally `:port`."""
     entries = tuple(e.strip().lower() for e in (text or "").split(",") if e.strip())
@@ -95,6 +104,15 @@ class Settings:
     vapid_private_key: str | None = None
     vapid_subject: str = ""
     storage_dir: Path | None = None
+    # Evidence on an S3-compatible store when a bucket is named (see server/storage_s3.py);
+    # the local directory above otherwise.
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = field(default=None, repr=False)
+    s3_sse: str | None = "AES256"
     rp_name: str = "Chalkmark"
     challenge_ttl_seconds: int = 300
     device_link_ttl_seconds: int = 900
@@ -145,6 +163,13 @@ class Settings:
             vapid_private_key=_env("VAPID_PRIVATE_KEY") or None,
             vapid_subject=_env("VAPID_SUBJECT", "") or "",
             storage_dir=Path(_env("STORAGE_DIR", str(instance_dir / "evidence"))),
+            s3_bucket=_env("S3_BUCKET") or None,
+            s3_prefix=_env("S3_PREFIX", ""),
+            s3_endpoint_url=_env("S3_ENDPOINT_URL") or None,
+            s3_region=_env("S3_REGION") or None,
+            s3_access_key_id=_env("S3_ACCESS_KEY_ID") or None,
+            s3_secret_access_key=_env("S3_SECRET_ACCESS_KEY") or None,
+            s3_sse=_s3_encryption(_env("S3_SSE")),
             ratelimit_enabled=_flag("RATELIMIT", True),
             request_log=_flag("REQUEST_LOG", True),
             push_hosts=push_hosts_from(_env("PUSH_HOSTS")),

@@ -1,5 +1,5 @@
-"""Evidence blobs. A local directory by default; the Storage protocol is the seam where an
-S3-compatible store can be added later without touching callers.
+"""Evidence blobs. A local directory by default; an S3-compatible store when
+CHALKMARK_S3_BUCKET is set (server/storage_s3.py). Callers see only the Storage protocol.
 
 Blobs are written in chunks to a temp file and renamed into place, so a large video never
 sits in memory and a half-written upload is never visible under its key.
@@ -112,5 +112,17 @@ class LocalStorage:
 
 
 def storage_from_settings(settings: Settings) -> Storage:
+    if settings.s3_bucket:
+        from server.storage_s3 import S3Storage  # boto3 loads only when S3 is configured
+
+        return S3Storage(
+            settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+            server_side_encryption=settings.s3_sse,
+        )
     assert settings.storage_dir is not None, "Settings fills in its default"
     return LocalStorage(settings.storage_dir)

@@ -15,7 +15,7 @@ from server.config import Settings
 from server.db import make_engine
 
 # Fixtures shared by several test modules (coach, cohort).
-pytest_plugins = ["tests.support.coaching"]
+pytest_plugins = ["tests.support.coaching", "tests.support.s3"]
 
 POSTGRES_URL = os.environ.get("CHALKMARK_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

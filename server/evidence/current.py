@@ -11,9 +11,13 @@ from server.storage import Storage, storage_from_settings
 
 
 def storage() -> Storage:
-    return current_app.extensions.setdefault(
-        "evidence_storage", storage_from_settings(current_app.config["SETTINGS"])
-    )
+    # Built once per app (an S3 client is costly to make), not on every request.
+    found = current_app.extensions.get("evidence_storage")
+    if found is None:
+        found = current_app.extensions.setdefault(
+            "evidence_storage", storage_from_settings(current_app.config["SETTINGS"])
+        )
+    return found
 
 
 def limits() -> UploadLimits:
