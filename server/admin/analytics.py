@@ -20,8 +20,7 @@ Definitions (attempt k+1 exists only after attempt k was marked "not yet"):
   attempts per whole hour of turnaround in SQL and the percentile is read off that
   histogram (exact to the hour, a few hundred rows per credential at most);
 - "not yet" rate of a criterion: reviews that scored it not met / reviews that scored it;
-- stalled cohort member: as on the coach's dashboard, an active member with no activity
-  on any attempt (and not joined) in the last 14 days.
+- stalled cohort member: as on the coach's dashboard (one definition, coach/stalled.py).
 
 Cache: at state scale the live aggregates take seconds (every attempt, review and rubric
 score of the district), so the page reads a snapshot per district and period
@@ -43,7 +42,7 @@ from sqlalchemy import and_, case, distinct, extract, func, literal_column, sele
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from server.coach.progress import STALLED_AFTER
+from server.coach.stalled import stalled_clause
 from server.errors import InvalidInput
 from server.models import (
     AWAITING_REVIEW,
@@ -468,18 +467,13 @@ def _cohorts(session: Session, org: Org, period: Period, now: datetime) -> list[
         .group_by(Cohort.id, Cohort.name)
         .order_by(Cohort.name, Cohort.id)
     ).all()
-    cutoff = now - STALLED_AFTER
-    recently_active = select(Submission.user_id).where(
-        Submission.updated_at >= cutoff, Submission.status != WITHDRAWN
-    )
     stalled = dict(
         session.execute(
             select(Cohort.id, func.count())
             .join(CohortMember, active)
             .where(
                 Cohort.org_id == org.id,
-                CohortMember.joined_at < cutoff,
-                member.not_in(recently_active),
+                stalled_clause(member, CohortMember.joined_at, now),
             )
             .group_by(Cohort.id)
         ).all()

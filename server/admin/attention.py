@@ -8,18 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, update
+from sqlalchemy import and_, case, exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from server.admin import audit
-from server.coach.progress import STALLED_AFTER  # the coach's "stalled": same threshold
+from server.coach.stalled import stalled_clause  # the coach's one definition
 from server.errors import Conflict, NotFound
 from server.models import (
     AWAITING_REVIEW,
     DECIDED,
     Credential,
-    EvidenceItem,
     Org,
     Review,
     Submission,
@@ -185,9 +184,9 @@ def stalled_teachers(
     *, session: Session, org: Org, now: datetime | None = None
 ) -> tuple[list[Stalled], int]:
     """People of the district with work in progress (a draft, or a "not yet" they have not
-    tried again) and no activity for the coach's STALLED_AFTER: no attempt changed,
-    submitted or decided, no evidence added. Oldest activity first, and how many."""
-    cutoff = (now or utcnow()) - STALLED_AFTER
+    tried again) who are stalled as the coach's grid defines it (server/coach/stalled.py).
+    Oldest activity first, and how many."""
+    now = now or utcnow()
     mine = Submission.user_id == User.id
     later = aliased(Submission)
     in_progress = exists().where(
@@ -199,24 +198,12 @@ def stalled_teachers(
             later.attempt > Submission.attempt,
         ),
     )
-    recent = exists().where(
-        mine,
-        or_(
-            Submission.updated_at >= cutoff,
-            Submission.submitted_at >= cutoff,
-            Submission.decided_at >= cutoff,
-            Submission.status.in_(sorted(AWAITING_REVIEW)),  # waiting on us, not on them
-        ),
-    )
-    new_evidence = exists().where(
-        EvidenceItem.submission_id == Submission.id, mine, EvidenceItem.created_at >= cutoff
-    )
     stalled = (
         User.org_id == org.id,
         User.deactivated_at.is_(None),
         in_progress,
-        ~recent,
-        ~new_evidence,
+        # A district member has no join date: their account's creation stands in for it.
+        stalled_clause(User.id, User.created_at, now),
     )
     total = session.exec(select(func.count(User.id)).where(*stalled)).one()
     last = select(func.max(Submission.updated_at)).where(mine).scalar_subquery()

@@ -8,6 +8,7 @@ from flask import flash, redirect, url_for
 from server.admin import attention, audit, bp, settings
 from server.admin.guards import admin_district
 from server.auth.session import require_user
+from server.coach.stalled import STALLED_AFTER
 from server.db import get_session
 from server.htmx import render
 
@@ -30,7 +31,7 @@ def home():
         stalled=stalled,
         stalled_total=stalled_total,
         low_first_try=attention.low_first_try(session=db, org=org),
-        stalled_days=attention.STALLED_AFTER.days,
+        stalled_days=STALLED_AFTER.days,
         low_percent=round(100 * attention.LOW_FIRST_TRY_RATE),
         min_first_tries=attention.MIN_FIRST_TRIES,
     )

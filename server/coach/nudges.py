@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server import jobs, quiet_hours
-from server.errors import InvalidInput
+from server.errors import InvalidInput, NotFound
 from server.game.weeks import local_date  # a person's own calendar
 from server.models import (
     Cohort,
@@ -48,26 +48,33 @@ NUDGE_URL = "/me/credentials"  # where the member picks their work up again
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = {
-    "stalled": (
-        "Checking in",
-        "Hi {first_name}, it's been a little while since you worked on your "
-        "micro-credential. Is anything in the way? Reply in person or pick up where "
-        "you left off: even ten minutes this week moves it forward.",
+FIT = "fit"  # each person gets the template that fits where they are
+TEMPLATES = {  # key: (label, text); the first four match progress.MemberRow.nudge_template
+    "start": (
+        "Start one",
+        "Hi {first_name}, you have no micro-credential on the go right now. Pick one "
+        "from a stack that matters to your class and start a draft: ten minutes is "
+        "enough to add the first piece of evidence.",
+    ),
+    "draft": (
+        "Continue your draft",
+        "Hi {first_name}, your draft is waiting for you. Add the evidence that's "
+        "missing and submit when it's ready: you're closer than you think.",
     ),
     "not_yet": (
-        "After a “not yet”",
+        "Answer the feedback",
         "Hi {first_name}, “not yet” is part of the process: most people earn it on "
         "the next try. Read the assessor's notes beside each requirement, change one "
         "thing, and resubmit. I'm happy to look at it with you.",
     ),
-    "draft": (
-        "Draft waiting",
-        "Hi {first_name}, your draft is waiting for you. Add the evidence that's "
-        "missing and submit when it's ready: you're closer than you think.",
+    "waiting": (
+        "Hang in there",
+        "Hi {first_name}, your submission is with an assessor: nothing to do until "
+        "they decide. Thank you for sending it in.",
     ),
     "custom": ("Write my own", ""),
 }
+FIT_LABEL = "The one that fits each person (recommended)"
 
 
 @dataclass
@@ -83,6 +90,11 @@ class NudgeReport:
 
 def template_text(name: str) -> str:
     return TEMPLATES.get(name, TEMPLATES["custom"])[1]
+
+
+def fitted_messages(fits: dict[int, str]) -> dict[int, str]:
+    """{member id: message} from {member id: the template that fits them}."""
+    return {user_id: template_text(name) for user_id, name in fits.items()}
 
 
 def personalise(message: str, user: User) -> str:
@@ -108,23 +120,23 @@ def nudge_members(
     coach: User,
     cohort: Cohort,
     member_ids: list[int],
-    message: str,
+    message: str = "",
+    messages: dict[int, str] | None = None,
     now: datetime | None = None,
 ) -> NudgeReport:
-    """Create the nudges and schedule their delivery after the caller commits."""
+    """Create the nudges and schedule their delivery after the caller commits. One
+    `message` for everyone, or `messages` per member (fitted_messages)."""
     now = now or utcnow()
-    message = (message or "").strip()
-    if not message:
-        raise InvalidInput("Write a message for the nudge.", field="message")
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise InvalidInput(
-            f"Keep the message under {MAX_MESSAGE_CHARS} characters.", field="message"
-        )
+    if messages is None:
+        _check_message(message)
     members = _members(session, cohort, member_ids)
     if not members:
         raise InvalidInput("Choose at least one member to nudge.", field="members")
     quiet = {org_id: quiet_hours_for(session, org_id) for org_id in {u.org_id for u in members}}
-    rows = [_row(coach, user, message, now, quiet[user.org_id]) for user in members]
+    texts = {u.id: message if messages is None else messages.get(u.id, "") for u in members}
+    for text in texts.values():
+        _check_message(text)
+    rows = [_row(coach, user, texts[user.id].strip(), now, quiet[user.org_id]) for user in members]
     created = _insert_new(session, rows)  # {user_id: nudge id}, one per member per day
     report = NudgeReport()
     for user, row in zip(members, rows, strict=True):
@@ -142,6 +154,37 @@ def nudge_members(
         now=now,
     )
     return report
+
+
+def _check_message(message: str) -> None:
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput("Write a message for the nudge.", field="message")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            f"Keep the message under {MAX_MESSAGE_CHARS} characters.", field="message"
+        )
+
+
+def history(*, session: Session, cohort: Cohort, member_id: int) -> list[Nudge]:
+    """The nudges this cohort's coach sent one of its members, newest first. Only an
+    active member's: who left is no longer the coach's to follow."""
+    active = session.exec(
+        select(CohortMember.user_id).where(
+            CohortMember.cohort_id == cohort.id,
+            CohortMember.user_id == member_id,
+            CohortMember.status == MemberStatus.ACTIVE.value,
+        )
+    ).first()
+    if active is None:
+        raise NotFound("We couldn't find that person among this cohort's members.")
+    return list(
+        session.exec(
+            select(Nudge)
+            .where(Nudge.user_id == member_id, Nudge.coach_id == cohort.coach_id)
+            .order_by(col(Nudge.created_at).desc(), col(Nudge.id).desc())
+        )
+    )
 
 
 def _row(

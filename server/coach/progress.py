@@ -1,8 +1,10 @@
-"""The cohort dashboard: members × the credentials any of them started, with each one's
-state and last activity, and the filters that find who needs a nudge.
+"""The cohort dashboard: members × the credentials any of them started (grouped by
+stack), with each one's state and last activity, a summary per member (earned, in
+progress, credit hours, nudges), the nudge that fits them, and the filters that find who
+needs a nudge. "Stalled" is defined in coach/stalled.py, for everyone who counts it.
 
-Four queries, whatever the cohort size: members, their submissions, the newest evidence
-per submission, and the credentials (with stacks) that appear.
+Six queries, whatever the cohort size: members, their submissions, the newest evidence
+per submission, the stalled members, their nudges, and the credentials (with stacks).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from server.coach.stalled import LABEL as STALLED_LABEL
+from server.coach.stalled import activity, latest, stalled_clause
 from server.labels import PROGRESS_LABELS
 from server.models import (
     Cohort,
@@ -23,6 +27,7 @@ from server.models import (
     Credential,
     EvidenceItem,
     MemberStatus,
+    Nudge,
     Stack,
     Submission,
     SubmissionStatus,
@@ -30,7 +35,6 @@ from server.models import (
     utcnow,
 )
 
-STALLED_AFTER = timedelta(days=14)
 NOT_YET_IDLE_AFTER = timedelta(days=7)
 DRAFT_IDLE_AFTER = timedelta(days=7)
 
@@ -48,7 +52,7 @@ class CellState(StrEnum):
 
 FILTERS = {
     "all": "Everyone",
-    "stalled": "Stalled (no activity in 14 days)",
+    "stalled": STALLED_LABEL,
     "not_yet_idle": "“Not yet”, no resubmission in 7 days",
     "draft_idle": "Draft untouched for 7 days",
 }
@@ -75,6 +79,9 @@ class Cell:
 NOT_STARTED = Cell(CellState.NOT_STARTED)
 
 
+IN_PROGRESS = frozenset({CellState.DRAFT, CellState.SUBMITTED, CellState.NOT_YET})
+
+
 @dataclass
 class MemberRow:
     user: User
@@ -82,9 +89,35 @@ class MemberRow:
     cells: dict[int, Cell] = field(default_factory=dict)
     last_activity: datetime | None = None
     flags: set[str] = field(default_factory=set)
+    credit_hours: float = 0.0  # of the credentials earned
+    nudges: int = 0  # from this cohort's coach
+    last_nudge: datetime | None = None
 
     def cell(self, credential_id: int) -> Cell:
         return self.cells.get(credential_id, NOT_STARTED)
+
+    @property
+    def earned(self) -> int:
+        return sum(1 for c in self.cells.values() if c.state == CellState.EARNED)
+
+    @property
+    def in_progress(self) -> int:
+        return sum(1 for c in self.cells.values() if c.state in IN_PROGRESS)
+
+    @property
+    def nudge_template(self) -> str:
+        """The nudge that fits where this person is (a key of nudges.TEMPLATES): answer
+        a "not yet" first, then finish a draft; someone only waiting for a decision is
+        told to hang in there; someone with nothing open is invited to start one."""
+        states = {c.state for c in self.cells.values()}
+        for state, template in (
+            (CellState.NOT_YET, "not_yet"),
+            (CellState.DRAFT, "draft"),
+            (CellState.SUBMITTED, "waiting"),
+        ):
+            if state in states:
+                return template
+        return "start"
 
 
 @dataclass(frozen=True)
@@ -125,17 +158,48 @@ def dashboard(
     for submission in submissions:
         by_member_credential[(submission.user_id, submission.credential_id)].append(submission)
         row = rows[submission.user_id]
-        row.last_activity = _latest(row.last_activity, _activity(submission, evidence))
+        row.last_activity = latest(
+            row.last_activity, activity(submission, evidence.get(submission.id))
+        )
     for (user_id, credential_id), attempts in by_member_credential.items():
         rows[user_id].cells[credential_id] = _cell(attempts, evidence)
-    for row in rows.values():
-        row.flags = _flags(row, now)
+    stalled = _stalled(session, cohort, now)
+    for user_id, row in rows.items():
+        row.flags = _flags(row, now) | ({"stalled"} if user_id in stalled else set())
+    _add_nudges(session, cohort, rows)
     counts = {
         name: sum(1 for r in rows.values() if name == "all" or name in r.flags) for name in FILTERS
     }
     shown = [r for r in rows.values() if filter_name == "all" or filter_name in r.flags]
     stacks = _stack_columns(session, {cid for _, cid in by_member_credential})
+    hours = {c.id: c.credit_hours or 0.0 for stack in stacks for c in stack.credentials}
+    for row in rows.values():
+        row.credit_hours = sum(
+            hours.get(cid, 0.0) for cid, c in row.cells.items() if c.state == CellState.EARNED
+        )
     return Dashboard(stacks=stacks, rows=shown, counts=counts, active_filter=filter_name)
+
+
+def _stalled(session: Session, cohort: Cohort, now: datetime) -> set[int]:
+    return set(
+        session.exec(
+            select(CohortMember.user_id).where(
+                *_active_in(cohort),
+                stalled_clause(CohortMember.user_id, CohortMember.joined_at, now),
+            )
+        )
+    )
+
+
+def _add_nudges(session: Session, cohort: Cohort, rows: dict[int, MemberRow]) -> None:
+    """How often this cohort's coach nudged each member, and when last."""
+    for user_id, count, last in session.exec(
+        select(Nudge.user_id, func.count(), func.max(Nudge.created_at))
+        .join(CohortMember, CohortMember.user_id == Nudge.user_id)
+        .where(*_active_in(cohort), Nudge.coach_id == cohort.coach_id)
+        .group_by(Nudge.user_id)
+    ):
+        rows[user_id].nudges, rows[user_id].last_nudge = int(count), last
 
 
 def _submissions(session: Session, cohort: Cohort) -> list[Submission]:
@@ -166,32 +230,17 @@ def _active_in(cohort: Cohort) -> tuple[Any, ...]:
     return (CohortMember.cohort_id == cohort.id, CohortMember.status == MemberStatus.ACTIVE.value)
 
 
-def _latest(*moments: datetime | None) -> datetime | None:
-    present = [m for m in moments if m is not None]
-    return max(present) if present else None
-
-
-def _activity(submission: Submission, evidence: dict[int, datetime]) -> datetime | None:
-    return _latest(
-        submission.updated_at,
-        submission.submitted_at,
-        submission.decided_at,
-        evidence.get(submission.id),
-    )
-
-
 def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
     """Earned if any attempt was awarded; otherwise the state of the newest attempt."""
     awarded = [s for s in attempts if s.status == SubmissionStatus.AWARDED.value]
     chosen = awarded[-1] if awarded else attempts[-1]
-    return Cell(_STATE_OF_STATUS[chosen.status], _activity(chosen, evidence), chosen.id)
+    return Cell(
+        _STATE_OF_STATUS[chosen.status], activity(chosen, evidence.get(chosen.id)), chosen.id
+    )
 
 
 def _flags(row: MemberRow, now: datetime) -> set[str]:
     flags = set()
-    # Joining counts as activity: someone who joined this week is new, not stalled.
-    if (_latest(row.last_activity, row.joined_at) or row.joined_at) < now - STALLED_AFTER:
-        flags.add("stalled")
     for cell in row.cells.values():
         idle_since = cell.last_activity or now
         if cell.state == CellState.NOT_YET and idle_since < now - NOT_YET_IDLE_AFTER:

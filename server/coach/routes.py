@@ -13,11 +13,12 @@ from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_ids
+from server.models import User
 
 log = logging.getLogger(__name__)
 
 coach_only = roles_required("coach")  # admins always pass
-TEMPLATE_FOR_FILTER = {"stalled": "stalled", "not_yet_idle": "not_yet", "draft_idle": "draft"}
+TEMPLATE_FOR_FILTER = {"not_yet_idle": "not_yet", "draft_idle": "draft"}  # else: fitted
 
 
 @bp.get("/cohorts")
@@ -57,27 +58,50 @@ def cohort(cohort_id: int):
     board = progress.dashboard(
         session=db, cohort=the_cohort, filter_name=request.args.get("filter", "all")
     )
-    template = TEMPLATE_FOR_FILTER.get(board.active_filter, "stalled")
+    template = TEMPLATE_FOR_FILTER.get(board.active_filter, nudges.FIT)
     return render(
         "coach/cohort.html",
         "coach/_progress.html",
         cohort=the_cohort,
         board=board,
         filters=progress.FILTERS,
-        templates=nudges.TEMPLATES,
-        chosen_template=template,
-        message=nudges.template_text(template),
+        **_message_field(the_cohort, template),
     )
+
+
+def _message_field(cohort, template: str) -> dict:
+    """What the nudge form's message part shows for the chosen template: with the fitted
+    one, who gets which message; else the template's text to edit."""
+    fits: dict[str, list[str]] = {}
+    if template == nudges.FIT:
+        everyone = progress.dashboard(session=get_session(), cohort=cohort)
+        for row in everyone.rows:
+            fits.setdefault(row.nudge_template, []).append(row.user.display_name)
+    return {
+        "templates": nudges.TEMPLATES,
+        "fit_label": nudges.FIT_LABEL,
+        "chosen_template": template,
+        "fits": fits,
+        "message": nudges.template_text(template),
+    }
 
 
 @bp.get("/cohorts/<int:cohort_id>/nudge-message")
 @coach_only
 def nudge_message(cohort_id: int):
-    service.cohort_for(session=get_session(), user=require_user(), cohort_id=cohort_id)
-    return render(
-        "coach/_nudge_message.html",
-        message=nudges.template_text(request.args.get("template", "custom")),
-    )
+    the_cohort = service.cohort_for(session=get_session(), user=require_user(), cohort_id=cohort_id)
+    template = request.args.get("template", nudges.FIT)
+    return render("coach/_nudge_message.html", **_message_field(the_cohort, template))
+
+
+@bp.get("/cohorts/<int:cohort_id>/members/<int:user_id>/nudges")
+@coach_only
+def nudge_history(cohort_id: int, user_id: int):
+    db = get_session()
+    the_cohort = service.cohort_for(session=db, user=require_user(), cohort_id=cohort_id)
+    sent = nudges.history(session=db, cohort=the_cohort, member_id=user_id)
+    member = db.get(User, user_id)
+    return render("coach/member_nudges.html", cohort=the_cohort, member=member, nudges=sent)
 
 
 @bp.post("/cohorts/<int:cohort_id>/nudges")
@@ -89,12 +113,17 @@ def nudge(cohort_id: int):
     back = url_for("coach.cohort", cohort_id=cohort_id, filter=request.form.get("filter") or None)
     try:
         member_ids = parse_ids(request.form.getlist("member_ids"))
+        fitted = None
+        if request.form.get("template") == nudges.FIT:
+            board = progress.dashboard(session=db, cohort=the_cohort)
+            fitted = nudges.fitted_messages({r.user.id: r.nudge_template for r in board.rows})
         report = nudges.nudge_members(
             session=db,
             coach=user,
             cohort=the_cohort,
             member_ids=member_ids,
             message=request.form.get("message", ""),
+            messages=fitted,
         )
     except InvalidInput as err:
         if wants_fragment():

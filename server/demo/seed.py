@@ -4,9 +4,11 @@ submissions in every state. Call it on an empty database only (the CLI checks)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
+from server.coach import nudges
 from server.demo.content import CredentialContent, demo_stacks
 from server.demo.game import seed_game
 from server.demo.people import DEMO_HANDLES
@@ -19,10 +21,12 @@ from server.models import (
     CredentialStatus,
     EvidenceRequirement,
     MemberStatus,
+    Nudge,
     Org,
     RubricCriterion,
     Stack,
     User,
+    utcnow,
 )
 
 TIMEZONE = "America/Chicago"
@@ -169,8 +173,27 @@ def _seed_cohort(session: Session, org: Org, people: dict[str, User]) -> None:
     session.add(cohort)
     session.flush()
     members = [DEMO_HANDLES["teacher"], *(handle for handle, _, _ in TEACHERS)]
-    # Demo members accepted long ago: the coach's grid has people in it from the start.
+    # The cohort started five weeks ago; Tomás joined this week (new, so not stalled yet).
+    # Grace, whose draft is 18 days old, is the one stalled member; her coach nudged her.
+    now = utcnow()
     session.add_all(
-        CohortMember(cohort_id=cohort.id, user_id=people[h].id, status=MemberStatus.ACTIVE.value)
+        CohortMember(
+            cohort_id=cohort.id,
+            user_id=people[h].id,
+            status=MemberStatus.ACTIVE.value,
+            joined_at=now - timedelta(days=4 if h == "tomas" else 35),
+        )
         for h in members
+    )
+    nudged = now - timedelta(days=6)
+    session.add(
+        Nudge(
+            coach_id=cohort.coach_id,
+            user_id=people["grace"].id,
+            message=nudges.personalise(nudges.template_text("draft"), people["grace"]),
+            created_at=nudged,
+            deliver_after=nudged,
+            day=nudged.date(),
+            sent_at=nudged,
+        )
     )

@@ -36,7 +36,9 @@ def test_a_coach_nudges_from_the_progress_table(context, page, live_app, base_ur
     boxes.first.check()
     page.get_by_label("Start from").select_option("draft")
     message = page.get_by_label("Message")
-    page.wait_for_function("() => document.querySelector('#nudge-message').value.includes('draft')")
+    page.wait_for_function(
+        "() => document.querySelector('#nudge-message')?.value.includes('draft')"
+    )
     message.fill("Hi {first_name}, ten minutes this week?")
     page.get_by_role("button", name="Send nudge").click()
     report = page.locator("#nudge-result [role=status]")
@@ -91,3 +93,37 @@ def _rejoin_what_was_left(live_app, user_id: int) -> None:
             member.status = MemberStatus.ACTIVE.value
             session.add(member)
         session.commit()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
+def test_the_grid_scrolls_with_names_in_view_and_a_member_history(
+    context, page, live_app, base_url, coach, size
+):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    sign_in(context, live_app, base_url, coach)
+    page.goto("/coach/cohorts")
+    page.get_by_role("link", name="Early Adopters").first.click()
+    region = page.get_by_role("region", name="Progress of each member, by credential")
+    region.wait_for()
+    assert_accessible(page)
+    overflows = region.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert overflows or size[0] > 390  # nine columns never fit a phone
+    hint = page.locator("[data-scroll-hint]")
+    assert hint.is_visible() == overflows
+    if overflows:  # a shadow says there is more; the names stay put while it scrolls
+        assert page.locator("[data-scroll-frame].more-right").count() == 1
+        name = page.get_by_role("rowheader").filter(has_text="Grace Liu")
+        before = name.bounding_box()["x"]
+        region.focus()
+        page.keyboard.press("End")
+        region.evaluate("el => el.scrollBy(400, 0)")
+        page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+        assert abs(name.bounding_box()["x"] - before) < 2
+    stalled = page.get_by_role("link", name="Stalled (no activity in 14 days) (1)")
+    stalled.click()
+    page.locator('.cohort-filters a[aria-current="page"]', has_text="Stalled").wait_for()
+    page.get_by_role("rowheader").filter(has_text="Grace Liu").wait_for()
+    assert page.get_by_role("rowheader").count() == 1
+    page.get_by_role("link", name="1 nudge").click()
+    page.get_by_role("heading", level=1, name="Nudges to Grace Liu").wait_for()
+    assert_accessible(page)

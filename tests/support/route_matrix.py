@@ -252,6 +252,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /coach/cohorts/<int:cohort_id>/nudge-message": (
         at("/coach/cohorts/{cohort}/nudge-message", COHORT_RUNNERS),
     ),
+    "GET /coach/cohorts/<int:cohort_id>/members/<int:user_id>/nudges": (
+        at("/coach/cohorts/{cohort}/members/{cohort_member}/nudges", COHORT_RUNNERS),
+    ),
     "POST /coach/cohorts/<int:cohort_id>/nudges": (
         at("/coach/cohorts/{cohort}/nudges", COHORT_RUNNERS),
     ),

@@ -218,6 +218,7 @@ def _cohorts(session: Session, seeded: Seeded, home: int, away: int) -> None:
     seeded.ids.update(
         cohort=mine.id,
         cohort_code=mine.invite_code,
+        cohort_member=users["owner"].id,
         invited_cohort=theirs.id,
         extra_member={who: extra.id for who, extra in extras.items()},
     )

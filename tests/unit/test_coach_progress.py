@@ -169,14 +169,14 @@ def test_a_new_member_with_nothing_started_is_not_stalled(session):
     assert board.rows[0].flags == set() and board.counts["stalled"] == 0
 
 
-def test_stalled_means_no_activity_and_not_joined_in_14_days(session):
+def test_activity_before_joining_still_counts_joining_does_not(session):
+    """Grace: last active 18 days ago, joined the cohort today: stalled."""
     quiet = make_user(session, name="Quiet")
     cohort = make_cohort(session, make_user(session, "coach"), "Old", members=[quiet])
-    submission(session, quiet, make_credential(session), "submitted", updated=20, submitted=20)
+    submission(session, quiet, make_credential(session), "submitted", updated=20, submitted=18)
 
-    just_joined = progress.dashboard(session=session, cohort=cohort, now=NOW)
-    later = progress.dashboard(session=session, cohort=cohort, now=NOW + timedelta(days=15))
+    board = progress.dashboard(session=session, cohort=cohort, now=NOW)
 
-    assert "stalled" not in just_joined.rows[0].flags  # joined today: a grace period
-    assert "stalled" in later.rows[0].flags
-    assert later.rows[0].cell(later.credentials[0].id).state == "submitted"
+    assert board.rows[0].last_activity == days_ago(18)
+    assert "stalled" in board.rows[0].flags and board.counts["stalled"] == 1
+    assert board.rows[0].cell(board.credentials[0].id).state == "submitted"

@@ -31,9 +31,30 @@ function setUpCopy() {
   }
 }
 
+// The progress table scrolls sideways when its credentials do not fit: a shadow on the
+// right says there is more, and the hint shows only while something is hidden.
+function setUpScrollHints() {
+  for (const frame of document.querySelectorAll("[data-scroll-frame]")) {
+    if (frame.dataset.ready) continue;
+    frame.dataset.ready = "1";
+    const scroller = frame.querySelector(".table-scroll");
+    const hint = document.querySelector("[data-scroll-hint]");
+    const update = () => {
+      const overflows = scroller.scrollWidth > scroller.clientWidth + 1;
+      const atEnd = scroller.scrollLeft + scroller.clientWidth >= scroller.scrollWidth - 1;
+      frame.classList.toggle("more-right", overflows && !atEnd);
+      if (hint) hint.hidden = !overflows;
+    };
+    scroller.addEventListener("scroll", update, { passive: true });
+    new ResizeObserver(update).observe(scroller);
+    update();
+  }
+}
+
 function setUp() {
   setUpSelectAll();
   setUpCopy();
+  setUpScrollHints();
 }
 
 setUp();
