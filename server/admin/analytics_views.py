@@ -5,7 +5,7 @@ it is fresh (see server/admin/analytics.py); a stale one is recomputed and store
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -92,6 +92,19 @@ def analytics_page():
         a=analytics,
         fresh_minutes=int(analytics.FRESH_FOR.total_seconds() // 60),
     )
+
+
+@bp.post("/analytics/refresh")
+def analytics_refresh():
+    """Recompute the figures now (a large district takes seconds), not at the next stale
+    view: an admin who just changed something sees it at once."""
+    db = get_session()
+    org = admin_district(session=db, user=require_user())
+    period = analytics.parse_period(request.form.get("period"))
+    analytics.store(session=db, org=org, rep=analytics.report(session=db, org=org, period=period))
+    db.commit()
+    flash("The figures were recomputed just now.", "success")
+    return redirect(url_for("admin.analytics_page", period=period.key), code=303)
 
 
 @bp.get("/analytics/<table>.csv")

@@ -132,6 +132,13 @@ def test_an_attempt_is_reviewed_against_the_version_it_started_with(
     teacher.goto(f"/submissions/{attempt}")
     expect(teacher.get_by_text("Waits after asking").first).to_be_visible()
 
+    # Analytics show the attempt (recomputed now: the page may hold an earlier snapshot).
+    admin.goto("/admin/analytics?period=90d")
+    admin.get_by_role("button", name="Recompute now").click()
+    expect(admin.get_by_text("recomputed just now")).to_be_visible()
+    expect(admin.locator("table").get_by_text(TITLE).first).to_be_visible()
+    assert_accessible(admin)
+
     admin.goto(edit_url)
     admin.get_by_role("button", name="Retire").click()
     expect(admin.get_by_text("Retired", exact=True)).to_be_visible()

@@ -284,6 +284,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /me": (at("/me", SIGNED_IN),),
     # --- admin: each district's admin, for their own district only ---------------------
     "GET /admin/analytics": (at("/admin/analytics", ADMINS),),
+    "POST /admin/analytics/refresh": (at("/admin/analytics/refresh", ADMINS),),
     "GET /admin/analytics/<table>.csv": (
         at("/admin/analytics/credentials.csv", ADMINS),
         at("/admin/analytics/cohorts.csv?period=school-year", ADMINS),

@@ -13,7 +13,7 @@ from tests.support.factories import (
     make_submission,
     make_user,
 )
-from tests.support.web import sign_in_as
+from tests.support.web import post_form, sign_in_as
 
 
 def _world(session):
@@ -132,3 +132,25 @@ def test_only_admins_of_a_district_get_in(client, session):
         sign_in_as(client, user)
         assert client.get("/admin/analytics").status_code == 403
         assert client.get("/admin/analytics/credentials.csv").status_code == 403
+
+
+def test_recompute_now_shows_work_done_since_the_snapshot(client, session):
+    w = _world(session)
+    sign_in_as(client, w["admin"])
+    client.get("/admin/analytics")  # stores a fresh snapshot
+    late = make_credential(session, title="Added After The Snapshot")
+    teacher = make_user(session, org_id=w["home"].id)
+    make_submission(session, teacher, late, submitted_at=utcnow() - timedelta(hours=1))
+    assert "Added After The Snapshot" not in client.get("/admin/analytics").get_data(as_text=True)
+    response = post_form(client, "/admin/analytics/refresh", {"period": "90d"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Added After The Snapshot" in page and "recomputed just now" in page
+
+
+def test_recompute_refuses_a_bad_period_and_other_people(client, session):
+    w = _world(session)
+    sign_in_as(client, w["admin"])
+    assert post_form(client, "/admin/analytics/refresh", {"period": "forever"}).status_code == 422
+    sign_in_as(client, make_user(session, "teacher", org_id=w["home"].id))
+    assert post_form(client, "/admin/analytics/refresh", {"period": "90d"}).status_code == 403
