@@ -19,7 +19,7 @@ from server.ids import BoundedIntConverter, PrintableConverter
 VIEW_MODULES = {
     "catalog": ("routes",),
     "auth": ("routes", "account_views"),
-    "evidence": ("routes", "erase_views", "resumable_views"),
+    "evidence": ("routes", "erase_views", "resumable_views", "part_views"),
     "submissions": ("routes",),
     "review": ("routes",),
     "game": ("routes",),

@@ -236,6 +236,9 @@ class EvidenceRequirement(SQLModel, table=True):
     prompt: str = Field(sa_column=Column(Text, nullable=False))
     min_count: int = 1
     max_count: int = 1
+    # A written response's length range (e.g. "300 to 500 words"); None: no bound.
+    min_words: int | None = None
+    max_words: int | None = None
 
 
 class RubricCriterion(SQLModel, table=True):

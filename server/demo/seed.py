@@ -24,6 +24,7 @@ from server.models import (
     Stack,
     User,
 )
+from server.submissions.rigour import word_range_in
 
 TIMEZONE = "America/Chicago"
 EMAIL_DOMAIN = "riverbend.example.org"
@@ -121,6 +122,8 @@ def _seed_credential(
             prompt=req.prompt,
             min_count=req.min_count,
             max_count=req.max_count,
+            # "(300 to 500 words)" in a prompt is a range the submit check enforces.
+            **dict(zip(("min_words", "max_words"), word_range_in(req.prompt), strict=True)),
         )
         for index, req in enumerate(item.requirements)
     ]

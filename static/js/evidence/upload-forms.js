@@ -5,6 +5,7 @@
 import { csrfToken } from "../lib/csrf.js";
 import { xhrTransport } from "../lib/upload.js";
 import { newUuid } from "../lib/uuid.js";
+import { countWords } from "./word-count.js";
 
 let pendingCount = 0;
 
@@ -51,7 +52,45 @@ function button(label, onClick) {
   return b;
 }
 
-async function showSaved(view, body) {
+const inFlight = new Map();  // part element id -> uploads still running
+
+function partOf(form) {
+  return form.closest(".evidence-part");
+}
+
+// Replace the whole part with the server's fragment: its picker, "full" note and counts
+// then match what is saved. Failed rows (with their reason) stay; focus stays put.
+async function refreshPart(partId) {
+  const old = document.getElementById(partId);
+  if (!old?.dataset.partUrl) return;
+  const response = await fetch(old.dataset.partUrl, { headers: { "HX-Request": "true" } });
+  if (!response.ok) return;
+  const template = document.createElement("template");
+  template.innerHTML = (await response.text()).trim();
+  const fresh = template.content.firstElementChild;
+  const failed = old.querySelectorAll(".evidence-failed");
+  const focusedId = old.contains(document.activeElement) ? document.activeElement.id : null;
+  old.replaceWith(fresh);
+  fresh.querySelector(".evidence-items")?.append(...failed);
+  window.htmx?.process(fresh);
+  enhance(fresh);
+  restoreFocus(fresh, focusedId);
+  refreshSubmitSection();
+}
+
+function restoreFocus(part, focusedId) {
+  if (focusedId === null) return;
+  const target = (focusedId && document.getElementById(focusedId)) || part.querySelector("input[type=file], h3");
+  if (target?.tagName === "H3") target.tabIndex = -1;
+  target?.focus();
+}
+
+async function showSaved(view, body, partId) {
+  if (!inFlight.get(partId)) {
+    await refreshPart(partId);
+    return;
+  }
+  // Others of this part are still uploading: show this one in place, refresh at the end.
   const response = await fetch(body.item_url, { headers: { "HX-Request": "true" } });
   if (!response.ok) {
     view.li.replaceChildren(document.createTextNode("Saved."));
@@ -62,11 +101,11 @@ async function showSaved(view, body) {
   const saved = template.content.firstElementChild;
   view.li.replaceWith(saved);
   window.htmx?.process(saved);
-  refreshSubmitSection();
 }
 
 function send(form, fields, label, clientUuid = newUuid()) {
   const list = document.getElementById(form.dataset.items);
+  const partId = partOf(form).id;
   const view = pendingItem(label);
   list.append(view.li);
   const data = new FormData();
@@ -74,6 +113,8 @@ function send(form, fields, label, clientUuid = newUuid()) {
   data.append("client_uuid", clientUuid);
   for (const [name, value] of fields) data.append(name, value);
   const retry = () => send(form, fields, label, clientUuid);  // same id: never a duplicate
+  inFlight.set(partId, (inFlight.get(partId) || 0) + 1);
+  const done = () => inFlight.set(partId, inFlight.get(partId) - 1);
 
   const showPercent = (loaded, total) => {
     const percent = Math.round((loaded / total) * 100);
@@ -83,14 +124,31 @@ function send(form, fields, label, clientUuid = newUuid()) {
   const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
   xhrTransport({ method: "POST", url: form.action, headers, body: data, onProgress: showPercent }).then(
     ({ status, body }) => {
+      done();
       if (status === 200 || status === 201) {
-        showSaved(view, body).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
+        showSaved(view, body, partId).catch(() => view.li.replaceChildren(document.createTextNode("Saved.")));
       } else {
         showFailure(view, body.error?.message || "That didn't upload. Please try again.", status >= 500 ? retry : null);
+        if (!inFlight.get(partId)) refreshPart(partId);
       }
     },
-    () => showFailure(view, "Couldn't reach Chalkmark. Check your connection and try again.", retry),
+    () => {
+      done();
+      showFailure(view, "Couldn't reach Chalkmark. Check your connection and try again.", retry);
+    },
   );
+}
+
+// Files beyond the part's room are not sent at all: say why instead.
+function sendFiles(form, files) {
+  const room = Number(form.dataset.room || files.length);
+  files.slice(0, room).forEach((file) => send(form, fieldsFor(form, file), file.name));
+  for (const file of files.slice(room)) {
+    const view = pendingItem(file.name);
+    document.getElementById(form.dataset.items).append(view.li);
+    showFailure(view, `Not added: this part has room for ${room} more. Remove an item to add a different one.`, null);
+  }
+  form.dataset.room = String(Math.max(room - files.length, 0));
 }
 
 function fieldsFor(form, file) {
@@ -105,25 +163,34 @@ function fieldsFor(form, file) {
 }
 
 function upgrade(form) {
-  const fileInput = form.querySelector('input[type="file"]');
+  if (form.dataset.upgraded) return;
+  form.dataset.upgraded = "true";
+  const fileInputs = Array.from(form.querySelectorAll('input[type="file"]'));
   const submitButton = form.querySelector('button[type="submit"]');
-  if (fileInput) {
+  if (fileInputs.length) {
     // Choosing (or taking) a photo starts the upload: no second tap needed.
     submitButton.hidden = true;
-    fileInput.addEventListener("change", () => {
-      for (const file of fileInput.files) send(form, fieldsFor(form, file), file.name);
-      form.reset();
-    });
+    for (const input of fileInputs) {
+      input.addEventListener("change", () => {
+        sendFiles(form, Array.from(input.files));
+        form.reset();
+      });
+    }
   }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (fileInput) {
-      for (const file of fileInput.files) send(form, fieldsFor(form, file), file.name);
+    if (fileInputs.length) {
+      sendFiles(form, fileInputs.flatMap((input) => Array.from(input.files)));
     } else {
       send(form, fieldsFor(form, null), form.elements.url?.value || "link");
     }
     form.reset();
   });
+}
+
+function enhance(root) {
+  root.querySelectorAll("form[data-upload-form]").forEach(upgrade);
+  root.querySelectorAll("textarea[data-word-count]").forEach(countWords);
 }
 
 let refreshTimer = null;
@@ -137,11 +204,20 @@ function refreshSubmitSection() {
   }, 300);
 }
 
+// Removing an item (htmx) answers with its part: count what changed under Submit too.
 document.addEventListener("htmx:afterRequest", (event) => {
-  const source = event.detail.elt;
-  if (event.detail.successful && source.closest?.(".evidence-parts") && event.detail.requestConfig?.verb === "post") {
+  const path = event.detail.pathInfo?.requestPath || "";
+  if (event.detail.successful && event.detail.requestConfig?.verb === "post" && /^\/submissions\/\d+\/(evidence|requirements)\//.test(path)) {
     refreshSubmitSection();
   }
 });
 
-document.querySelectorAll("form[data-upload-form]").forEach(upgrade);
+// A part swapped in by htmx (after a removal) gets the same upgrades, and the focus.
+document.addEventListener("htmx:load", (event) => {
+  const part = event.detail.elt;
+  if (!part.matches?.(".evidence-part")) return;
+  enhance(part);
+  if (!document.activeElement || document.activeElement === document.body) restoreFocus(part, "");
+});
+
+enhance(document);
