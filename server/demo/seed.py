@@ -24,6 +24,7 @@ from server.models import (
     Stack,
     User,
 )
+from server.storage import Storage
 from server.submissions.rigour import word_range_in
 
 TIMEZONE = "America/Chicago"
@@ -55,7 +56,7 @@ class SeededCredential:
     criteria: list[RubricCriterion]
 
 
-def seed_demo(*, session: Session) -> str:
+def seed_demo(*, session: Session, storage: Storage | None = None) -> str:
     stacks, catalog = _seed_catalog(session)
     org = Org(slug="riverbend", name="Riverbend Unified School District")
     session.add(org)
@@ -65,7 +66,9 @@ def seed_demo(*, session: Session) -> str:
         session, people[DEMO_HANDLES["assessor"]], people[DEMO_HANDLES["admin"]], stacks
     )
     _seed_cohort(session, org, people)
-    submissions = seed_submissions(session=session, people=people, catalog=catalog)
+    submissions = seed_submissions(
+        session=session, people=people, catalog=catalog, storage=storage
+    )
     session.flush()
     game_summary = seed_game(session=session)
     session.commit()
