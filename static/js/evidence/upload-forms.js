@@ -59,7 +59,8 @@ function partOf(form) {
 }
 
 // Replace the whole part with the server's fragment: its picker, "full" note and counts
-// then match what is saved. Failed rows (with their reason) stay; focus stays put.
+// then match what is saved. Rows still uploading or failed (with their reason) stay;
+// so does the focus.
 async function refreshPart(partId) {
   const old = document.getElementById(partId);
   if (!old?.dataset.partUrl) return;
@@ -68,10 +69,10 @@ async function refreshPart(partId) {
   const template = document.createElement("template");
   template.innerHTML = (await response.text()).trim();
   const fresh = template.content.firstElementChild;
-  const failed = old.querySelectorAll(".evidence-failed");
+  const kept = old.querySelectorAll(".evidence-failed, .evidence-uploading");
   const focusedId = old.contains(document.activeElement) ? document.activeElement.id : null;
   old.replaceWith(fresh);
-  fresh.querySelector(".evidence-items")?.append(...failed);
+  fresh.querySelector(".evidence-items")?.append(...kept);
   window.htmx?.process(fresh);
   enhance(fresh);
   restoreFocus(fresh, focusedId);
