@@ -61,7 +61,17 @@ function partOf(form) {
 // Replace the whole part with the server's fragment: its picker, "full" note and counts
 // then match what is saved. Rows still uploading or failed (with their reason) stay;
 // so does the focus.
-async function refreshPart(partId) {
+const refreshes = new Map();  // part element id -> the refresh running for it
+
+// One refresh at a time per part, each fetching when its turn comes: the last answer
+// shown is always the newest.
+function refreshPart(partId) {
+  const next = (refreshes.get(partId) || Promise.resolve()).then(() => replacePart(partId)).catch(() => {});
+  refreshes.set(partId, next);
+  return next;
+}
+
+async function replacePart(partId) {
   const old = document.getElementById(partId);
   if (!old?.dataset.partUrl) return;
   const response = await fetch(old.dataset.partUrl, { headers: { "HX-Request": "true" } });
@@ -88,6 +98,7 @@ function restoreFocus(part, focusedId) {
 
 async function showSaved(view, body, partId) {
   if (!inFlight.get(partId)) {
+    view.li.classList.remove("evidence-uploading");  // the fresh part shows it saved
     await refreshPart(partId);
     return;
   }
@@ -196,12 +207,24 @@ function enhance(root) {
 
 let refreshTimer = null;
 
-// The "still needed" list under Submit depends on what was just added or removed.
+// The "still needed" list under Submit depends on what was just added or removed. The
+// consent box keeps its tick (and the focus stays where it was) across the refresh.
 function refreshSubmitSection() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => {
-    if (!document.getElementById("submit") || !window.htmx) return;
-    window.htmx.ajax("GET", window.location.pathname, { target: "#submit", select: "#submit", swap: "outerHTML" });
+  refreshTimer = setTimeout(async () => {
+    if (!document.getElementById("submit")) return;
+    const response = await fetch(window.location.pathname, { headers: { "HX-Request": "true" } }).catch(() => null);
+    if (!response?.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("submit");
+    const old = document.getElementById("submit");
+    if (!fresh || !old) return;
+    const consent = old.querySelector("#consent")?.checked;
+    const focusedId = old.contains(document.activeElement) ? document.activeElement.id : null;
+    old.replaceWith(fresh);
+    const box = fresh.querySelector("#consent");
+    if (box) box.checked = Boolean(consent);
+    if (focusedId) document.getElementById(focusedId)?.focus();
+    window.htmx?.process(fresh);
   }, 300);
 }
 
