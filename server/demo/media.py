@@ -43,7 +43,11 @@ def _whiteboard() -> bytes:
         draw.rectangle((left, top, left + 200, top + 190), fill=NOTE_COLOURS[index % 4])
         for line in range(4):
             y = top + 40 + line * 35
-            draw.line((left + 20, y, left + 170 - (index * 7 + line * 13) % 60, y), fill=(60, 60, 80), width=5)
+            draw.line(
+                (left + 20, y, left + 170 - (index * 7 + line * 13) % 60, y),
+                fill=(60, 60, 80),
+                width=5,
+            )
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
     return out.getvalue()

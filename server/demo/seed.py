@@ -66,9 +66,7 @@ def seed_demo(*, session: Session, storage: Storage | None = None) -> str:
         session, people[DEMO_HANDLES["assessor"]], people[DEMO_HANDLES["admin"]], stacks
     )
     _seed_cohort(session, org, people)
-    submissions = seed_submissions(
-        session=session, people=people, catalog=catalog, storage=storage
-    )
+    submissions = seed_submissions(session=session, people=people, catalog=catalog, storage=storage)
     session.flush()
     game_summary = seed_game(session=session)
     session.commit()

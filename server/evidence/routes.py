@@ -20,8 +20,8 @@ from server.auth.session import current_user, require_user
 from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
 from server.evidence import bp, current, service
-from server.evidence.part_views import render_part
 from server.evidence.limits import FORM_OVERHEAD
+from server.evidence.part_views import render_part
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from server import access
-from server.errors import Conflict, Forbidden, NotFound
 from server.catalog.service import requirements_for
+from server.errors import Conflict, Forbidden, NotFound
 from server.labels import kind_title
 from server.models import (
     AWAITING_REVIEW,

@@ -269,7 +269,9 @@ def test_remove_with_htmx_answers_with_the_part_and_its_picker(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     # The part replaces itself: the only photo is gone, so its pickers are back.
-    assert html.lstrip().startswith(f'<li class="evidence-part" id="req-{world.photo_requirement_id}"')
+    assert html.lstrip().startswith(
+        f'<li class="evidence-part" id="req-{world.photo_requirement_id}"'
+    )
     assert 'id="choose-' in html and 'capture="environment"' in html and "is full" not in html
     assert 'class="evidence-item"' not in html
     assert session.exec(select(EvidenceItem)).all() == []

@@ -100,9 +100,9 @@ def test_parts_unchanged_since_not_yet_are_flagged_to_teacher_and_assessor(
     assert post_form(owner, url, {"text": words(40)}).status_code == 303
     page = owner.get(f"/submissions/{again.id}").get_data(as_text=True)
     assert page.count(flagged) == 2 and "Part 1</a> (photos)" in page
-    assert post_form(
-        owner, f"/submissions/{again.id}/submit", {"consent": "yes"}
-    ).status_code == 303
+    assert (
+        post_form(owner, f"/submissions/{again.id}/submit", {"consent": "yes"}).status_code == 303
+    )
     sign_in_as(client, world.cast.assessor)
     review = client.get(f"/review/{again.id}").get_data(as_text=True)
     assert review.count("Unchanged since the previous attempt") == 1
