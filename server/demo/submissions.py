@@ -25,6 +25,7 @@ from server.models import (
     Decision,
     EvidenceItem,
     EvidenceKind,
+    EvidenceRequirement,
     NoticeKind,
     Notification,
     Review,
@@ -145,60 +146,61 @@ class _Seeder:
         self.count += 1
         return submission
 
+    def _item(
+        self, submission: Submission, requirement: EvidenceRequirement, *, at: datetime, **content
+    ) -> None:
+        self.session.add(
+            EvidenceItem(
+                submission_id=submission.id,
+                requirement_id=requirement.id,
+                client_uuid=new_uuid(),
+                kind=requirement.kind,
+                captured_at=at,
+                created_at=at,
+                **content,
+            )
+        )
+
     def _evidence(self, submission: Submission, slug: str, *, at: datetime) -> None:
         for requirement in self.catalog[slug].requirements:
             if requirement.kind == EvidenceKind.TEXT:
-                self.session.add(
-                    EvidenceItem(
-                        submission_id=submission.id,
-                        requirement_id=requirement.id,
-                        client_uuid=new_uuid(),
-                        kind=EvidenceKind.TEXT,
-                        text=words.REFLECTIONS[slug],
-                        mime="text/plain",
-                        bytes=len(words.REFLECTIONS[slug].encode()),
-                        captured_at=at,
-                        created_at=at,
-                    )
+                text = words.REFLECTIONS[slug]
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    text=text,
+                    mime="text/plain",
+                    bytes=len(text.encode()),
                 )
             elif requirement.kind == EvidenceKind.LINK and slug in words.LINKS:
-                self.session.add(
-                    EvidenceItem(
-                        submission_id=submission.id,
-                        requirement_id=requirement.id,
-                        client_uuid=new_uuid(),
-                        kind=EvidenceKind.LINK,
-                        url=words.LINKS[slug],
-                        note="Shared with view-only access.",
-                        captured_at=at,
-                        created_at=at,
-                    )
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    url=words.LINKS[slug],
+                    note="Shared with view-only access.",
                 )
 
     def _files(self, submission: Submission, slug: str, *, at: datetime) -> None:
         """The photos and files each required part asks for (its minimum)."""
         for requirement in self.catalog[slug].requirements:
-            stored = self.files.get("photo" if requirement.kind == "photo" else "file")
-            if requirement.kind not in FILE_NAMES or stored is None:
+            if requirement.kind not in FILE_NAMES:
                 continue
+            stored = self.files["photo" if requirement.kind == "photo" else "file"]
             for number in range(1, requirement.min_count + 1):
-                self.session.add(
-                    EvidenceItem(
-                        submission_id=submission.id,
-                        requirement_id=requirement.id,
-                        client_uuid=new_uuid(),
-                        kind=requirement.kind,
-                        filename=FILE_NAMES[requirement.kind].format(number),
-                        blob_key=stored.blob_key,
-                        thumb_key=stored.thumb_key,
-                        mime=stored.mime,
-                        bytes=stored.size,
-                        sha256=stored.sha256,
-                        width=stored.width,
-                        height=stored.height,
-                        captured_at=at,
-                        created_at=at,
-                    )
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    filename=FILE_NAMES[requirement.kind].format(number),
+                    blob_key=stored.blob_key,
+                    thumb_key=stored.thumb_key,
+                    mime=stored.mime,
+                    bytes=stored.size,
+                    sha256=stored.sha256,
+                    width=stored.width,
+                    height=stored.height,
                 )
 
     def draft(self, user: User, slug: str, *, days_ago: float) -> Submission:
