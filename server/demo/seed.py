@@ -11,6 +11,7 @@ from server.demo.content import CredentialContent, demo_stacks
 from server.demo.game import seed_game
 from server.demo.people import DEMO_HANDLES
 from server.demo.submissions import seed_submissions
+from server.game import ledger
 from server.models import (
     AssessorAppointment,
     Cohort,
@@ -69,6 +70,9 @@ def seed_demo(*, session: Session, storage: Storage | None = None) -> str:
     submissions = seed_submissions(session=session, people=people, catalog=catalog, storage=storage)
     session.flush()
     game_summary = seed_game(session=session)
+    # Submissions and the older game history were paid out of time order: level notices
+    # then say when each level was really reached, and with what total.
+    ledger.redate_level_notices(session=session, user_ids=[p.id for p in people.values()])
     session.commit()
     return (
         f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "

@@ -18,6 +18,7 @@ from server.models import (
     EvidenceItem,
     EvidenceRequirement,
     Notification,
+    PointEvent,
     Review,
     RubricCriterion,
     Stack,
@@ -224,3 +225,23 @@ def test_with_a_store_the_demo_photos_and_files_open(app, tmp_path):
     assert photos and all(p.blob_key and p.thumb_key for p in photos)
     assert max(photos[0].width, photos[0].height) <= 1600
     assert storage.open(photos[0].blob_key).read(3) == b"\xff\xd8\xff"
+
+
+def test_level_notices_name_the_total_when_the_level_was_reached(session, seeded):
+    notices = session.exec(select(Notification).where(Notification.kind == "level")).all()
+    assert notices
+    for notice in notices:
+        stated = int(notice.body.split()[3])  # "Your total was N points when …"
+
+        def paid(before_or_at, notice=notice):
+            return sum(
+                session.exec(
+                    select(PointEvent.points).where(
+                        PointEvent.user_id == notice.user_id, before_or_at(PointEvent.created_at)
+                    )
+                ).all()
+            )
+
+        before = paid(lambda at, notice=notice: at < notice.created_at)
+        then = paid(lambda at, notice=notice: at <= notice.created_at)
+        assert before < stated <= then, (notice.body, before, then)
