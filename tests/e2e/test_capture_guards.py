@@ -104,6 +104,7 @@ def test_offline_capture_refuses_what_a_full_part_cannot_take(
     expect(page.locator(".save-status")).to_contain_text("Saved")
     ready_for_offline(page, submission_id)
     page.goto("/me/credentials")
+    assert_accessible(page)
     page.get_by_role("link", name=re.compile("Capture for this draft")).click()
     expect(page.locator("body[data-capture-ready]")).to_have_count(1)
 

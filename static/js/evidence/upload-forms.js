@@ -174,30 +174,44 @@ function fieldsFor(form, file) {
   return fields;
 }
 
+// Choosing (or taking) a photo starts the upload: no second tap needed. The page-wide
+// listener serves a part swapped in a moment ago, before `upgrade` saw it; the input's
+// own listener serves an input whose part was just replaced (a detached input's events
+// never reach the document). Each choice is sent once.
+const uploadForm = (node) => node.closest?.("form[data-upload-form]");
+const handled = new WeakSet();
+
+function filesChosen(event) {
+  const form = uploadForm(event.target);
+  if (!form || event.target.type !== "file" || handled.has(event)) return;
+  handled.add(event);
+  sendFiles(form, Array.from(event.target.files));
+  form.reset();
+}
+
+document.addEventListener("change", filesChosen);
+
+document.addEventListener("submit", (event) => {
+  const form = uploadForm(event.target);
+  if (!form) return;
+  event.preventDefault();
+  const fileInputs = Array.from(form.querySelectorAll('input[type="file"]'));
+  if (fileInputs.length) {
+    sendFiles(form, fileInputs.flatMap((input) => Array.from(input.files)));
+  } else {
+    send(form, fieldsFor(form, null), form.elements.url?.value || "link");
+  }
+  form.reset();
+});
+
+// With this script a file part needs no Upload button: choosing starts it.
 function upgrade(form) {
   if (form.dataset.upgraded) return;
   form.dataset.upgraded = "true";
-  const fileInputs = Array.from(form.querySelectorAll('input[type="file"]'));
+  const fileInputs = form.querySelectorAll('input[type="file"]');
+  fileInputs.forEach((input) => input.addEventListener("change", filesChosen));
   const submitButton = form.querySelector('button[type="submit"]');
-  if (fileInputs.length) {
-    // Choosing (or taking) a photo starts the upload: no second tap needed.
-    submitButton.hidden = true;
-    for (const input of fileInputs) {
-      input.addEventListener("change", () => {
-        sendFiles(form, Array.from(input.files));
-        form.reset();
-      });
-    }
-  }
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (fileInputs.length) {
-      sendFiles(form, fileInputs.flatMap((input) => Array.from(input.files)));
-    } else {
-      send(form, fieldsFor(form, null), form.elements.url?.value || "link");
-    }
-    form.reset();
-  });
+  if (submitButton && fileInputs.length) submitButton.hidden = true;
 }
 
 function enhance(root) {

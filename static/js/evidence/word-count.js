@@ -18,15 +18,15 @@ function describe(count, min, max) {
 
 export function countWords(textarea) {
   const output = document.getElementById(textarea.dataset.wordCount);
-  if (!output || textarea.dataset.counting) return;
-  textarea.dataset.counting = "true";
+  if (!output) return;
   const min = Number(textarea.dataset.minWords) || 0;
   const max = Number(textarea.dataset.maxWords) || 0;
-  const update = () => {
-    const count = wordsIn(textarea.value);
-    output.textContent = describe(count, min, max);
-    output.classList.toggle("word-count-off", count > 0 && ((min && count < min) || (max && count > max)));
-  };
-  textarea.addEventListener("input", update);
-  update();
+  const count = wordsIn(textarea.value);
+  output.textContent = describe(count, min, max);
+  output.classList.toggle("word-count-off", count > 0 && ((min && count < min) || (max && count > max)));
 }
+
+// One listener for the page: a response swapped in later counts too.
+document.addEventListener("input", (event) => {
+  if (event.target.matches?.("textarea[data-word-count]")) countWords(event.target);
+});
