@@ -49,6 +49,10 @@ def test_remove_choose_again_and_the_word_range(context, page, live_app, base_ur
     assert gallery.get_attribute("multiple") is not None
     for picker in (camera, gallery):
         assert picker.bounding_box()["height"] >= 44
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > 391)
+        .map((e) => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide  # fits the phone
     assert_accessible(page)
 
     gallery.set_input_files(_photo("wrong-class.jpg", 1))
