@@ -20,7 +20,7 @@ from server.ops import requestlog
 VIEW_MODULES = {
     "catalog": ("routes",),
     "auth": ("routes", "account_views"),
-    "evidence": ("routes", "erase_views", "resumable_views"),
+    "evidence": ("routes", "erase_views", "resumable_views", "part_views"),
     "submissions": ("routes",),
     "review": ("routes",),
     "game": ("routes",),

@@ -64,12 +64,13 @@ def _engine():
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     from server.demo.seed import seed_demo
+    from server.evidence import current
 
     with Session(_engine()) as db:
         if if_empty and db.exec(select(Stack)).first() is not None:
             click.echo("Demo data already present; left as it is.")
             return
-        summary = seed_demo(session=db)
+        summary = seed_demo(session=db, storage=current.storage())
     click.echo(f"Seeded demo data: {summary}")
 
 

@@ -3,6 +3,8 @@ Kept apart from the seeding code so each reads on its own."""
 
 from typing import Any
 
+from server.demo.reflections import LONG_REFLECTIONS
+
 REFLECTIONS = {
     "working-memory": (
         "Draft. The original fractions warm-up asked students to read a four-step "
@@ -18,48 +20,13 @@ REFLECTIONS = {
         'more of them". Only after both representations did we write the rule, and '
         'students phrased it as "cut every piece into the same number of pieces".'
     ),
-    "motivation": (
-        "For our persuasive-writing unit I offered a choice of topic and of final format "
-        "(letter, poster or short speech). Engagement was clearly higher during the work "
-        "time, and several students who usually do not finish handed in complete drafts. "
-        "I will keep the choice board for the next unit."
-    ),
-    "checking-for-understanding": (
-        "I planned hinge questions before the independent practice in each lesson of the "
-        "area-and-perimeter unit. At the first hinge, 9 of 24 whiteboards showed perimeter "
-        "when the question asked for area, so I paired students to explain the difference "
-        "with grid paper before moving on. The exit ticket showed 5 students still adding "
-        "side lengths; I opened the next lesson with them at the back table while the rest "
-        "started the extension task. What did not work: my second hinge question had two "
-        "defensible answers, so I rewrote it for next year."
-    ),
-    "fractions-as-numbers": (
-        "Students placed fraction cards on a clothesline from 0 to 2 and had to argue with "
-        "a partner before moving a card. Before the lessons most of my class said 1/8 was "
-        "bigger than 1/6; afterwards almost everyone reasoned that eighths are smaller "
-        "pieces."
-    ),
-    "number-line-reasoning": (
-        "Pre-assessment: 7 of 26 students placed 3/4 correctly on an unmarked line. "
-        "Post-assessment after nine short routines: 20 of 26. The routine that helped most "
-        "was the daily 'where does it land?' estimate with a benchmark argument."
-    ),
     "formative-checks-with-forms": (
         "The second check showed three clear groups: students who confused slope with "
         "y-intercept, students who could compute slope but not interpret it, and students "
         "ready to move on. The next day each group had its own task card, and I spent my "
         "time with the first group using the graphs from their wrong answers."
     ),
-    "executive-function": (
-        "I taught 'chunking a project into steps' with a planning sheet for the science "
-        "fair. By week three, two students who usually miss every deadline were writing "
-        "their own step lists and checking them off without reminders."
-    ),
-    "collaborative-docs-in-class": (
-        "Each group of three wrote a lab conclusion in a shared document with writer, "
-        "checker and questioner roles. My comments during the lesson asked groups to cite "
-        "their data; four of six groups revised their claims before the bell."
-    ),
+    **LONG_REFLECTIONS,
 }
 
 LINKS = {

@@ -13,6 +13,7 @@ from server.demo.content import CredentialContent, demo_stacks
 from server.demo.game import seed_game
 from server.demo.people import DEMO_HANDLES
 from server.demo.submissions import seed_submissions
+from server.game import ledger
 from server.models import (
     AssessorAppointment,
     Cohort,
@@ -28,6 +29,8 @@ from server.models import (
     User,
     utcnow,
 )
+from server.storage import Storage
+from server.submissions.rigour import word_range_in
 
 TIMEZONE = "America/Chicago"
 EMAIL_DOMAIN = "riverbend.example.org"
@@ -58,7 +61,7 @@ class SeededCredential:
     criteria: list[RubricCriterion]
 
 
-def seed_demo(*, session: Session) -> str:
+def seed_demo(*, session: Session, storage: Storage | None = None) -> str:
     stacks, catalog = _seed_catalog(session)
     org = Org(slug="riverbend", name="Riverbend Unified School District")
     session.add(org)
@@ -68,9 +71,12 @@ def seed_demo(*, session: Session) -> str:
         session, people[DEMO_HANDLES["assessor"]], people[DEMO_HANDLES["admin"]], stacks
     )
     _seed_cohort(session, org, people)
-    submissions = seed_submissions(session=session, people=people, catalog=catalog)
+    submissions = seed_submissions(session=session, people=people, catalog=catalog, storage=storage)
     session.flush()
     game_summary = seed_game(session=session)
+    # Submissions and the older game history were paid out of time order: level notices
+    # then say when each level was really reached, and with what total.
+    ledger.redate_level_notices(session=session, user_ids=[p.id for p in people.values()])
     session.commit()
     return (
         f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "
@@ -117,17 +123,22 @@ def _seed_credential(
     )
     session.add(credential)
     session.flush()
-    requirements = [
-        EvidenceRequirement(
-            credential_id=credential.id,
-            position=index,
-            kind=req.kind,
-            prompt=req.prompt,
-            min_count=req.min_count,
-            max_count=req.max_count,
+    requirements = []
+    for index, req in enumerate(item.requirements):
+        # "(300 to 500 words)" in a prompt is a range the submit check enforces.
+        min_words, max_words = word_range_in(req.prompt)
+        requirements.append(
+            EvidenceRequirement(
+                credential_id=credential.id,
+                position=index,
+                kind=req.kind,
+                prompt=req.prompt,
+                min_count=req.min_count,
+                max_count=req.max_count,
+                min_words=min_words,
+                max_words=max_words,
+            )
         )
-        for index, req in enumerate(item.requirements)
-    ]
     criteria = [
         RubricCriterion(
             credential_id=credential.id,

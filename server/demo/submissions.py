@@ -1,8 +1,10 @@
 """Demo submissions in every state, written straight to the tables with past timestamps so
 the assessor's queue, Maya's history and the coach's cohort all have something to show.
 
-Evidence is text and links only (no blobs to store). The game hooks run with the seeded
-times so points, streaks and totals agree with the history.
+Every attempt that was sent has what its required parts ask for: texts within their word
+range, links, and a shared demo photo and PDF (server/demo/media.py; stored when a store
+is given). The game hooks run with the seeded times so points, streaks and totals agree
+with the history.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlmodel import Session
 from server.badges import service as badges
 from server.badges import stacks
 from server.demo import feedback as words
+from server.demo.media import StoredFile, store_demo_files
 from server.demo.people import DEMO_HANDLES
 from server.game import service as game
 from server.models import (
@@ -23,6 +26,7 @@ from server.models import (
     Decision,
     EvidenceItem,
     EvidenceKind,
+    EvidenceRequirement,
     NoticeKind,
     Notification,
     Review,
@@ -32,10 +36,12 @@ from server.models import (
     new_uuid,
     utcnow,
 )
+from server.storage import Storage
 
 if TYPE_CHECKING:
     from server.demo.seed import SeededCredential
 
+FILE_NAMES = {"photo": "sticky-notes-{}.jpg", "file": "lesson-plan-{}.pdf"}
 WAITING = (  # teacher, credential, days since submitting
     ("priya", "fractions-as-numbers", 1),
     ("diego", "number-line-reasoning", 3),
@@ -45,9 +51,18 @@ WAITING = (  # teacher, credential, days since submitting
 
 
 def seed_submissions(
-    *, session: Session, people: dict[str, User], catalog: dict[str, SeededCredential]
+    *,
+    session: Session,
+    people: dict[str, User],
+    catalog: dict[str, SeededCredential],
+    storage: Storage | None = None,
 ) -> int:
-    seeder = _Seeder(session, catalog, assessor=people[DEMO_HANDLES["assessor"]])
+    seeder = _Seeder(
+        session,
+        catalog,
+        assessor=people[DEMO_HANDLES["assessor"]],
+        files=store_demo_files(storage),
+    )
     maya = people[DEMO_HANDLES["teacher"]]
     seeder.draft(maya, "working-memory", days_ago=3)
     seeder.submitted(maya, "equivalent-fractions", days_ago=2)
@@ -86,7 +101,15 @@ def seed_submissions(
 
 
 class _Seeder:
-    def __init__(self, session: Session, catalog: dict[str, SeededCredential], *, assessor: User):
+    def __init__(
+        self,
+        session: Session,
+        catalog: dict[str, SeededCredential],
+        *,
+        assessor: User,
+        files: dict[str, StoredFile],
+    ):
+        self.files = files
         self.session = session
         self.catalog = catalog
         self.assessor = assessor
@@ -119,37 +142,66 @@ class _Seeder:
         self.session.add(submission)
         self.session.flush()
         self._evidence(submission, slug, at=created + timedelta(hours=2))
+        if submitted is not None:
+            self._files(submission, slug, at=created + timedelta(hours=1))
         self.count += 1
         return submission
+
+    def _item(
+        self, submission: Submission, requirement: EvidenceRequirement, *, at: datetime, **content
+    ) -> None:
+        self.session.add(
+            EvidenceItem(
+                submission_id=submission.id,
+                requirement_id=requirement.id,
+                client_uuid=new_uuid(),
+                kind=requirement.kind,
+                captured_at=at,
+                created_at=at,
+                **content,
+            )
+        )
 
     def _evidence(self, submission: Submission, slug: str, *, at: datetime) -> None:
         for requirement in self.catalog[slug].requirements:
             if requirement.kind == EvidenceKind.TEXT:
-                self.session.add(
-                    EvidenceItem(
-                        submission_id=submission.id,
-                        requirement_id=requirement.id,
-                        client_uuid=new_uuid(),
-                        kind=EvidenceKind.TEXT,
-                        text=words.REFLECTIONS[slug],
-                        mime="text/plain",
-                        bytes=len(words.REFLECTIONS[slug].encode()),
-                        captured_at=at,
-                        created_at=at,
-                    )
+                text = words.REFLECTIONS[slug]
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    text=text,
+                    mime="text/plain",
+                    bytes=len(text.encode()),
                 )
             elif requirement.kind == EvidenceKind.LINK and slug in words.LINKS:
-                self.session.add(
-                    EvidenceItem(
-                        submission_id=submission.id,
-                        requirement_id=requirement.id,
-                        client_uuid=new_uuid(),
-                        kind=EvidenceKind.LINK,
-                        url=words.LINKS[slug],
-                        note="Shared with view-only access.",
-                        captured_at=at,
-                        created_at=at,
-                    )
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    url=words.LINKS[slug],
+                    note="Shared with view-only access.",
+                )
+
+    def _files(self, submission: Submission, slug: str, *, at: datetime) -> None:
+        """The photos and files each required part asks for (its minimum)."""
+        for requirement in self.catalog[slug].requirements:
+            if requirement.kind not in FILE_NAMES:
+                continue
+            stored = self.files["photo" if requirement.kind == "photo" else "file"]
+            for number in range(1, requirement.min_count + 1):
+                self._item(
+                    submission,
+                    requirement,
+                    at=at,
+                    filename=FILE_NAMES[requirement.kind].format(number),
+                    blob_key=stored.blob_key,
+                    thumb_key=stored.thumb_key,
+                    mime=stored.mime,
+                    bytes=stored.size,
+                    sha256=stored.sha256,
+                    width=stored.width,
+                    height=stored.height,
                 )
 
     def draft(self, user: User, slug: str, *, days_ago: float) -> Submission:

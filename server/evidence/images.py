@@ -25,12 +25,13 @@ try:  # HEIC (iPhone photos) needs libheif; without it such photos can't be read
 except ImportError:  # pragma: no cover - the dependency is declared in pyproject
     pass
 
-# The stored photo's longest side; the capture page sends 1600 px, so this only shrinks
-# what arrived without it (a desktop upload, a script). A big JPEG is decoded straight at
-# 1/2, 1/4 or 1/8 scale (Image.draft), the smallest that keeps DRAFT_SIDE pixels, so it
-# never exists in memory at full size: a 48 MP photo decodes as 12 MP.
-MAX_SIDE = 4096
-DRAFT_SIDE = MAX_SIDE // 2
+# The stored photo's longest side, whatever route it came by: the capture page already
+# sends 1600 px, the draft page and scripts send what the device had, and this is the
+# one place every upload passes through (service.add_item). A big JPEG is decoded
+# straight at 1/2, 1/4 or 1/8 scale (Image.draft), the smallest that still keeps
+# MAX_SIDE pixels on each side, so it never exists in memory at full size.
+MAX_SIDE = 1600
+DRAFT_SIDE = MAX_SIDE
 WAIT_FOR_TURN_SECONDS = 60
 THUMB_SIZE = (320, 320)
 OUTPUT = {JPEG: JPEG, HEIC: JPEG, PNG: PNG, GIF: PNG, WEBP: WEBP}

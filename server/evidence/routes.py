@@ -21,11 +21,12 @@ from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
 from server.evidence import bp, current, service
 from server.evidence.limits import FORM_OVERHEAD
+from server.evidence.part_views import render_part
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
 from server.jsonapi import error_for, wants_json
-from server.models import Submission, SubmissionStatus, utcnow
+from server.models import EvidenceItem, Submission, SubmissionStatus, utcnow
 from server.storage import too_large_message
 from server.submissions.routes import render_attempt_page
 
@@ -136,9 +137,8 @@ def _checked_upload(limit: int) -> service.Upload:
         form, files = request.form, request.files
     except RequestEntityTooLarge:
         raise TooLarge(too_large_message(limit)) from None
-    file = files.get("file")
-    if file is not None and not (file.filename or file.content_length):
-        file = None  # the form's empty file field
+    # The camera and the gallery are two fields of one form: the one that holds a file.
+    file = next((f for f in files.getlist("file") if f.filename or f.content_length), None)
     return service.Upload(
         client_uuid=form.get("client_uuid"),
         requirement_id=arg_id(form, "requirement_id") or arg_id(request.args, "requirement_id"),
@@ -155,14 +155,16 @@ def _checked_upload(limit: int) -> service.Upload:
 @bp.post("/submissions/<int:id>/evidence/<int:item_id>/delete")
 def remove(id: int, item_id: int):
     db = get_session()
+    doomed = db.get(EvidenceItem, item_id)
+    requirement_id = doomed.requirement_id if doomed else None
     orphans = service.remove_item(
         session=db, user=require_user(), submission_id=id, item_id=item_id
     )
     db.commit()
     service.delete_blobs(current.storage(), orphans)
-    if wants_fragment():
-        return "", 200, {"Vary": "HX-Request"}  # htmx swaps the item out for nothing
-    return _back_to(id)
+    if wants_fragment() and requirement_id is not None:
+        return render_part(id, requirement_id)  # the part again: its picker comes back
+    return _back_to(id, requirement_id)
 
 
 @bp.post("/submissions/<int:id>/requirements/<int:req_id>/text")

@@ -12,7 +12,7 @@ transaction, so they always equal the ledger sum; `rebuild()` recomputes them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,8 +23,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
-from server.game import values, weeks
-from server.models import NoticeKind, PointEvent, User, UserPoints, WeeklyPoints, utcnow
+from server.game import levels, values, weeks
+from server.models import (
+    NoticeKind,
+    Notification,
+    PointEvent,
+    User,
+    UserPoints,
+    WeeklyPoints,
+    utcnow,
+)
 from server.notify import service as notify
 from server.timezones import as_utc, zone
 
@@ -151,21 +159,77 @@ def advance_level_marker(
 
 
 def _celebrate_new_level(session: Session, *, user: User | None, user_id: int, total: int) -> None:
-    """Announce each level once (the in-app notice; the profile banner is separate), at
-    the thresholds of the person's district."""
+    """Announce each level once (the in-app notice; the profile banner is separate),
+    dated when the ledger, in time order, reached it and with the total at that moment:
+    a payment dated earlier than others (imported history, the demo) can't make the
+    notice name a total the person never had. Thresholds are the person's district's."""
     org_id = user.org_id if user else None
     level = values.for_org(session=session, org_id=org_id).level_for(total)
     if advance_level_marker(
         session, user_id=user_id, marker=UserPoints.celebrated_level, level=level.number
     ):
-        notify.send(
+        reached_with, reached_at = _reached(session, user_id=user_id, points=level.floor)
+        notice = notify.send(
             session=session,
             user_id=user_id,
             kind=NoticeKind.LEVEL,
-            title=f"You reached level {level.number}: {level.name}!",
-            body=f"{total} points. Thank you for the work behind every one of them.",
+            title=_level_title(level),
+            body=_level_body(level, reached_with),
             url=PROFILE_URL,
         )
+        if reached_at is not None:
+            notice.created_at = reached_at
+
+
+def _level_title(level: levels.Level) -> str:
+    return f"You reached level {level.number}: {level.name}!"
+
+
+def _level_body(level: levels.Level, total: int) -> str:
+    return (
+        f"Your total was {total} points when you reached it ({level.name} starts at {level.floor})."
+    )
+
+
+def redate_level_notices(*, session: Session, user_ids: Iterable[int]) -> None:
+    """After history was loaded out of time order (the demo seed), make each level notice
+    say when, in time order, the level was reached and with what total."""
+    for user_id in user_ids:
+        person = session.get(User, user_id)
+        thresholds = values.for_org(session=session, org_id=person.org_id if person else None)
+        reached: dict[str, tuple[str, datetime]] = {}
+        for running, at in _running_totals(session, user_id):
+            level = thresholds.level_for(running)
+            reached.setdefault(_level_title(level), (_level_body(level, running), at))
+        notices = session.execute(
+            select(Notification).where(
+                Notification.user_id == user_id, Notification.kind == NoticeKind.LEVEL
+            )
+        ).scalars()
+        for notice in notices:
+            if notice.title in reached:
+                notice.body, notice.created_at = reached[notice.title]
+
+
+def _running_totals(session: Session, user_id: int) -> Iterator[tuple[int, datetime]]:
+    """(total so far, moment) after each of the person's payments, oldest first. Read
+    only when a level is reached, so walking one person's ledger is cheap."""
+    running = 0
+    for paid, at in session.execute(
+        select(PointEvent.points, PointEvent.created_at)
+        .where(PointEvent.user_id == user_id)
+        .order_by(PointEvent.created_at, PointEvent.id)
+    ):
+        running += paid
+        yield running, at
+
+
+def _reached(session: Session, *, user_id: int, points: int) -> tuple[int, datetime | None]:
+    """(total, moment) when the person's ledger, in time order, first reached `points`."""
+    for running, at in _running_totals(session, user_id):
+        if running >= points:
+            return running, at
+    return points, None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from server.models import (
     Award,
     Credential,
     PointEvent,
+    Review,
     Stack,
     Submission,
     SubmissionStatus,
@@ -194,10 +195,13 @@ def _recent(session: Session, user_id: int) -> list[RecentPoints]:
 
 
 def _describe(session: Session, ref: str) -> str:
-    kind, _, key = ref.partition(":")
+    """What a ledger line paid for, by name: the credential, stack, week or review."""
+    kind, _, key = ref.removeprefix("demo:").partition(":")
     if kind == "credential" and key.isdigit():
         credential = session.get(Credential, int(key))
         return credential.title if credential else ""
+    if kind in ("review", "award") and key.isdigit():
+        return _credential_of(session, kind, int(key))
     if kind == "stack" and key.isdigit():
         stack = session.get(Stack, int(key))
         return stack.title if stack else ""
@@ -205,6 +209,22 @@ def _describe(session: Session, ref: str) -> str:
         year, week = key.split("-W")
         return f"Week {int(week)} of {year}"
     return ""
+
+
+def _credential_of(session: Session, kind: str, row_id: int) -> str:
+    """The credential a review (of its submission) or an award was for."""
+    if kind == "award":
+        credential_id = session.execute(
+            select(Award.credential_id).where(Award.id == row_id)
+        ).scalar_one_or_none()
+    else:
+        credential_id = session.execute(
+            select(Submission.credential_id)
+            .join(Review, Review.submission_id == Submission.id)
+            .where(Review.id == row_id)
+        ).scalar_one_or_none()
+    credential = session.get(Credential, credential_id) if credential_id else None
+    return credential.title if credential else ""
 
 
 def _chart(session: Session, user: User, now: datetime) -> chart.Chart:

@@ -138,8 +138,25 @@ def _snapshot_json(snapshot: service.DraftSnapshot) -> dict:
         "upload_url": url_for("evidence.upload", id=submission.id),
         "resumable_url": url_for("evidence.resumable_start", id=submission.id),
         "credential": {"title": snapshot.credential.title, "slug": snapshot.credential.slug},
-        "requirements": [vars(req) for req in snapshot.requirements],
+        "requirements": [_requirement_json(req) for req in snapshot.requirements],
         "fetched_at": utcnow().isoformat(),
+    }
+
+
+def _requirement_json(requirement: service.RequirementSnapshot) -> dict:
+    """A part with what is saved in it (a reflection's text too: the page shows it)."""
+    return {
+        **{key: value for key, value in vars(requirement).items() if key != "items"},
+        "items": [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "label": item.label,
+                "text": item.text,
+                "thumb_url": url_for("evidence.thumb", item_id=item.id) if item.has_thumb else None,
+            }
+            for item in requirement.items
+        ],
     }
 
 

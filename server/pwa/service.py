@@ -12,8 +12,19 @@ from sqlmodel import Session, col, select
 
 from server.catalog.service import requirements_for
 from server.errors import NotFound
-from server.models import Credential, Submission, SubmissionStatus, User
+from server.models import Credential, EvidenceItem, Submission, SubmissionStatus, User
 from server.submissions import queries
+
+
+@dataclass
+class SavedItem:
+    """What the capture page shows of an item already on the server."""
+
+    id: int
+    kind: str
+    label: str
+    text: str | None
+    has_thumb: bool
 
 
 @dataclass
@@ -25,6 +36,7 @@ class RequirementSnapshot:
     min_count: int
     max_count: int
     saved: int
+    items: list[SavedItem]
 
 
 @dataclass
@@ -73,12 +85,18 @@ def _snapshot(session: Session, submission: Submission) -> DraftSnapshot:
             min_count=req.min_count,
             max_count=max(req.max_count, req.min_count, 1),
             saved=len(saved.get(req.id, [])),
+            items=[_saved_item(item) for item in saved.get(req.id, [])],
         )
         for number, req in enumerate(
             requirements_for(session=session, credential_id=credential.id), start=1
         )
     ]
     return DraftSnapshot(submission=submission, credential=credential, requirements=requirements)
+
+
+def _saved_item(item: EvidenceItem) -> SavedItem:
+    label = item.filename or item.url or (item.text or "")[:80] or item.kind
+    return SavedItem(item.id, item.kind, label, item.text, bool(item.thumb_key))
 
 
 def shell_version(roots: list[Path]) -> str:

@@ -27,6 +27,7 @@ from server.models import (
 )
 from server.notify import service as notify
 from server.review.guards import (
+    award_refusal,
     check_still_open,
     load_for_reviewer,
     open_review_of,
@@ -96,6 +97,10 @@ def decide(
         session=session, credential_id=credential.id, version=submission.credential_version
     )
     errors = validate(criteria=criteria, decision=decision, scores=scores, feedback=feedback)
+    if DECISIONS.get(decision) is Decision.AWARD:
+        refusal = award_refusal(session=session, submission=submission)
+        if refusal:
+            errors["decision"] = refusal
     if errors:
         raise DecisionInvalid(errors)
     outcome = DECISIONS[decision]

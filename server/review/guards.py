@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from server import access
+from server.catalog.service import requirements_for
 from server.errors import Conflict, Forbidden, NotFound
+from server.labels import kind_title
 from server.models import (
     AWAITING_REVIEW,
     DECIDED,
     Credential,
+    EvidenceItem,
     Review,
     Submission,
     SubmissionStatus,
@@ -169,3 +172,33 @@ def win_transition(
     if result.rowcount != 1:
         raise conflict_after_race(session=session, submission=submission, reader=reader, now=now)
     session.refresh(submission)
+
+
+def empty_required_parts(*, session: Session, submission: Submission) -> list[str]:
+    """The required parts with no evidence at all ("Part 2 (written response)"): an
+    attempt missing one can't be awarded, whatever the rubric says (its evidence may
+    have been deleted, or the part added after it was submitted)."""
+    counts = dict(
+        session.exec(
+            select(EvidenceItem.requirement_id, func.count())
+            .where(EvidenceItem.submission_id == submission.id)
+            .group_by(EvidenceItem.requirement_id)
+        ).all()
+    )
+    requirements = requirements_for(session=session, credential_id=submission.credential_id)
+    return [
+        f"Part {number} ({kind_title(requirement.kind).lower()})"
+        for number, requirement in enumerate(requirements, start=1)
+        if requirement.min_count > 0 and not counts.get(requirement.id)
+    ]
+
+
+def award_refusal(*, session: Session, submission: Submission) -> str | None:
+    """Why Award is refused for this attempt's evidence, or None when it may be given."""
+    empty = empty_required_parts(session=session, submission=submission)
+    if not empty:
+        return None
+    return (
+        f"Award needs evidence for every required part: {', '.join(empty)} "
+        f"{'has' if len(empty) == 1 else 'have'} none. Choose Not yet and say what to add."
+    )

@@ -19,6 +19,7 @@ from server.models import (
     DECIDED,
     CriterionScore,
     EvidenceItem,
+    EvidenceKind,
     EvidenceRequirement,
     NoticeKind,
     Review,
@@ -33,6 +34,7 @@ from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
     NO_LONGER_WAITING,
+    award_refusal,
     check_still_open,
     display_name,
     live_lease,
@@ -41,6 +43,7 @@ from server.review.guards import (
     win_transition,
 )
 from server.review.queue import MAX_PAGES, QUEUE_PAGE, HistoryRow, QueueRow, history, queue
+from server.submissions import rigour
 
 __all__ = [
     "MAX_PAGES",
@@ -116,12 +119,21 @@ class EvidenceView:
     has_file: bool
     width: int | None
     height: int | None
+    words: int | None  # a written response's word count
 
 
 @dataclass(frozen=True)
 class RequirementGroup:
     requirement: EvidenceRequirement
     items: list[EvidenceView]
+    unchanged: bool = False  # the same as in the attempt that came back "not yet"
+
+    @property
+    def word_range(self) -> str:
+        return rigour.range_text(self.requirement)
+
+    def out_of_range(self, words: int | None) -> bool:
+        return words is not None and rigour.out_of_range(self.requirement, words)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,7 @@ class ReviewPage:
     can_decide: bool = False
     can_claim: bool = False
     notice: str | None = None  # why the form is read-only
+    award_refusal: str | None = None  # why Award would be refused for the evidence
     past: list[PastDecision] = field(default_factory=list)
 
 
@@ -175,6 +188,7 @@ def review_page(
         groups=_evidence_groups(session, submission),
         criteria=criteria,
         past=_past_decisions(session, submission, criteria),
+        award_refusal=award_refusal(session=session, submission=submission),
     )
     _describe_state(session, page, viewer, now)
     return page
@@ -217,7 +231,8 @@ def _evidence_groups(session: Session, submission: Submission) -> list[Requireme
     by_requirement: dict[int, list[EvidenceView]] = {r.id: [] for r in requirements}
     for item in items:
         by_requirement.setdefault(item.requirement_id, []).append(_evidence_view(item))
-    return [RequirementGroup(r, by_requirement[r.id]) for r in requirements]
+    unchanged = rigour.unchanged_parts(session=session, submission=submission)
+    return [RequirementGroup(r, by_requirement[r.id], r.id in unchanged) for r in requirements]
 
 
 def _evidence_view(item: EvidenceItem) -> EvidenceView:
@@ -233,6 +248,7 @@ def _evidence_view(item: EvidenceItem) -> EvidenceView:
         has_file=bool(item.blob_key),
         width=item.width,
         height=item.height,
+        words=rigour.count_words(item.text) if item.kind == EvidenceKind.TEXT else None,
     )
 
 

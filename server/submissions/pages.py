@@ -21,7 +21,7 @@ from server.models import (
     User,
 )
 from server.review.blind import is_blind, teacher_label
-from server.submissions import queries
+from server.submissions import queries, rigour
 
 
 @dataclass
@@ -29,6 +29,22 @@ class RequirementView:
     number: int
     requirement: EvidenceRequirement
     items: list[EvidenceItem]
+    unchanged: bool = False  # the same evidence as the attempt that came back "not yet"
+
+    @property
+    def words(self) -> int | None:
+        """The written response's word count (None for other kinds)."""
+        if self.requirement.kind != EvidenceKind.TEXT:
+            return None
+        return rigour.count_words(self.text_item.text if self.text_item else "")
+
+    @property
+    def word_range(self) -> str:
+        return rigour.range_text(self.requirement)
+
+    @property
+    def words_out_of_range(self) -> bool:
+        return bool(self.text_item) and rigour.out_of_range(self.requirement, self.words or 0)
 
     @property
     def room_left(self) -> int:
@@ -53,7 +69,12 @@ class SubmissionPage:
     criteria: list[RubricCriterion]
     feedback: queries.Feedback | None
     missing: list[queries.Missing]
+    word_problems: list[rigour.WordProblem]
     attempts: list[Submission]
+
+    @property
+    def unchanged(self) -> list[RequirementView]:
+        return [part for part in self.parts if part.unchanged]
 
     @property
     def status_label(self) -> str:
@@ -68,11 +89,14 @@ def submission_page(
     grouped = queries.items_by_requirement(session=session, submission_id=submission.id)
     version = submission.credential_version
     requirements = requirements_for(session=session, credential_id=credential.id, version=version)
+    editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
+    unchanged = rigour.unchanged_parts(session=session, submission=submission)
     parts = [
-        RequirementView(number, requirement, grouped.get(requirement.id, []))
+        RequirementView(
+            number, requirement, grouped.get(requirement.id, []), requirement.id in unchanged
+        )
         for number, requirement in enumerate(requirements, start=1)
     ]
-    editable = is_owner and submission.status == SubmissionStatus.DRAFT.value
     owner = session.get_one(User, submission.user_id)
     return SubmissionPage(
         submission=submission,
@@ -86,6 +110,9 @@ def submission_page(
         criteria=criteria_for(session=session, credential_id=credential.id, version=version),
         feedback=queries.feedback_to_act_on(session=session, submission=submission),
         missing=queries.missing_evidence(session=session, submission=submission)
+        if editable
+        else [],
+        word_problems=rigour.word_problems(session=session, submission=submission)
         if editable
         else [],
         attempts=queries.attempts_for(

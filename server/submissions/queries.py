@@ -111,7 +111,13 @@ def feedback_to_act_on(*, session: Session, submission: Submission) -> Feedback 
     attempt: its own."""
     if submission.status != SubmissionStatus.DRAFT.value:
         return decided_feedback(session=session, submission=submission)
-    previous = session.exec(
+    previous = previous_not_yet(session=session, submission=submission)
+    return decided_feedback(session=session, submission=previous) if previous else None
+
+
+def previous_not_yet(*, session: Session, submission: Submission) -> Submission | None:
+    """The attempt before this one, when it came back "not yet" (what this one answers)."""
+    return session.exec(
         select(Submission).where(
             Submission.user_id == submission.user_id,
             Submission.credential_id == submission.credential_id,
@@ -119,7 +125,6 @@ def feedback_to_act_on(*, session: Session, submission: Submission) -> Feedback 
             Submission.status == SubmissionStatus.NOT_YET.value,
         )
     ).first()
-    return decided_feedback(session=session, submission=previous) if previous else None
 
 
 @dataclass

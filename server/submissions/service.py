@@ -24,7 +24,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.submissions import queries
+from server.submissions import queries, rigour
 
 DRAFT = SubmissionStatus.DRAFT.value
 NOT_YET = SubmissionStatus.NOT_YET.value
@@ -105,6 +105,9 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
             "Some evidence is still missing: " + "; ".join(m.message for m in missing) + ".",
             field="evidence",
         )
+    too_short_or_long = rigour.word_problems(session=session, submission=submission)
+    if too_short_or_long:
+        raise InvalidInput(" ".join(p.message for p in too_short_or_long), field="evidence")
     if not consent:
         raise InvalidInput(CONSENT_MISSING, field="consent")
     now = utcnow()

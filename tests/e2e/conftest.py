@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from server import create_app
 from server.config import Settings
 from server.demo.seed import seed_demo
+from server.storage import LocalStorage
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 
@@ -50,7 +51,7 @@ def live_app(tmp_path_factory):
     engine = app.extensions["db_engine"]
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
-        seed_demo(session=session)
+        seed_demo(session=session, storage=LocalStorage(settings.storage_dir))
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

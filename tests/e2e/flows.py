@@ -9,6 +9,17 @@ from playwright.sync_api import Page, expect
 from tests.support.media import jpeg_bytes, mp4_bytes, pdf_bytes
 
 NEEDS = re.compile(r"Needs (\d+)")
+AT_LEAST = re.compile(r"(?:at least |Length: )(\d+)(?: to \d+)? words")
+
+
+def long_enough(text: str, hint: str) -> str:
+    """`text`, repeated until it has the words the part's hint asks for (its range)."""
+    match = AT_LEAST.search(hint)
+    needed = int(match.group(1)) if match else 0
+    words = text.split()
+    while len(words) < needed:
+        words += text.split()
+    return " ".join(words)
 
 
 def sign_in_as_demo(page: Page, role: str) -> None:
@@ -47,14 +58,17 @@ def fill_every_part(page: Page, text: str) -> None:
         if needed <= already and not part.locator("textarea").count():
             continue
         if part.locator("input[type=file]").count():
-            file_input = part.locator("input[type=file]")
+            # The gallery picker (the other one opens the camera); after each upload the
+            # part re-renders, so the locator is resolved again every time.
+            file_input = part.locator("input[type=file][data-picker=choose]")
             accept = file_input.get_attribute("accept") or ""
             for file in _files_for(accept, needed - already, f"part{index}"):
                 file_input.set_input_files(file)
                 already += 1
                 expect(part.locator(".evidence-item")).to_have_count(already, timeout=15_000)
         elif part.locator("textarea").count():
-            part.locator("textarea").fill(text)
+            hint = part.locator(".hint").first.inner_text()
+            part.locator("textarea").fill(long_enough(text, hint))
             expect(part.locator(".save-status")).to_contain_text("Saved")
         elif part.locator("input[type=url]").count():
             for n in range(needed - already):

@@ -70,6 +70,11 @@ def test_not_yet_then_resubmit_then_award(page, assessor_page):
     expect(teacher.get_by_text("Show the student explanations")).to_be_visible()
     fill_every_part(teacher, "Added each student's explanation beside their number line.")
     submit_draft(teacher)
+    # The assessor sees which parts are the same as in the "not yet" attempt, and counts.
+    assessor_page.goto(f"/review/{second_id}")
+    expect(assessor_page.get_by_text("Unchanged since the previous attempt").first).to_be_visible()
+    expect(assessor_page.locator(".word-count")).to_contain_text("(asked: 300 to 500 words)")
+    assert_accessible(assessor_page)
 
     decide(assessor_page, second_id, not_yet_on=None, feedback="Clear, convincing evidence.")
 

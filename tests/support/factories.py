@@ -203,6 +203,7 @@ def make_submission(
     *,
     status: str = SubmissionStatus.SUBMITTED,
     attempt: int | None = None,
+    with_evidence: bool = True,
     **fields,
 ) -> Submission:
     """An attempt in any state (waiting for review unless told): the user's next attempt
@@ -222,12 +223,46 @@ def make_submission(
     fields.setdefault("consent_given", sent)
     fields.setdefault("submitted_at", now if sent else None)
     fields.setdefault("decided_at", now if status in DECIDED else None)
-    return _save(
+    submission = _save(
         session,
         Submission(
             user_id=user.id, credential_id=credential.id, status=status, attempt=attempt, **fields
         ),
     )
+    if sent and with_evidence:
+        add_required_evidence(session, submission)
+    return submission
+
+
+def add_required_evidence(session: Session, submission: Submission) -> None:
+    """One item (a row, no stored file) for each required part still empty: what submit
+    demands and Award checks again. A text is long enough for any range the part asks for."""
+    have = set(
+        session.exec(
+            select(EvidenceItem.requirement_id).where(EvidenceItem.submission_id == submission.id)
+        ).all()
+    )
+    for requirement in requirements_for(session=session, credential_id=submission.credential_id):
+        if requirement.min_count < 1 or requirement.id in have:
+            continue
+        words = max(requirement.min_words or 0, 12)
+        session.add(
+            EvidenceItem(
+                submission_id=submission.id,
+                requirement_id=requirement.id,
+                client_uuid=new_uuid(),
+                kind=requirement.kind,
+                text=" ".join(["Students", "explained", "their", "thinking."] * (words // 4 + 1))
+                if requirement.kind == "text"
+                else None,
+                url="https://example.org/lesson" if requirement.kind == "link" else None,
+                filename=None if requirement.kind in ("text", "link") else "evidence.jpg",
+                # Added while the attempt was a draft: never newer activity than the attempt.
+                created_at=submission.created_at,
+            )
+        )
+    session.commit()
+    session.refresh(submission)
 
 
 def set_status(session: Session, submission: Submission, status: str) -> None:
@@ -236,6 +271,7 @@ def set_status(session: Session, submission: Submission, status: str) -> None:
     if status != SubmissionStatus.DRAFT:
         submission.consent_given = True
         submission.submitted_at = submission.submitted_at or utcnow()
+        add_required_evidence(session, submission)
     session.add(submission)
     session.commit()
 

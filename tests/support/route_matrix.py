@@ -133,6 +133,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /submissions/<int:id>/submit": (at("/submissions/{draft}/submit", OWNER),),
     "POST /submissions/<int:id>/retry": (at("/submissions/{not_yet}/retry", OWNER),),
     "POST /submissions/<int:id>/evidence": (at("/submissions/{draft}/evidence", OWNER),),
+    # One part as the fragment that replaces itself (a plain request is sent to the page).
+    "GET /submissions/<int:id>/parts/<int:req_id>": (
+        at("/submissions/{submitted}/parts/{text_req}", READERS),
+        at("/submissions/{draft}/parts/{text_req}", INSIDERS),
+    ),
     "POST /submissions/<int:id>/evidence/<int:item_id>/delete": (
         at("/submissions/{draft}/evidence/{doomed_item}/delete", OWNER),
     ),

@@ -18,6 +18,7 @@ from server.models import (
     EvidenceItem,
     EvidenceRequirement,
     Notification,
+    PointEvent,
     Review,
     RubricCriterion,
     Stack,
@@ -180,14 +181,67 @@ def test_decided_submissions_have_scored_reviews_and_notices(session, seeded, st
     assert len(notices) == 1
 
 
-def test_evidence_is_text_and_links_with_unique_client_ids(session, seeded):
+def test_evidence_has_every_kind_with_unique_client_ids(session, seeded):
     items = session.exec(select(EvidenceItem)).all()
-    assert items and {i.kind for i in items} == {"text", "link"}
+    assert items and {i.kind for i in items} == {"text", "link", "photo", "file"}
     assert len({i.client_uuid for i in items}) == len(items)
-    assert all(i.blob_key is None for i in items)
+    assert all(i.blob_key is None for i in items)  # no store given: rows only
     draft = session.exec(
         select(Submission).where(
             Submission.status == "draft", Submission.user_id == _user(session, "maya").id
         )
     ).one()
     assert any(i.submission_id == draft.id and i.kind == "text" for i in items)
+
+
+def test_sent_attempts_obey_the_rigour_guards(session, seeded, tmp_path):
+    from server.review.guards import empty_required_parts
+    from server.submissions.rigour import word_problems
+
+    ranged = session.exec(
+        select(EvidenceRequirement).where(EvidenceRequirement.min_words.is_not(None))
+    ).all()
+    assert len(ranged) == 7 and {(r.min_words, r.max_words) for r in ranged} == {(300, 500)}
+    sent = session.exec(
+        select(Submission).where(
+            Submission.status.not_in([SubmissionStatus.DRAFT.value, "withdrawn"])
+        )
+    ).all()
+    assert len(sent) >= 8
+    for submission in sent:
+        assert empty_required_parts(session=session, submission=submission) == [], submission
+        assert word_problems(session=session, submission=submission) == [], submission
+
+
+def test_with_a_store_the_demo_photos_and_files_open(app, tmp_path):
+    from sqlmodel import Session
+
+    from server.storage import LocalStorage
+
+    storage = LocalStorage(tmp_path)
+    with Session(app.extensions["db_engine"]) as session:
+        seed_demo(session=session, storage=storage)
+        photos = session.exec(select(EvidenceItem).where(EvidenceItem.kind == "photo")).all()
+    assert photos and all(p.blob_key and p.thumb_key for p in photos)
+    assert max(photos[0].width, photos[0].height) <= 1600
+    assert storage.open(photos[0].blob_key).read(3) == b"\xff\xd8\xff"
+
+
+def test_level_notices_name_the_total_when_the_level_was_reached(session, seeded):
+    notices = session.exec(select(Notification).where(Notification.kind == "level")).all()
+    assert notices
+    for notice in notices:
+        stated = int(notice.body.split()[3])  # "Your total was N points when …"
+
+        def paid(before_or_at, notice=notice):
+            return sum(
+                session.exec(
+                    select(PointEvent.points).where(
+                        PointEvent.user_id == notice.user_id, before_or_at(PointEvent.created_at)
+                    )
+                ).all()
+            )
+
+        before = paid(lambda at, notice=notice: at < notice.created_at)
+        then = paid(lambda at, notice=notice: at <= notice.created_at)
+        assert before < stated <= then, (notice.body, before, then)

@@ -35,10 +35,10 @@ def test_the_pixel_limit_is_a_setting():
 
 def test_a_large_allowed_photo_is_kept_at_a_bounded_size():
     cleaned = images.clean_image(_jpeg((6000, 4500)), JPEG)  # 27 MP, under the limit
-    # Decoded at half scale (Image.draft): never held at full size.
-    assert (cleaned.width, cleaned.height) == (3000, 2250)
+    # Decoded at half scale (Image.draft, never held at full size), then made 1600 px.
+    assert (cleaned.width, cleaned.height) == (images.MAX_SIDE, 1200)
     png = images.clean_image(_png((5000, 2000), mode="RGB"), PNG)
-    assert (png.width, png.height) == (images.MAX_SIDE, 1638)
+    assert (png.width, png.height) == (images.MAX_SIDE, 640)
     stored = Image.open(cleaned.body)
     assert stored.size == (cleaned.width, cleaned.height)
 

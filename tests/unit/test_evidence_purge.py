@@ -84,7 +84,8 @@ def test_purge_clears_only_attempts_decided_long_enough_ago(session, storage, at
     service.delete_blobs(storage, result.keys)
     assert result.attempts == 2 and len(result.keys) == 4  # two photos, two thumbnails
     counts = {name: _item_count(session, s) for name, s in attempts.items()}
-    assert counts == {"old_not_yet": 0, "old_award": 0, "recent_award": 1, "waiting": 1, "draft": 1}
+    # A sent attempt has its photo and (set_status fills it, as submit demands) its text.
+    assert counts == {"old_not_yet": 0, "old_award": 0, "recent_award": 2, "waiting": 2, "draft": 1}
     assert not service.store_problems(session=session, storage=storage)
     assert session.exec(select(Award)).one().submission_id == attempts["old_award"].id
     assert attempts["old_award"].evidence_deleted_by == "retention"

@@ -252,7 +252,9 @@ def test_text_autosave_says_when_it_saved(owner_client, world, session):
     assert plain.status_code == 303
 
 
-def test_remove_with_htmx_leaves_nothing_to_swap_in(owner_client, world, session, settings):
+def test_remove_with_htmx_answers_with_the_part_and_its_picker(
+    owner_client, world, session, settings
+):
     saved = post_upload(
         owner_client,
         world.submission.id,
@@ -264,7 +266,14 @@ def test_remove_with_htmx_leaves_nothing_to_swap_in(owner_client, world, session
         data={"csrf_token": page_token(owner_client)},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 200 and response.data == b""
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    # The part replaces itself: the only photo is gone, so its pickers are back.
+    assert html.lstrip().startswith(
+        f'<li class="evidence-part" id="req-{world.photo_requirement_id}"'
+    )
+    assert 'id="choose-' in html and 'capture="environment"' in html and "is full" not in html
+    assert 'class="evidence-item"' not in html
     assert session.exec(select(EvidenceItem)).all() == []
     assert _stored_files(settings) == []
 
@@ -365,5 +374,5 @@ def test_a_large_allowed_photo_is_still_stored(owner_client, world, session):
     saved = post_upload(owner_client, world.submission.id, world.photo_requirement_id, data=photo)
     assert saved.status_code == 201
     item = session.get(EvidenceItem, saved.get_json()["id"])
-    assert (item.width, item.height) == (4096, 2731)
+    assert (item.width, item.height) == (1600, 1067)
     assert owner_client.get(f"/evidence/{item.id}/file").status_code == 200

@@ -11,7 +11,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.support.evidence import as_role, make_world, post_upload
+from tests.support.evidence import as_role, make_world, page_token, post_upload
 from tests.support.factories import make_submission, make_user, set_status
 from tests.support.media import jpeg_bytes
 from tests.support.web import json_error, sign_in_as
@@ -131,6 +131,31 @@ def test_capture_json_is_the_drafts_snapshot(client, session, world):
     kinds = [(r["number"], r["kind"], r["saved"]) for r in snapshot["requirements"]]
     assert kinds == [(1, "photo", 1), (2, "text", 0), (3, "video", 0)]
     assert client.get("/submissions/999999/capture.json").status_code == 404
+
+
+def test_capture_json_shows_each_parts_saved_items_and_reflection(client, session, world):
+    as_role(client, world, "owner")
+    post_upload(client, world.submission.id, world.photo_requirement_id, data=jpeg_bytes())
+    url = f"/submissions/{world.submission.id}/requirements/{world.text_requirement_id}/text"
+    client.post(url, data={"csrf_token": page_token(client), "text": "We <b>sorted</b> fractions."})
+    parts = client.get(f"/submissions/{world.submission.id}/capture.json").get_json()[
+        "requirements"
+    ]
+    photo, text, video = parts
+    assert [i["label"] for i in photo["items"]] == ["photo.jpg"]
+    assert photo["items"][0]["thumb_url"].endswith("/thumb") and photo["max_count"] == 1
+    assert text["items"][0]["text"] == "We <b>sorted</b> fractions." and text["saved"] == 1
+    assert video["items"] == []
+
+
+def test_my_credentials_leads_to_capture_while_i_have_a_draft(client, session, world):
+    as_role(client, world, "owner")
+    html = client.get("/me/credentials").get_data(as_text=True)
+    assert 'href="/capture"' in html
+    assert f'href="/capture?submission={world.submission.id}"' in html
+    set_status(session, world.submission, "submitted")
+    html = client.get("/me/credentials").get_data(as_text=True)
+    assert "Capture evidence (works offline)" not in html and "/capture?submission=" not in html
 
 
 def test_a_submitted_attempt_is_not_a_draft_any_more(client, session, world):

@@ -5,7 +5,7 @@
 import "../queue/idb.js";
 import "../queue/core.js";
 import { downscalePhoto, jpegName } from "./photo.js";
-import { countText, renderPart } from "./parts.js";
+import { countText, fullText, renderPart, showRoom } from "./parts.js";
 import { renderQueue, showProgress, summarize } from "./queue-view.js";
 import { xhrTransport } from "../lib/upload.js";
 import { newUuid } from "../lib/uuid.js";
@@ -110,18 +110,49 @@ async function prepareFile(part, file) {
   return { blob: file, filename: file.name, mime: file.type, size: file.size };
 }
 
-async function captureFiles(part, files, note) {
+// Room left in a part: its most, less what the server has and what waits on this device.
+// Anything beyond it would only fail on upload ("takes at most …"), so it is refused here.
+async function roomLeft(part) {
+  const items = await queue.list();
+  return part.max_count - savedCount(part, items) - waitingCount(part, items);
+}
+
+function waitingCount(part, items) {
+  return items.filter((i) => i.requirement_id === part.id && i.status !== "saved").length;
+}
+
+function savedCount(part, items) {
+  const since = Date.parse(draft.fetched_at || 0);
+  return part.saved + items.filter((i) => i.requirement_id === part.id && i.status === "saved" && Date.parse(i.saved_at) > since).length;
+}
+
+function refuse(part, count) {
+  const what = count === 1 ? "1 item was" : `${count} items were`;
+  say(`Not kept: ${what} more than part ${part.number} can take. ${fullText(part)}`, { warning: true });
+}
+
+async function captureFiles(part, allFiles, note) {
   navigator.storage?.persist?.().catch(() => {});
+  const room = await roomLeft(part);
+  const files = allFiles.slice(0, Math.max(room, 0));
+  if (files.length < allFiles.length) refuse(part, allFiles.length - files.length);
+  if (!files.length) return;
   for (const file of files) {
     const captured = new Date(file.lastModified || Date.now()).toISOString();
     const prepared = await prepareFile(part, file);
     await queue.add({ ...common(part, note), ...prepared, label: file.name || part.kind, captured_at: captured });
   }
-  say(`${files.length === 1 ? "1 item" : `${files.length} items`} kept on this device${navigator.onLine ? "; uploading now." : ". It uploads when you're back online."}`);
+  if (files.length === allFiles.length) {
+    say(`${files.length === 1 ? "1 item" : `${files.length} items`} kept on this device${navigator.onLine ? "; uploading now." : ". It uploads when you're back online."}`);
+  }
   kick();
 }
 
 async function captureWritten(part, value, note) {
+  if ((await roomLeft(part)) <= 0) {
+    refuse(part, 1);
+    return;
+  }
   const record = part.kind === "text"
     ? { text: value, size: new Blob([value]).size, label: value.length > 60 ? `${value.slice(0, 60)}…` : value }
     : { url: value, size: value.length, label: value };
@@ -184,10 +215,12 @@ async function drawQueue() {
 
 function updateCounts(items) {
   for (const part of draft.requirements) {
-    const onDevice = items.filter((i) => i.requirement_id === part.id && i.status !== "saved").length;
-    const saved = items.filter((i) => i.requirement_id === part.id && i.status === "saved" && Date.parse(i.saved_at) > Date.parse(draft.fetched_at || 0)).length;
-    const counter = document.querySelector(`#capture-${part.id} .part-count`);
-    if (counter) counter.textContent = countText({ ...part, saved: part.saved + saved }, onDevice);
+    const onDevice = waitingCount(part, items);
+    const saved = savedCount(part, items);
+    const li = document.getElementById(`capture-${part.id}`);
+    if (!li) continue;
+    li.querySelector(".part-count").textContent = countText({ ...part, saved }, onDevice);
+    showRoom(li, part, part.max_count - saved - onDevice);
   }
 }
 

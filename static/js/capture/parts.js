@@ -80,12 +80,52 @@ function writtenInputs(part, prefix, onValue) {
   return { fields: [field, error], button, submit };
 }
 
+// What the server already has for this part (from the snapshot): a thumbnail or a name,
+// and a saved reflection's text, so the teacher sees what is there before adding more.
+function savedList(part) {
+  const list = element("ul", { class: "capture-saved", "aria-label": `Saved for part ${part.number}` });
+  for (const item of part.items || []) {
+    const li = element("li", { class: "capture-saved-item" });
+    if (item.thumb_url) {
+      const img = element("img", { src: item.thumb_url, alt: `Saved photo: ${item.label}`, width: "64", height: "64", class: "queue-thumb" });
+      img.addEventListener("error", () => img.remove());  // offline: the name still shows
+      li.append(img);
+    }
+    if (item.kind === "text" && item.text) {
+      li.append(element("p", { class: "hint" }, "Your saved reflection:"), element("blockquote", { class: "evidence-text" }, item.text));
+    } else {
+      li.append(element("span", {}, item.label));
+    }
+    list.append(li);
+  }
+  return list;
+}
+
+export function fullText(part) {
+  return part.kind === "text"
+    ? "Your reflection is saved. Change it on the draft page."
+    : `This part is full (${part.max_count} ${noun(part.kind, part.max_count)}). Remove one on the draft page to add a different one.`;
+}
+
+// Show the controls while the part has room; otherwise say why nothing more can be added.
+export function showRoom(li, part, room) {
+  const form = li.querySelector(".capture-form");
+  const full = li.querySelector(".part-full");
+  if (form) form.hidden = room <= 0;
+  if (full) {
+    full.hidden = room > 0;
+    full.textContent = fullText(part);
+  }
+}
+
 export function renderPart(part, { onFiles, onValue }) {
   const prefix = `capture-${part.id}`;
   const li = element("li", { class: "evidence-part capture-part", id: prefix, "data-requirement": part.id });
   li.append(element("h3", {}, `Part ${part.number}: ${TITLES[part.kind] || part.kind}`));
   li.append(element("p", { class: "prompt" }, part.prompt));
   li.append(element("p", { class: "hint part-count", "aria-live": "polite" }, countText(part, 0)));
+  if (part.items?.length) li.append(savedList(part));
+  li.append(element("p", { class: "hint part-full", hidden: true }));
   const form = element("form", { class: "stacked capture-form", novalidate: true, "data-works-offline": true });
   const note = element("input", { type: "text", name: "note", maxlength: "500" });
   const noteField = labelled(`${prefix}-note`, "Note (optional)", note, "Saved with what you add next.");
