@@ -608,7 +608,7 @@ Index("ix_user_org_board", User.org_id, User.leaderboard_visibility, User.id)
 
 
 class ActivityWeek(SQLModel, table=True):
-    """A week with a capture, submission or review: a weekly streak is a run of these."""
+    """A week with evidence added or an attempt (re)submitted: a weekly streak is a run of these."""
 
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     iso_week: str = Field(primary_key=True, max_length=8)

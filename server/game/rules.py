@@ -44,9 +44,10 @@ RULES = {
     )
 }
 
-# Activity kinds that keep a weekly streak alive; anything else (a login, a page view)
-# is ignored on purpose.
-STREAK_ACTIVITIES = frozenset({"capture", "submission", "review"})
+# Real progress keeps a weekly streak alive: evidence added ("capture"), an attempt
+# submitted or resubmitted ("submission"). Anything else (a review, a login, a page view)
+# is ignored on purpose: a streak pays points, and points come from one's own evidence.
+STREAK_ACTIVITIES = frozenset({"capture", "submission"})
 
 
 _configured: dict[str, int] = {}

@@ -102,11 +102,10 @@ def on_review_completed(*, session: Session, review: Review) -> None:
         return
     at = review.decided_at or utcnow()
     _pay(session, review.assessor_id, rules.REVIEW_COMPLETED, f"review:{review.id}", at)
-    streaks.record_activity(session=session, user_id=review.assessor_id, kind="review", at=at)
 
 
 def on_activity(*, session: Session, user_id: int, kind: str) -> None:
-    """Any capture, submission or review: keeps the weekly streak alive."""
+    """Evidence added or an attempt submitted: keeps the weekly streak alive."""
     streaks.record_activity(session=session, user_id=user_id, kind=kind)
 
 

@@ -1,4 +1,4 @@
-"""Weekly streaks: any capture, submission or review in an ISO week (the person's own
+"""Weekly streaks: evidence added or an attempt (re)submitted in an ISO week (the person's own
 time zone) keeps the streak; each week that extends a streak to two or more weeks pays
 the streak rule once (ref = the week)."""
 

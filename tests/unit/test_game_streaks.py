@@ -68,7 +68,7 @@ def test_a_streak_pays_from_its_second_week_once_a_week(session):
     teacher = make_user(session)
     assert _active(session, teacher, 0) is False  # one week is not a streak yet
     assert _active(session, teacher, 1, "submission") is True
-    assert _active(session, teacher, 1, "review") is False  # same week: already counted
+    assert _active(session, teacher, 1, "capture") is False  # same week: already counted
     assert _active(session, teacher, 2) is True
     session.commit()
     paid = events(session, teacher, "streak_week")
@@ -126,3 +126,15 @@ def test_the_activity_hook_keeps_the_streak(session):
     game.on_activity(session=session, user_id=teacher.id, kind="capture")
     session.commit()
     assert streaks.current(session=session, user=teacher) == streaks.Streak(1, True)
+
+
+def test_only_real_progress_keeps_a_streak(session):
+    """Evidence added and attempts submitted count; reviewing (or anything else) does not."""
+    assessor = make_user(session, "assessor")
+    assert _active(session, assessor, 0, "review") is False
+    assert _active(session, assessor, 1, "review") is False
+    assert _active(session, assessor, 2, "sign_in") is False
+    session.commit()
+    assert events(session, assessor, "streak_week") == []
+    now = MONDAY + timedelta(weeks=2, days=3)
+    assert streaks.current(session=session, user=assessor, now=now).weeks == 0
