@@ -92,6 +92,7 @@ class Profile:
     recent: list[RecentPoints]
     chart: chart.Chart
     celebrate: levels.Level | None
+    pays_reviews: bool = False  # the district chose to pay points for reviews
 
 
 def total_points(*, session: Session, user_id: int) -> int:
@@ -103,8 +104,10 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Profi
     now = now or utcnow()
     points = session.get(UserPoints, user.id)
     total = points.total if points else 0
-    level = values.for_org(session=session, org_id=user.org_id).level_for(total)
+    game_values = values.for_org(session=session, org_id=user.org_id)
+    level = game_values.level_for(total)
     return Profile(
+        pays_reviews=game_values.points_for(rules.REVIEW_COMPLETED) > 0,
         user=user,
         total=total,
         level=level,

@@ -27,7 +27,9 @@ CREDENTIAL_EARNED = Rule("credential_earned", "Credential earned", 100)
 PERSISTENCE = Rule("persistence", "Earned after a “not yet” (persistence bonus)", 40)
 STACK_COMPLETED = Rule("stack_completed", "Completed a whole stack", 150)
 STREAK_WEEK = Rule("streak_week", "Kept a weekly streak going", 10)
-REVIEW_COMPLETED = Rule("review_completed", "Completed a review", 20)
+# Off by default: points for reviews would let volume of reviewing climb the same boards
+# as teachers' evidence. A district may choose a value on its settings page.
+REVIEW_COMPLETED = Rule("review_completed", "Completed a review", 0)
 # Negative: an admin revoked an award; takes back what earning it paid (never configured).
 CREDENTIAL_REVOKED = Rule("credential_revoked", "Credential revoked (its points taken back)", 0)
 

@@ -111,15 +111,11 @@ def on_activity(*, session: Session, user_id: int, kind: str) -> None:
 
 def _pay(session: Session, user_id: int, rule: rules.Rule, ref: str, at: datetime) -> None:
     """Pay a rule at the value of the person's district (once per user, rule and ref:
-    the ledger's key)."""
-    ledger.pay(
-        session=session,
-        user_id=user_id,
-        rule=rule.name,
-        ref=ref,
-        points=values.for_user(session=session, user_id=user_id).points_for(rule),
-        at=at,
-    )
+    the ledger's key). A rule worth 0 there pays nothing: no empty ledger line."""
+    points = values.for_user(session=session, user_id=user_id).points_for(rule)
+    if points == 0:
+        return
+    ledger.pay(session=session, user_id=user_id, rule=rule.name, ref=ref, points=points, at=at)
 
 
 def _had_not_yet(session: Session, submission: Submission) -> bool:

@@ -95,17 +95,29 @@ def test_completing_a_stack_pays_once_and_ignores_drafts_and_revoked_awards(sess
     assert [(e.points, e.ref) for e in paid] == [(150, f"stack:{stack_id}")]
 
 
-def test_a_completed_review_pays_the_assessor_once(session):
+def test_a_completed_review_pays_nothing_by_default(session):
     teacher, assessor = make_user(session), make_user(session, "assessor")
     submission = make_submission(session, teacher, make_credential(session), status="awarded")
     review = make_review(session, submission, assessor, decision="awarded")
     game.on_review_completed(session=session, review=review)
     game.on_review_completed(session=session, review=review)
     session.commit()
-    assert [(e.points, e.ref) for e in events(session, assessor, "review_completed")] == [
-        (20, f"review:{review.id}")
-    ]
+    # Off by default: reviewing does not climb the boards teachers' evidence climbs.
+    assert events(session, assessor, "review_completed") == []
     assert events(session, teacher) == []
+
+
+def test_a_district_that_pays_for_reviews_pays_once(session, monkeypatch, tmp_path):
+    monkeypatch.setenv("CHALKMARK_GAME_POINTS", "review_completed=20")
+    teacher, assessor = make_user(session), make_user(session, "assessor")
+    submission = make_submission(session, teacher, make_credential(session), status="awarded")
+    review = make_review(session, submission, assessor, decision="awarded")
+    with game_settings(Settings.from_env(instance_dir=tmp_path)):
+        game.on_review_completed(session=session, review=review)
+        game.on_review_completed(session=session, review=review)
+    session.commit()
+    paid = events(session, assessor, "review_completed")
+    assert [(e.points, e.ref) for e in paid] == [(20, f"review:{review.id}")]
 
 
 def test_an_undecided_review_pays_nothing(session):
