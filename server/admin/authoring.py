@@ -396,14 +396,9 @@ def _write_rows(
             "max_words": wanted.max_words,
             "position": position,
         }
-        if row is not None and (draft or _unchanged(row, values)):
-            row.sqlmodel_update(values)
-            session.add(row)
-            kept.add(row.id)
-        else:
-            session.add(
-                EvidenceRequirement(credential_id=credential.id, added_in=version, **values)
-            )
+        kept.add(
+            _keep_or_add(session, row, values, EvidenceRequirement, credential, version, draft)
+        )
     live_criteria = {c.id: c for c in current[1]}
     for position, wanted_c in enumerate(data.criteria):
         crit = live_criteria.get(wanted_c.id) if wanted_c.id is not None else None
@@ -413,12 +408,9 @@ def _write_rows(
             "not_yet_descriptor": wanted_c.not_yet_descriptor,
             "position": position,
         }
-        if crit is not None and (draft or _unchanged(crit, values)):
-            crit.sqlmodel_update(values)
-            session.add(crit)
-            kept_criteria.add(crit.id)
-        else:
-            session.add(RubricCriterion(credential_id=credential.id, added_in=version, **values))
+        kept_criteria.add(
+            _keep_or_add(session, crit, values, RubricCriterion, credential, version, draft)
+        )
     gone = [r for r in current[0] if r.id not in kept]
     for old in [*gone, *(c for c in current[1] if c.id not in kept_criteria)]:
         if draft:
@@ -427,6 +419,25 @@ def _write_rows(
             old.removed_in = version  # older versions keep it
             session.add(old)
     session.flush()
+
+
+def _keep_or_add(
+    session: Session,
+    row: Any,
+    values: dict[str, Any],
+    model: type[EvidenceRequirement] | type[RubricCriterion],
+    credential: Credential,
+    version: int,
+    draft: bool,
+) -> int | None:
+    """Update `row` in place when it may change (a draft, or nothing of it changed), and
+    return its id (kept); else add a new row from this version on (None: nothing kept)."""
+    if row is not None and (draft or _unchanged(row, values)):
+        row.sqlmodel_update(values)
+        session.add(row)
+        return row.id
+    session.add(model(credential_id=credential.id, added_in=version, **values))
+    return None
 
 
 def _unchanged(row: EvidenceRequirement | RubricCriterion, values: dict) -> bool:
