@@ -21,7 +21,7 @@ VIEW_MODULES = {
     "catalog": ("routes",),
     "auth": ("routes", "account_views"),
     "evidence": ("routes", "erase_views", "resumable_views", "part_views"),
-    "submissions": ("routes",),
+    "submissions": ("routes", "appeal_views"),
     "review": ("routes",),
     "game": ("routes",),
     "notify": ("routes", "push_views"),

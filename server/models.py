@@ -390,6 +390,22 @@ class CriterionScore(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class Appeal(SQLModel, table=True):
+    """A teacher's one request for a second opinion on a "not yet" attempt. One row per
+    attempt (the unique submission_id: two filings at once make exactly one). The
+    attempt goes back to the queue for any assessor but the first; their decision is
+    final and is recorded here."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", unique=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    first_assessor_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    second_assessor_id: int | None = Field(default=None, foreign_key="user.id")
+    outcome: str | None = Field(default=None, max_length=12)  # a Decision value
+    decided_at: datetime | None = None
+
+
 class Award(SQLModel, table=True):
     # The revocation list reads one district's revoked ids from this index alone.
     __table_args__ = (Index("ix_award_org_revoked", "org_id", "revoked_at"),)

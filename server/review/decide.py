@@ -26,6 +26,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
+from server.review import appeals
 from server.review.guards import (
     award_refusal,
     check_still_open,
@@ -154,6 +155,7 @@ def decide(
     game.before_paying(session=session, user_ids=(submission.user_id, assessor.id))
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)
+    appeals.on_decision(session=session, review=review)  # a second opinion is final
     return review
 
 

@@ -25,6 +25,7 @@ from server.models import (
     SubmissionStatus,
     User,
 )
+from server.review.appeals import check_not_first_assessor
 from server.timezones import in_zone
 
 NOT_IN_QUEUE = "We couldn't find that submission among the ones you can review."
@@ -147,6 +148,7 @@ def check_still_open(
         raise already_decided(session=session, submission=submission, reader=assessor)
     if submission.status not in AWAITING_REVIEW:
         raise Conflict(NO_LONGER_WAITING)
+    check_not_first_assessor(session=session, submission=submission, assessor=assessor)
     lease = live_lease(session=session, submission_id=submission.id, now=now)
     if lease is not None and lease.assessor_id != assessor.id:
         raise already_reviewing(session=session, lease=lease)

@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from server import access
 from server.models import (
     AWAITING_REVIEW,
+    Appeal,
     AssessorAppointment,
     Award,
     Credential,
@@ -38,6 +39,7 @@ class QueueRow:
     teacher: str
     school: str | None  # None in blind mode
     mine: bool  # I hold the live lease
+    second_opinion: bool = False  # an appeal after "not yet": the first assessor never sees it
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,19 @@ def queue(
     teacher_org = aliased(Org)
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
     held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
+    open_appeal = select(Appeal.id).where(
+        Appeal.submission_id == Submission.id, Appeal.outcome.is_(None)
+    )
+    appealed = exists(open_appeal)
+    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id))
     query = (
         # sqlmodel.select is typed for at most four columns
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine)  # type: ignore[call-overload]
+        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed)  # type: ignore[call-overload]
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
         .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
-        .where(~held_by_other)
+        .where(~held_by_other, ~first_assessor)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(limit)
         .offset(offset)
@@ -125,7 +132,7 @@ def queue(
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
     rows = []
-    for submission, title, teacher, teacher_blind, is_mine in session.exec(query):
+    for submission, title, teacher, teacher_blind, is_mine, is_appeal in session.exec(query):
         blind = assessor_blind or bool(teacher_blind)
         rows.append(
             QueueRow(
@@ -139,6 +146,7 @@ def queue(
                 else teacher.display_name,
                 school=None if blind else teacher.school,
                 mine=bool(is_mine),
+                second_opinion=bool(is_appeal),
             )
         )
     return rows

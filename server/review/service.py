@@ -30,6 +30,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
+from server.review import appeals
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -163,6 +164,7 @@ class ReviewPage:
     notice: str | None = None  # why the form is read-only
     award_refusal: str | None = None  # why Award would be refused for the evidence
     past: list[PastDecision] = field(default_factory=list)
+    second_opinion: bool = False  # an appeal: the first decision is not shown (blind)
 
 
 def review_page(
@@ -188,6 +190,8 @@ def review_page(
         groups=_evidence_groups(session, submission),
         criteria=criteria,
         past=_past_decisions(session, submission, criteria),
+        second_opinion=appeals.open_appeal(session=session, submission_id=submission.id)
+        is not None,
         award_refusal=award_refusal(session=session, submission=submission),
     )
     _describe_state(session, page, viewer, now)
@@ -201,6 +205,10 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
         return
     if submission.status not in AWAITING_REVIEW:
         page.notice = NO_LONGER_WAITING
+        return
+    appeal = appeals.open_appeal(session=session, submission_id=submission.id)
+    if appeal is not None and appeal.first_assessor_id == viewer.id:
+        page.notice = appeals.FIRST_ASSESSOR
         return
     lease = live_lease(session=session, submission_id=submission.id, now=now)
     if lease is not None:
@@ -263,6 +271,7 @@ def _past_decisions(
     session: Session, submission: Submission, criteria: list[RubricCriterion]
 ) -> list[PastDecision]:
     """Every decided attempt of this teacher at this credential, newest first."""
+    hidden = appeals.hidden_review_ids(session=session, submission_id=submission.id)
     rows = session.exec(
         select(Review, Submission.attempt, User.display_name)
         .join(Submission, Submission.id == Review.submission_id)
@@ -271,6 +280,7 @@ def _past_decisions(
             Submission.user_id == submission.user_id,
             Submission.credential_id == submission.credential_id,
             Review.decision.is_not(None),
+            Review.id.not_in(hidden),
         )
         .order_by(Review.decided_at.desc(), Review.id.desc())
     ).all()

@@ -10,6 +10,7 @@ from server import access
 from server.catalog.service import criteria_for, requirements_for
 from server.labels import status_label
 from server.models import (
+    Appeal,
     Credential,
     EvidenceItem,
     EvidenceKind,
@@ -20,6 +21,7 @@ from server.models import (
     SubmissionStatus,
     User,
 )
+from server.review import appeals
 from server.review.blind import is_blind, teacher_label
 from server.submissions import queries, rigour
 
@@ -71,6 +73,8 @@ class SubmissionPage:
     missing: list[queries.Missing]
     word_problems: list[rigour.WordProblem]
     attempts: list[Submission]
+    appeal: Appeal | None = None  # the second opinion asked for, if any
+    can_appeal: bool = False
 
     @property
     def unchanged(self) -> list[RequirementView]:
@@ -98,6 +102,15 @@ def submission_page(
         for number, requirement in enumerate(requirements, start=1)
     ]
     owner = session.get_one(User, submission.user_id)
+    appeal = appeals.appeal_of(session=session, submission_id=submission.id)
+    feedback = queries.feedback_to_act_on(session=session, submission=submission)
+    if (
+        feedback
+        and feedback.review.id
+        in appeals.hidden_review_ids(session=session, submission_id=submission.id)
+        and not is_owner
+    ):
+        feedback = None  # a second opinion is blind to the first decision
     return SubmissionPage(
         submission=submission,
         credential=credential,
@@ -108,7 +121,7 @@ def submission_page(
         editable=editable,
         parts=parts,
         criteria=criteria_for(session=session, credential_id=credential.id, version=version),
-        feedback=queries.feedback_to_act_on(session=session, submission=submission),
+        feedback=feedback,
         missing=queries.missing_evidence(session=session, submission=submission)
         if editable
         else [],
@@ -120,6 +133,9 @@ def submission_page(
         )
         if is_owner
         else [],
+        appeal=appeal if is_owner else None,
+        can_appeal=is_owner
+        and appeals.refusal(session=session, submission=submission, user=viewer) is None,
     )
 
 

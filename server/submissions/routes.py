@@ -3,6 +3,8 @@ submit, try again after "not yet", and the person's own list of attempts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, flash, redirect, request, url_for
 
 from server.auth.session import login_required, require_user
@@ -38,6 +40,7 @@ def render_attempt_page(
     status: int = 200,
     submit_error: InvalidInput | None = None,
     part_errors: dict[int | None, str] | None = None,
+    **context: Any,
 ):
     """The attempt page; with a refused form, again at 4xx with the message in place."""
     db = get_session()
@@ -53,6 +56,7 @@ def render_attempt_page(
         submission=submission,
         submit_error=submit_error,
         part_errors=part_errors or {},
+        **context,
     )
 
 

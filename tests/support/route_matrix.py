@@ -132,6 +132,8 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     ),
     "POST /submissions/<int:id>/submit": (at("/submissions/{draft}/submit", OWNER),),
     "POST /submissions/<int:id>/retry": (at("/submissions/{not_yet}/retry", OWNER),),
+    # A second opinion after "not yet" (sent empty: 422 "say why", nothing filed).
+    "POST /submissions/<int:id>/appeal": (at("/submissions/{not_yet}/appeal", OWNER),),
     "POST /submissions/<int:id>/evidence": (at("/submissions/{draft}/evidence", OWNER),),
     # One part as the fragment that replaces itself (a plain request is sent to the page).
     "GET /submissions/<int:id>/parts/<int:req_id>": (
