@@ -178,6 +178,11 @@ def history(
     )
     if access.is_admin(assessor):  # their district's teachers, and what they decided
         query = query.where(or_(_same_district(User, assessor), Review.assessor_id == assessor.id))
+        # A first decision under appeal stays hidden until the second opinion (blind).
+        pending = select(Appeal.id).where(
+            Appeal.submission_id == Review.submission_id, Appeal.outcome.is_(None)
+        )
+        query = query.where(or_(~exists(pending), Review.assessor_id == assessor.id))
     else:
         query = query.where(Review.assessor_id == assessor.id)
     assessor_blind = org_is_blind(session, assessor.org_id)

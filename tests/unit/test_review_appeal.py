@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 from server.errors import Conflict, Forbidden, InvalidInput
 from server.models import Appeal, Award, Credential, Submission, User
 from server.review import appeals
-from server.review.service import claim, decide, queue, review_page
+from server.review.service import claim, decide, history, queue, review_page
 from tests.support.appeal_data import FIRST_FEEDBACK, not_yet_world
-from tests.support.factories import make_submission
+from tests.support.factories import make_submission, make_user
 
 pytestmark = pytest.mark.usefixtures("app")  # awards are signed with the app's settings
 
@@ -140,3 +140,11 @@ def test_two_filings_at_once_make_exactly_one_appeal(engine):
         assert len(session.exec(select(Appeal)).all()) == 1
         stored = session.get_one(Submission, submission.id)
         assert (stored.status, stored.version) == ("submitted", submission.version + 1)
+
+
+def test_an_admin_history_hides_the_first_decision_until_the_second_opinion(session):
+    submission, teacher, *_ = _not_yet_world(session)
+    admin = make_user(session, "admin", org_id=teacher.org_id)
+    assert [row.decision for row in history(session=session, assessor=admin)] == ["not_yet"]
+    _file(session, submission, teacher)
+    assert history(session=session, assessor=admin) == []
