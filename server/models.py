@@ -390,6 +390,17 @@ class CriterionScore(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class ReviewOverdueNotice(SQLModel, table=True):
+    """A waiting submission that passed its district's turnaround target, and when its
+    admins were told: the primary key makes that notice once per submission
+    (server/review/overdue.py)."""
+
+    __tablename__ = "review_overdue_notice"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True)
+    notified_at: datetime = Field(default_factory=utcnow)
+
+
 class Award(SQLModel, table=True):
     # The revocation list reads one district's revoked ids from this index alone.
     __table_args__ = (Index("ix_award_org_revoked", "org_id", "revoked_at"),)

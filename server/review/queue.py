@@ -23,6 +23,7 @@ from server.models import (
     utcnow,
 )
 from server.review.blind import org_is_blind, pseudonym
+from server.review.turnaround import Turnaround, turnaround
 
 QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
 MAX_PAGES = 1000
@@ -38,6 +39,7 @@ class QueueRow:
     teacher: str
     school: str | None  # None in blind mode
     mine: bool  # I hold the live lease
+    turnaround: Turnaround | None = None  # age against the district's target
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def queue(
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
+    target_days = _target_days(session, assessor)
     rows = []
     for submission, title, teacher, teacher_blind, is_mine in session.exec(query):
         blind = assessor_blind or bool(teacher_blind)
@@ -139,9 +142,22 @@ def queue(
                 else teacher.display_name,
                 school=None if blind else teacher.school,
                 mine=bool(is_mine),
+                turnaround=turnaround(submission.submitted_at, now, target_days),
             )
         )
     return rows
+
+
+def _target_days(session: Session, assessor: User) -> int:
+    """The assessor's district's turnaround target (the default outside every district)."""
+    from server.admin import settings  # admin builds on review; read its one reader lazily
+
+    org = session.get(Org, assessor.org_id) if assessor.org_id else None
+    return (
+        settings.review_target_days(session=session, org=org)
+        if org
+        else settings.DEFAULT_TARGET_DAYS
+    )
 
 
 def history(
