@@ -390,6 +390,21 @@ class CriterionScore(SQLModel, table=True):
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+class CommentPhrase(SQLModel, table=True):
+    """A reusable comment for one rubric criterion, shared by the assessors of its
+    credential in one district (org_id None: the independent pool); see review/phrases.py."""
+
+    __tablename__ = "comment_phrase"
+    __table_args__ = (Index("ix_comment_phrase_criterion_org", "criterion_id", "org_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    criterion_id: int = Field(foreign_key="rubriccriterion.id")
+    org_id: int | None = Field(default=None, foreign_key="org.id")
+    text: str = Field(max_length=300)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class ReviewOverdueNotice(SQLModel, table=True):
     """A waiting submission that passed its district's turnaround target, and when its
     admins were told: the primary key makes that notice once per submission

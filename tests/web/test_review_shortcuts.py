@@ -1,5 +1,5 @@
 """The review form's keyboard shortcuts are announced: a visible hint, aria-keyshortcuts
-on each choice, and the module that handles them (static/js/review/shortcuts.js)."""
+on each choice, and the module that handles them (static/js/review/form.js)."""
 
 from __future__ import annotations
 
@@ -25,5 +25,5 @@ def test_the_rubric_form_documents_its_shortcuts(app, client):
     assert html.count('aria-keyshortcuts="M"') == criteria
     assert html.count('aria-keyshortcuts="N"') == criteria
     assert html.count("rubric-shortcuts") == 2 * criteria + 1  # each choice points at the hint
-    assert "js/review/shortcuts.js" in html
-    assert client.get("/static/js/review/shortcuts.js").status_code == 200
+    assert "js/review/form.js" in html
+    assert client.get("/static/js/review/form.js").status_code == 200

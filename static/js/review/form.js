@@ -1,4 +1,5 @@
-// Review form keyboard shortcuts: with focus inside a criterion (on its Met / Not yet
+// Review form: keyboard shortcuts and the comment bank.
+// Shortcuts: with focus inside a criterion (on its Met / Not yet
 // choice), "m" marks it Met and "n" marks it Not yet. Never while typing in a text field,
 // never with a modifier key. One delegated listener, so it survives htmx swapping the form.
 
@@ -23,4 +24,17 @@ document.addEventListener("keydown", (event) => {
   choice.checked = true;
   choice.focus();
   choice.dispatchEvent(new Event("change", { bubbles: true }));
+});
+
+// Comment bank: a phrase button appends its phrase to its criterion's comment field
+// (on a new line when the field already has text) and puts the caret after it.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-insert-into]") : null;
+  if (!button) return;
+  const field = document.getElementById(button.dataset.insertInto);
+  if (!(field instanceof HTMLTextAreaElement)) return;
+  const phrase = button.dataset.phrase || "";
+  field.value = field.value.trim() ? `${field.value.replace(/\s+$/, "")}\n${phrase}` : phrase;
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
 });
