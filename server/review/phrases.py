@@ -20,6 +20,10 @@ MAX_PER_CRITERION = 50
 GONE = "That phrase isn't in your comment bank any more."
 
 
+class PhraseInvalid(InvalidInput):
+    """The phrase's text is refused: shown next to its field on the review page."""
+
+
 def bank(
     *, session: Session, viewer: User, criterion_ids: list[int]
 ) -> dict[int, list[CommentPhrase]]:
@@ -57,15 +61,15 @@ def add(
     criterion = _criterion(session, viewer, submission_id, criterion_id)
     text = " ".join(text.split())
     if not text:
-        raise InvalidInput("Write the phrase to keep: it can't be empty.")
+        raise PhraseInvalid("Write the phrase to keep: it can't be empty.")
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Keep a phrase to {MAX_TEXT} characters (this one has {len(text)}).")
+        raise PhraseInvalid(f"Keep a phrase to {MAX_TEXT} characters (this one has {len(text)}).")
     existing = bank(session=session, viewer=viewer, criterion_ids=[criterion.id])[criterion.id]
     for phrase in existing:
         if phrase.text == text:
             return phrase
     if len(existing) >= MAX_PER_CRITERION:
-        raise InvalidInput(
+        raise PhraseInvalid(
             f"This criterion already has {MAX_PER_CRITERION} phrases: remove one first."
         )
     phrase = CommentPhrase(

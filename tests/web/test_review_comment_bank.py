@@ -109,7 +109,10 @@ def test_bad_phrases_are_refused_with_a_message(app, client, world, text, status
     sign_in_as(client, world["assessor"])
     response = _add(client, world, text)
     assert response.status_code == status
-    assert message in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    field = f"phrase-{world['criterion']}"
+    assert f'<p class="field-error" id="{field}-error">' in html and message in html
+    assert f'aria-invalid="true" aria-describedby="{field}-error"' in html  # next to its field
     assert _phrases(app) == []
 
 
