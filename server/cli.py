@@ -17,6 +17,7 @@ from server.game.cli import game_group
 from server.models import Stack
 from server.ops.cli import backup_command, restore_command
 from server.ops.requestlog import configure as configure_request_log
+from server.review.cli import review_group
 from server.worker import worker_command
 
 
@@ -32,6 +33,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(evidence_group)
     app.cli.add_command(analytics_group)
     app.cli.add_command(district_group)
+    app.cli.add_command(review_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

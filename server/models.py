@@ -406,6 +406,32 @@ class Appeal(SQLModel, table=True):
     decided_at: datetime | None = None
 
 
+class CommentPhrase(SQLModel, table=True):
+    """A reusable comment for one rubric criterion, shared by the assessors of its
+    credential in one district (org_id None: the independent pool); see review/phrases.py."""
+
+    __tablename__ = "comment_phrase"
+    __table_args__ = (Index("ix_comment_phrase_criterion_org", "criterion_id", "org_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    criterion_id: int = Field(foreign_key="rubriccriterion.id")
+    org_id: int | None = Field(default=None, foreign_key="org.id")
+    text: str = Field(max_length=300)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewOverdueNotice(SQLModel, table=True):
+    """A waiting submission that passed its district's turnaround target, and when its
+    admins were told: the primary key makes that notice once per submission
+    (server/review/overdue.py)."""
+
+    __tablename__ = "review_overdue_notice"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True)
+    notified_at: datetime = Field(default_factory=utcnow)
+
+
 class Award(SQLModel, table=True):
     # The revocation list reads one district's revoked ids from this index alone.
     __table_args__ = (Index("ix_award_org_revoked", "org_id", "revoked_at"),)

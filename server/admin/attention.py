@@ -6,7 +6,7 @@ who stalled, and credentials few people earn on their first try.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, update
 from sqlalchemy.orm import aliased
@@ -28,6 +28,7 @@ from server.models import (
 )
 from server.review.guards import display_name, live_lease
 from server.review.queue import waiting_text
+from server.review.turnaround import Turnaround, turnaround
 
 SHOWN = 10
 # A credential earned first time by fewer than this share of its decided first attempts
@@ -46,7 +47,11 @@ class Waiting:
     teacher: str
     submitted_at: datetime | None
     waiting: str
-    overdue: bool
+    turnaround: Turnaround | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.turnaround is not None and self.turnaround.overdue
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,6 @@ def oldest_waiting(
         .order_by(Submission.submitted_at, Submission.id)
         .limit(SHOWN)
     )
-    target = timedelta(days=target_days)
     return [
         Waiting(
             submission_id=submission.id,
@@ -104,7 +108,7 @@ def oldest_waiting(
             teacher=name,
             submitted_at=submission.submitted_at,
             waiting=waiting_text(submission.submitted_at, now),
-            overdue=submission.submitted_at is not None and now - submission.submitted_at > target,
+            turnaround=turnaround(submission.submitted_at, now, target_days),
         )
         for submission, title, name in rows
     ], total

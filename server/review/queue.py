@@ -24,6 +24,7 @@ from server.models import (
     utcnow,
 )
 from server.review.blind import org_is_blind, pseudonym
+from server.review.turnaround import Turnaround, turnaround
 
 QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
 MAX_PAGES = 1000
@@ -40,6 +41,7 @@ class QueueRow:
     school: str | None  # None in blind mode
     mine: bool  # I hold the live lease
     second_opinion: bool = False  # an appeal after "not yet": the first assessor never sees it
+    turnaround: Turnaround | None = None  # age against the district's target
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def queue(
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
+    target_days = _target_days(session, assessor)
     rows = []
     for submission, title, teacher, teacher_blind, is_mine, is_appeal in session.exec(query):
         blind = assessor_blind or bool(teacher_blind)
@@ -147,9 +150,22 @@ def queue(
                 school=None if blind else teacher.school,
                 mine=bool(is_mine),
                 second_opinion=bool(is_appeal),
+                turnaround=turnaround(submission.submitted_at, now, target_days),
             )
         )
     return rows
+
+
+def _target_days(session: Session, assessor: User) -> int:
+    """The assessor's district's turnaround target (the default outside every district)."""
+    from server.admin import settings  # admin builds on review; read its one reader lazily
+
+    org = session.get(Org, assessor.org_id) if assessor.org_id else None
+    return (
+        settings.review_target_days(session=session, org=org)
+        if org
+        else settings.DEFAULT_TARGET_DAYS
+    )
 
 
 def history(

@@ -186,6 +186,16 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "GET /review/<int:submission_id>": (at("/review/{submitted}", REVIEWERS),),
     "POST /review/<int:submission_id>/claim": (at("/review/{to_claim}/claim", REVIEWERS),),
     "POST /review/<int:submission_id>/decide": (at("/review/{to_decide}/decide", REVIEWERS),),
+    "POST /review/<int:submission_id>/criteria/<int:criterion_id>/phrases": (
+        at(
+            "/review/{submitted}/criteria/{criterion}/phrases",
+            REVIEWERS,
+            form={"text": "Names the learning goal"},
+        ),
+    ),
+    "POST /review/<int:submission_id>/phrases/<int:phrase_id>/delete": (
+        at("/review/{submitted}/phrases/{phrase}/delete", REVIEWERS),
+    ),
     # --- badges: public documents by unguessable link; the earner and their admin act -
     "GET /badges/<uuid>": (at("/badges/{award}", EVERYONE),),
     "GET /badges/<uuid>/badge.png": (at("/badges/{award}/badge.png", EVERYONE),),

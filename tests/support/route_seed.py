@@ -22,10 +22,12 @@ from server.badges import service as badges
 from server.badges import stacks
 from server.badges.profile import ensure_profile
 from server.models import (
+    CommentPhrase,
     EvidenceItem,
     EvidenceRequirement,
     Passkey,
     ResumableUpload,
+    RubricCriterion,
     Submission,
     User,
     new_uuid,
@@ -100,6 +102,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _cohorts(session, seeded, home.id, away.id)
     _roster(session, seeded, home)
     _admin_targets(session, seeded, credential, home.id)
+    _comment_bank(session, seeded, credential, home.id)
     return seeded
 
 
@@ -243,4 +246,27 @@ def _admin_targets(session: Session, seeded: Seeded, credential, home: int) -> N
     make_review(session, lapsed, seeded.users["assessor"], hours=-1)
     seeded.ids.update(
         lapsed_claim=lapsed.id, role_target=make_user(session, "teacher", org_id=home).id
+    )
+
+
+def _comment_bank(session: Session, seeded: Seeded, credential, home: int) -> None:
+    """A criterion to add phrases to, and a home-district phrase for each remover."""
+    criterion = session.exec(
+        select(RubricCriterion).where(RubricCriterion.credential_id == credential.id)
+    ).first()
+    assert criterion is not None
+    phrases = {
+        who: CommentPhrase(
+            criterion_id=criterion.id,
+            org_id=home,
+            text=f"Clear example ({who})",
+            created_by=seeded.users["assessor"].id,
+        )
+        for who in ("assessor", "admin")
+    }
+    session.add_all(phrases.values())
+    session.commit()
+    seeded.ids.update(
+        criterion=criterion.id,
+        phrase={"*": phrases["assessor"].id, "admin": phrases["admin"].id},
     )
