@@ -43,7 +43,7 @@ from server.models import (
 
 NOT_YET_IDLE_AFTER = timedelta(days=7)
 DRAFT_IDLE_AFTER = timedelta(days=7)
-PAGE_SIZE = 50  # members per page of the grid
+PAGE_SIZE = 25  # members per page of the grid (a 12-credential row is ~2.6 KB of HTML)
 MAX_PAGES = 1000
 
 
@@ -252,10 +252,14 @@ def _flag_clauses(now: datetime) -> dict[str, ColumnElement[bool]]:
     }
 
 
+_ATTEMPT = aliased(Submission, name="attempt")  # made once: aliased() costs per request
+_OTHER = aliased(Submission, name="other_attempt")
+
+
 def _idle_clause(status: str, cutoff: datetime) -> ColumnElement[bool]:
     """The member has a credential whose cell is `status` (the newest attempt not withdrawn,
     none awarded: see _cell) with no activity since `cutoff` (activity(), in SQL)."""
-    attempt, other = aliased(Submission), aliased(Submission)
+    attempt, other = _ATTEMPT, _OTHER
     same = and_(other.user_id == attempt.user_id, other.credential_id == attempt.credential_id)
     newer = exists(
         select(other.id).where(
