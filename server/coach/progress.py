@@ -318,14 +318,15 @@ def _submissions(session: Session, cohort: Cohort, among: Any) -> list[Submissio
 
 
 def _newest_evidence(session: Session, cohort: Cohort, among: Any) -> dict[int, datetime]:
+    attempts = (
+        select(Submission.id)
+        .join(CohortMember, CohortMember.user_id == Submission.user_id)
+        .where(*_active_in(cohort), among, Submission.status != SubmissionStatus.WITHDRAWN.value)
+    )
     return dict(
         session.exec(
             select(EvidenceItem.submission_id, func.max(EvidenceItem.created_at))
-            .join(Submission, Submission.id == EvidenceItem.submission_id)
-            .join(CohortMember, CohortMember.user_id == Submission.user_id)
-            .where(
-                *_active_in(cohort), among, Submission.status != SubmissionStatus.WITHDRAWN.value
-            )
+            .where(col(EvidenceItem.submission_id).in_(attempts))
             .group_by(EvidenceItem.submission_id)
         ).all()
     )
