@@ -54,9 +54,9 @@ check: lint
 bench: install
 	$(BIN)/python -m bench
 
-## make bench-pages [QUICK=1]: page throughput vs bare Flask, SQLite + PostgreSQL, demo + state scale
+## make bench-pages [QUICK=1] [PAGES=coach]: page throughput vs bare Flask, SQLite + PostgreSQL, demo + state scale
 bench-pages: install
-	$(BIN)/python -m bench.pages $(if $(QUICK),--quick)
+	$(BIN)/python -m bench.pages $(if $(QUICK),--quick) $(if $(PAGES),--pages $(PAGES))
 
 migration: install
 	$(BIN)/chalkmark db revision -m "$(m)"

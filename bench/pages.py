@@ -11,7 +11,8 @@ $TMPDIR/chalkmark-bench-pages/ and a PostgreSQL database (default `test_perf_ben
 The load generator is Python (http.client, one thread per connection): it takes CPU from
 the servers on this 2-core machine, so ratios are lower bounds, comparable within a run.
 
-Run: python -m bench.pages [--quick] [--reseed] [--only sqlite|postgresql]
+Run: python -m bench.pages [--quick] [--reseed] [--only sqlite|postgresql] [--pages coach]
+(--pages keeps the pages whose name contains one of the words given, e.g. "coach").
 Writes bench/results/pages.json.
 """
 
@@ -478,8 +479,18 @@ def load(
     return len(flat) / elapsed, flat, sum(errors)
 
 
-def measure(dataset: Dataset, rounds: int, seconds: float) -> dict:
-    pages = targets(dataset)
+def chosen_pages(words: list[str] | None) -> tuple[str, ...]:
+    """The PAGES whose name contains one of `words` (all of them without words)."""
+    if not words:
+        return PAGES
+    found = tuple(page for page in PAGES if any(w.lower() in page for w in words))
+    if not found:
+        raise SystemExit(f"no page matches {words}: choose among {', '.join(PAGES)}")
+    return found
+
+
+def measure(dataset: Dataset, rounds: int, seconds: float, only: tuple[str, ...] = PAGES) -> dict:
+    pages = {page: where for page, where in targets(dataset).items() if page in only}
     app = Server("--serve-app", dataset.url, "--instance", str(dataset.instance))
     hello = Server("--serve-hello")
     try:
@@ -559,7 +570,7 @@ def report(results: dict[str, dict], args) -> None:
     )
     print("| page | " + " | ".join(labels) + " |")
     print("|---|" + "---|" * len(labels))
-    for page in PAGES:
+    for page in args.page_names:
         cells = []
         for label in labels:
             figures = results[label]["pages"][page]
@@ -573,11 +584,12 @@ def report(results: dict[str, dict], args) -> None:
         demo, state = results.get(f"{backend} demo"), results.get(f"{backend} state")
         if demo and state:
             print(f"\n{backend}: state ÷ demo throughput per page")
-            for page in PAGES:
+            for page in args.page_names:
                 a, b = demo["pages"][page]["rps"], state["pages"][page]["rps"]
                 print(f"  {page:<20} {b / a:.2f}")
     data = {
         "scale": args.scale,
+        "pages": list(args.page_names),
         "rounds": args.rounds,
         "seconds": args.seconds,
         "connections": CONNECTIONS,
@@ -586,7 +598,8 @@ def report(results: dict[str, dict], args) -> None:
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "results": results,
     }
-    print(f"\nwritten {write_result('pages', data)}")
+    name = "pages" if args.page_names == PAGES else "pages-" + "-".join(args.page_names)
+    print(f"\nwritten {write_result(name.replace(' ', '_').replace('/', ''), data)}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -598,6 +611,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reseed", action="store_true", help="seed state scale again")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument(
+        "--pages", nargs="+", metavar="WORD", help="only the pages whose name has a WORD"
+    )
     parser.add_argument("--serve-app")
     parser.add_argument("--serve-hello", action="store_true")
     parser.add_argument("--instance")
@@ -609,12 +625,16 @@ def main(argv: list[str] | None = None) -> None:
         return serve_hello(args.port)
     if args.quick:
         args.scale, args.rounds, args.seconds = 0.1, 2, 1.0
+    args.page_names = chosen_pages(args.pages)
     results = {}
     for dataset in datasets(args):
         print(f"[{dataset.label}]", flush=True)
         info = prepare(dataset, args.reseed)
         print(f"  {info}", flush=True)
-        results[dataset.label] = {"data": info, **measure(dataset, args.rounds, args.seconds)}
+        results[dataset.label] = {
+            "data": info,
+            **measure(dataset, args.rounds, args.seconds, args.page_names),
+        }
     report(results, args)
 
 

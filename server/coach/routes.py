@@ -12,7 +12,7 @@ from server.coach import bp, nudges, progress, service
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
-from server.ids import parse_ids
+from server.ids import parse_ids, parse_int
 from server.models import User
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,7 @@ def create_cohort():
 def cohort(cohort_id: int):
     db = get_session()
     the_cohort = service.cohort_for(session=db, user=require_user(), cohort_id=cohort_id)
-    board = progress.dashboard(
-        session=db, cohort=the_cohort, filter_name=request.args.get("filter", "all")
-    )
+    board = _board(the_cohort)
     template = TEMPLATE_FOR_FILTER.get(board.active_filter, nudges.FIT)
     return render(
         "coach/cohort.html",
@@ -65,17 +63,37 @@ def cohort(cohort_id: int):
         cohort=the_cohort,
         board=board,
         filters=progress.FILTERS,
-        **_message_field(the_cohort, template),
+        **_message_field(board.rows, template),
     )
 
 
-def _message_field(cohort, template: str) -> dict:
+def _board(cohort) -> progress.Dashboard:
+    """The page of the grid the query string asks for (?filter=, ?page=)."""
+    page = parse_int(request.args.get("page", "1"), low=1, high=progress.MAX_PAGES)
+    if page is None:
+        raise InvalidInput("That page of the cohort doesn't exist: choose page 1 or a later one.")
+    board = progress.dashboard(
+        session=get_session(),
+        cohort=cohort,
+        filter_name=request.args.get("filter", "all"),
+        page=page,
+        per_page=progress.PAGE_SIZE,
+    )
+    if page > 1 and not board.rows:
+        last = max(1, -(-board.counts[board.active_filter] // progress.PAGE_SIZE))
+        raise InvalidInput(
+            f"That page of the cohort doesn't exist: this list has {last} "
+            f"page{'s' if last != 1 else ''}."
+        )
+    return board
+
+
+def _message_field(rows: list[progress.MemberRow], template: str) -> dict:
     """What the nudge form's message part shows for the chosen template: with the fitted
-    one, who gets which message; else the template's text to edit."""
+    one, who on this page gets which message; else the template's text to edit."""
     fits: dict[str, list[str]] = {}
     if template == nudges.FIT:
-        everyone = progress.dashboard(session=get_session(), cohort=cohort)
-        for row in everyone.rows:
+        for row in rows:
             fits.setdefault(row.nudge_template, []).append(row.user.display_name)
     return {
         "templates": nudges.TEMPLATES,
@@ -91,7 +109,8 @@ def _message_field(cohort, template: str) -> dict:
 def nudge_message(cohort_id: int):
     the_cohort = service.cohort_for(session=get_session(), user=require_user(), cohort_id=cohort_id)
     template = request.args.get("template", nudges.FIT)
-    return render("coach/_nudge_message.html", **_message_field(the_cohort, template))
+    rows = _board(the_cohort).rows if template == nudges.FIT else []
+    return render("coach/_nudge_message.html", **_message_field(rows, template))
 
 
 @bp.get("/cohorts/<int:cohort_id>/members/<int:user_id>/nudges")
@@ -110,13 +129,17 @@ def nudge(cohort_id: int):
     db = get_session()
     user = require_user()
     the_cohort = service.cohort_for(session=db, user=user, cohort_id=cohort_id)
-    back = url_for("coach.cohort", cohort_id=cohort_id, filter=request.form.get("filter") or None)
+    page = parse_int(request.form.get("page", "1"), low=2, high=progress.MAX_PAGES)
+    back = url_for(
+        "coach.cohort", cohort_id=cohort_id, filter=request.form.get("filter") or None, page=page
+    )
     try:
         member_ids = parse_ids(request.form.getlist("member_ids"))
         fitted = None
         if request.form.get("template") == nudges.FIT:
-            board = progress.dashboard(session=db, cohort=the_cohort)
-            fitted = nudges.fitted_messages({r.user.id: r.nudge_template for r in board.rows})
+            fitted = nudges.fitted_messages(
+                progress.fitting_templates(session=db, cohort=the_cohort, member_ids=member_ids)
+            )
         report = nudges.nudge_members(
             session=db,
             coach=user,

@@ -127,3 +127,27 @@ def test_the_grid_scrolls_with_names_in_view_and_a_member_history(
     page.get_by_role("link", name="1 nudge").click()
     page.get_by_role("heading", level=1, name="Nudges to Grace Liu").wait_for()
     assert_accessible(page)
+
+
+def test_the_progress_table_pages_by_keyboard(
+    context, page, live_app, base_url, coach, monkeypatch
+):
+    from server.coach import progress
+
+    monkeypatch.setattr(progress, "PAGE_SIZE", 2)  # the demo cohort spans pages
+    sign_in(context, live_app, base_url, coach)
+    page.goto("/coach/cohorts")
+    page.get_by_role("link", name="Early Adopters").first.click()
+    status = page.locator("#cohort-progress [role=status]")
+    status.filter(has_text="Members 1–2 of").wait_for()
+    first_names = page.locator("#cohort-progress tbody th").all_inner_texts()
+    next_link = page.get_by_role("link", name="Next page of members")
+    next_link.focus()
+    page.keyboard.press("Enter")
+    status.filter(has_text="Members 3–").wait_for()
+    assert "page=2" in page.url
+    assert set(page.locator("#cohort-progress tbody th").all_inner_texts()).isdisjoint(first_names)
+    assert_accessible(page)
+    page.get_by_role("link", name="Previous page of members").focus()
+    page.keyboard.press("Enter")
+    status.filter(has_text="Members 1–2 of").wait_for()

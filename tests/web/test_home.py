@@ -162,7 +162,8 @@ def test_coach_home_queries_do_not_grow_with_members(app, client, session):
     cohort = make_cohort(session, coach, "Second", members=[make_user(session) for _ in range(8)])
     for member in session.exec(select(CohortMember).where(CohortMember.cohort_id == cohort.id)):
         make_submission(session, session.get(User, member.user_id), credential)
-    assert _statements(app, client) == few + 6  # one cohort more: its six dashboard queries
+    # one cohort more: at most its six dashboard queries (three when nobody in it is stalled)
+    assert few < _statements(app, client) <= few + 6
 
 
 # --- navigation -----------------------------------------------------------------------
