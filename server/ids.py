@@ -12,7 +12,9 @@ import re
 
 from werkzeug.routing import BaseConverter, UnicodeConverter, ValidationError
 
-MAX_ID = 2**63 - 1
+# Every id column is an INTEGER: PostgreSQL's is 4 bytes, so a larger id must never reach
+# a query (it raised "integer out of range", a 500).
+MAX_ID = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _SIGNED = re.compile(r"-?[0-9]{1,19}")
 
@@ -45,7 +47,7 @@ def arg_id(mapping, name: str) -> int | None:
 
 class BoundedIntConverter(BaseConverter):
     """Replaces Werkzeug's `int` converter app-wide, so every `<int:id>` route answers
-    404 for an id outside 1..2^63-1 instead of passing it to the database."""
+    404 for an id outside 1..MAX_ID instead of passing it to the database."""
 
     regex = r"[0-9]+"
     part_isolating = True

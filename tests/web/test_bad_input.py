@@ -16,6 +16,7 @@ from tests.support.media import png_bytes
 from tests.support.web import post_form, sign_in_as
 
 HUGE = str(2**63)
+INT4_PLUS_ONE = str(2**31)  # fits a 64-bit id, not PostgreSQL's INTEGER id columns
 DEEP = "[" * 50_000  # unclosed: json.loads recursed into a RecursionError on it
 
 
@@ -207,3 +208,20 @@ def test_a_nul_in_a_search_is_a_clear_400_on_every_database(client):
         response = client.get(path)
         assert response.status_code == 422, path
         assert "NUL" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/submissions/{INT4_PLUS_ONE}", 404),
+        (f"/evidence/{INT4_PLUS_ONE}/file", 404),
+        # Not an id: the capture page ignores it and shows the plain page.
+        (f"/capture?submission={INT4_PLUS_ONE}", 200),
+        ("/capture?submission=630462220457&requirement_id=1", 200),  # the fuzz test's find
+    ],
+)
+def test_an_id_beyond_the_integer_columns_never_reaches_a_query(client, world, path, status):
+    """PostgreSQL's INTEGER ids end at 2^31-1: a larger id is refused before any query
+    (it was a 500, "integer out of range")."""
+    as_role(client, world, "owner")
+    assert client.get(path).status_code == status
