@@ -9,7 +9,7 @@ import uuid as uuidlib
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -57,6 +57,22 @@ class SubmissionStatus(StrEnum):
 # The one "waiting for review" set: the queue, claim, decide, access and erase all use it.
 AWAITING_REVIEW = frozenset({SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value})
 DECIDED = frozenset({SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value})
+
+
+class ScoringMode(StrEnum):
+    """How an attempt is scored: a district's choice, a credential may override it."""
+
+    SINGLE = "single"
+    DOUBLE_BLIND = "double_blind"  # two independent score sets; a lead reconciles a disagreement
+
+
+class ReviewKind(StrEnum):
+    """What one Review row is: the attempt's only review, one of a double-blind pair, or
+    the lead's reconciling decision. Agreement figures pair the BLIND rows of an attempt."""
+
+    SINGLE = "single"
+    BLIND = "blind"
+    LEAD = "lead"
 
 
 class CredentialStatus(StrEnum):
@@ -233,6 +249,8 @@ class Credential(SQLModel, table=True):
     version: int = 1
     status: str = Field(default=CredentialStatus.PUBLISHED.value, max_length=20)
     position: int = 0
+    # A ScoringMode that overrides the district's; None: the district decides.
+    scoring_mode: str | None = Field(default=None, max_length=16)
 
 
 class EvidenceRequirement(SQLModel, table=True):
@@ -313,6 +331,8 @@ class AssessorAppointment(SQLModel, table=True):
     stack_id: int = Field(foreign_key="stack.id", primary_key=True, index=True)
     appointed_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # A lead assessor of the stack reconciles double-blind disagreements.
+    is_lead: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 # --- submissions, evidence, review --------------------------------------------------
@@ -378,6 +398,9 @@ class Review(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=12)
     feedback: str | None = Field(default=None, sa_column=Column(Text))
     decided_at: datetime | None = None
+    kind: str = Field(
+        default=ReviewKind.SINGLE.value, max_length=8, sa_column_kwargs={"server_default": "single"}
+    )
 
 
 class CriterionScore(SQLModel, table=True):
@@ -430,6 +453,72 @@ class ReviewOverdueNotice(SQLModel, table=True):
 
     submission_id: int = Field(foreign_key="submission.id", primary_key=True)
     notified_at: datetime = Field(default_factory=utcnow)
+
+
+class ScoringDraft(SQLModel, table=True):
+    """An assessor's unfinished scoring of a claim, saved as they go so it can be finished
+    later; deleted when the review is decided."""
+
+    __tablename__ = "scoring_draft"
+    review_id: int = Field(foreign_key="review.id", primary_key=True)
+    data: str = Field(sa_column=Column(Text, nullable=False))  # JSON {scores, feedback}
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- calibration: anchors with true scores, assessors' tries, qualification ----------
+
+
+class CalibrationAnchor(SQLModel, table=True):
+    """A decided submission an admin marked as an exemplar, with true scores per criterion
+    (AnchorScore). org_id None: the independent pool's."""
+
+    __tablename__ = "calibration_anchor"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", unique=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    org_id: int | None = Field(default=None, foreign_key="org.id", index=True)
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    retired_at: datetime | None = None
+
+
+class AnchorScore(SQLModel, table=True):
+    __tablename__ = "anchor_score"
+    anchor_id: int = Field(foreign_key="calibration_anchor.id", primary_key=True)
+    criterion_id: int = Field(foreign_key="rubriccriterion.id", primary_key=True)
+    met: bool
+
+
+class CalibrationAttempt(SQLModel, table=True):
+    """One assessor's scoring of one anchor: in calibration before the live queue, or
+    hidden in the live queue (live=True). agreed/total: criteria that matched the truth."""
+
+    __tablename__ = "calibration_attempt"
+    __table_args__ = (UniqueConstraint("anchor_id", "assessor_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    anchor_id: int = Field(foreign_key="calibration_anchor.id", index=True)
+    assessor_id: int = Field(foreign_key="user.id", index=True)
+    live: bool = False
+    agreed: int = 0
+    total: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CalibrationScore(SQLModel, table=True):
+    __tablename__ = "calibration_score"
+    attempt_id: int = Field(foreign_key="calibration_attempt.id", primary_key=True)
+    criterion_id: int = Field(foreign_key="rubriccriterion.id", primary_key=True)
+    met: bool
+
+
+class AssessorQualification(SQLModel, table=True):
+    """The assessor reached the district's threshold on this credential's anchors."""
+
+    __tablename__ = "assessor_qualification"
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    credential_id: int = Field(foreign_key="credential.id", primary_key=True)
+    percent: int
+    qualified_at: datetime = Field(default_factory=utcnow)
 
 
 class Award(SQLModel, table=True):
@@ -568,6 +657,15 @@ class DistrictSettings(SQLModel, table=True):
     quiet_end_hour: int  # ... until this one; equal hours: no quiet hours
     game_points: str = Field(sa_column=Column(Text, nullable=False))  # JSON {rule: points}
     game_levels: str = Field(max_length=80)  # ascending thresholds, e.g. "0,250,750,1500"
+    scoring_mode: str = Field(
+        default=ScoringMode.SINGLE.value,
+        max_length=16,
+        sa_column_kwargs={"server_default": "single"},
+    )
+    # An assessor qualifies for a credential at this per-criterion agreement (percent) ...
+    calibration_threshold: int = Field(default=80, sa_column_kwargs={"server_default": "80"})
+    # ... and this share (percent) of a qualified assessor's live queue is hidden anchors.
+    calibration_share: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 
 
