@@ -22,7 +22,7 @@ VIEW_MODULES = {
     "auth": ("routes", "account_views"),
     "evidence": ("routes", "erase_views", "resumable_views", "part_views"),
     "submissions": ("routes", "appeal_views"),
-    "review": ("routes", "phrase_views"),
+    "review": ("routes", "phrase_views", "drafts_views"),
     "game": ("routes",),
     "notify": ("routes", "push_views"),
     "coach": ("routes", "member_views"),

@@ -26,7 +26,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals
+from server.review import appeals, drafts
 from server.review.guards import (
     award_refusal,
     check_still_open,
@@ -156,6 +156,7 @@ def decide(
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=review)
     appeals.on_decision(session=session, review=review)  # a second opinion is final
+    drafts.discard(session=session, review=review)
     return review
 
 

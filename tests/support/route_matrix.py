@@ -196,6 +196,12 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /review/<int:submission_id>/phrases/<int:phrase_id>/delete": (
         at("/review/{submitted}/phrases/{phrase}/delete", REVIEWERS),
     ),
+    # A scoring draft is the claim's own: the home assessor holds {drafting}; an admin who
+    # may review it is still refused (403), another district gets 404.
+    "GET /review/<int:submission_id>/draft": (at("/review/{drafting}/draft", {"assessor"}),),
+    "POST /review/<int:submission_id>/draft": (
+        at("/review/{drafting}/draft", {"assessor"}, json={"feedback": "So far"}),
+    ),
     # --- badges: public documents by unguessable link; the earner and their admin act -
     "GET /badges/<uuid>": (at("/badges/{award}", EVERYONE),),
     "GET /badges/<uuid>/badge.png": (at("/badges/{award}/badge.png", EVERYONE),),

@@ -103,6 +103,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _roster(session, seeded, home)
     _admin_targets(session, seeded, credential, home.id)
     _comment_bank(session, seeded, credential, home.id)
+    _scoring_draft(session, seeded, credential)
     return seeded
 
 
@@ -270,3 +271,10 @@ def _comment_bank(session: Session, seeded: Seeded, credential, home: int) -> No
         criterion=criterion.id,
         phrase={"*": phrases["assessor"].id, "admin": phrases["admin"].id},
     )
+
+
+def _scoring_draft(session: Session, seeded: Seeded, credential) -> None:
+    """An attempt the home assessor has claimed: only they may save or read its draft."""
+    drafting = make_submission(session, seeded.users["owner"], credential)
+    make_review(session, drafting, seeded.users["assessor"])
+    seeded.ids["drafting"] = drafting.id

@@ -1,0 +1,181 @@
+"""Scoring drafts: an assessor's unfinished rubric (met / not yet and a comment per
+criterion, the overall feedback), saved as they go so a claim can be finished later.
+
+One draft per review row (ScoringDraft.review_id), so only the assessor whose claim it is
+reads or writes it, and only while that claim's lease runs and the attempt is undecided.
+Deciding the review deletes it (`discard`, called by decide). Plain functions: the caller
+commits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from server.catalog.service import criteria_for
+from server.errors import Conflict, Forbidden, InvalidInput
+from server.models import (
+    AWAITING_REVIEW,
+    DECIDED,
+    Review,
+    ScoringDraft,
+    Submission,
+    User,
+    utcnow,
+)
+from server.review import decide as deciding  # its limits, read at call time (it imports us)
+from server.review.guards import already_decided, load_for_reviewer, open_review_of
+
+CHOICES = frozenset({"met", "not_yet", ""})
+NOT_YOURS = "Only the assessor who claimed this submission can save or read its draft."
+LAPSED = (
+    "Your claim on this submission has run out, so the draft wasn't saved. "
+    "Start the review again to hold it, then save."
+)
+
+
+class DraftInvalid(InvalidInput):
+    """The draft's content is refused (unknown criterion, a wrong choice, too long)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The rubric form's values, in the shape review/_rubric_form.html re-renders."""
+
+    met: dict[int, str]
+    comments: dict[int, str]
+    feedback: str
+    updated_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        ids = sorted(self.met.keys() | self.comments.keys())
+        return {
+            "scores": {
+                str(cid): {"met": self.met.get(cid, ""), "comment": self.comments.get(cid, "")}
+                for cid in ids
+            },
+            "feedback": self.feedback,
+        }
+
+
+def _my_claim(*, session: Session, viewer: User, submission_id: int, now: datetime) -> Review:
+    """The viewer's live claim on the submission, else the reason there is none."""
+    found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
+    submission = found.submission
+    if submission.status in DECIDED:
+        raise already_decided(session=session, submission=submission, reader=viewer)
+    if submission.status not in AWAITING_REVIEW:
+        raise Conflict("This submission is no longer waiting for review.")
+    review = open_review_of(session=session, submission_id=submission.id, assessor_id=viewer.id)
+    if review is None:
+        raise Forbidden(NOT_YOURS)
+    if review.claimed_until <= now:
+        raise Conflict(LAPSED)
+    return review
+
+
+def validate(*, session: Session, review: Review, data: dict) -> Draft:
+    """A draft as JSON {"scores": {criterion id: {"met", "comment"}}, "feedback"} checked
+    against the attempt's rubric: every message at once would be noise for an autosave,
+    so the first problem is reported."""
+    scores, feedback = data.get("scores") or {}, data.get("feedback") or ""
+    if not isinstance(scores, dict) or not isinstance(feedback, str):
+        raise DraftInvalid("A draft is {scores: {criterion id: {met, comment}}, feedback}.")
+    if len(feedback) > deciding.FEEDBACK_LIMIT:
+        raise DraftInvalid(
+            f"Keep the overall feedback under {deciding.FEEDBACK_LIMIT:,} characters.", field="feedback"
+        )
+    submission = session.get_one(Submission, review.submission_id)
+    criteria = criteria_for(
+        session=session,
+        credential_id=submission.credential_id,
+        version=submission.credential_version,
+    )
+    known = {str(c.id): c for c in criteria}
+    met: dict[int, str] = {}
+    comments: dict[int, str] = {}
+    for key, score in scores.items():
+        criterion = known.get(str(key))
+        if criterion is None:
+            raise DraftInvalid("That criterion isn't on this submission's rubric.")
+        if not isinstance(score, dict):
+            raise DraftInvalid(f"The score for “{criterion.title}” must be an object.")
+        choice, comment = score.get("met") or "", score.get("comment") or ""
+        if choice not in CHOICES or not isinstance(comment, str):
+            raise DraftInvalid(f"Choose Met or Not yet for “{criterion.title}”.")
+        if len(comment) > deciding.COMMENT_LIMIT:
+            raise DraftInvalid(
+                f"Keep the comment on “{criterion.title}” under {deciding.COMMENT_LIMIT:,} characters.",
+                field=f"comment_{criterion.id}",
+            )
+        if choice:
+            met[criterion.id] = choice
+        if comment:
+            comments[criterion.id] = comment
+    return Draft(met=met, comments=comments, feedback=feedback)
+
+
+def save(
+    *,
+    session: Session,
+    viewer: User,
+    submission_id: int,
+    data: dict,
+    now: datetime | None = None,
+) -> Draft:
+    """Keep the viewer's unfinished scoring of their claim (replacing the last draft)."""
+    now = now or utcnow()
+    review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
+    draft = validate(session=session, review=review, data=data)
+    row = session.get(ScoringDraft, review.id) or ScoringDraft(review_id=review.id, data="")
+    row.data, row.updated_at = json.dumps(draft.as_json()), now
+    session.add(row)
+    session.flush()
+    return Draft(draft.met, draft.comments, draft.feedback, now)
+
+
+def load(
+    *, session: Session, viewer: User, submission_id: int, now: datetime | None = None
+) -> Draft | None:
+    """The viewer's draft of their live claim, or None when they haven't saved one."""
+    now = now or utcnow()
+    review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
+    return _read(session.get(ScoringDraft, review.id))
+
+
+def _read(row: ScoringDraft | None) -> Draft | None:
+    if row is None:
+        return None
+    try:
+        data = json.loads(row.data)
+        scores = data["scores"]
+        met = {int(k): v["met"] for k, v in scores.items() if v.get("met")}
+        comments = {int(k): v["comment"] for k, v in scores.items() if v.get("comment")}
+        return Draft(met, comments, str(data.get("feedback") or ""), row.updated_at)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a row damaged outside the app: start afresh rather than fail the page
+
+
+def discard(*, session: Session, review: Review) -> None:
+    """Deciding a review ends its draft."""
+    session.execute(delete(ScoringDraft).where(col(ScoringDraft.review_id) == review.id))
+
+
+def saved_for(*, session: Session, viewer: User, submission_ids: list[int]) -> dict[int, datetime]:
+    """{submission id: when saved} of the viewer's undecided claims that have a draft."""
+    if not submission_ids:
+        return {}
+    rows = session.exec(
+        select(Review.submission_id, ScoringDraft.updated_at)
+        .join(ScoringDraft, col(ScoringDraft.review_id) == Review.id)
+        .where(
+            Review.assessor_id == viewer.id,
+            col(Review.decision).is_(None),
+            col(Review.submission_id).in_(submission_ids),
+        )
+    ).all()
+    return dict(rows)
