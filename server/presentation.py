@@ -18,6 +18,7 @@ from server.badges import issuing, page, service
 from server.catalog import markdown
 from server.db import get_session
 from server.models import new_uuid
+from server.review import timestamps
 from server.submissions import queries
 from server.timezones import in_zone, iso_utc
 from server.transcript import service as transcripts
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(transcripts.hours_text, "hours")
     app.add_template_filter(transcripts.school_year_label, "school_year")
     app.add_template_filter(markdown.render, "markdown")
+    app.add_template_filter(timestamps.render, "timestamps")
     # Globals (not a context processor) so macros imported without context see them too.
     for name, function in {
         "csrf_token_value": generate_csrf,

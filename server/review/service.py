@@ -121,6 +121,7 @@ class EvidenceView:
     width: int | None
     height: int | None
     words: int | None  # a written response's word count
+    mime: str | None = None  # a video's <source type>
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def _evidence_view(item: EvidenceItem) -> EvidenceView:
         width=item.width,
         height=item.height,
         words=rigour.count_words(item.text) if item.kind == EvidenceKind.TEXT else None,
+        mime=item.mime,
     )
 
 

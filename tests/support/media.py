@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from PIL import Image
 
@@ -62,6 +63,13 @@ def mp4_bytes(size: int = 4096) -> bytes:
     """An MP4 `ftyp` head padded with zeros to `size` bytes."""
     head = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
     return head + b"\x00" * (size - len(head))
+
+
+def webm_clip() -> bytes:
+    """A real, playable 20-second WebM (VP8, 64×48, 5 fps, 4.5 KB, with cues so a browser
+    can seek it): tests/support/files/clip.webm, made once with PyAV (libvpx) since the
+    machines have no ffmpeg."""
+    return (Path(__file__).parent / "files" / "clip.webm").read_bytes()
 
 
 def pdf_bytes() -> bytes:
