@@ -15,6 +15,7 @@ from bench.common import RESULTS
 BENCHES = [
     "transfer_size",
     "review_page",
+    "review_queue",
     "upload_memory",
     "image_cost",
     "photo_bytes",
@@ -50,8 +51,17 @@ def _rows() -> list[tuple[str, str, str]]:
     if review:
         rows.append(
             (
-                "review page, 50 evidence items, p50 / p95",
+                "review page, 50 evidence items + 2 score sets, p50 / p95",
                 f"{review.get('p50_ms')} / {review.get('p95_ms')} ms",
+                "fast",
+            )
+        )
+    for backend, data in _load("review_queue").get("backends", {}).items():
+        first = data["pages"]["first page"]
+        rows.append(
+            (
+                f"review queue at {data['waiting']:,} waiting, first page p50 / p95 ({backend})",
+                f"{first['p50_ms']} / {first['p95_ms']} ms, {first['html_bytes'] / 1024:.0f} KiB",
                 "fast",
             )
         )

@@ -87,7 +87,8 @@ def validate(*, session: Session, review: Review, data: dict) -> Draft:
         raise DraftInvalid("A draft is {scores: {criterion id: {met, comment}}, feedback}.")
     if len(feedback) > deciding.FEEDBACK_LIMIT:
         raise DraftInvalid(
-            f"Keep the overall feedback under {deciding.FEEDBACK_LIMIT:,} characters.", field="feedback"
+            f"Keep the overall feedback under {deciding.FEEDBACK_LIMIT:,} characters.",
+            field="feedback",
         )
     submission = session.get_one(Submission, review.submission_id)
     criteria = criteria_for(
@@ -108,8 +109,9 @@ def validate(*, session: Session, review: Review, data: dict) -> Draft:
         if choice not in CHOICES or not isinstance(comment, str):
             raise DraftInvalid(f"Choose Met or Not yet for “{criterion.title}”.")
         if len(comment) > deciding.COMMENT_LIMIT:
+            limit = deciding.COMMENT_LIMIT
             raise DraftInvalid(
-                f"Keep the comment on “{criterion.title}” under {deciding.COMMENT_LIMIT:,} characters.",
+                f"Keep the comment on “{criterion.title}” under {limit:,} characters.",
                 field=f"comment_{criterion.id}",
             )
         if choice:

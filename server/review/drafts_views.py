@@ -57,13 +57,15 @@ def save_draft(submission_id: int):
                 },
                 "feedback": values["feedback"],
             }
-        draft = drafts.save(session=db, viewer=require_user(), submission_id=submission_id, data=data)
+        draft = drafts.save(
+            session=db, viewer=require_user(), submission_id=submission_id, data=data
+        )
     except ChalkmarkError as err:
         db.rollback()
         return _refusal(err)
     db.commit()
     if wants_json():
-        return no_store(jsonify(saved_at=draft.updated_at.isoformat(), draft=draft.as_json()))
+        return no_store(jsonify(_body(draft)))
     if wants_fragment():
         return render_template("review/_draft_status.html", draft=draft, just_saved=True)
     flash("Draft saved. You can come back and finish it while your claim lasts.", "success")
@@ -74,13 +76,17 @@ def save_draft(submission_id: int):
 @roles_required("assessor")
 def read_draft(submission_id: int):
     try:
-        draft = drafts.load(session=get_session(), viewer=require_user(), submission_id=submission_id)
+        draft = drafts.load(
+            session=get_session(), viewer=require_user(), submission_id=submission_id
+        )
     except ChalkmarkError as err:
         return error_for(err)
-    body = {"draft": draft.as_json() if draft else None}
-    if draft and draft.updated_at:
-        body["saved_at"] = draft.updated_at.isoformat()
-    return no_store(jsonify(body))
+    return no_store(jsonify(_body(draft)))
+
+
+def _body(draft: drafts.Draft | None) -> dict:
+    saved_at = draft.updated_at.isoformat() if draft and draft.updated_at else None
+    return {"draft": draft.as_json() if draft else None, "saved_at": saved_at}
 
 
 def _refusal(err: ChalkmarkError):
