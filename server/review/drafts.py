@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from server.catalog.service import criteria_for
@@ -133,11 +134,24 @@ def save(
     now = now or utcnow()
     review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
     draft = validate(session=session, review=review, data=data)
-    row = session.get(ScoringDraft, review.id) or ScoringDraft(review_id=review.id, data="")
-    row.data, row.updated_at = json.dumps(draft.as_json()), now
+    _upsert(session, review.id, json.dumps(draft.as_json()), now)
+    return Draft(draft.met, draft.comments, draft.feedback, now)
+
+
+def _upsert(session: Session, review_id: int, data: str, now: datetime) -> None:
+    """Insert or replace the draft row. Two saves of a first draft at once (two tabs) both
+    try to insert: the loser's savepoint is undone and it replaces the winner's row."""
+    row = session.get(ScoringDraft, review_id)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(ScoringDraft(review_id=review_id, data=data, updated_at=now))
+            return
+        except IntegrityError:
+            row = session.get_one(ScoringDraft, review_id, populate_existing=True)
+    row.data, row.updated_at = data, now
     session.add(row)
     session.flush()
-    return Draft(draft.met, draft.comments, draft.feedback, now)
 
 
 def load(
