@@ -163,6 +163,25 @@ def load(
     return _read(session.get(ScoringDraft, review.id))
 
 
+def for_review_page(
+    *, session: Session, viewer: User, submission_id: int, now: datetime | None = None
+) -> Draft | None:
+    """The draft of the viewer's live claim, in one query, for a review page that has
+    already checked that the viewer may review the attempt (review.service.review_page)."""
+    now = now or utcnow()
+    row = session.exec(
+        select(ScoringDraft)
+        .join(Review, col(Review.id) == ScoringDraft.review_id)
+        .where(
+            Review.submission_id == submission_id,
+            Review.assessor_id == viewer.id,
+            col(Review.decision).is_(None),
+            Review.claimed_until > now,
+        )
+    ).first()
+    return _read(row)
+
+
 def _read(row: ScoringDraft | None) -> Draft | None:
     if row is None:
         return None

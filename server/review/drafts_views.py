@@ -25,10 +25,9 @@ def scoring_draft(review) -> drafts.Draft | None:
     user = current_user()
     if user is None or not review.lease_mine:
         return None
-    try:
-        return drafts.load(session=get_session(), viewer=user, submission_id=review.submission.id)
-    except ChalkmarkError:
-        return None
+    return drafts.for_review_page(
+        session=get_session(), viewer=user, submission_id=review.submission.id
+    )
 
 
 @bp.app_template_global("drafts_saved")
