@@ -32,9 +32,10 @@ def scoring_draft(review) -> drafts.Draft | None:
 
 @bp.app_template_global("drafts_saved")
 def drafts_saved(rows) -> dict:
-    """For the queue: {submission id: saved at} of the assessor's own claims with a draft."""
+    """For the queue and home: {submission id: saved at} of the assessor's own claims with a
+    draft (a queue row says whether it is theirs; home lists only theirs)."""
     user = current_user()
-    ids = [row.submission_id for row in rows if row.mine]
+    ids = [row.submission_id for row in rows if getattr(row, "mine", True)]
     if user is None or not ids:
         return {}
     return drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)

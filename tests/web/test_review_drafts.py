@@ -95,6 +95,7 @@ def test_save_without_js_then_reopening_the_claim_restores_it(app, client, world
     assert "Draft restored, saved" in page
     queue = client.get("/review?show=mine").get_data(as_text=True)
     assert "Draft saved" in queue
+    assert "; draft saved" in client.get("/home").get_data(as_text=True)
 
 
 def test_htmx_autosave_answers_with_the_status_line_and_json_reads_it_back(app, client, world):
