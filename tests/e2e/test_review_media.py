@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from server.models import Org, Stack, User
 from server.storage import LocalStorage
 from tests.e2e.flows import sign_in_with_cookie
-from tests.support.browser import assert_accessible
+from tests.support.browser import PHONE, assert_accessible
 from tests.support.factories import make_credential, make_submission
 from tests.support.review_media import add_media
 
@@ -144,3 +144,31 @@ def test_a_timestamp_comment_seeks_the_teachers_video(
         assert_accessible(mine)
     finally:
         teacher.close()
+
+
+def test_the_lightbox_on_a_phone(browser, live_app, base_url, media):
+    phone = browser.new_context(base_url=base_url, viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        sign_in_with_cookie(phone, live_app, base_url, media["assessor"])
+        page = phone.new_page()
+        page.goto(f"/review/{media['submission']}")
+        page.locator("a[data-lightbox]").nth(1).tap()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.locator(".lightbox-caption")).to_contain_text("(2 of 3)")
+        box = dialog.bounding_box()
+        assert box and box["width"] <= PHONE["width"]  # fits the screen
+        dialog.get_by_role("button", name="Zoom in").tap()
+        dialog.get_by_role("button", name="Zoom in").tap()
+        expect(dialog.locator(".lightbox-zoom")).to_have_text("200 %")
+        frame = dialog.locator(".lightbox-frame")
+        assert frame.evaluate("f => f.scrollWidth > f.clientWidth")  # pans by scrolling
+        # pan + pinch-zoom, which Chromium reports as "manipulation"
+        touch = frame.evaluate("f => getComputedStyle(f).touchAction")
+        assert touch in ("manipulation", "pan-x pan-y pinch-zoom")
+        frame.evaluate("f => { f.scrollLeft = 120; }")
+        assert frame.evaluate("f => f.scrollLeft") > 0
+        assert_accessible(page)
+        dialog.get_by_role("button", name="Close").tap()
+        expect(dialog).to_be_hidden()
+    finally:
+        phone.close()
