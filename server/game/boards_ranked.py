@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from server.game import ranking
-from server.game.boards_redis import SENTINEL, SHIFT, RedisBoards, points_of, score
+from server.game.boards_redis import SENTINEL, SHIFT, RedisBoards, points_of, score, tag_for
 
 PEOPLE_CHUNK = 5_000
 
@@ -56,15 +56,13 @@ def _view(
 ) -> _View | None:  # fmt: skip
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    key = store.ready(engine, kind=kind, scope_id=scope_id, period=period, week=week)
-    if key is None:
-        return None
-    pipe = store.redis.pipeline(transaction=False)
-    pipe.zcard(key)
-    pipe.zrevrank(key, str(viewer_id))
-    card, rank = pipe.execute()
-    if not card:  # expired between the two calls: SQL this once
-        return None
+    key, card, rank = store.look(kind, scope_id, tag_for(period, week), viewer_id)
+    if not card:
+        if not store.build(engine, key, kind=kind, scope_id=scope_id, period=period, week=week):
+            return None  # another request is building it: SQL this once
+        key, card, rank = store.look(kind, scope_id, tag_for(period, week), viewer_id)
+        if not card:  # made stale as soon as built: SQL this once
+            return None
     view = _View(key=key, size=card - 1, mine=None if rank is None else rank + 1, virtual=None)
     if rank is None:
         params = ranking.params(scope_id, viewer_id, week if period == "week" else None)
@@ -78,12 +76,19 @@ def _view(
 
 def _fetch(store: RedisBoards, view: _View, positions: list[int]) -> list[tuple[int, int, int]]:
     """(position, user id, score) for the positions, in order."""
-    indexes = [i for i in (view.index_of(p) for p in positions) if i is not None]
+    indexes = sorted(i for i in (view.index_of(p) for p in positions) if i is not None)
+    runs: list[list[int]] = []  # contiguous stretches: the top ten, the neighbours
+    for index in indexes:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    pipe = store.redis.pipeline(transaction=False)
+    for low, high in runs:
+        pipe.zrevrange(view.key, low, high, withscores=True)
     found: dict[int, tuple[int, int]] = {}
-    if indexes:
-        low, high = min(indexes), max(indexes)
-        items = store.redis.zrevrange(view.key, low, high, withscores=True)
-        for offset, (member, value) in enumerate(items):  # type: ignore[arg-type]
+    for (low, _), items in zip(runs, pipe.execute(), strict=True):
+        for offset, (member, value) in enumerate(items):
             if member.decode() != SENTINEL:
                 found[low + offset] = (int(member), int(value))
     rows = []

@@ -99,6 +99,12 @@ def tag_for(period: str, week: str | None) -> str:
     return week if period == "week" and week else "all"
 
 
+def _gens_in(board: str) -> tuple[str, str]:
+    """The generations a board's key was named with."""
+    every, scope = board.split(":")[-2].split(".")
+    return every, scope
+
+
 def _gen_keys(kind: str, scope_id: int) -> tuple[str, str]:
     return f"{ROOT}-gen", f"{ROOT}-gen:{kind}:{scope_id}"
 
@@ -158,28 +164,28 @@ class RedisBoards:
 
     # --- the lazy build --------------------------------------------------------------------
 
-    def ready(self, engine: Engine, *, kind: str, scope_id: int, period: str, week: str | None):
-        """The key of the board, built now if missing; None while another request builds
-        it (the caller ranks with SQL this once)."""
-        tag = tag_for(period, week)
-        board, gens = self.key(kind, scope_id, tag)
-        if self.redis.exists(board):
-            return board
-        if self.build(engine, board, gens, kind=kind, scope_id=scope_id, period=period, week=week):
-            return board
-        return None
+    def look(self, kind: str, scope_id: int, tag: str, viewer_id: int):
+        """(key, its size with the sentinel — 0 when missing —, the viewer's 0-based rank)."""
+        board, _ = self.key(kind, scope_id, tag)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zcard(board)
+        pipe.zrevrank(board, str(viewer_id))
+        card, rank = pipe.execute()
+        return board, int(card), rank
 
     def build(
         self,
         engine: Engine,
         board: str,
-        gens: tuple[str, str],
         *,
         kind: str,
         scope_id: int,
         period: str,
         week: str | None,
     ) -> bool:
+        """Build the missing board `board` from the database. False when another request
+        is building it, or the scope went stale meanwhile."""
+        gens = _gens_in(board)
         params = ranking.params(scope_id, None, week if period == "week" else None)
         journal, temp = f"{board}:journal", f"{board}:build:{secrets.token_hex(6)}"
         if not self._start(keys=(journal,), args=(JOURNAL_TTL,)):
