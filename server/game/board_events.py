@@ -107,7 +107,8 @@ def totals_rebuilt(session: Session) -> None:
 
 def _changed(obj: Any, *names: str) -> tuple[set[Any], bool]:
     """(old and new values of the attributes that changed, whether any did)."""
-    state, values, changed = inspect(obj), set(), False
+    state, changed = inspect(obj), False
+    values: set[Any] = set()
     for name in names:
         history = state.attrs[name].history
         if history.has_changes():

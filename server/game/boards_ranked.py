@@ -69,7 +69,7 @@ def _view(
         own = session.execute(ranking.own_points_query(kind, period), params).first()
         if own is not None:
             mine = score(own.points, viewer_id)
-            view.mine = int(store.redis.zcount(key, f"({mine}", "+inf")) + 1  # type: ignore[arg-type]
+            view.mine = int(store.redis.zcount(key, f"({mine}", "+inf")) + 1
             view.virtual, view.size = (viewer_id, mine), view.size + 1
     return view
 
@@ -78,11 +78,11 @@ def _fetch(store: RedisBoards, view: _View, positions: list[int]) -> list[tuple[
     """(position, user id, score) for the positions, in order."""
     indexes = sorted(i for i in (view.index_of(p) for p in positions) if i is not None)
     runs: list[list[int]] = []  # contiguous stretches: the top ten, the neighbours
-    for index in indexes:
-        if runs and index == runs[-1][1] + 1:
-            runs[-1][1] = index
+    for at in indexes:
+        if runs and at == runs[-1][1] + 1:
+            runs[-1][1] = at
         else:
-            runs.append([index, index])
+            runs.append([at, at])
     pipe = store.redis.pipeline(transaction=False)
     for low, high in runs:
         pipe.zrevrange(view.key, low, high, withscores=True)
@@ -91,7 +91,7 @@ def _fetch(store: RedisBoards, view: _View, positions: list[int]) -> list[tuple[
         for offset, (member, value) in enumerate(items):
             if member.decode() != SENTINEL:
                 found[low + offset] = (int(member), int(value))
-    rows = []
+    rows: list[tuple[int, int, int]] = []
     for position in positions:
         index = view.index_of(position)
         if index is None and view.virtual is not None:

@@ -212,10 +212,10 @@ class RedisBoards:
         for uid, value in scores:
             chunk[str(uid)] = value
             if len(chunk) >= LOAD_CHUNK:
-                pipe.zadd(temp, chunk)  # type: ignore[arg-type]
+                pipe.zadd(temp, chunk)
                 chunk = {}
         if chunk:
-            pipe.zadd(temp, chunk)  # type: ignore[arg-type]
+            pipe.zadd(temp, chunk)
         pipe.expire(temp, JOURNAL_TTL)
         pipe.execute()
 
@@ -231,7 +231,7 @@ class RedisBoards:
     ) -> int:
         """1 done, -1 the scope went stale, 0 journalled meanwhile (try again)."""
         raw = self.redis.lrange(journal, 1, -1)
-        entries = [json.loads(item) for item in raw]  # type: ignore[union-attr]
+        entries = [json.loads(item) for item in raw]
         seen = _in_snapshot(conn, entries)
         missing: list[Any] = []
         for user_id, rule, ref, points in entries:
@@ -239,7 +239,7 @@ class RedisBoards:
                 missing += [str(user_id), points * SHIFT]
         keys = (temp, board, journal, *_gen_keys(kind, scope_id))
         args = (len(entries) + 1, BOARD_TTL, *gens, *missing)
-        return int(self._finish(keys=keys, args=args))  # type: ignore[arg-type]
+        return int(self._finish(keys=keys, args=args))
 
 
 def _in_snapshot(conn: Connection, entries: list[list[Any]]) -> set[tuple[int, str, str]]:
