@@ -8,15 +8,18 @@ their own, where they are placed as if they were in the set ("you (hidden)").
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from server.game import ranking
 from server.game.boards_redis import SENTINEL, SHIFT, RedisBoards, points_of, score, tag_for
 
+log = logging.getLogger(__name__)
 PEOPLE_CHUNK = 5_000
 
 
@@ -142,20 +145,35 @@ def _rows(
     ]
 
 
+def _ranked(
+    store: RedisBoards, session: Session, kind: str, scope_id: int, period: str,
+    week: str | None, viewer_id: int, *, whole: bool,
+) -> list[RankedRow] | None:  # fmt: skip
+    try:
+        view = _view(store, session, kind, scope_id, period, week, viewer_id)
+        if view is None:
+            return None
+        positions = list(range(1, view.size + 1)) if whole else _top_positions(view)
+        return _rows(store, session, view, _fetch(store, view, positions), viewer_id)
+    except RedisError:
+        log.warning("leaderboards: Redis unavailable, ranked by SQL", exc_info=True)
+        return None
+
+
+def _top_positions(view: _View) -> list[int]:
+    wanted = set(range(1, min(ranking.TOP, view.size) + 1))
+    if view.mine is not None:
+        near = range(view.mine - ranking.NEIGHBOURS, view.mine + ranking.NEIGHBOURS + 1)
+        wanted |= {p for p in near if 1 <= p <= view.size}
+    return sorted(wanted)
+
+
 def top_rows(
     store: RedisBoards, session: Session, *, kind: str, scope_id: int, period: str,
     week: str | None, viewer_id: int,
 ) -> list[RankedRow] | None:  # fmt: skip
     """The top ten and the viewer's neighbours, as ranking.top_rows (None: use SQL)."""
-    view = _view(store, session, kind, scope_id, period, week, viewer_id)
-    if view is None:
-        return None
-    wanted = set(range(1, min(ranking.TOP, view.size) + 1))
-    if view.mine is not None:
-        near = range(view.mine - ranking.NEIGHBOURS, view.mine + ranking.NEIGHBOURS + 1)
-        wanted |= {p for p in near if 1 <= p <= view.size}
-    found = _fetch(store, view, sorted(wanted))
-    return _rows(store, session, view, found, viewer_id)
+    return _ranked(store, session, kind, scope_id, period, week, viewer_id, whole=False)
 
 
 def all_rows(
@@ -163,8 +181,4 @@ def all_rows(
     week: str | None, viewer_id: int,
 ) -> list[RankedRow] | None:  # fmt: skip
     """The whole board, as ranking.all_rows (None: use SQL)."""
-    view = _view(store, session, kind, scope_id, period, week, viewer_id)
-    if view is None:
-        return None
-    found = _fetch(store, view, list(range(1, view.size + 1)))
-    return _rows(store, session, view, found, viewer_id)
+    return _ranked(store, session, kind, scope_id, period, week, viewer_id, whole=True)
