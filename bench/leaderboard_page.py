@@ -47,7 +47,8 @@ def _seeded(url: str, shape: Shape) -> bool:
         with engine.connect() as conn:
             users = conn.execute(text('SELECT COUNT(*) FROM "user"')).scalar_one()
             events = conn.execute(text("SELECT COUNT(*) FROM pointevent")).scalar_one()
-        return users == shape.teachers and events == shape.events
+        # time_payments adds 200 rows a run: negligible beside the million, kept.
+        return users == shape.teachers and shape.events <= events < shape.events * 1.01
     except Exception:
         return False
     finally:

@@ -80,7 +80,9 @@ def _pending(session: OrmSession) -> Pending:
     return pending
 
 
-def paid(session: Session, *, user: User | None, rule: str, ref: str, points: int, week: str):
+def paid(
+    session: Session, *, user: User | None, rule: str, ref: str, points: int, week: str
+) -> None:
     """A PointEvent was inserted (ledger.pay): add it to the person's boards once the
     transaction commits."""
     if user is None or user.id is None or store_for(session) is None:

@@ -4,21 +4,18 @@ each test (use as a plugin: pytest_plugins = ["tests.support.boards"])."""
 from __future__ import annotations
 
 import pytest
-from redis import Redis
 
 from server.game import board_events
 from server.game.boards_redis import RedisBoards
+from tests.support.redis_queue import emptied
 
+# db 4 while helpers share the machine; the suite's own is 15 (redis_queue.TEST_REDIS_URL).
 BOARDS_REDIS_URL = "redis://127.0.0.1:6379/4"
 
 
 @pytest.fixture
 def boards_redis_url():
-    client = Redis.from_url(BOARDS_REDIS_URL)
-    client.ping()  # the machine runs Redis; a missing one must fail, not skip
-    client.flushdb()
-    yield BOARDS_REDIS_URL
-    client.flushdb()
+    yield from emptied(BOARDS_REDIS_URL)
 
 
 @pytest.fixture
