@@ -141,6 +141,28 @@ def time_pages(apps: dict, viewers, clients: dict) -> dict:
     return {case: {k: summary_ms(v) for k, v in by.items()} for case, by in samples.items()}
 
 
+def time_boards(apps: dict, viewers) -> dict:
+    """The board alone (leaderboard.leaderboard: ranking + names), without the rest of the
+    page, per case and back end, each in a fresh transaction like a request."""
+    from server.game import leaderboard as boards
+    from server.models import User
+
+    results: dict[str, dict] = {}
+    for kind, period in CASES:
+        by: dict[str, list[float]] = {name: [] for name in apps}
+        for name, app in apps.items():
+            with Session(app.extensions["db_engine"]) as db:
+                for user_id, cohort_id, org_id in viewers:
+                    viewer = db.get_one(User, user_id)
+                    scope = boards.Scope(kind, cohort_id if kind == "cohort" else org_id, "")
+                    started = time.perf_counter()
+                    boards.leaderboard(session=db, viewer=viewer, scope=scope, period=period)
+                    by[name].append(time.perf_counter() - started)
+                    db.rollback()
+        results[f"{kind}:{period}"] = {name: summary_ms(v[WARMUP:]) for name, v in by.items()}
+    return results
+
+
 def time_builds(redis_app, viewers, rounds: int) -> dict:
     """A board Redis lacks, built from the database by the first view."""
     from server.game import board_events, weeks
@@ -200,6 +222,7 @@ def run(url: str, args, shape: Shape, instance: Path) -> dict:
     result = {
         "load": load,
         "pages": time_pages(apps, viewers, clients),
+        "boards": time_boards(apps, viewers),
         "redis_build": time_builds(redis_app, viewers, min(20, len(viewers))),
         "payment": time_payments(apps, viewers, 100),
     }
@@ -245,8 +268,11 @@ def _report(results: dict, shape: Shape, args) -> None:
     )
     print(header)
     print("-" * len(header))
+    # "case *" rows: the board alone (leaderboard.leaderboard), not the page.
     for db, result in results.items():
-        for case, by in result["pages"].items():
+        rows = [(case, by) for case, by in result["pages"].items()]
+        rows += [(f"{case} *", by) for case, by in result["boards"].items()]
+        for case, by in rows:
             sql, red = by["sql"], by["redis"]
             print(
                 f"{db:<11} {case:<12} {sql['p50_ms']:>7.2f} / {sql['p95_ms']:<7.2f} "
