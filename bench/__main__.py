@@ -22,6 +22,7 @@ BENCHES = [
     "push_latency",
     "nudge_fanout",
     "leaderboard",
+    "leaderboard_page",
     "lighthouse",
     "badges",
     "analytics",
@@ -99,6 +100,13 @@ def _rows() -> list[tuple[str, str, str]]:
         for case, figures in data.get("cases", {}).items():
             stats = figures.get("query", figures)
             rows.append((f"leaderboard {case} p95 ({backend})", f"{stats['p95_ms']} ms", "≤ 10 ms"))
+    for database, data in _load("leaderboard_page").items():
+        for case, by in data.get("pages", {}).items() if isinstance(data, dict) else ():
+            sql, red = by["sql"]["p50_ms"], by["redis"]["p50_ms"]
+            rows.append(
+                (f"leaderboard page {case} p50, SQL / Redis boards ({database})",
+                 f"{sql} / {red} ms", "Redis ≤ SQL")
+            )  # fmt: skip
     badges = _load("badges")
     if badges:
         rows.append(

@@ -20,7 +20,7 @@ from sqlalchemy import Row, or_, select
 from sqlmodel import Session
 
 from server.errors import Forbidden, InvalidInput, NotFound
-from server.game import ranking, weeks
+from server.game import board_events, boards_ranked, ranking, weeks
 from server.models import (
     Cohort,
     CohortMember,
@@ -134,7 +134,16 @@ def current_week(viewer: User) -> str:
 def top_and_neighbours(
     *, session: Session, scope: Scope, period: str, week: str | None, viewer_id: int
 ) -> list[Any]:
-    """One query: the top rows plus the viewer's neighbours (rows before the naming rules)."""
+    """The top rows plus the viewer's neighbours (rows before the naming rules): from the
+    Redis board when there is one, else one SQL query."""
+    store = board_events.store_for(session)
+    if store is not None:
+        rows = boards_ranked.top_rows(
+            store, session, kind=scope.kind, scope_id=scope.id, period=period, week=week,
+            viewer_id=viewer_id,
+        )  # fmt: skip
+        if rows is not None:
+            return rows
     return ranking.top_rows(
         session=session,
         kind=scope.kind,
@@ -165,6 +174,14 @@ def all_entries(*, session: Session, viewer: User, scope: Scope, period: str) ->
     if not may_export(viewer=viewer, scope=scope):
         raise Forbidden("Only the cohort's coach or an admin can download the whole ranking.")
     week = current_week(viewer) if period == "week" else None
+    store = board_events.store_for(session)
+    if store is not None:
+        ranked = boards_ranked.all_rows(
+            store, session, kind=scope.kind, scope_id=scope.id, period=period, week=week,
+            viewer_id=viewer.id,
+        )  # fmt: skip
+        if ranked is not None:
+            return [entry_for(viewer, row) for row in ranked]
     rows = ranking.all_rows(
         session=session,
         kind=scope.kind,
@@ -200,7 +217,7 @@ def _admin_of_their_district(viewer: User, org_id: int | None) -> bool:
     return viewer.has_role("admin") and viewer.org_id is not None and viewer.org_id == org_id
 
 
-def entry_for(viewer: User, row: Row[Any]) -> Entry:
+def entry_for(viewer: User, row: Row[Any] | boards_ranked.RankedRow) -> Entry:
     label, named = label_for(
         viewer,
         user_id=row.user_id,

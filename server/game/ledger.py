@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
-from server.game import levels, values, weeks
+from server.game import board_events, levels, values, weeks
 from server.models import (
     NoticeKind,
     Notification,
@@ -66,12 +66,9 @@ def pay(
     if not _insert_once(session, row):
         return False
     user = session.get(User, user_id)
-    total = _add_to_totals(
-        session,
-        user_id=user_id,
-        points=points,
-        week=weeks.iso_week(at, user.timezone if user else None),
-    )
+    week = weeks.iso_week(at, user.timezone if user else None)
+    total = _add_to_totals(session, user_id=user_id, points=points, week=week)
+    board_events.paid(session, user=user, rule=rule, ref=ref, points=points, week=week)
     _celebrate_new_level(session, user=user, user_id=user_id, total=total)
     return True
 
@@ -272,6 +269,7 @@ def rebuild(*, session: Session, org_id: int | None = None) -> RebuildReport:
                 for (uid, week), pts in weekly.items()
             ],
         )
+    board_events.totals_rebuilt(session)
     corrected = sum(
         1 for uid in set(before) | set(totals) if before.get(uid, 0) != totals.get(uid, 0)
     )

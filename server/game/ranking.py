@@ -31,35 +31,48 @@ TOP = 10
 NEIGHBOURS = 2
 
 
-@cache
-def _board(kind: str, period: str) -> CTE:
-    """Every visible member of the scope with points, position, rank and board size.
-
-    Points come from a correlated subquery, one index lookup per member: a planner that
-    prefers hashing the whole totals table would read every user's row for one cohort."""
+def _points(period: str) -> Any:
+    """A person's points for the period, one index lookup (a correlated subquery: a planner
+    that prefers hashing the whole totals table would read every user's row for one cohort)."""
     if period == "week":
         points = select(WeeklyPoints.points).where(
             WeeklyPoints.user_id == User.id, WeeklyPoints.iso_week == bindparam("week")
         )
     else:
         points = select(UserPoints.total).where(UserPoints.user_id == User.id)
-    source = select(
-        User.id,
-        User.leaderboard_visibility,
-        func.coalesce(points.scalar_subquery(), 0).label("points"),
-    )
+    return func.coalesce(points.scalar_subquery(), 0)
+
+
+def _in_scope(source: Select[Any], kind: str) -> Select[Any]:
     if kind == "cohort":
-        source = source.join(CohortMember, CohortMember.user_id == User.id).where(
+        return source.join(CohortMember, CohortMember.user_id == User.id).where(
             CohortMember.cohort_id == bindparam("scope_id"), CohortMember.status == ACTIVE
         )
-    else:
-        source = source.where(User.org_id == bindparam("scope_id"))
-    members = source.where(
-        or_(
-            User.leaderboard_visibility != Visibility.HIDDEN.value,
-            User.id == bindparam("viewer_id"),
+    return source.where(User.org_id == bindparam("scope_id"))
+
+
+@cache
+def scores_query(kind: str, period: str) -> Select[Any]:
+    """(user id, points) of every member on the scope's board: the visible ones, whoever
+    looks (what the Redis board holds, see boards_redis.py)."""
+    source = select(User.id, _points(period).label("points"))
+    return _in_scope(source, kind).where(User.leaderboard_visibility != Visibility.HIDDEN.value)
+
+
+@cache
+def _board(kind: str, period: str) -> CTE:
+    """Every visible member of the scope with points, position, rank and board size."""
+    source = select(User.id, User.leaderboard_visibility, _points(period).label("points"))
+    members = (
+        _in_scope(source, kind)
+        .where(
+            or_(
+                User.leaderboard_visibility != Visibility.HIDDEN.value,
+                User.id == bindparam("viewer_id"),
+            )
         )
-    ).subquery("members")
+        .subquery("members")
+    )
     return select(
         members.c.id.label("user_id"),
         members.c.leaderboard_visibility,
@@ -70,12 +83,12 @@ def _board(kind: str, period: str) -> CTE:
     ).cte("board")
 
 
-def _with_relations(board: CTE) -> Select[Any]:
-    """The board's columns plus the name, and `coached` and `mate` for the viewer, all
-    evaluated only for the rows returned."""
+def _relations(user_id: Any) -> tuple[Any, Any]:
+    """`coached` (the viewer coaches a cohort this person is in) and `mate` (they share a
+    cohort) for the person whose id is `user_id`."""
     other, their_cohort = aliased(CohortMember), aliased(Cohort)
     coached = exists().where(
-        other.user_id == board.c.user_id,
+        other.user_id == user_id,
         other.status == ACTIVE,
         their_cohort.id == other.cohort_id,
         their_cohort.coach_id == bindparam("viewer_id"),
@@ -84,18 +97,40 @@ def _with_relations(board: CTE) -> Select[Any]:
         CohortMember.user_id == bindparam("viewer_id"), CohortMember.status == ACTIVE
     )
     mate = exists().where(
-        other.user_id == board.c.user_id,
-        other.status == ACTIVE,
-        other.cohort_id.in_(viewer_cohorts),
+        other.user_id == user_id, other.status == ACTIVE, other.cohort_id.in_(viewer_cohorts)
     )
+    return coached.label("coached"), mate.label("mate")
+
+
+def _with_relations(board: CTE) -> Select[Any]:
+    """The board's columns plus the name, and `coached` and `mate` for the viewer, all
+    evaluated only for the rows returned."""
     # Names are read only for the rows returned, not for the whole scope.
     return select(
         board,
         User.display_name,
         User.org_id,  # a district admin sees the real names of their own district
-        coached.label("coached"),
-        mate.label("mate"),
+        *_relations(board.c.user_id),
     ).join(User, User.id == board.c.user_id)
+
+
+@cache
+def people_query() -> Select[Any]:
+    """What the naming rules need about the people `ids` (a board ranked elsewhere)."""
+    return select(
+        User.id.label("user_id"),
+        User.leaderboard_visibility,
+        User.display_name,
+        User.org_id,
+        *_relations(User.id),
+    ).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def own_points_query(kind: str, period: str) -> Select[Any]:
+    """The viewer's points, when they are a member of the scope (else no row)."""
+    source = select(_points(period).label("points")).select_from(User)
+    return _in_scope(source, kind).where(User.id == bindparam("viewer_id"))
 
 
 @cache
@@ -122,20 +157,22 @@ def full_query(kind: str, period: str) -> Select[Any]:
     return _with_relations(board).order_by(board.c.position)
 
 
-def _params(scope_id: int, viewer_id: int, week: str | None) -> dict[str, int | str]:
-    params: dict[str, int | str] = {"scope_id": scope_id, "viewer_id": viewer_id}
+def params(scope_id: int, viewer_id: int | None, week: str | None) -> dict[str, int | str]:
+    values: dict[str, int | str] = {"scope_id": scope_id}
+    if viewer_id is not None:
+        values["viewer_id"] = viewer_id
     if week is not None:
-        params["week"] = week
-    return params
+        values["week"] = week
+    return values
 
 
 def top_rows(
     *, session: Session, kind: str, scope_id: int, period: str, week: str | None, viewer_id: int
 ) -> list[Any]:
-    return list(session.execute(top_query(kind, period), _params(scope_id, viewer_id, week)))
+    return list(session.execute(top_query(kind, period), params(scope_id, viewer_id, week)))
 
 
 def all_rows(
     *, session: Session, kind: str, scope_id: int, period: str, week: str | None, viewer_id: int
 ) -> list[Any]:
-    return list(session.execute(full_query(kind, period), _params(scope_id, viewer_id, week)))
+    return list(session.execute(full_query(kind, period), params(scope_id, viewer_id, week)))

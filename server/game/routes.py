@@ -9,9 +9,10 @@ from server.auth.session import login_required, require_user
 from server.csvout import csv_download
 from server.db import get_session
 from server.errors import InvalidInput
-from server.game import bp, levels, rules
+from server.game import board_events, bp, levels, rules
 from server.game import leaderboard as boards
 from server.game import profile as profiles
+from server.game.boards_redis import RedisBoards
 from server.htmx import render
 from server.ids import parse_id
 
@@ -22,6 +23,9 @@ def _install_game_settings(state) -> None:
     settings = state.app.config["SETTINGS"]
     rules.configure(settings.game_points)
     levels.configure(settings.game_levels)
+    # Leaderboards in Redis sorted sets when Redis is configured (as the sessions are).
+    store = RedisBoards.from_url(settings.redis_url) if settings.redis_url else None
+    board_events.install(state.app.extensions["db_engine"], store)
 
 
 @bp.get("/me")
