@@ -23,14 +23,16 @@ from server.models import (
     EvidenceRequirement,
     NoticeKind,
     Review,
+    ReviewKind,
     RubricCriterion,
+    ScoringMode,
     Submission,
     SubmissionStatus,
     User,
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals
+from server.review import appeals, double, modes, pair_page
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -73,6 +75,10 @@ def claim(
     check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
+    if modes.attempt_mode(session=session, submission=found.submission) is ScoringMode.DOUBLE_BLIND:
+        return double.claim_in_pair(
+            session=session, found=found, assessor=assessor, lease_hours=lease_hours, now=now
+        )
     submission = found.submission
     lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
     until = now + timedelta(hours=lease_hours)
@@ -165,6 +171,8 @@ class ReviewPage:
     award_refusal: str | None = None  # why Award would be refused for the evidence
     past: list[PastDecision] = field(default_factory=list)
     second_opinion: bool = False  # an appeal: the first decision is not shown (blind)
+    pair_note: str | None = None  # double blind: the reader's part (pair_page.py)
+    pair: list[pair_page.ScoreSet] = field(default_factory=list)  # for the lead only
 
 
 def review_page(
@@ -178,7 +186,10 @@ def review_page(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
-    blind = is_blind(session=session, assessor=viewer, teacher=found.teacher)
+    pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
+    blind = is_blind(session=session, assessor=viewer, teacher=found.teacher) or (
+        pair and not pair_page.reconciles(session=session, viewer=viewer, submission=submission)
+    )
     criteria = criteria_for(
         session=session, credential_id=credential.id, version=submission.credential_version
     )
@@ -189,12 +200,15 @@ def review_page(
         school=None if blind else found.teacher.school,
         groups=_evidence_groups(session, submission),
         criteria=criteria,
-        past=_past_decisions(session, submission, criteria),
+        past=_past_decisions(session, submission, criteria, viewer),
         second_opinion=appeals.open_appeal(session=session, submission_id=submission.id)
         is not None,
         award_refusal=award_refusal(session=session, submission=submission),
     )
-    _describe_state(session, page, viewer, now)
+    if pair and submission.status in AWAITING_REVIEW:
+        pair_page.describe(session=session, page=page, viewer=viewer, now=now)
+    else:
+        _describe_state(session, page, viewer, now)
     return page
 
 
@@ -268,7 +282,7 @@ def _safe_link(url: str | None) -> str | None:
 
 
 def _past_decisions(
-    session: Session, submission: Submission, criteria: list[RubricCriterion]
+    session: Session, submission: Submission, criteria: list[RubricCriterion], viewer: User
 ) -> list[PastDecision]:
     """Every decided attempt of this teacher at this credential, newest first."""
     hidden = appeals.hidden_review_ids(session=session, submission_id=submission.id)
@@ -281,6 +295,7 @@ def _past_decisions(
             Submission.credential_id == submission.credential_id,
             Review.decision.is_not(None),
             Review.id.not_in(hidden),
+            Review.kind == ReviewKind.SINGLE.value,  # a pair's: merged, below
         )
         .order_by(Review.decided_at.desc(), Review.id.desc())
     ).all()
@@ -302,15 +317,26 @@ def _past_decisions(
             scores.setdefault(score.review_id, []).append(
                 (titles.get(score.criterion_id, "Criterion"), score.met, score.comment)
             )
-    return [
-        PastDecision(
-            attempt=attempt,
-            submission_id=review.submission_id,
-            decision=review.decision,
-            decided_at=review.decided_at,
-            assessor=assessor,
-            feedback=review.feedback or "",
-            scores=scores.get(review.id, []),
+    merged = [
+        PastDecision(**row)
+        for row in pair_page.past_for(
+            session=session, submission=submission, viewer=viewer, titles=titles
         )
-        for review, attempt, assessor in rows
     ]
+    return sorted(
+        merged
+        + [
+            PastDecision(
+                attempt=attempt,
+                submission_id=review.submission_id,
+                decision=review.decision,
+                decided_at=review.decided_at,
+                assessor=assessor,
+                feedback=review.feedback or "",
+                scores=scores.get(review.id, []),
+            )
+            for review, attempt, assessor in rows
+        ],
+        key=lambda row: (row.decided_at is not None, row.decided_at),
+        reverse=True,
+    )
