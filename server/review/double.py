@@ -108,6 +108,9 @@ def pair_state(*, session: Session, submission_id: int) -> PairState:
         select(Review)
         .where(Review.submission_id == submission_id, Review.kind != ReviewKind.SINGLE.value)
         .order_by(Review.id)
+        # A retry after a lost race must read what the winner committed, not the rows
+        # this session loaded before.
+        .execution_options(populate_existing=True)
     ):
         (state.blind if review.kind == ReviewKind.BLIND.value else state.lead).append(review)
     return state
@@ -219,6 +222,7 @@ def decide_in_pair(
 
     state, kind, values = _win(session=session, found=found, assessor=assessor, now=now, plan=plan)
     submission = found.submission
+    partners = [r for r in state.decided if r.assessor_id != assessor.id]  # before mine is
     lease = state.live_lease(assessor.id, now)
     review = after.record_review(
         session=session,
@@ -235,8 +239,8 @@ def decide_in_pair(
     if "decided_at" not in values:  # the first of the pair, or a disagreement
         game.before_paying(session=session, user_ids=(assessor.id,))
         game.on_review_completed(session=session, review=review)
-        if state.decided:
-            leads.ask_the_leads(session=session, found=found, pair=[*state.decided, review])
+        if partners:
+            leads.ask_the_leads(session=session, found=found, pair=[*partners, review])
         return review
     after.conclude(
         session=session,
