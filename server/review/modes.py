@@ -28,6 +28,28 @@ MODE_LABELS = {
 }
 
 
+STATEMENTS = {
+    ReviewKind.SINGLE.value: "Scored by a single assessor against the public rubric.",
+    ReviewKind.BLIND.value: (
+        "Scored double blind: two independent assessors agreed on every rubric criterion."
+    ),
+    ReviewKind.LEAD.value: (
+        "Scored double blind by two independent assessors; a lead assessor reconciled "
+        "their scores and decided."
+    ),
+}
+
+
+def scoring_statement(*, session: Session, submission_id: int) -> str:
+    """How the decided attempt was scored, in words for its Open Badges credential."""
+    deciding = session.exec(
+        select(Review.kind)
+        .where(Review.submission_id == submission_id, Review.decision.is_not(None))
+        .order_by(Review.decided_at.desc(), Review.id.desc())
+    ).first()
+    return STATEMENTS.get(deciding or ReviewKind.SINGLE.value, STATEMENTS["single"])
+
+
 def parse_mode(value: str | None) -> ScoringMode | None:
     """A stored or submitted mode, or None when it names none."""
     try:
