@@ -21,10 +21,11 @@ from server.models import (
     Review,
     ReviewKind,
     RubricCriterion,
+    ScoringMode,
     Submission,
     User,
 )
-from server.review import double, leads, merged
+from server.review import double, leads, merged, modes
 
 PAIR_NOTE = (
     "Double blind: you are one of two assessors scoring this attempt independently. "
@@ -49,6 +50,14 @@ def reconciles(*, session: Session, viewer: User, submission: Submission) -> boo
     credential = session.get_one(Credential, submission.credential_id)
     state = double.pair_state(session=session, submission_id=submission.id)
     return leads.may_reconcile(session=session, state=state, user=viewer, credential=credential)
+
+
+def hides_teacher(*, session: Session, viewer: User, submission: Submission) -> bool:
+    """A double-blind attempt reads blind for everyone reviewing it but a lead who may
+    reconcile it (whatever the district's blind setting)."""
+    if modes.attempt_mode(session=session, submission=submission) is not ScoringMode.DOUBLE_BLIND:
+        return False
+    return not reconciles(session=session, viewer=viewer, submission=submission)
 
 
 def describe(*, session: Session, page: Any, viewer: User, now: datetime) -> None:
@@ -122,7 +131,7 @@ def past_for(
     ).all()
     rows = []
     for attempt in attempts:
-        if attempt.id == submission.id and _in_pair(session, attempt.id, viewer.id):
+        if attempt.id == submission.id and in_pair(session, attempt.id, viewer.id):
             continue
         found = merged.merged_decision(session=session, submission_id=attempt.id)
         if found is None:
@@ -145,7 +154,8 @@ def past_for(
     return rows
 
 
-def _in_pair(session: Session, submission_id: int, user_id: int) -> bool:
+def in_pair(session: Session, submission_id: int, user_id: int) -> bool:
+    """`user_id` scored the attempt blind: they never read the other set, merged or not."""
     found = session.exec(
         select(Review.id).where(
             Review.submission_id == submission_id,

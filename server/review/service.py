@@ -187,9 +187,9 @@ def review_page(
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
-    blind = is_blind(session=session, assessor=viewer, teacher=found.teacher) or (
-        pair and not pair_page.reconciles(session=session, viewer=viewer, submission=submission)
-    )
+    blind = is_blind(
+        session=session, assessor=viewer, teacher=found.teacher
+    ) or pair_page.hides_teacher(session=session, viewer=viewer, submission=submission)
     criteria = criteria_for(
         session=session, credential_id=credential.id, version=submission.credential_version
     )
