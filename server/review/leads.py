@@ -20,7 +20,7 @@ def is_lead(*, session: Session, user: User, credential: Credential) -> bool:
         select(AssessorAppointment.user_id).where(
             AssessorAppointment.user_id == user.id,
             AssessorAppointment.stack_id == credential.stack_id,
-            AssessorAppointment.is_lead.is_(True),  # type: ignore[attr-defined]
+            AssessorAppointment.is_lead.is_(True),
         )
     ).first()
     return found is not None
@@ -43,7 +43,7 @@ def leads_of(*, session: Session, found: Reviewable, pair: list[Review]) -> list
         .join(AssessorAppointment, AssessorAppointment.user_id == User.id)
         .where(
             AssessorAppointment.stack_id == found.credential.stack_id,
-            AssessorAppointment.is_lead.is_(True),  # type: ignore[attr-defined]
+            AssessorAppointment.is_lead.is_(True),
             User.id.not_in([r.assessor_id for r in pair] + [found.teacher.id]),
             User.org_id == teacher_org if teacher_org is not None else User.org_id.is_(None),
         )

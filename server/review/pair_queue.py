@@ -42,7 +42,7 @@ def available_clause(
         select(AssessorAppointment.user_id).where(
             AssessorAppointment.user_id == assessor.id,
             AssessorAppointment.stack_id == Credential.stack_id,
-            AssessorAppointment.is_lead.is_(True),  # type: ignore[attr-defined]
+            AssessorAppointment.is_lead.is_(True),
         )
     )
     may_take = or_(

@@ -17,13 +17,11 @@ from server.catalog.service import criteria_for, requirements_for
 from server.models import (
     AWAITING_REVIEW,
     DECIDED,
-    CriterionScore,
     EvidenceItem,
     EvidenceKind,
     EvidenceRequirement,
     NoticeKind,
     Review,
-    ReviewKind,
     RubricCriterion,
     ScoringMode,
     Submission,
@@ -45,6 +43,7 @@ from server.review.guards import (
     open_review_of,
     win_transition,
 )
+from server.review.past import PastDecision, past_decisions
 from server.review.queue import MAX_PAGES, QUEUE_PAGE, HistoryRow, QueueRow, history, queue
 from server.submissions import rigour
 
@@ -143,17 +142,6 @@ class RequirementGroup:
         return words is not None and rigour.out_of_range(self.requirement, words)
 
 
-@dataclass(frozen=True)
-class PastDecision:
-    attempt: int
-    submission_id: int
-    decision: str | None  # None never: only decided reviews are listed
-    decided_at: datetime | None
-    assessor: str
-    feedback: str
-    scores: list[tuple[str, bool, str]]  # criterion title, met, comment
-
-
 @dataclass
 class ReviewPage:
     submission: Submission
@@ -200,7 +188,7 @@ def review_page(
         school=None if blind else found.teacher.school,
         groups=_evidence_groups(session, submission),
         criteria=criteria,
-        past=_past_decisions(session, submission, criteria, viewer),
+        past=past_decisions(session, submission, criteria, viewer),
         second_opinion=appeals.open_appeal(session=session, submission_id=submission.id)
         is not None,
         award_refusal=award_refusal(session=session, submission=submission),
@@ -279,64 +267,3 @@ def _safe_link(url: str | None) -> str | None:
         return None
     parsed = urlparse(url.strip())
     return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
-
-
-def _past_decisions(
-    session: Session, submission: Submission, criteria: list[RubricCriterion], viewer: User
-) -> list[PastDecision]:
-    """Every decided attempt of this teacher at this credential, newest first."""
-    hidden = appeals.hidden_review_ids(session=session, submission_id=submission.id)
-    rows = session.exec(
-        select(Review, Submission.attempt, User.display_name)
-        .join(Submission, Submission.id == Review.submission_id)
-        .join(User, User.id == Review.assessor_id)
-        .where(
-            Submission.user_id == submission.user_id,
-            Submission.credential_id == submission.credential_id,
-            Review.decision.is_not(None),
-            Review.id.not_in(hidden),
-            Review.kind == ReviewKind.SINGLE.value,  # a pair's: merged, below
-        )
-        .order_by(Review.decided_at.desc(), Review.id.desc())
-    ).all()
-    # Earlier attempts may have been scored against an earlier version's criteria.
-    titles = {c.id: c.title for c in criteria} | dict(
-        session.exec(
-            select(RubricCriterion.id, RubricCriterion.title).where(
-                RubricCriterion.credential_id == submission.credential_id
-            )
-        ).all()
-    )
-    scores: dict[int, list[tuple[str, bool, str]]] = {}
-    if rows:
-        for score in session.exec(
-            select(CriterionScore)
-            .where(CriterionScore.review_id.in_([review.id for review, _, _ in rows]))
-            .order_by(CriterionScore.id)
-        ):
-            scores.setdefault(score.review_id, []).append(
-                (titles.get(score.criterion_id, "Criterion"), score.met, score.comment)
-            )
-    merged = [
-        PastDecision(**row)
-        for row in pair_page.past_for(
-            session=session, submission=submission, viewer=viewer, titles=titles
-        )
-    ]
-    return sorted(
-        merged
-        + [
-            PastDecision(
-                attempt=attempt,
-                submission_id=review.submission_id,
-                decision=review.decision,
-                decided_at=review.decided_at,
-                assessor=assessor,
-                feedback=review.feedback or "",
-                scores=scores.get(review.id, []),
-            )
-            for review, attempt, assessor in rows
-        ],
-        key=lambda row: (row.decided_at is not None, row.decided_at),
-        reverse=True,
-    )
