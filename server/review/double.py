@@ -52,7 +52,8 @@ SCORED = (
 )
 PAIR_FULL = "Two assessors are already scoring this attempt independently."
 LEAD_ONLY = (
-    "The two assessors' scores need reconciling: only a lead assessor of this stack can decide it."
+    "The two assessors' scores need reconciling: only a lead assessor of this stack "
+    "(or a district admin) can decide it."
 )
 
 

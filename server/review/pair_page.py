@@ -36,6 +36,11 @@ LEAD_NOTE = (
     "the attempt's decision, and the teacher reads it with both assessors' comments."
 )
 
+DECIDED_FOR_MEMBER = (
+    "This attempt has been decided. It was scored double blind: your own scores are in "
+    "your history, and the other assessor's stay hidden from you."
+)
+
 
 @dataclass(frozen=True)
 class ScoreSet:

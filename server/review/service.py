@@ -197,6 +197,12 @@ def review_page(
         pair_page.describe(session=session, page=page, viewer=viewer, now=now)
     else:
         _describe_state(session, page, viewer, now)
+    if (
+        pair
+        and submission.status in DECIDED
+        and pair_page.in_pair(session, submission.id, viewer.id)
+    ):
+        page.notice = pair_page.DECIDED_FOR_MEMBER
     return page
 
 

@@ -7,7 +7,16 @@ import pytest
 from sqlmodel import select
 
 from server.errors import Conflict, Forbidden
-from server.models import Appeal, Award, Notification, Review, ScoringMode, Submission, utcnow
+from server.models import (
+    Appeal,
+    AssessorAppointment,
+    Award,
+    Notification,
+    Review,
+    ScoringMode,
+    Submission,
+    utcnow,
+)
 from server.review import modes
 from server.review.service import claim, decide, queue
 from server.submissions.queries import decided_feedback
@@ -155,4 +164,21 @@ def test_lapsed_blind_lease_loses_its_place(session):
         _decide(session, world, world.first, [True, True], "award", "Late")
     session.rollback()
     _decide(session, world, world.third, [True, True], "award", "Agreed")
+    assert session.get(Submission, world.submission.id).status == "awarded"
+
+
+def test_without_a_lead_the_districts_admins_are_told_and_may_decide(session):
+    world = make_pair_world(session)
+    session.delete(
+        session.exec(select(AssessorAppointment).where(AssessorAppointment.is_lead)).one()
+    )
+    admin = make_user(session, "admin", name="Ana Admin", org_id=world.org.id)
+    make_user(session, "admin", name="Far Admin", org_id=make_org(session).id)
+    _decide(session, world, world.first, [True, True], "award", "Yes")
+    assert world.submission.id in _queue_ids(session, admin)  # a blind place is still free
+    _decide(session, world, world.second, [False, True], "not_yet", "No")
+    told = session.exec(select(Notification.user_id).where(Notification.kind == "reconcile")).all()
+    assert told == [admin.id]
+    assert world.submission.id in _queue_ids(session, admin)
+    _decide(session, world, admin, [True, True], "award", "Reconciled")
     assert session.get(Submission, world.submission.id).status == "awarded"

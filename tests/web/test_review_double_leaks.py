@@ -106,6 +106,9 @@ def test_blind_assessors_never_read_the_teacher_or_each_other(client, world, ses
     assert "only a lead assessor" in third_page and SECRETS["first"] not in third_page
 
     _decide(client, world, session, "lead", [True, False], "not_yet")
+    sign_in_as(client, world.first)
+    after = client.get(f"/review/{sid}").get_data(as_text=True)
+    assert "the other assessor&#39;s stay hidden from you" in after
     _assert_no_leak(client, world, session, "first", other="second")
     _assert_no_leak(client, world, session, "second", other="first")
 
