@@ -15,6 +15,7 @@ from bench.common import RESULTS
 BENCHES = [
     "transfer_size",
     "review_page",
+    "review_pair",
     "upload_memory",
     "image_cost",
     "photo_bytes",
@@ -52,6 +53,15 @@ def _rows() -> list[tuple[str, str, str]]:
             (
                 "review page, 50 evidence items, p50 / p95",
                 f"{review.get('p50_ms')} / {review.get('p95_ms')} ms",
+                "fast",
+            )
+        )
+    pair = _load("review_pair")
+    if pair:
+        rows.append(
+            (
+                "lead's review page, 50 items + both score sets, p50 / p95",
+                f"{pair.get('p50_ms')} / {pair.get('p95_ms')} ms",
                 "fast",
             )
         )
