@@ -119,7 +119,15 @@ def queue(
         Appeal.submission_id == Submission.id, Appeal.outcome.is_(None)
     )
     appealed = exists(open_appeal)
-    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id))
+    decided_by_me = select(Review.id).where(
+        Review.submission_id == Submission.id,
+        Review.assessor_id == assessor.id,
+        Review.decision.is_not(None),
+    )
+    # The first decision's assessor(s): of a double-blind attempt, its pair and lead too.
+    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id)) | (
+        appealed & exists(decided_by_me)
+    )
     may_take, pair = available_clause(
         assessor=assessor, teacher=User, now=now, held_by_other=held_by_other
     )

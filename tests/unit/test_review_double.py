@@ -182,3 +182,27 @@ def test_without_a_lead_the_districts_admins_are_told_and_may_decide(session):
     assert world.submission.id in _queue_ids(session, admin)
     _decide(session, world, admin, [True, True], "award", "Reconciled")
     assert session.get(Submission, world.submission.id).status == "awarded"
+
+
+def test_an_appeal_of_a_pair_attempt_goes_to_someone_outside_it(session):
+    from server.review.appeals import file_appeal
+
+    world = make_pair_world(session)
+    _decide(session, world, world.first, [True, False], "not_yet", "Half")
+    _decide(session, world, world.second, [True, False], "not_yet", "Half too")
+    submission = session.get(Submission, world.submission.id)
+    session.refresh(submission)
+    assert submission.status == "not_yet"  # agreed
+    file_appeal(session=session, submission=submission, user=world.teacher, reason="Look again")
+    session.commit()
+    for member in (world.first, world.second):
+        assert world.submission.id not in _queue_ids(session, member)
+        with pytest.raises(Forbidden, match="second opinion must come from another"):
+            claim(session=session, assessor=member, submission_id=submission.id, lease_hours=1)
+        session.rollback()
+    assert world.submission.id in _queue_ids(session, world.third)
+    review = _decide(session, world, world.third, [True, True], "award", "Second opinion")
+    assert review.kind == "single"  # a second opinion is one assessor's
+    session.refresh(submission)
+    assert submission.status == "awarded"
+    assert decided_feedback(session=session, submission=submission).review.id == review.id
