@@ -44,6 +44,9 @@ def test_double_blind_award_states_its_scoring_and_verifies(
     assert words in credential["description"]
     verdict = verify_independently(credential, documents, tmp_path)
     assert verdict["errors"] == [] and verdict["verified"] is True
+    page = client.get(f"/badges/{award.uuid}").get_data(as_text=True)
+    assert "How it was scored:" in page and words in page  # the public page says it too
+    assert "Jordan Lee" not in page and "Assessor 1" not in page
 
 
 def test_single_assessor_award_says_so(app, client, session):
