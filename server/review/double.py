@@ -172,8 +172,7 @@ def claim_in_pair(
         mine.claimed_until = until
         session.add(mine)
         return mine
-    first = found.submission.status == SubmissionStatus.SUBMITTED.value
-    _, kind, _ = _win(
+    won, kind, _ = _win(
         session=session,
         found=found,
         assessor=assessor,
@@ -185,7 +184,7 @@ def claim_in_pair(
     ) or Review(submission_id=found.submission.id, assessor_id=assessor.id, claimed_until=until)
     review.kind, review.claimed_at, review.claimed_until = kind.value, now, until
     session.add(review)
-    if first:
+    if not won.blind:  # the first place taken: the teacher hears once, whoever won
         notify.send(
             session=session,
             user_id=found.submission.user_id,

@@ -149,3 +149,30 @@ def test_lead_reconciling_while_their_lease_lapses_and_another_lead_claims(engin
             assert submission.status == "in_review"
             assert session.exec(select(Award)).all() == []
             assert [r.assessor_id for r in leads if r.claimed_until > now] == [other_lead.id]
+
+
+def test_two_claims_at_once_both_hold_a_place_the_teacher_hears_once(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        world = make_pair_world(session)
+
+    def claimer(user_id):
+        def action(session):
+            claim(
+                session=session,
+                assessor=session.get(User, user_id),
+                submission_id=world.submission.id,
+                lease_hours=48,
+            )
+
+        return action
+
+    outcomes = _race(engine, [claimer(world.first.id), claimer(world.second.id)])
+    assert outcomes == ["won", "won"], outcomes
+    with Session(engine) as session:
+        kinds = session.exec(select(Review.kind)).all()
+        assert kinds == ["blind", "blind"]
+        started = session.exec(
+            select(Notification).where(Notification.kind == "review_started")
+        ).all()
+        assert len(started) == 1
+        assert session.get(Submission, world.submission.id).status == "in_review"
