@@ -11,15 +11,11 @@ Run: python -m bench.review_pair
 
 from __future__ import annotations
 
-import time
-
 from sqlmodel import Session
 
-from bench.common import empty_app, summary_ms, write_result
+from bench.common import empty_app, write_result
+from bench.review_page import ITEMS, time_page
 
-ITEMS = 50
-RUNS = 50
-WARMUP = 5
 CRITERIA = 4
 
 
@@ -71,21 +67,7 @@ def _seed(app) -> tuple[int, int]:
 def measure() -> dict:
     app = empty_app()
     lead_id, submission_id = _seed(app)
-    from server.models import User
-    from tests.support.web import sign_in_as
-
-    client = app.test_client()
-    sign_in_as(client, User(id=lead_id))  # a real server-side session for the lead
-    path = f"/review/{submission_id}"
-    for _ in range(WARMUP):
-        assert client.get(path).status_code == 200
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    html = response.get_data(as_text=True)
+    timings, html = time_page(app, lead_id, f"/review/{submission_id}")
     assert html.count('<li class="review-evidence-item ') == ITEMS
     assert "Assessor 1" in html and "Assessor 2" in html and "Differ" in html
     return {
@@ -94,7 +76,7 @@ def measure() -> dict:
         "criteria": CRITERIA,
         "database": "sqlite",
         "html_bytes": len(html.encode()),
-        **summary_ms(samples),
+        **timings,
     }
 
 
