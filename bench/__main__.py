@@ -16,6 +16,7 @@ BENCHES = [
     "transfer_size",
     "review_page",
     "review_queue",
+    "review_pair",
     "upload_memory",
     "image_cost",
     "photo_bytes",
@@ -63,6 +64,15 @@ def _rows() -> list[tuple[str, str, str]]:
             (
                 f"review queue at {data['waiting']:,} waiting, first page p50 / p95 ({backend})",
                 f"{first['p50_ms']} / {first['p95_ms']} ms, {first['html_bytes'] / 1024:.0f} KiB",
+                "fast",
+            )
+        )
+    pair = _load("review_pair")
+    if pair:
+        rows.append(
+            (
+                "lead's review page, 50 items + both score sets, p50 / p95",
+                f"{pair.get('p50_ms')} / {pair.get('p95_ms')} ms",
                 "fast",
             )
         )

@@ -104,6 +104,7 @@ class NoticeKind(StrEnum):
     LEVEL = "level"
     TEST = "test"
     REVIEW_QUEUE = "review_queue"
+    RECONCILE = "reconcile"  # a double-blind pair differs: its lead assessors are told
 
 
 # --- people and sign-in -------------------------------------------------------------

@@ -128,6 +128,7 @@ def form_values(*, session: Session, credential: Credential) -> CredentialInput:
         resources=credential.resources,
         points=credential.points,
         credit_hours=credential.credit_hours,
+        scoring_mode=credential.scoring_mode or "",
         requirements=[
             RequirementInput(
                 r.id, r.kind, r.prompt, r.min_count, r.max_count, r.min_words, r.max_words
@@ -331,6 +332,7 @@ def _set_text(credential: Credential, data: CredentialInput) -> None:
     credential.resources = data.resources
     credential.points = int(data.points)
     credential.credit_hours = float(data.credit_hours)
+    credential.scoring_mode = data.scoring_mode or None
 
 
 def _same(before: CredentialInput, after: CredentialInput) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from server.errors import InvalidInput
 from server.models import EvidenceKind
+from server.review.modes import MODE_LABELS
 
 KINDS = tuple(kind.value for kind in EvidenceKind)
 MAX_ROWS = 20
@@ -84,6 +85,7 @@ class CredentialInput:
     resources: str = ""
     points: int | str = 100
     credit_hours: float | str = 1.0
+    scoring_mode: str = ""  # a ScoringMode, or "" for the district's (review/modes.py)
     requirements: list[RequirementInput] = field(default_factory=list)
     criteria: list[CriterionInput] = field(default_factory=list)
 
@@ -138,6 +140,7 @@ def credential_from_form(form: Mapping[str, Any]) -> CredentialInput:
         resources=_text(form, "resources"),
         points=_text(form, "points"),
         credit_hours=_text(form, "credit_hours"),
+        scoring_mode=_text(form, "scoring_mode"),
         requirements=[
             RequirementInput(
                 id=_row_id(form, f"req-{i}-id"),
@@ -208,6 +211,8 @@ def validate_credential(data: CredentialInput) -> CredentialInput:
     _optional(errors, "resources", data.resources, "the resources", 5000)
     points = _whole(errors, "points", data.points, "Points", 0, MAX_POINTS)
     hours = _hours(errors, data.credit_hours)
+    if data.scoring_mode and data.scoring_mode not in MODE_LABELS:
+        errors["scoring_mode"] = "Choose the district's default, single assessor or double blind."
     if not data.requirements:
         errors["requirements"] = "Add at least one piece of evidence to ask for."
     if not data.criteria:
@@ -228,6 +233,7 @@ def validate_credential(data: CredentialInput) -> CredentialInput:
         resources=data.resources,
         points=points,
         credit_hours=hours,
+        scoring_mode=data.scoring_mode,
         requirements=requirements,
         criteria=criteria,
     )

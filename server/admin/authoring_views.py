@@ -33,6 +33,7 @@ from server.errors import InvalidInput
 from server.htmx import render
 from server.ids import parse_int
 from server.models import Stack
+from server.review.modes import MODE_LABELS
 
 _REMOVE = re.compile(r"^remove-(req|crit)-(\d{1,3})$")
 
@@ -159,6 +160,7 @@ def _credential_form(org, *, stack, credential, data: CredentialInput, errors=No
         data=data,
         errors=errors or {},
         kinds=KINDS,
+        scoring_modes=MODE_LABELS,
         # The version the admin's form began from, kept across add/remove round trips.
         based_on=parse_int(request.form.get("based_on"), low=1),
         status=status,

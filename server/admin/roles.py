@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from server.admin import audit
@@ -29,6 +29,7 @@ MANAGED = (Role.ASSESSOR.value, Role.COACH.value, Role.ADMIN.value)
 class RoleChoices:
     roles: frozenset[str]  # among MANAGED
     stack_ids: frozenset[int] = field(default_factory=frozenset)
+    lead_ids: frozenset[int] = field(default_factory=frozenset)  # lead assessor of these
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,14 @@ def holders(*, session: Session, org: Org) -> Holders:
 
 def current(*, session: Session, person: User) -> RoleChoices:
     appointed = session.exec(
-        select(AssessorAppointment.stack_id).where(AssessorAppointment.user_id == person.id)
+        select(AssessorAppointment.stack_id, AssessorAppointment.is_lead).where(
+            AssessorAppointment.user_id == person.id
+        )
     ).all()
     return RoleChoices(
-        roles=frozenset(r for r in MANAGED if person.has_role(r)), stack_ids=frozenset(appointed)
+        roles=frozenset(r for r in MANAGED if person.has_role(r)),
+        stack_ids=frozenset(stack_id for stack_id, _ in appointed),
+        lead_ids=frozenset(stack_id for stack_id, lead in appointed if lead),
     )
 
 
@@ -108,19 +113,37 @@ def coached_cohorts(*, session: Session, person: User) -> list[Cohort]:
     return list(session.exec(select(Cohort).where(Cohort.coach_id == person.id)))
 
 
-def as_ticked(roles: Sequence[str], stack_ids: Sequence[str], known: set[int]) -> RoleChoices:
-    """What the form ticked, leaving out anything that is not a role or a known stack."""
-    picked = {int(v) for v in stack_ids if v.isascii() and v.isdigit() and len(v) < 10}
-    return RoleChoices(
-        roles=frozenset(roles) & frozenset(MANAGED), stack_ids=frozenset(picked & known)
+def _stack_ids(values: Sequence[str], known: set[int]) -> frozenset[int]:
+    return frozenset(
+        {int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10} & known
     )
 
 
-def parse(roles: Sequence[str], stack_ids: Sequence[str], known: set[int]) -> RoleChoices:
-    """The form's ticked roles and stacks (`known`: every stack id); FormInvalid names
-    each field that is wrong."""
+def as_ticked(
+    roles: Sequence[str], stack_ids: Sequence[str], known: set[int], leads: Sequence[str] = ()
+) -> RoleChoices:
+    """What the form ticked, leaving out anything that is not a role or a known stack."""
+    return RoleChoices(
+        roles=frozenset(roles) & frozenset(MANAGED),
+        stack_ids=_stack_ids(stack_ids, known),
+        lead_ids=_stack_ids(leads, known),
+    )
+
+
+def parse(
+    roles: Sequence[str], stack_ids: Sequence[str], known: set[int], leads: Sequence[str] = ()
+) -> RoleChoices:
+    """The form's ticked roles, stacks and lead stacks (`known`: every stack id);
+    FormInvalid names each field that is wrong."""
     errors: dict[str, str] = {}
-    ticked = as_ticked(roles, stack_ids, known)
+    ticked = as_ticked(roles, stack_ids, known, leads)
+    if len(ticked.lead_ids) != len(set(leads)):
+        errors["leads"] = "Choose lead stacks from the list."
+    elif not ticked.lead_ids <= ticked.stack_ids:
+        errors["leads"] = (
+            "A lead assessor reviews the stack too: tick it under the stacks reviewed, "
+            "or clear the lead."
+        )
     if len(ticked.roles) != len(set(roles)):
         errors["roles"] = "Choose among assessor, coach and admin."
     if len(ticked.stack_ids) != len(set(stack_ids)):
@@ -144,6 +167,7 @@ def save(
         _keep_an_admin(session, org, actor, person)
     done = _set_roles(session, org, actor, person, before.roles, choices.roles)
     done += _set_appointments(session, org, actor, person, before.stack_ids, choices.stack_ids)
+    done += _set_leads(session, org, actor, person, before, choices)
     return done
 
 
@@ -224,6 +248,27 @@ def _set_appointments(
     return done
 
 
+def _set_leads(
+    session: Session, org: Org, actor: User, person: User, before: RoleChoices, after: RoleChoices
+) -> list[str]:
+    """Lead assessors reconcile double-blind disagreements of the stack (review/leads.py);
+    a lead stack is always one the person reviews (parse checks it)."""
+    titles = dict(session.exec(select(Stack.id, Stack.title)).all())
+    done = []
+    made = after.lead_ids - before.lead_ids
+    ended = (before.lead_ids - after.lead_ids) & after.stack_ids  # removed ones are logged
+    for stack_id, lead in [(s, True) for s in sorted(made)] + [(s, False) for s in sorted(ended)]:
+        session.exec(
+            update(AssessorAppointment)
+            .where(AssessorAppointment.user_id == person.id)
+            .where(AssessorAppointment.stack_id == stack_id)
+            .values(is_lead=lead)
+        )
+        action = "made lead assessor" if lead else "removed lead assessor"
+        done.append(_log(session, org, actor, person, action, titles[stack_id]))
+    return done
+
+
 def _log(session: Session, org: Org, actor: User, person: User, action: str, stack: str) -> str:
     audit.record(
         session=session,
@@ -231,7 +276,7 @@ def _log(session: Session, org: Org, actor: User, person: User, action: str, sta
         actor=actor,
         action=action,
         target=f"{person.display_name} for {stack}",
-        before=None if action.startswith("appointed") else stack,
-        after=stack if action.startswith("appointed") else None,
+        before=None if action.startswith(("appointed", "made")) else stack,
+        after=stack if action.startswith(("appointed", "made")) else None,
     )
     return f"{action}: {stack}"

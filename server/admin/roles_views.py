@@ -55,12 +55,13 @@ def save_person_roles(user_id: int):
     person = roles.person_in_district(session=db, org=org, user_id=user_id)
     ticked = (request.form.getlist("roles"), request.form.getlist("stacks"))
     known = {stack.id for stack in roles.stacks(session=db)}
+    leads = request.form.getlist("leads")
     try:
-        choices = roles.parse(*ticked, known)
+        choices = roles.parse(*ticked, known, leads)
         done = roles.save(session=db, org=org, actor=admin, person=person, choices=choices)
     except FormInvalid as err:
         db.rollback()  # nothing was written; this ends the admin-row lock
-        shown = roles.as_ticked(*ticked, known)
+        shown = roles.as_ticked(*ticked, known, leads)
         return _person_page(db, org, person, choices=shown, errors=err.errors, status=422)
     db.commit()
     flash(f"Saved {person.display_name}'s roles." if done else "Nothing changed.", "success")

@@ -1,4 +1,5 @@
-"""A district's settings (/admin/settings): blind review, the review turnaround target,
+"""A district's settings (/admin/settings): blind review, the scoring mode (single or
+double blind, review/modes.py), the review turnaround target,
 point values and level thresholds, the leaderboard visibility new members start with,
 and quiet hours (nudges and pushes wait for their end).
 
@@ -23,7 +24,8 @@ from server.admin.forms import FormInvalid, whole_number
 from server.game import levels, values
 from server.game.ledger import RebuildReport, rebuild
 from server.game.profile import VISIBILITY_CHOICES
-from server.models import DistrictSettings, Org, User, Visibility, utcnow
+from server.models import DistrictSettings, Org, ScoringMode, User, Visibility, utcnow
+from server.review.modes import MODE_LABELS
 
 DEFAULT_TARGET_DAYS = 7
 MAX_TARGET_DAYS = 90
@@ -35,6 +37,7 @@ MAX_THRESHOLD = 1_000_000
 class DistrictChoices:
     blind_review: bool
     review_target_days: int
+    scoring_mode: str
     default_visibility: str
     quiet_start_hour: int
     quiet_end_hour: int
@@ -58,6 +61,7 @@ def current(*, session: Session, org: Org) -> DistrictChoices:
     return DistrictChoices(
         blind_review=org.blind_review,
         review_target_days=row.review_target_days if row else DEFAULT_TARGET_DAYS,
+        scoring_mode=row.scoring_mode if row else ScoringMode.SINGLE.value,
         default_visibility=row.default_visibility if row else Visibility.COHORT.value,
         quiet_start_hour=row.quiet_start_hour if row else quiet_hours.DEFAULT[0].hour,
         quiet_end_hour=row.quiet_end_hour if row else quiet_hours.DEFAULT[1].hour,
@@ -77,11 +81,15 @@ def parse(form: Mapping[str, str]) -> DistrictChoices:
     visibility = form.get("default_visibility", "")
     if visibility not in {value for value, _, _ in VISIBILITY_CHOICES}:
         errors["default_visibility"] = "Choose one of the leaderboard options."
+    scoring_mode = form.get("scoring_mode", "")
+    if scoring_mode not in MODE_LABELS:
+        errors["scoring_mode"] = "Choose single assessor or double blind."
     choices = DistrictChoices(
         blind_review=form.get("blind_review") == "on",
         review_target_days=whole_number(
             form, "review_target_days", errors, low=1, high=MAX_TARGET_DAYS
         ),
+        scoring_mode=scoring_mode,
         default_visibility=visibility,
         quiet_start_hour=whole_number(form, "quiet_start_hour", errors, low=0, high=23),
         quiet_end_hour=whole_number(form, "quiet_end_hour", errors, low=0, high=23),
@@ -119,6 +127,7 @@ def save(*, session: Session, org: Org, actor: User, choices: DistrictChoices) -
         return []
     stored: dict[str, Any] = {
         "review_target_days": choices.review_target_days,
+        "scoring_mode": choices.scoring_mode,
         "default_visibility": choices.default_visibility,
         "quiet_start_hour": choices.quiet_start_hour,
         "quiet_end_hour": choices.quiet_end_hour,

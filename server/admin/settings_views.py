@@ -12,6 +12,7 @@ from server.db import get_session
 from server.game import levels, rules, values
 from server.game.profile import VISIBILITY_CHOICES
 from server.htmx import render
+from server.review.modes import MODE_LABELS
 
 
 def _page(org, *, choices, form=None, errors=None, status: int = 200):
@@ -25,6 +26,7 @@ def _page(org, *, choices, form=None, errors=None, status: int = 200):
         defaults=values.defaults(),
         level_names=levels.NAMES,
         visibility_choices=VISIBILITY_CHOICES,
+        scoring_modes=MODE_LABELS,
         status=status,
     )
 

@@ -34,6 +34,7 @@ class AwardFacts:
     criteria: list[RubricCriterion]
     met: dict[int, bool]  # criterion id → met, from the awarding review
     issuer: Issuer
+    scoring: str = ""  # how the attempt was scored (review/modes.scoring_statement)
 
 
 def number(value: float) -> int | float:
@@ -182,6 +183,8 @@ def build(facts: AwardFacts, urls: BadgeUrls, *, profile_url: str | None = None)
         "id": urls.award(award.uuid),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": facts.credential.title,
+        # VC 2.0's description: single assessor, or double blind (agreed / reconciled).
+        **({"description": facts.scoring} if facts.scoring else {}),
         "issuer": issuer_profile(issuer, urls),
         "validFrom": timestamp(award.issued_at),
         "credentialSubject": {

@@ -32,6 +32,7 @@ from server.models import (
     Submission,
     User,
 )
+from server.review.modes import scoring_statement
 
 INSTANCE_ISSUER = "chalkmark-instance"  # teachers in no district: the instance issues
 VISIBILITIES = {
@@ -102,6 +103,7 @@ def award_facts(*, session: Session, award: Award, issuing: Issuing) -> ob3.Awar
         criteria=criteria,
         met=met,
         issuer=issuer_of(session=session, org_id=org_id, issuing=issuing),
+        scoring=scoring_statement(session=session, submission_id=award.submission_id),
     )
 
 

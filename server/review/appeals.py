@@ -127,10 +127,24 @@ def _first_review(session: Session, submission_id: int) -> Review | None:
 
 
 def check_not_first_assessor(*, session: Session, submission: Submission, assessor: User) -> None:
-    """The claim and decide guard: the first assessor never gives the second opinion."""
+    """The claim and decide guard: the first assessor never gives the second opinion
+    (nor, for a double-blind attempt, anyone who scored or reconciled it)."""
     appeal = open_appeal(session=session, submission_id=submission.id)
-    if appeal is not None and appeal.first_assessor_id == assessor.id:
+    if appeal is None:
+        return
+    if appeal.first_assessor_id == assessor.id or _decided_by(session, submission.id, assessor.id):
         raise Forbidden(FIRST_ASSESSOR)
+
+
+def _decided_by(session: Session, submission_id: int, assessor_id: int) -> bool:
+    found = session.exec(
+        select(Review.id).where(
+            Review.submission_id == submission_id,
+            Review.assessor_id == assessor_id,
+            Review.decision.is_not(None),
+        )
+    ).first()
+    return found is not None
 
 
 def on_decision(*, session: Session, review: Review) -> None:

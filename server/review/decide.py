@@ -9,34 +9,19 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from server.badges import service as badges
-from server.badges import stacks
 from server.catalog.service import criteria_for
 from server.errors import InvalidInput
-from server.game import service as game
-from server.models import (
-    Award,
-    CriterionScore,
-    Decision,
-    NoticeKind,
-    Review,
-    RubricCriterion,
-    Submission,
-    User,
-    utcnow,
-)
-from server.notify import service as notify
-from server.review import appeals, drafts
+from server.models import Decision, Review, RubricCriterion, ScoringMode, User, utcnow
+from server.review import double, modes
+from server.review import outcome as outcome_module
 from server.review.guards import (
     award_refusal,
     check_still_open,
     load_for_reviewer,
-    open_review_of,
     win_transition,
 )
+from server.review.outcome import Scores
 
-# A score as the form gives it: met is None when neither radio was chosen.
-Scores = dict[int, tuple[bool | None, str]]
 # The form names its buttons "award" and "not_yet"; the stored values are accepted too.
 DECISIONS = {"award": Decision.AWARD, **{decision.value: decision for decision in Decision}}
 FEEDBACK_LIMIT = 10_000
@@ -93,7 +78,13 @@ def decide(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
-    lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
+    pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
+    # A pair's other assessor may hold a live lease: double.py has its own slot rule.
+    lease = (
+        None
+        if pair
+        else check_still_open(session=session, submission=submission, assessor=assessor, now=now)
+    )
     criteria = criteria_for(
         session=session, credential_id=credential.id, version=submission.credential_version
     )
@@ -104,6 +95,17 @@ def decide(
             errors["decision"] = refusal
     if errors:
         raise DecisionInvalid(errors)
+    if pair:
+        return double.decide_in_pair(
+            session=session,
+            found=found,
+            assessor=assessor,
+            criteria=criteria,
+            decision=DECISIONS[decision],
+            scores=scores,
+            feedback=feedback.strip(),
+            now=now,
+        )
     outcome = DECISIONS[decision]
     win_transition(
         session=session,
@@ -113,7 +115,7 @@ def decide(
         status=outcome.value,
         decided_at=now,
     )
-    review = _record_review(
+    review = outcome_module.record_review(
         session=session,
         submission=submission,
         assessor=assessor,
@@ -122,84 +124,15 @@ def decide(
         feedback=feedback.strip(),
         now=now,
     )
-    for criterion in criteria:
-        met, comment = scores[criterion.id]
-        session.add(
-            CriterionScore(
-                review_id=review.id,
-                criterion_id=criterion.id,
-                met=bool(met),
-                comment=(comment or "").strip(),
-            )
-        )
-    award = None
-    if outcome is Decision.AWARD:
-        award = Award(
-            user_id=submission.user_id,
-            credential_id=credential.id,
-            submission_id=submission.id,
-            issued_at=now,
-        )
-        session.add(award)
-    _tell_the_teacher(
+    outcome_module.save_scores(session=session, review=review, criteria=criteria, scores=scores)
+    outcome_module.conclude(
         session=session,
         submission=submission,
-        title=credential.title,
+        credential=credential,
         outcome=outcome,
+        deciding=review,
         feedback=review.feedback or "",
+        assessor_ids=(assessor.id,),
+        now=now,
     )
-    session.flush()
-    if award is not None:
-        badges.issue(session=session, award=award)  # the signed OB 3.0 credential
-        stacks.after_award(session=session, award=award)  # the stack's, when it completes
-    game.before_paying(session=session, user_ids=(submission.user_id, assessor.id))
-    game.on_decision(session=session, submission=submission, decision=outcome.value)
-    game.on_review_completed(session=session, review=review)
-    appeals.on_decision(session=session, review=review)  # a second opinion is final
-    drafts.discard(session=session, review=review)
     return review
-
-
-def _record_review(
-    *,
-    session: Session,
-    submission: Submission,
-    assessor: User,
-    lease: Review | None,
-    outcome: Decision,
-    feedback: str,
-    now: datetime,
-) -> Review:
-    """Finish my review row (live lease, else my lapsed one), or start one when I decided
-    without claiming."""
-    review = lease or open_review_of(
-        session=session, submission_id=submission.id, assessor_id=assessor.id
-    )
-    if review is None:
-        review = Review(
-            submission_id=submission.id, assessor_id=assessor.id, claimed_at=now, claimed_until=now
-        )
-    review.decision = outcome.value
-    review.feedback = feedback
-    review.decided_at = now
-    session.add(review)
-    session.flush()
-    return review
-
-
-def _tell_the_teacher(
-    *, session: Session, submission: Submission, title: str, outcome: Decision, feedback: str
-) -> None:
-    first_line = next((line.strip() for line in feedback.splitlines() if line.strip()), "")
-    if outcome is Decision.AWARD:
-        kind, headline = NoticeKind.AWARD, f"You earned {title}!"
-    else:
-        kind, headline = NoticeKind.NOT_YET, f"Not yet: {title}"
-    notify.send(
-        session=session,
-        user_id=submission.user_id,
-        kind=kind,
-        title=headline[:200],
-        body=first_line[:500],
-        url=f"/submissions/{submission.id}",
-    )

@@ -3,7 +3,7 @@ criterion, the overall feedback), saved as they go so a claim can be finished la
 
 One draft per review row (ScoringDraft.review_id), so only the assessor whose claim it is
 reads or writes it, and only while that claim's lease runs and the attempt is undecided.
-Deciding the review deletes it (`discard`, called by decide). Plain functions: the caller
+Deciding the review deletes it (review/outcome.save_scores, on every deciding path). Plain functions: the caller
 commits.
 """
 
@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -193,11 +192,6 @@ def _read(row: ScoringDraft | None) -> Draft | None:
         return Draft(met, comments, str(data.get("feedback") or ""), row.updated_at)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # a row damaged outside the app: start afresh rather than fail the page
-
-
-def discard(*, session: Session, review: Review) -> None:
-    """Deciding a review ends its draft."""
-    session.execute(delete(ScoringDraft).where(col(ScoringDraft.review_id) == review.id))
 
 
 def saved_for(*, session: Session, viewer: User, submission_ids: list[int]) -> dict[int, datetime]:

@@ -21,6 +21,7 @@ from server.models import (
     Credential,
     EvidenceItem,
     Review,
+    ReviewKind,
     Submission,
     SubmissionStatus,
     User,
@@ -108,7 +109,8 @@ def format_when(moment: datetime, timezone: str | None = None) -> str:
 
 def already_decided(*, session: Session, submission: Submission, reader: User) -> Conflict:
     review = decided_review(session=session, submission_id=submission.id)
-    if review is None:
+    if review is None or review.kind != ReviewKind.SINGLE.value:
+        # A double-blind pair's assessors stay anonymous to each other.
         return Conflict("This submission has already been decided.")
     name = display_name(session, review.assessor_id)
     moment = review.decided_at or submission.decided_at
@@ -161,6 +163,16 @@ def win_transition(
     """The one statement that moves a waiting attempt on (claimed, or decided). The
     version we read must still be current, so a claim or decision that slipped in since
     makes rowcount 0 and the loser is told who got there first."""
+    if not try_transition(session=session, submission=submission, now=now, **values):
+        raise conflict_after_race(session=session, submission=submission, reader=reader, now=now)
+    session.refresh(submission)
+
+
+def try_transition(
+    *, session: Session, submission: Submission, now: datetime, **values: object
+) -> bool:
+    """win_transition's conditional UPDATE alone: False when the version moved on (a
+    double-blind pair re-reads and tries again: both scores count, see double.py)."""
     result = session.exec(
         update(Submission)
         .where(
@@ -171,9 +183,7 @@ def win_transition(
         .values(updated_at=now, version=Submission.version + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
-        raise conflict_after_race(session=session, submission=submission, reader=reader, now=now)
-    session.refresh(submission)
+    return bool(result.rowcount == 1)
 
 
 def empty_required_parts(*, session: Session, submission: Submission) -> list[str]:

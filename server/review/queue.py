@@ -19,11 +19,13 @@ from server.models import (
     Credential,
     Org,
     Review,
+    ReviewKind,
     Submission,
     User,
     utcnow,
 )
 from server.review.blind import org_is_blind, pseudonym
+from server.review.pair_queue import available_clause
 from server.review.turnaround import Turnaround, turnaround
 
 QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
@@ -42,6 +44,7 @@ class QueueRow:
     mine: bool  # I hold the live lease
     second_opinion: bool = False  # an appeal after "not yet": the first assessor never sees it
     turnaround: Turnaround | None = None  # age against the district's target
+    double_blind: bool = False  # scored by two assessors independently (pair_queue.py)
 
 
 @dataclass(frozen=True)
@@ -116,15 +119,26 @@ def queue(
         Appeal.submission_id == Submission.id, Appeal.outcome.is_(None)
     )
     appealed = exists(open_appeal)
-    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id))
+    decided_by_me = select(Review.id).where(
+        Review.submission_id == Submission.id,
+        Review.assessor_id == assessor.id,
+        Review.decision.is_not(None),
+    )
+    # The first decision's assessor(s): of a double-blind attempt, its pair and lead too.
+    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id)) | (
+        appealed & exists(decided_by_me)
+    )
+    may_take, pair = available_clause(
+        assessor=assessor, teacher=User, now=now, held_by_other=held_by_other
+    )
     query = (
         # sqlmodel.select is typed for at most four columns
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed)  # type: ignore[call-overload]
+        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed, pair)  # type: ignore[call-overload]
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
         .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
-        .where(~held_by_other, ~first_assessor)
+        .where(may_take, ~first_assessor)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(limit)
         .offset(offset)
@@ -135,8 +149,10 @@ def queue(
     assessor_blind = org_is_blind(session, assessor.org_id)
     target_days = _target_days(session, assessor)
     rows = []
-    for submission, title, teacher, teacher_blind, is_mine, is_appeal in session.exec(query):
-        blind = assessor_blind or bool(teacher_blind)
+    for submission, title, teacher, teacher_blind, is_mine, is_appeal, is_pair in session.exec(
+        query
+    ):
+        blind = assessor_blind or bool(teacher_blind) or bool(is_pair)  # a pair reads blind
         rows.append(
             QueueRow(
                 submission_id=submission.id,
@@ -150,6 +166,7 @@ def queue(
                 school=None if blind else teacher.school,
                 mine=bool(is_mine),
                 second_opinion=bool(is_appeal),
+                double_blind=bool(is_pair),
                 turnaround=turnaround(submission.submitted_at, now, target_days),
             )
         )
@@ -208,7 +225,7 @@ def history(
             credential_title=title,
             attempt=submission.attempt,
             teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
-            if (assessor_blind or teacher_blind)
+            if (assessor_blind or teacher_blind or _pair_blind(review, assessor))
             else teacher.display_name,
             decision=review.decision,
             decided_at=review.decided_at,
@@ -216,6 +233,11 @@ def history(
         )
         for review, submission, title, teacher, teacher_blind, assessor_name in session.exec(query)
     ]
+
+
+def _pair_blind(review: Review, reader: User) -> bool:
+    """A double-blind assessor's own history keeps the teacher's pseudonym."""
+    return review.kind == ReviewKind.BLIND.value and not access.is_admin(reader)
 
 
 def waiting_text(since: datetime | None, now: datetime) -> str:

@@ -17,20 +17,20 @@ from server.catalog.service import criteria_for, requirements_for
 from server.models import (
     AWAITING_REVIEW,
     DECIDED,
-    CriterionScore,
     EvidenceItem,
     EvidenceKind,
     EvidenceRequirement,
     NoticeKind,
     Review,
     RubricCriterion,
+    ScoringMode,
     Submission,
     SubmissionStatus,
     User,
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals
+from server.review import appeals, double, modes, pair_page
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -43,6 +43,7 @@ from server.review.guards import (
     open_review_of,
     win_transition,
 )
+from server.review.past import PastDecision, past_decisions
 from server.review.queue import MAX_PAGES, QUEUE_PAGE, HistoryRow, QueueRow, history, queue
 from server.submissions import rigour
 
@@ -73,6 +74,10 @@ def claim(
     check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
+    if modes.attempt_mode(session=session, submission=found.submission) is ScoringMode.DOUBLE_BLIND:
+        return double.claim_in_pair(
+            session=session, found=found, assessor=assessor, lease_hours=lease_hours, now=now
+        )
     submission = found.submission
     lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
     until = now + timedelta(hours=lease_hours)
@@ -138,17 +143,6 @@ class RequirementGroup:
         return words is not None and rigour.out_of_range(self.requirement, words)
 
 
-@dataclass(frozen=True)
-class PastDecision:
-    attempt: int
-    submission_id: int
-    decision: str | None  # None never: only decided reviews are listed
-    decided_at: datetime | None
-    assessor: str
-    feedback: str
-    scores: list[tuple[str, bool, str]]  # criterion title, met, comment
-
-
 @dataclass
 class ReviewPage:
     submission: Submission
@@ -166,6 +160,8 @@ class ReviewPage:
     award_refusal: str | None = None  # why Award would be refused for the evidence
     past: list[PastDecision] = field(default_factory=list)
     second_opinion: bool = False  # an appeal: the first decision is not shown (blind)
+    pair_note: str | None = None  # double blind: the reader's part (pair_page.py)
+    pair: list[pair_page.ScoreSet] = field(default_factory=list)  # for the lead only
 
 
 def review_page(
@@ -179,7 +175,10 @@ def review_page(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
-    blind = is_blind(session=session, assessor=viewer, teacher=found.teacher)
+    pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
+    blind = is_blind(
+        session=session, assessor=viewer, teacher=found.teacher
+    ) or pair_page.hides_teacher(session=session, viewer=viewer, submission=submission)
     criteria = criteria_for(
         session=session, credential_id=credential.id, version=submission.credential_version
     )
@@ -190,12 +189,21 @@ def review_page(
         school=None if blind else found.teacher.school,
         groups=_evidence_groups(session, submission),
         criteria=criteria,
-        past=_past_decisions(session, submission, criteria),
+        past=past_decisions(session, submission, criteria, viewer),
         second_opinion=appeals.open_appeal(session=session, submission_id=submission.id)
         is not None,
         award_refusal=award_refusal(session=session, submission=submission),
     )
-    _describe_state(session, page, viewer, now)
+    if pair and submission.status in AWAITING_REVIEW:
+        pair_page.describe(session=session, page=page, viewer=viewer, now=now)
+    else:
+        _describe_state(session, page, viewer, now)
+    if (
+        pair
+        and submission.status in DECIDED
+        and pair_page.in_pair(session, submission.id, viewer.id)
+    ):
+        page.notice = pair_page.DECIDED_FOR_MEMBER
     return page
 
 
@@ -267,52 +275,3 @@ def _safe_link(url: str | None) -> str | None:
         return None
     parsed = urlparse(url.strip())
     return url.strip() if parsed.scheme in {"http", "https"} and parsed.netloc else None
-
-
-def _past_decisions(
-    session: Session, submission: Submission, criteria: list[RubricCriterion]
-) -> list[PastDecision]:
-    """Every decided attempt of this teacher at this credential, newest first."""
-    hidden = appeals.hidden_review_ids(session=session, submission_id=submission.id)
-    rows = session.exec(
-        select(Review, Submission.attempt, User.display_name)
-        .join(Submission, Submission.id == Review.submission_id)
-        .join(User, User.id == Review.assessor_id)
-        .where(
-            Submission.user_id == submission.user_id,
-            Submission.credential_id == submission.credential_id,
-            Review.decision.is_not(None),
-            Review.id.not_in(hidden),
-        )
-        .order_by(Review.decided_at.desc(), Review.id.desc())
-    ).all()
-    # Earlier attempts may have been scored against an earlier version's criteria.
-    titles = {c.id: c.title for c in criteria} | dict(
-        session.exec(
-            select(RubricCriterion.id, RubricCriterion.title).where(
-                RubricCriterion.credential_id == submission.credential_id
-            )
-        ).all()
-    )
-    scores: dict[int, list[tuple[str, bool, str]]] = {}
-    if rows:
-        for score in session.exec(
-            select(CriterionScore)
-            .where(CriterionScore.review_id.in_([review.id for review, _, _ in rows]))
-            .order_by(CriterionScore.id)
-        ):
-            scores.setdefault(score.review_id, []).append(
-                (titles.get(score.criterion_id, "Criterion"), score.met, score.comment)
-            )
-    return [
-        PastDecision(
-            attempt=attempt,
-            submission_id=review.submission_id,
-            decision=review.decision,
-            decided_at=review.decided_at,
-            assessor=assessor,
-            feedback=review.feedback or "",
-            scores=scores.get(review.id, []),
-        )
-        for review, attempt, assessor in rows
-    ]

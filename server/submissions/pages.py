@@ -21,7 +21,7 @@ from server.models import (
     SubmissionStatus,
     User,
 )
-from server.review import appeals
+from server.review import appeals, pair_page
 from server.review.blind import is_blind, teacher_label
 from server.submissions import queries, rigour
 
@@ -111,6 +111,8 @@ def submission_page(
         and not is_owner
     ):
         feedback = None  # a second opinion is blind to the first decision
+    if feedback and not is_owner and pair_page.in_pair(session, submission.id, viewer.id):
+        feedback = None  # a pair member never reads the other's comments, even merged
     return SubmissionPage(
         submission=submission,
         credential=credential,
@@ -143,7 +145,8 @@ def _owner_label(
     session: Session, submission: Submission, viewer: User, owner: User, blind_key: str
 ) -> str:
     """A reviewer under blind review reads the same pseudonym as on the review page."""
-    blind = not access.sees_as_insider(
-        session=session, user=viewer, submission=submission
-    ) and is_blind(session=session, assessor=viewer, teacher=owner)
+    blind = not access.sees_as_insider(session=session, user=viewer, submission=submission) and (
+        is_blind(session=session, assessor=viewer, teacher=owner)
+        or pair_page.hides_teacher(session=session, viewer=viewer, submission=submission)
+    )
     return teacher_label(owner, blind=blind, key=blind_key)

@@ -10,11 +10,14 @@ from sqlmodel import Session, col, select
 from server.catalog.service import requirements_for
 from server.labels import kind_noun
 from server.models import (
+    DECIDED,
+    Appeal,
     Credential,
     CriterionScore,
     EvidenceItem,
     EvidenceRequirement,
     Review,
+    ReviewKind,
     Stack,
     Submission,
     SubmissionStatus,
@@ -102,8 +105,24 @@ def decided_feedback(*, session: Session, submission: Submission) -> Feedback | 
     ).first()
     if review is None:
         return None
+    if review.kind != ReviewKind.SINGLE.value:
+        return _pair_feedback(session, submission)
     scores = session.exec(select(CriterionScore).where(CriterionScore.review_id == review.id))
     return Feedback(submission, review, {s.criterion_id: s for s in scores})
+
+
+def _pair_feedback(session: Session, submission: Submission) -> Feedback | None:
+    """A double-blind attempt shows one merged decision, and nothing at all while the
+    pair (or the lead) is still at work: a blind score set is not a decision."""
+    from server.review import merged  # review reads submissions; read its merge lazily
+
+    appealed = session.exec(
+        select(Appeal.id).where(Appeal.submission_id == submission.id, Appeal.outcome.is_(None))
+    ).first()
+    if submission.status not in DECIDED and appealed is None:
+        return None
+    found = merged.merged_decision(session=session, submission_id=submission.id)
+    return Feedback(submission, *found) if found else None
 
 
 def feedback_to_act_on(*, session: Session, submission: Submission) -> Feedback | None:

@@ -22,6 +22,7 @@ from tests.support.web import post_form, sign_in_as
 GOOD = {
     "blind_review": "on",
     "review_target_days": "5",
+    "scoring_mode": "double_blind",
     "default_visibility": "anonymous",
     "quiet_start_hour": "20",
     "quiet_end_hour": "8",
