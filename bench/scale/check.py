@@ -26,9 +26,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.common import write_result
-from bench.scale import rss
+from bench.scale import cpu, rss
 
 DRAIN_SECONDS = 120
+CPU_FILES = ("before", "after")
 
 
 def _queue_idle(redis_url: str) -> dict[str, int]:
@@ -63,7 +64,8 @@ def _delivered(push_url: str) -> dict:
 def wait_for_jobs(engine, redis_url: str, push_url: str, baseline: int) -> dict:
     deadline = time.monotonic() + DRAIN_SECONDS
     while True:
-        jobs, due, received = _queue_idle(redis_url), _pushes(engine, baseline), _delivered(push_url)
+        jobs, due = _queue_idle(redis_url), _pushes(engine, baseline)
+        received = _delivered(push_url)
         idle = jobs["queued"] == jobs["running"] == jobs["scheduled"] == 0
         if (idle and received["delivered"] >= due) or time.monotonic() > deadline:
             return {"due": due, **received, "jobs": jobs}
@@ -190,6 +192,14 @@ def main() -> None:
                 f"(second half {w['late_slope_mib_per_min']}), whole soak {w['lived_whole_soak']}"
             )
         checks[f"RSS flat (≤ {rss.FLAT_MIB_PER_MIN} MiB/min, second half)"] = memory["flat"]
+    if (args.work / "cpu-after.json").exists():
+        before, after = (json.loads((args.work / f"cpu-{w}.json").read_text()) for w in CPU_FILES)
+        result["cpu"] = used = cpu.difference(before, after)
+        print(
+            f"CPU during the load: {used['cpu_seconds_busy']} of {used['cpu_seconds_available']} "
+            f"CPU-seconds busy; other work on the machine {used['other_work_on_the_machine']}"
+        )
+        print("  " + ", ".join(f"{name} {seconds}" for name, seconds in used["parts"].items()))
     result["checks"] = checks
     print(f"wrote {write_result('soak' if args.soak else 'scale', result)}")
     for name, ok in checks.items():

@@ -24,7 +24,7 @@ from bench.scale import pages
 
 PEOPLE = json.loads(Path(os.environ["SCALE_USERS"]).read_text())
 MEDIA = pages.Media()
-TEACHER_SEATS, ASSESSOR_SEATS = count(), count()
+SEATS = {"teachers": count(), "assessors": count()}
 acknowledged: list[str] = []  # client_uuids of uploads answered 200/201
 outcomes: Counter[str] = Counter()
 JSON = {"Accept": "application/json"}
@@ -41,10 +41,15 @@ def _write_outcomes(**_kwargs) -> None:
 class Browsing(HttpUser):
     abstract = True
     csrf: str | None = None
+    people: str | None = None  # signed in as one of PEOPLE[people]; anonymous if None
 
-    def sign_in(self, cookie: str) -> None:
-        """The first page with the minted cookie; the answer sets the browser's own (now
-        with a CSRF token), which the cookie jar keeps for the host."""
+    def on_start(self) -> None:
+        """The first page with a minted cookie (a person of its own per locust user); the
+        answer sets the browser's own (now with a CSRF token), which the jar keeps."""
+        if self.people is None:
+            return
+        seats = PEOPLE[self.people]
+        cookie = seats[next(SEATS[self.people]) % len(seats)][1]
         self.get("/", "home", headers={"Cookie": f"chalkmark_session={cookie}"})
         if "chalkmark_session" not in self.client.cookies:
             raise RuntimeError("signing in did not set a session cookie")
@@ -70,12 +75,14 @@ class Browsing(HttpUser):
                 response.failure(f"{name}: {response.status_code} {why}")
             return response
 
-    def browse_catalog(self) -> None:
+    def browse_catalog(self) -> str:
+        """Stacks → a stack → one of its credentials; returns that credential's slug."""
         listing = self.get("/stacks", "stacks")
         stack = random.choice(pages.STACK_LINK.findall(listing.text) or ["none"])
         page = self.get(f"/stacks/{stack}", "stack")
-        for slug in random.sample(pages.CREDENTIAL_LINK.findall(page.text), k=1):
-            self.get(f"/credentials/{slug}", "credential")
+        slug = random.choice(pages.CREDENTIAL_LINK.findall(page.text) or ["none"])
+        self.get(f"/credentials/{slug}", "credential")
+        return slug
 
     def leaderboards(self) -> None:
         self.get("/leaderboards", "leaderboard (week)")
@@ -102,18 +109,11 @@ class Visitor(Browsing):
 class Teacher(Browsing):
     weight = 5
     wait_time = between(2, 6)
-
-    def on_start(self) -> None:
-        seat = next(TEACHER_SEATS) % len(PEOPLE["teachers"])
-        self.sign_in(PEOPLE["teachers"][seat][1])
+    people = "teachers"
 
     @task(4)
     def capture(self) -> None:
-        listing = self.get("/stacks", "stacks")
-        stack = random.choice(pages.STACK_LINK.findall(listing.text) or ["none"])
-        stack_page = self.get(f"/stacks/{stack}", "stack")
-        slug = random.choice(pages.CREDENTIAL_LINK.findall(stack_page.text) or ["none"])
-        self.get(f"/credentials/{slug}", "credential")
+        slug = self.browse_catalog()
         started = self.post(f"/credentials/{slug}/start", "start attempt")
         location = started.headers.get("Location", "")
         submission_id = location.rsplit("/", 1)[-1]
@@ -186,10 +186,7 @@ class Teacher(Browsing):
 class Assessor(Browsing):
     weight = 1
     wait_time = between(3, 8)
-
-    def on_start(self) -> None:
-        seat = next(ASSESSOR_SEATS) % len(PEOPLE["assessors"])
-        self.sign_in(PEOPLE["assessors"][seat][1])
+    people = "assessors"
 
     @task(5)
     def review(self) -> None:
