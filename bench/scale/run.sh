@@ -74,6 +74,7 @@ start() {  # start NAME COMMAND...: in the background, output to $WORK/NAME.log
     local name=$1; shift
     "$@" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
+    echo "$name $!" >>"$WORK/pids"
 }
 
 wait_for() {  # wait_for WHAT TEST...: until the test command succeeds (60 s)
@@ -128,6 +129,7 @@ $PY -m bench.scale.nginx --listen "$PROXY_PORT" --upstream "$APP1_PORT" "$APP2_P
 /usr/sbin/nginx -t -q -p "$WORK" -c "$WORK/nginx.conf"
 /usr/sbin/nginx -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
 NGINX_PID=$!
+echo "nginx $NGINX_PID" >>"$WORK/pids"
 for port in "$APP1_PORT" "$APP2_PORT" "$PROXY_PORT"; do
     wait_for "app on $port" curl -sf "http://127.0.0.1:$port/readyz"
 done
@@ -137,10 +139,13 @@ if [ "$SOAK" = 1 ]; then
     start rss "$PY" -m bench.scale.rss sample --masters "${APP_MASTERS[@]}" --out "$WORK/rss.jsonl"
 fi
 log "locust: $USERS users for $DURATION (load $(cut -d' ' -f1-3 /proc/loadavg))"
+cpu_snapshot() { $PY -m bench.scale.cpu --pids "$WORK/pids" --db "$SCALE_DB" --shell $$ >"$WORK/$1"; }
+cpu_snapshot cpu-before.json
 SCALE_USERS=$WORK/users.json SCALE_OUT=$WORK/outcomes.json \
     "$BIN/locust" -f bench/scale/locustfile.py --headless -u "$USERS" -r "$SPAWN" -t "$DURATION" \
     --host "http://127.0.0.1:$PROXY_PORT" --csv "$WORK/locust" --only-summary \
     --stop-timeout 20 --exit-code-on-error 0 >"$WORK/locust.log" 2>&1
+cpu_snapshot cpu-after.json
 log "locust done (load $(cut -d' ' -f1-3 /proc/loadavg)); checking"
 if [ "$SOAK" = 1 ]; then kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" || true; fi
 set +e
