@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test test-fast lint check bench bench-pages install chromium verifier migration clean
+.PHONY: run test test-fast lint check bench bench-pages scale soak install chromium verifier migration clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,16 @@ bench: install
 ## make bench-pages [QUICK=1] [PAGES=coach]: page throughput vs bare Flask, SQLite + PostgreSQL, demo + state scale
 bench-pages: install
 	$(BIN)/python -m bench.pages $(if $(QUICK),--quick) $(if $(PAGES),--pages $(PAGES))
+
+## make scale [USERS=200 DURATION=60s]: PostgreSQL + Redis + RQ + S3 + 2 gunicorn behind nginx
+## under a locust load; checks 0 errors, 0 lost uploads, every push delivered (bench/scale/run.sh)
+scale: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,scale]'
+	SOAK=$${SOAK:-0} bench/scale/run.sh
+
+## make soak: the same setup, 60 users for 10 minutes, every gunicorn worker's RSS sampled
+soak:
+	$(MAKE) scale SOAK=1
 
 migration: install
 	$(BIN)/chalkmark db revision -m "$(m)"

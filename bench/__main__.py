@@ -163,6 +163,43 @@ def _rows() -> list[tuple[str, str, str]]:
         score = data.get("performance")
         if score is not None:
             rows.append((f"Lighthouse mobile performance {page}", f"{score}", "≥ 95"))
+    rows += _scale_rows()
+    return rows
+
+
+def _scale_rows() -> list[tuple[str, str, str]]:
+    """`make scale` / `make soak` (bench/scale/run.sh, minutes of the whole machine: never
+    run by `make bench`, only shown from their last results)."""
+    rows = []
+    for name in ("scale", "soak"):
+        data = _load(name)
+        if not data:
+            continue
+        total, uploads, pushes = data["total"], data["uploads"], data["pushes"]
+        rows.append(
+            (
+                f"make {name}: requests, errors",
+                f"{total['requests']}, {total['errors']}",
+                "0 errors",
+            )
+        )
+        rows.append(
+            (f"make {name}: uploads lost", f"{uploads['lost']} of {uploads['acknowledged']}", "0")
+        )
+        rows.append(
+            (f"make {name}: pushes delivered", f"{pushes['delivered']} of {pushes['due']}", "all")
+        )
+        for page in data["pages"]:
+            rows.append((f"make {name}: {page['page']} p95", f"{page['p95_ms']} ms", "(reported)"))
+        for worker in data.get("rss", {}).get("workers", []):
+            rows.append(
+                (
+                    "make soak: worker RSS first/last/max, slope (2nd half)",
+                    f"{worker['first_mib']}/{worker['last_mib']}/{worker['max_mib']} MiB, "
+                    f"{worker['late_slope_mib_per_min']} MiB/min",
+                    "≤ 1 MiB/min",
+                )
+            )
     return rows
 
 
