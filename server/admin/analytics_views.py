@@ -1,7 +1,7 @@
 """The district's analytics page and a CSV download of each of its tables. The period
 comes from the query string and is checked here at the edge: an unknown one re-shows the
 form with the message (422), never a 500. Figures come from the district's snapshot while
-it is fresh (see server/admin/analytics.py); a stale one is recomputed and stored."""
+it is fresh (see server/admin/analytics_snapshot.py); a stale one is recomputed and stored."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from server.admin import analytics, bp
+from server.admin import analytics, analytics_report, analytics_snapshot, analytics_tables, bp
 from server.admin.analytics_charts import bar_chart
 from server.admin.guards import admin_district
 from server.auth.session import require_user
@@ -24,12 +24,12 @@ from server.models import Org
 COHORTS_SHOWN = 50
 
 
-def _cohorts_shown(report: analytics.Report) -> list[analytics.CohortFunnel]:
+def _cohorts_shown(report: analytics_report.Report) -> list[analytics_report.CohortFunnel]:
     ranked = sorted(report.cohorts, key=lambda c: (-c.stalled, c.name.casefold()))
     return ranked[:COHORTS_SHOWN]
 
 
-def _charts(report: analytics.Report) -> dict:
+def _charts(report: analytics_report.Report) -> dict:
     started, submitted, awarded = report.funnel
     return {
         "funnel": bar_chart(
@@ -49,13 +49,13 @@ def _charts(report: analytics.Report) -> dict:
     }
 
 
-def _report(db: Session, org: Org, period: analytics.Period) -> analytics.Report:
-    report, computed = analytics.fresh_or_live(session=db, org=org, period=period)
+def _report(db: Session, org: Org, period: analytics_report.Period) -> analytics_report.Report:
+    report, computed = analytics_snapshot.fresh_or_live(session=db, org=org, period=period)
     if computed:
         # Its own short transaction: a cache write must not ride on the request's.
         try:
             with Session(current_app.extensions["db_engine"]) as writer:
-                analytics.store(session=writer, org=org, rep=report)
+                analytics_snapshot.store(session=writer, org=org, rep=report)
                 writer.commit()
         except (IntegrityError, OperationalError):  # another request stored it first
             pass
@@ -68,12 +68,12 @@ def analytics_page():
     org = admin_district(session=db, user=require_user())
     chosen = request.args.get("period")
     try:
-        period = analytics.parse_period(chosen)
+        period = analytics_report.parse_period(chosen)
     except InvalidInput as error:
         return render(
             "admin/analytics.html",
             org=org,
-            periods=analytics.PERIODS,
+            periods=analytics_report.PERIODS,
             chosen=chosen,
             error=error,
             report=None,
@@ -83,14 +83,14 @@ def analytics_page():
     return render(
         "admin/analytics.html",
         org=org,
-        periods=analytics.PERIODS,
+        periods=analytics_report.PERIODS,
         chosen=period.key,
         error=None,
         report=report,
         charts=_charts(report),
         cohorts_shown=_cohorts_shown(report),
-        a=analytics,
-        fresh_minutes=int(analytics.FRESH_FOR.total_seconds() // 60),
+        a=analytics_tables,
+        fresh_minutes=int(analytics_snapshot.FRESH_FOR.total_seconds() // 60),
     )
 
 
@@ -100,8 +100,10 @@ def analytics_refresh():
     view: an admin who just changed something sees it at once."""
     db = get_session()
     org = admin_district(session=db, user=require_user())
-    period = analytics.parse_period(request.form.get("period"))
-    analytics.store(session=db, org=org, rep=analytics.report(session=db, org=org, period=period))
+    period = analytics_report.parse_period(request.form.get("period"))
+    analytics_snapshot.store(
+        session=db, org=org, rep=analytics.report(session=db, org=org, period=period)
+    )
     db.commit()
     flash("The figures were recomputed just now.", "success")
     return redirect(url_for("admin.analytics_page", period=period.key), code=303)
@@ -111,9 +113,9 @@ def analytics_refresh():
 def analytics_csv(table: str):
     db = get_session()
     org = admin_district(session=db, user=require_user())
-    if table not in analytics.TABLES:
+    if table not in analytics_tables.TABLES:
         abort(404)
-    period = analytics.parse_period(request.args.get("period"))
-    header, rows = analytics.table(_report(db, org, period), table)
+    period = analytics_report.parse_period(request.args.get("period"))
+    header, rows = analytics_tables.table(_report(db, org, period), table)
     filename = f"analytics-{table}-{org.slug}-{period.key}.csv"
     return csv_download(filename, header, rows)

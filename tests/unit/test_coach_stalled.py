@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from server.admin import analytics
+from server.admin import analytics, analytics_report
 from server.coach import nudges, progress
 from server.demo.seed import seed_demo
 from server.models import Cohort, CohortMember, EvidenceItem, Org, utcnow
@@ -109,7 +109,7 @@ def test_the_filter_the_count_and_the_grid_agree(session, world):
 
 
 def test_analytics_counts_the_same_stalled_members(session, world):
-    period = analytics.parse_period("12m", now=NOW)
+    period = analytics_report.parse_period("12m", now=NOW)
     report = analytics.report(session=session, org=world["org"], period=period, now=NOW)
     (cohort,) = report.cohorts
     assert cohort.stalled == len(STALLED)
