@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
 from server import jobs, quiet_hours
 from server.errors import InvalidInput, NotFound
 from server.game.weeks import local_date  # a person's own calendar
+from server.inserts import insert_new
 from server.models import (
     Cohort,
     CohortMember,
@@ -202,25 +202,15 @@ def _row(
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted.
-
-    ON CONFLICT DO NOTHING lets the database decide between racing coaches: a
-    concurrent insert of the same key waits for the first, then is skipped."""
-    dialect = session.get_bind().dialect.name
-    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
+    """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted
+    (racing coaches: the database lets one insert per key, server/inserts.py)."""
     created: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
-        if module is None:  # another database: the unique key still refuses a second
-            stmt = insert(Nudge.__table__).values(chunk)
-        else:
-            stmt = (
-                module.insert(Nudge.__table__)
-                .values(chunk)
-                .on_conflict_do_nothing(index_elements=["user_id", "day"])
-            )
-        returned = session.execute(stmt.returning(Nudge.__table__.c.id, Nudge.__table__.c.user_id))
-        created.update({user_id: nudge_id for nudge_id, user_id in returned})
+        found = insert_new(
+            session, Nudge, chunk, keys=("user_id", "day"), returning=("id", "user_id")
+        )
+        created.update({user_id: nudge_id for nudge_id, user_id in found})
     return created
 
 
