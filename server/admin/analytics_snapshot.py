@@ -3,10 +3,14 @@
 each view. No Flask here.
 
 Cache: at state scale the live aggregates take seconds (every attempt, review and rubric
-score of the district), so the page reads a snapshot per district and period
-(AnalyticsSnapshot) while it is younger than FRESH_FOR, and computes and stores it when
-it is not; `chalkmark analytics refresh` (cron, every few minutes) keeps every district's
-snapshots warm so nobody waits. The page says when its figures were computed.
+score of the district), so the page reads a snapshot per district and period. While it is
+younger than FRESH_FOR it is shown as it is; once stale it is still shown at once, marked
+"updating", and one background job (REFRESH_JOB) recomputes the district's stale periods:
+a key row per district (AnalyticsRefresh, inserted once) lets only the first of many
+concurrent requests queue it. Only a district's very first view of a period (no snapshot,
+or one written by another version of this code) computes in the request: there is nothing
+to show yet, and `chalkmark analytics refresh` (cron, every few minutes) keeps every
+district's snapshots warm, so that is rare. The page says when its figures were computed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from server.admin.analytics import report
 from server.admin.analytics_report import (
@@ -30,7 +35,8 @@ from server.admin.analytics_report import (
     Report,
     parse_period,
 )
-from server.models import AnalyticsSnapshot, Org, utcnow
+from server.inserts import insert_once
+from server.models import AnalyticsRefresh, AnalyticsSnapshot, Org, utcnow
 
 SNAPSHOT_VERSION = 1
 FRESH_FOR = timedelta(minutes=15)
@@ -94,15 +100,16 @@ def from_payload(text: str) -> Report | None:
         return None
 
 
-def cached(
+def stored(
     *, session: Session, org: Org, period: Period, now: datetime | None = None
-) -> Report | None:
-    """The district's stored report for the period while it is fresh, else None."""
+) -> tuple[Report | None, bool]:
+    """(the district's stored report for the period, is it stale?); (None, True) when
+    there is none or another version of this code wrote it."""
     snapshot = session.get(AnalyticsSnapshot, (org.id, period.key))
-    now = now or utcnow()
-    if snapshot is None or snapshot.computed_at < now - FRESH_FOR:
-        return None
-    return from_payload(snapshot.payload)
+    found = from_payload(snapshot.payload) if snapshot is not None else None
+    if snapshot is None or found is None:
+        return None, True
+    return found, snapshot.computed_at < (now or utcnow()) - FRESH_FOR
 
 
 def store(*, session: Session, org: Org, rep: Report) -> None:
@@ -117,14 +124,6 @@ def store(*, session: Session, org: Org, rep: Report) -> None:
     )
 
 
-def fresh_or_live(*, session: Session, org: Org, period: Period) -> tuple[Report, bool]:
-    """(report, computed now?): the fresh snapshot, or the live figures to store."""
-    found = cached(session=session, org=org, period=period)
-    if found is not None:
-        return found, False
-    return report(session=session, org=org, period=period), True
-
-
 def refresh(*, session: Session, org: Org, now: datetime | None = None) -> int:
     """Recompute and store every period's snapshot for `org` (the caller commits)."""
     now = now or utcnow()
@@ -132,3 +131,52 @@ def refresh(*, session: Session, org: Org, now: datetime | None = None) -> int:
         rep = report(session=session, org=org, period=parse_period(key, now=now), now=now)
         store(session=session, org=org, rep=rep)
     return len(PERIODS)
+
+
+# --- one background refresh per district at a time --------------------------------------
+
+REFRESH_JOB = "server.admin.jobs.refresh_analytics"
+# Longer than the slowest refresh of a district's periods: a key row this old belongs to
+# a job that died, and the next request for stale figures takes it over.
+REFRESH_LEASE = timedelta(minutes=10)
+
+
+def claim_refresh(*, session: Session, org_id: int, now: datetime | None = None) -> bool:
+    """True when the caller is the one to queue the district's refresh: it inserted the
+    key row, or took over a lapsed one (the caller commits, then queues the job)."""
+    now = now or utcnow()
+    lapsed = session.execute(
+        update(AnalyticsRefresh)
+        .where(
+            col(AnalyticsRefresh.org_id) == org_id,
+            col(AnalyticsRefresh.started_at) < now - REFRESH_LEASE,
+        )
+        .values(started_at=now)
+    )
+    if lapsed.rowcount:
+        return True
+    row = {"org_id": org_id, "started_at": now}
+    return insert_once(session, AnalyticsRefresh, row, keys=("org_id",))
+
+
+def refresh_stale(*, session: Session, org: Org, now: datetime | None = None) -> int:
+    """The job: recompute the district's stale snapshots (each period commits on its own:
+    seconds of work apiece at state scale), then free the key row. Returns how many."""
+    now = now or utcnow()
+    keys = session.exec(
+        select(AnalyticsSnapshot.period_key).where(
+            AnalyticsSnapshot.org_id == org.id,
+            col(AnalyticsSnapshot.computed_at) < now - FRESH_FOR,
+            col(AnalyticsSnapshot.period_key).in_(list(PERIODS)),
+        )
+    ).all()
+    try:
+        for key in keys:
+            period = parse_period(key, now=now)
+            store(session=session, org=org, rep=report(session=session, org=org, period=period))
+            session.commit()
+    finally:
+        session.rollback()  # a failed period leaves nothing half-done before the release
+        session.execute(delete(AnalyticsRefresh).where(col(AnalyticsRefresh.org_id) == org.id))
+        session.commit()
+    return len(keys)

@@ -231,21 +231,19 @@ def test_a_snapshot_keeps_every_figure(session, world):
     assert analytics_snapshot.from_payload("not json") is None
 
 
-def test_a_fresh_snapshot_is_read_and_a_stale_one_is_not(session, world):
+def test_a_stored_snapshot_is_read_and_marked_stale_after_fresh_for(session, world):
     org, period = world["home"], analytics_report.parse_period("12m", now=NOW)
     rep = analytics.report(session=session, org=org, period=period, now=NOW)
     analytics_snapshot.store(session=session, org=org, rep=rep)
     session.commit()
     soon = NOW + timedelta(minutes=1)
-    assert analytics_snapshot.cached(session=session, org=org, period=period, now=soon) == rep
+    stored = analytics_snapshot.stored
+    assert stored(session=session, org=org, period=period, now=soon) == (rep, False)
     late = NOW + analytics_snapshot.FRESH_FOR + timedelta(seconds=1)
-    assert analytics_snapshot.cached(session=session, org=org, period=period, now=late) is None
+    assert stored(session=session, org=org, period=period, now=late) == (rep, True)
     other = analytics_report.parse_period("90d", now=NOW)
-    assert analytics_snapshot.cached(session=session, org=org, period=other, now=soon) is None
-    assert (
-        analytics_snapshot.cached(session=session, org=world["far"], period=period, now=soon)
-        is None
-    )
+    assert stored(session=session, org=org, period=other, now=soon) == (None, True)
+    assert stored(session=session, org=world["far"], period=period, now=soon) == (None, True)
 
 
 def test_the_refresh_command_stores_every_period_of_every_district(runner, app, world):
