@@ -145,7 +145,7 @@ def claim_refresh(*, session: Session, org_id: int, now: datetime | None = None)
     """True when the caller is the one to queue the district's refresh: it inserted the
     key row, or took over a lapsed one (the caller commits, then queues the job)."""
     now = now or utcnow()
-    lapsed = session.execute(
+    lapsed = session.connection().execute(
         update(AnalyticsRefresh)
         .where(
             col(AnalyticsRefresh.org_id) == org_id,
