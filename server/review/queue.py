@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -95,6 +96,35 @@ def _live_lease(now: datetime) -> SelectOfScalar[int]:
     )
 
 
+def _open_appeal() -> SelectOfScalar[int]:
+    return select(Appeal.id).where(Appeal.submission_id == Submission.id, Appeal.outcome.is_(None))
+
+
+def _waiting(query: Any, session: Session, assessor: User, now: datetime) -> Any:
+    """The one queue rule, applied to `query`: submitted, or in review with no live lease
+    held by someone else; never their own; qualified; in their review pool."""
+    held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
+    first_assessor = exists(_open_appeal().where(Appeal.first_assessor_id == assessor.id))
+    return (
+        query.join(Credential, Credential.id == Submission.credential_id)
+        .join(User, User.id == Submission.user_id)
+        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
+        .where(~held_by_other, ~first_assessor)
+        .where(_qualified_clause(assessor), _review_pool(session, User, assessor))
+    )
+
+
+def count_waiting(
+    *, session: Session, assessor: User, cap: int, now: datetime | None = None
+) -> int:
+    """How many of the queue's submissions the assessor does not hold yet, counted up to
+    `cap` (one COUNT, for the home page)."""
+    now = now or utcnow()
+    mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
+    ids = _waiting(select(Submission.id), session, assessor, now).where(~mine).limit(cap)
+    return session.exec(select(func.count()).select_from(ids.subquery())).one()
+
+
 def queue(
     *,
     session: Session,
@@ -111,25 +141,16 @@ def queue(
     now = now or utcnow()
     teacher_org = aliased(Org)
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
-    held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
-    open_appeal = select(Appeal.id).where(
-        Appeal.submission_id == Submission.id, Appeal.outcome.is_(None)
-    )
-    appealed = exists(open_appeal)
-    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id))
+    appealed = exists(_open_appeal())
+    # sqlmodel.select is typed for at most four columns
+    columns = select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed)  # type: ignore[call-overload]
     query = (
-        # sqlmodel.select is typed for at most four columns
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed)  # type: ignore[call-overload]
-        .join(Credential, Credential.id == Submission.credential_id)
-        .join(User, User.id == Submission.user_id)
+        _waiting(columns, session, assessor, now)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
-        .where(~held_by_other, ~first_assessor)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(limit)
         .offset(offset)
     )
-    query = query.where(_qualified_clause(assessor), _review_pool(session, User, assessor))
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
