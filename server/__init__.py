@@ -37,6 +37,7 @@ VIEW_MODULES = {
         "settings_views",
         "roles_views",
         "authoring_views",
+        "authoring_credential_views",
     ),
     "home": ("routes",),
     "ops": ("routes",),
