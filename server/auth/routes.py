@@ -1,7 +1,7 @@
 """Signing up, signing in and out: pages, and the JSON steps of the passkey ceremonies.
 
-The account pages (passkeys, device links, recovery codes) are in account_views.py, on the
-same blueprint.
+The account pages are in account_views.py (profile, recovery codes, devices) and
+passkey_views.py (passkeys, device links), on the same blueprint.
 """
 
 from __future__ import annotations
