@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from server import jobs
 from server.coach import nudge_delivery
 from server.models import AccessLog
-from server.notify import push
+from server.notify import push_queue
 
 
 def _marks(engine) -> list[str]:
@@ -94,8 +94,8 @@ def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeyp
 @pytest.mark.parametrize(
     "func_path",
     [
-        push.DELIVER_JOB,
-        push.BATCH_JOB,
+        push_queue.DELIVER_JOB,
+        push_queue.BATCH_JOB,
         nudge_delivery.DELIVER_JOB,
         nudge_delivery.RESCHEDULE_NUDGES_JOB,
     ],
