@@ -19,7 +19,7 @@ from server.ops import requestlog
 # the top of its file, with no cycle.
 VIEW_MODULES = {
     "catalog": ("routes",),
-    "auth": ("routes", "account_views"),
+    "auth": ("routes", "account_views", "passkey_views"),
     "evidence": ("routes", "erase_views", "resumable_views", "part_views"),
     "submissions": ("routes", "appeal_views"),
     "review": ("routes", "phrase_views", "drafts_views"),
@@ -37,6 +37,7 @@ VIEW_MODULES = {
         "settings_views",
         "roles_views",
         "authoring_views",
+        "authoring_credential_views",
     ),
     "home": ("routes",),
     "ops": ("routes",),

@@ -11,7 +11,7 @@ from server import jobs, migrate
 from server.admin.analytics_cli import analytics_group
 from server.admin.cli import district_group
 from server.badges.cli import badges_group, refuse_without_keys
-from server.coach.nudges import RESCHEDULE_NUDGES_JOB
+from server.coach.nudge_delivery import RESCHEDULE_NUDGES_JOB
 from server.evidence.cli import evidence_group
 from server.game.cli import game_group
 from server.models import Stack

@@ -695,6 +695,17 @@ class AnalyticsSnapshot(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class AnalyticsRefresh(SQLModel, table=True):
+    """The key row of a district's running analytics refresh job: the request that inserts
+    it queues the job (two requests at once queue one), the job deletes it when done. A row
+    older than the lease (analytics_snapshot.REFRESH_LEASE) belongs to a job that died, and
+    the next request for stale figures takes it over."""
+
+    __tablename__ = "analytics_refresh"
+    org_id: int = Field(foreign_key="org.id", primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow)
+
+
 class RosterUpload(SQLModel, table=True):
     """A roster CSV between its preview and the admin's "Import": the parsed rows (JSON),
     held server-side under the hash of a random token (never in the cookie), for one admin

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server import jobs
-from server.coach.nudges import RESCHEDULE_NUDGES_JOB
+from server.coach.nudge_delivery import RESCHEDULE_NUDGES_JOB
 
 
 @click.command("worker", help="Run background jobs (push delivery, nudges) from Redis.")

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from server.admin import analytics
+from server.admin import analytics_snapshot
 from server.models import Org
 
 
@@ -31,6 +31,6 @@ def refresh_command(slug: str | None) -> None:
             raise click.ClickException(f"No district has the slug {slug!r}.")
         for org in orgs:
             started = time.perf_counter()
-            periods = analytics.refresh(session=db, org=org)
+            periods = analytics_snapshot.refresh(session=db, org=org)
             db.commit()
             click.echo(f"{org.name}: {periods} periods in {time.perf_counter() - started:.1f} s")

@@ -1,7 +1,8 @@
 """The district's analytics page and a CSV download of each of its tables. The period
 comes from the query string and is checked here at the edge: an unknown one re-shows the
-form with the message (422), never a 500. Figures come from the district's snapshot while
-it is fresh (see server/admin/analytics.py); a stale one is recomputed and stored."""
+form with the message (422), never a 500. Figures come from the district's snapshot, at
+once even when stale (marked "updating": a background job recomputes it), see
+server/admin/analytics_snapshot.py."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from server.admin import analytics, bp
+from server import jobs
+from server.admin import analytics, analytics_report, analytics_snapshot, analytics_tables, bp
 from server.admin.analytics_charts import bar_chart
+from server.admin.analytics_report import CohortFunnel, Period, Report
 from server.admin.guards import admin_district
 from server.auth.session import require_user
 from server.csvout import csv_download
@@ -24,12 +27,12 @@ from server.models import Org
 COHORTS_SHOWN = 50
 
 
-def _cohorts_shown(report: analytics.Report) -> list[analytics.CohortFunnel]:
+def _cohorts_shown(report: Report) -> list[CohortFunnel]:
     ranked = sorted(report.cohorts, key=lambda c: (-c.stalled, c.name.casefold()))
     return ranked[:COHORTS_SHOWN]
 
 
-def _charts(report: analytics.Report) -> dict:
+def _charts(report: Report) -> dict:
     started, submitted, awarded = report.funnel
     return {
         "funnel": bar_chart(
@@ -49,17 +52,27 @@ def _charts(report: analytics.Report) -> dict:
     }
 
 
-def _report(db: Session, org: Org, period: analytics.Period) -> analytics.Report:
-    report, computed = analytics.fresh_or_live(session=db, org=org, period=period)
-    if computed:
+def _report(db: Session, org: Org, period: Period) -> tuple[Report, bool]:
+    """(the figures, are they being updated?): the stored snapshot at once, even a stale
+    one (its refresh is queued); live figures only when there is no snapshot yet."""
+    report, stale = analytics_snapshot.stored(session=db, org=org, period=period)
+    engine = current_app.extensions["db_engine"]
+    if report is None:
+        report = analytics.report(session=db, org=org, period=period)
         # Its own short transaction: a cache write must not ride on the request's.
         try:
-            with Session(current_app.extensions["db_engine"]) as writer:
-                analytics.store(session=writer, org=org, rep=report)
+            with Session(engine) as writer:
+                analytics_snapshot.store(session=writer, org=org, rep=report)
                 writer.commit()
         except (IntegrityError, OperationalError):  # another request stored it first
             pass
-    return report
+        return report, False
+    if stale:
+        with Session(engine) as writer:
+            if analytics_snapshot.claim_refresh(session=writer, org_id=org.id):
+                jobs.run_after_commit(writer, analytics_snapshot.REFRESH_JOB, org.id)
+            writer.commit()
+    return report, stale
 
 
 @bp.get("/analytics")
@@ -68,29 +81,30 @@ def analytics_page():
     org = admin_district(session=db, user=require_user())
     chosen = request.args.get("period")
     try:
-        period = analytics.parse_period(chosen)
+        period = analytics_report.parse_period(chosen)
     except InvalidInput as error:
         return render(
             "admin/analytics.html",
             org=org,
-            periods=analytics.PERIODS,
+            periods=analytics_report.PERIODS,
             chosen=chosen,
             error=error,
             report=None,
             status=422,
         )
-    report = _report(db, org, period)
+    report, updating = _report(db, org, period)
     return render(
         "admin/analytics.html",
         org=org,
-        periods=analytics.PERIODS,
+        periods=analytics_report.PERIODS,
         chosen=period.key,
         error=None,
         report=report,
         charts=_charts(report),
         cohorts_shown=_cohorts_shown(report),
-        a=analytics,
-        fresh_minutes=int(analytics.FRESH_FOR.total_seconds() // 60),
+        updating=updating,
+        a=analytics_tables,
+        fresh_minutes=int(analytics_snapshot.FRESH_FOR.total_seconds() // 60),
     )
 
 
@@ -100,8 +114,10 @@ def analytics_refresh():
     view: an admin who just changed something sees it at once."""
     db = get_session()
     org = admin_district(session=db, user=require_user())
-    period = analytics.parse_period(request.form.get("period"))
-    analytics.store(session=db, org=org, rep=analytics.report(session=db, org=org, period=period))
+    period = analytics_report.parse_period(request.form.get("period"))
+    analytics_snapshot.store(
+        session=db, org=org, rep=analytics.report(session=db, org=org, period=period)
+    )
     db.commit()
     flash("The figures were recomputed just now.", "success")
     return redirect(url_for("admin.analytics_page", period=period.key), code=303)
@@ -111,9 +127,9 @@ def analytics_refresh():
 def analytics_csv(table: str):
     db = get_session()
     org = admin_district(session=db, user=require_user())
-    if table not in analytics.TABLES:
+    if table not in analytics_tables.TABLES:
         abort(404)
-    period = analytics.parse_period(request.args.get("period"))
-    header, rows = analytics.table(_report(db, org, period), table)
+    period = analytics_report.parse_period(request.args.get("period"))
+    header, rows = analytics_tables.table(_report(db, org, period)[0], table)
     filename = f"analytics-{table}-{org.slug}-{period.key}.csv"
     return csv_download(filename, header, rows)

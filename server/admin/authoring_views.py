@@ -1,44 +1,28 @@
-"""Authoring pages (/admin/authoring): the district's stacks and credentials, their forms,
-a teacher's-eye preview, status changes, version history, export and import.
-
-Forms work without JavaScript: "Add evidence", "Add criterion" and "Remove" are submit
-buttons that re-show the form with one row more or less (nothing saved); "Save" checks
-everything and either saves all of it in one transaction or re-shows the form (422) with
-each message beside its field.
-"""
+"""Authoring pages (/admin/authoring): the district's library of stacks, a stack's form,
+export and import. One credential's pages are in authoring_credential_views.py."""
 
 from __future__ import annotations
 
 import json
-import re
 
 from flask import Response, redirect, request, url_for
 
-from server.admin import authoring, authoring_transfer, authoring_versions, bp
+from server.admin import authoring, authoring_access, authoring_transfer, bp
 from server.admin.authoring_forms import (
-    KINDS,
-    CredentialInput,
-    CriterionInput,
     FormInvalid,
-    RequirementInput,
     StackInput,
-    credential_from_form,
     stack_from_form,
 )
 from server.admin.guards import admin_district
 from server.auth.session import require_user
-from server.catalog import service as catalog
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render
-from server.ids import parse_int
 from server.models import Stack
-from server.review.modes import MODE_LABELS
-
-_REMOVE = re.compile(r"^remove-(req|crit)-(\d{1,3})$")
 
 
-def _admin():
+def admin_context():
+    """(session, the signed-in admin, their district) for every authoring page."""
     db = get_session()
     user = require_user()
     return db, user, admin_district(session=db, user=user)
@@ -46,9 +30,9 @@ def _admin():
 
 @bp.get("/authoring")
 def authoring_home():
-    db, _, org = _admin()
+    db, _, org = admin_context()
     return render(
-        "admin/authoring/library.html", org=org, rows=authoring.library(session=db, org=org)
+        "admin/authoring/library.html", org=org, rows=authoring_access.library(session=db, org=org)
     )
 
 
@@ -68,13 +52,13 @@ def _stack_form(org, *, stack: Stack | None, data: StackInput, errors=None, stat
 
 @bp.get("/authoring/stacks/new")
 def authoring_stack_new():
-    _, _, org = _admin()
+    _, _, org = admin_context()
     return _stack_form(org, stack=None, data=StackInput())
 
 
 @bp.post("/authoring/stacks/new")
 def authoring_stack_create():
-    db, user, org = _admin()
+    db, user, org = admin_context()
     data = stack_from_form(request.form)
     try:
         stack = authoring.save_stack(session=db, org=org, actor=user, data=data)
@@ -87,10 +71,10 @@ def authoring_stack_create():
 
 @bp.get("/authoring/stacks/<int:stack_id>")
 def authoring_stack(stack_id: int):
-    db, _, org = _admin()
-    stack = authoring.visible_stack(session=db, org=org, stack_id=stack_id)
+    db, _, org = admin_context()
+    stack = authoring_access.visible_stack(session=db, org=org, stack_id=stack_id)
     data = StackInput(stack.title, stack.summary, stack.category, stack.published)
-    row = next(r for r in authoring.library(session=db, org=org) if r.stack.id == stack.id)
+    row = next(r for r in authoring_access.library(session=db, org=org) if r.stack.id == stack.id)
     return render(
         "admin/authoring/stack_form.html",
         org=org,
@@ -104,8 +88,8 @@ def authoring_stack(stack_id: int):
 
 @bp.post("/authoring/stacks/<int:stack_id>")
 def authoring_stack_save(stack_id: int):
-    db, user, org = _admin()
-    stack = authoring.own_stack(session=db, org=org, stack_id=stack_id)
+    db, user, org = admin_context()
+    stack = authoring_access.own_stack(session=db, org=org, stack_id=stack_id)
     data = stack_from_form(request.form)
     try:
         authoring.save_stack(session=db, org=org, actor=user, data=data, stack_id=stack.id)
@@ -118,8 +102,8 @@ def authoring_stack_save(stack_id: int):
 
 @bp.get("/authoring/stacks/<int:stack_id>/export.json")
 def authoring_stack_export(stack_id: int):
-    db, _, org = _admin()
-    stack = authoring.visible_stack(session=db, org=org, stack_id=stack_id)
+    db, _, org = admin_context()
+    stack = authoring_access.visible_stack(session=db, org=org, stack_id=stack_id)
     body = json.dumps(authoring_transfer.export_stack(session=db, stack=stack), indent=2)
     return Response(
         body,
@@ -130,7 +114,7 @@ def authoring_stack_export(stack_id: int):
 
 @bp.post("/authoring/import")
 def authoring_import():
-    db, user, org = _admin()
+    db, user, org = admin_context()
     upload = request.files.get("file")
     raw = upload.read(authoring_transfer.MAX_BYTES + 1) if upload else b""
     try:
@@ -140,165 +124,9 @@ def authoring_import():
         return render(
             "admin/authoring/library.html",
             org=org,
-            rows=authoring.library(session=db, org=org),
+            rows=authoring_access.library(session=db, org=org),
             import_error=error.message,
             status=422,
         )
     db.commit()
     return redirect(url_for("admin.authoring_stack", stack_id=stack.id), 303)
-
-
-# --- credentials ------------------------------------------------------------------------
-
-
-def _credential_form(org, *, stack, credential, data: CredentialInput, errors=None, status=200):
-    return render(
-        "admin/authoring/credential_form.html",
-        org=org,
-        stack=stack,
-        credential=credential,
-        data=data,
-        errors=errors or {},
-        kinds=KINDS,
-        scoring_modes=MODE_LABELS,
-        # The version the admin's form began from, kept across add/remove round trips.
-        based_on=parse_int(request.form.get("based_on"), low=1),
-        status=status,
-    )
-
-
-def _row_action(data: CredentialInput) -> bool:
-    """Apply an add/remove button; True when the form is to be shown again."""
-    action = request.form.get("action", "save")
-    if action == "add-req":
-        data.requirements.append(RequirementInput(prompt=""))
-        return True
-    if action == "add-crit":
-        data.criteria.append(CriterionInput())
-        return True
-    match = _REMOVE.match(action)
-    if match:
-        rows: list = data.requirements if match.group(1) == "req" else data.criteria
-        index = int(match.group(2))
-        if index < len(rows):
-            del rows[index]
-        return True
-    return False
-
-
-@bp.get("/authoring/stacks/<int:stack_id>/credentials/new")
-def authoring_credential_new(stack_id: int):
-    db, _, org = _admin()
-    stack = authoring.own_stack(session=db, org=org, stack_id=stack_id)
-    data = CredentialInput(requirements=[RequirementInput()], criteria=[CriterionInput()])
-    return _credential_form(org, stack=stack, credential=None, data=data)
-
-
-@bp.post("/authoring/stacks/<int:stack_id>/credentials/new")
-def authoring_credential_create(stack_id: int):
-    db, user, org = _admin()
-    stack = authoring.own_stack(session=db, org=org, stack_id=stack_id)
-    data = credential_from_form(request.form)
-    if _row_action(data):
-        return _credential_form(org, stack=stack, credential=None, data=data)
-    try:
-        credential = authoring.create_credential(
-            session=db, org=org, actor=user, stack_id=stack.id, data=data
-        )
-    except FormInvalid as error:
-        db.rollback()
-        return _credential_form(
-            org, stack=stack, credential=None, data=data, errors=error.errors, status=422
-        )
-    db.commit()
-    return redirect(url_for("admin.authoring_credential", credential_id=credential.id), 303)
-
-
-@bp.get("/authoring/credentials/<int:credential_id>")
-def authoring_credential(credential_id: int):
-    db, _, org = _admin()
-    credential = authoring.own_credential(session=db, org=org, credential_id=credential_id)
-    return _credential_form(
-        org,
-        stack=db.get_one(Stack, credential.stack_id),
-        credential=credential,
-        data=authoring.form_values(session=db, credential=credential),
-    )
-
-
-@bp.post("/authoring/credentials/<int:credential_id>")
-def authoring_credential_save(credential_id: int):
-    db, user, org = _admin()
-    credential = authoring.own_credential(session=db, org=org, credential_id=credential_id)
-    stack = db.get_one(Stack, credential.stack_id)
-    data = credential_from_form(request.form)
-    if _row_action(data):
-        return _credential_form(org, stack=stack, credential=credential, data=data)
-    try:
-        authoring.edit_credential(
-            session=db,
-            org=org,
-            actor=user,
-            credential_id=credential.id,
-            data=data,
-            based_on=parse_int(request.form.get("based_on")),
-        )
-    except FormInvalid as error:
-        db.rollback()
-        credential = authoring.own_credential(session=db, org=org, credential_id=credential_id)
-        return _credential_form(
-            org, stack=stack, credential=credential, data=data, errors=error.errors, status=422
-        )
-    db.commit()
-    return redirect(url_for("admin.authoring_credential", credential_id=credential_id), 303)
-
-
-@bp.post("/authoring/credentials/<int:credential_id>/status")
-def authoring_credential_status(credential_id: int):
-    db, user, org = _admin()
-    authoring.set_status(
-        session=db,
-        org=org,
-        actor=user,
-        credential_id=credential_id,
-        status=request.form.get("status", ""),
-    )
-    db.commit()
-    return redirect(url_for("admin.authoring_credential", credential_id=credential_id), 303)
-
-
-@bp.get("/authoring/credentials/<int:credential_id>/preview")
-def authoring_credential_preview(credential_id: int):
-    db, _, org = _admin()
-    credential = authoring.visible_credential(session=db, org=org, credential_id=credential_id)
-    assert credential.id is not None
-    stack = db.get_one(Stack, credential.stack_id)
-    detail = catalog.CredentialDetail(
-        credential=credential,
-        stack=stack,
-        method_components=catalog.parse_lines(credential.method_components),
-        resources=catalog.parse_resources(credential.resources),
-        requirements=catalog.requirements_for(session=db, credential_id=credential.id),
-        criteria=catalog.criteria_for(session=db, credential_id=credential.id),
-    )
-    return render(
-        "catalog/credential.html",
-        detail=detail,
-        credential=credential,
-        stack=stack,
-        count_label=catalog.count_label,
-        preview=True,
-    )
-
-
-@bp.get("/authoring/credentials/<int:credential_id>/history")
-def authoring_credential_history(credential_id: int):
-    db, _, org = _admin()
-    credential = authoring.visible_credential(session=db, org=org, credential_id=credential_id)
-    return render(
-        "admin/authoring/history.html",
-        org=org,
-        credential=credential,
-        stack=db.get_one(Stack, credential.stack_id),
-        entries=authoring_versions.history(session=db, credential=credential),
-    )

@@ -1,7 +1,7 @@
 """Signing up, signing in and out: pages, and the JSON steps of the passkey ceremonies.
 
-The account pages (passkeys, device links, recovery codes) are in account_views.py, on the
-same blueprint.
+The account pages are in account_views.py (profile, recovery codes, devices) and
+passkey_views.py (passkeys, device links), on the same blueprint.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, request, url_for
 
 from server import timezones
-from server.auth import bp, passkeys, recovery, service
+from server.auth import bp, passkey_sign_in, passkeys, recovery, service
 from server.auth import view_helpers as helpers
 from server.auth.session import (
     login_required,
@@ -57,14 +57,14 @@ def sign_in():
 @bp.post("/login/options")
 @rate_limited
 def login_options():
-    return jsonify(passkeys.begin_sign_in(session=get_session(), rp=helpers.relying_party()))
+    return jsonify(passkey_sign_in.begin_sign_in(session=get_session(), rp=helpers.relying_party()))
 
 
 @bp.post("/login/verify")
 @rate_limited
 def login_verify():
     body = read_json(helpers.CEREMONY)
-    used = passkeys.finish_sign_in(
+    used = passkey_sign_in.finish_sign_in(
         session=get_session(),
         rp=helpers.relying_party(),
         challenge_id=body.get("challengeId"),

@@ -1,7 +1,7 @@
-"""The Flask side shared by the auth view modules (routes.py, account_views.py): the
-relying party from settings, JSON bodies and errors for the ceremony endpoints, the
-sign-in rate limit, and the one-time values (recovery codes, device link) kept
-server-side for the next page."""
+"""The Flask side shared by the auth view modules (routes.py, account_views.py,
+passkey_views.py): the relying party from settings, JSON bodies and errors for the
+ceremony endpoints, the sign-in rate limit, and the one-time values (recovery codes,
+device link) kept server-side for the next page."""
 
 from __future__ import annotations
 

@@ -8,43 +8,36 @@ and a push. Two limits protect the people nudged:
   member is reported "already nudged today";
 - never in the member's quiet hours (their district's, set on /admin/settings; else
   21:00–07:00), in their time zone: such a nudge is delayed to the end of the quiet hours
-  their time, not dropped (Nudge.deliver_after), and a job delivers it.
+  their time, not dropped (Nudge.deliver_after), and a job delivers it
+  (nudge_delivery.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
-from server import jobs, quiet_hours
+from server import quiet_hours
+from server.coach.nudge_delivery import schedule
 from server.errors import InvalidInput, NotFound
 from server.game.weeks import local_date  # a person's own calendar
+from server.inserts import insert_new
 from server.models import (
     Cohort,
     CohortMember,
     MemberStatus,
-    NoticeKind,
     Nudge,
     User,
     utcnow,
 )
-from server.notify import service as notify
 from server.timezones import in_zone
 
 MAX_MESSAGE_CHARS = 1000
-BATCH = 200  # nudges per delivery job
 INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a statement)
-DELIVER_JOB = "server.coach.jobs.deliver_nudges"  # the job entry points (coach/jobs.py)
-RESCHEDULE_NUDGES_JOB = "server.coach.jobs.reschedule_pending"
-NUDGE_URL = "/me/credentials"  # where the member picks their work up again
 
 log = logging.getLogger(__name__)
 
@@ -202,25 +195,15 @@ def _row(
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted.
-
-    ON CONFLICT DO NOTHING lets the database decide between racing coaches: a
-    concurrent insert of the same key waits for the first, then is skipped."""
-    dialect = session.get_bind().dialect.name
-    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
+    """Insert the nudges whose (member, day) is free; {user_id: id} of those inserted
+    (racing coaches: the database lets one insert per key, server/inserts.py)."""
     created: dict[int, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
-        if module is None:  # another database: the unique key still refuses a second
-            stmt = insert(Nudge.__table__).values(chunk)
-        else:
-            stmt = (
-                module.insert(Nudge.__table__)
-                .values(chunk)
-                .on_conflict_do_nothing(index_elements=["user_id", "day"])
-            )
-        returned = session.execute(stmt.returning(Nudge.__table__.c.id, Nudge.__table__.c.user_id))
-        created.update({user_id: nudge_id for nudge_id, user_id in returned})
+        found = insert_new(
+            session, Nudge, chunk, keys=("user_id", "day"), returning=("id", "user_id")
+        )
+        created.update({user_id: nudge_id for nudge_id, user_id in found})
     return created
 
 
@@ -235,83 +218,3 @@ def _members(session: Session, cohort: Cohort, member_ids: list[int]) -> list[Us
         .order_by(User.display_name, User.id)
     )
     return [user for user in in_cohort if user.id in wanted]
-
-
-def schedule(*, session: Session, due: list[tuple[int, datetime]], now: datetime) -> None:
-    """One job per batch of nudges (id, deliver_after) due at the same moment, queued
-    after commit."""
-    by_time: dict[datetime, list[int]] = defaultdict(list)
-    for nudge_id, deliver_at in due:
-        by_time[deliver_at].append(nudge_id)
-    for moment, ids in by_time.items():
-        delay = max(0.0, (moment - now).total_seconds())
-        for start in range(0, len(ids), BATCH):
-            jobs.run_after_commit(session, DELIVER_JOB, ids[start : start + BATCH], delay=delay)
-
-
-def deliver_due(*, session: Session, nudge_ids: list[int]) -> int:
-    """Deliver the due, unsent nudges among `nudge_ids`; returns how many.
-
-    Each nudge is claimed with one conditional UPDATE, so a job that runs twice (a retry,
-    a second worker, the start-up sweep) never sends a nudge twice."""
-    now = utcnow()
-    claimed = session.execute(
-        update(Nudge)
-        .where(Nudge.id.in_(nudge_ids), Nudge.sent_at.is_(None), Nudge.deliver_after <= now)
-        .values(sent_at=now)
-        .returning(Nudge.id, Nudge.user_id, Nudge.coach_id, Nudge.message)
-        .execution_options(synchronize_session=False)
-    ).all()
-    coaches = _names(session, {row.coach_id for row in claimed})
-    for row in claimed:
-        notify.send(
-            session=session,
-            user_id=row.user_id,
-            kind=NoticeKind.NUDGE,
-            title=f"A nudge from {coaches.get(row.coach_id, 'your coach')}",
-            body=row.message,
-            url=NUDGE_URL,
-        )
-    session.commit()
-    _reschedule_early(session, set(nudge_ids) - {row.id for row in claimed}, now)
-    return len(claimed)
-
-
-def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = session.exec(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return dict(rows.all())
-
-
-def _reschedule_early(session: Session, nudge_ids: set[int], now: datetime) -> None:
-    """A job that ran before its nudges were due (clock skew) puts them back in line."""
-    if not nudge_ids:
-        return
-    waiting = session.exec(
-        select(Nudge).where(Nudge.id.in_(sorted(nudge_ids)), Nudge.sent_at.is_(None))
-    ).all()
-    for nudge in waiting:
-        delay = max(1.0, (nudge.deliver_after - now).total_seconds())
-        jobs.run_later(DELIVER_JOB, [nudge.id], delay=delay)
-
-
-def requeue_unsent(*, session: Session) -> int:
-    """Queue every unsent nudge again. The in-process queue forgets delayed jobs when
-    the app restarts; this sweep (run at start-up) makes sure none is lost."""
-    now = utcnow()
-    try:
-        pending = session.exec(select(Nudge).where(Nudge.sent_at.is_(None))).all()
-    except (OperationalError, ProgrammingError):
-        log.info("no nudge table yet (database not migrated): nothing to requeue")
-        return 0
-    session.commit()
-    by_time: dict[datetime, list[int]] = defaultdict(list)
-    for nudge in pending:
-        by_time[max(nudge.deliver_after, now)].append(nudge.id)
-    for due, ids in by_time.items():
-        for start in range(0, len(ids), BATCH):
-            jobs.run_later(
-                DELIVER_JOB, ids[start : start + BATCH], delay=max(0.0, (due - now).total_seconds())
-            )
-    return len(pending)

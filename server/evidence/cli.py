@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from server.evidence import erase, service
+from server.evidence import blobs, erase
 from server.storage import storage_from_settings
 
 
@@ -37,7 +37,7 @@ def purge_command(days: int | None) -> None:
         result = erase.purge_expired(session=db, days=days)
         db.commit()
     # Blobs only after the rows are gone for good (see erase.py).
-    service.delete_blobs(storage_from_settings(settings), result.keys)
+    blobs.delete_blobs(storage_from_settings(settings), result.keys)
     click.echo(
         f"Purged the evidence of {result.attempts} attempt(s) decided more than "
         f"{days} days ago ({len(result.keys)} file(s) deleted)."

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from server.auth.session import login_required, require_user
 from server.db import get_session
-from server.evidence import bp, current, erase, service
+from server.evidence import blobs, bp, current, erase
 from server.htmx import render
 from server.models import AWAITING_REVIEW, Submission
 from server.submissions import queries
@@ -71,7 +71,7 @@ def erase_mine():
 def _commit_then_delete(keys: list[str]) -> None:
     # Files only once their rows are gone for good: a failed commit loses nothing.
     get_session().commit()
-    service.delete_blobs(current.storage(), keys)
+    blobs.delete_blobs(current.storage(), keys)
 
 
 def _confirm_page(*, status: int, error: str | None):

@@ -21,7 +21,6 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from server.catalog.service import in_version
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import service, validation
 from server.evidence.limits import UploadLimits
@@ -113,7 +112,7 @@ def start(
     """The upload session for this client_uuid, or the item when it was already saved."""
     submissions.get_owned(session=session, submission_id=submission_id, user=user)
     uuid = validation.client_uuid(client_uuid)
-    done = _saved_item(session, uuid, user, submission_id)
+    done = service.saved_item(session, uuid, user, submission_id)
     if done is not None:
         return done
     existing = _by_client_uuid(session, uuid, user, submission_id)
@@ -259,32 +258,13 @@ def _total(value: Any, most: int) -> int:  # the client's JSON value
 def _file_requirement(
     session: Session, submission: Submission, requirement_id: int | None
 ) -> EvidenceRequirement:
-    requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
-    if (
-        requirement is None
-        or requirement.credential_id != submission.credential_id
-        or not in_version(requirement, submission.credential_version)
-    ):
-        raise InvalidInput("Choose which part of the evidence this is for.", field="requirement_id")
+    requirement = service.requirement_of(session, submission, requirement_id)
     if requirement.kind not in service.FILE_KINDS:
         raise InvalidInput(
             f"This part needs {service.NEEDS.get(requirement.kind)}, not a file.",
             field="requirement_id",
         )
     return requirement
-
-
-def _saved_item(session: Session, uuid: str, user: User, submission_id: int) -> EvidenceItem | None:
-    item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
-    if item is None:
-        return None
-    owner = session.get_one(Submission, item.submission_id).user_id
-    if item.submission_id != submission_id or owner != user.id:
-        raise Conflict(
-            "That upload id was already used for something else; please reload "
-            "the page and try again."
-        )
-    return item
 
 
 def _by_client_uuid(

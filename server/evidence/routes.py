@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from server.auth.session import current_user, require_user
 from server.db import get_session
 from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
-from server.evidence import bp, current, service
+from server.evidence import blobs, bp, current, service
 from server.evidence.limits import FORM_OVERHEAD
 from server.evidence.part_views import render_part
 from server.extensions import csrf
@@ -161,7 +161,7 @@ def remove(id: int, item_id: int):
         session=db, user=require_user(), submission_id=id, item_id=item_id
     )
     db.commit()
-    service.delete_blobs(current.storage(), orphans)
+    blobs.delete_blobs(current.storage(), orphans)
     if wants_fragment() and requirement_id is not None:
         return render_part(id, requirement_id)  # the part again: its picker comes back
     return _back_to(id, requirement_id)

@@ -3,20 +3,18 @@ read a stored file with an access-log row. No Flask here; storage is passed in."
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from server import access
 from server.catalog.service import in_version, requirements_for
-from server.errors import Conflict, InvalidInput, NotFound, TooLarge
-from server.evidence import erase, images, validation
+from server.errors import Conflict, InvalidInput, NotFound
+from server.evidence import erase, validation
+from server.evidence.blobs import delete_blobs, store_file
 from server.evidence.limits import UploadLimits
-from server.evidence.sniff import require_allowed
 from server.game import service as game
 from server.models import (
     AccessLog,
@@ -27,11 +25,8 @@ from server.models import (
     User,
     new_uuid,
 )
-from server.storage import Storage, new_key, too_large_message
+from server.storage import Storage
 from server.submissions import service as submissions
-
-if TYPE_CHECKING:
-    pass
 
 FILE_KINDS = {EvidenceKind.PHOTO.value, EvidenceKind.VIDEO.value, EvidenceKind.FILE.value}
 NEEDS = {
@@ -89,11 +84,11 @@ def add_item(
 ) -> tuple[EvidenceItem, bool]:
     """Save one item; (item, created). A repeat of a client_uuid returns the first item."""
     uuid = validation.client_uuid(upload.client_uuid)
-    existing = _by_client_uuid(session, uuid, user, submission_id)
+    existing = saved_item(session, uuid, user, submission_id)
     if existing is not None:
         return existing, False
     submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
-    requirement = _requirement(session, submission, upload.requirement_id)
+    requirement = requirement_of(session, submission, upload.requirement_id)
     _check_room(session, submission, requirement)
     item = EvidenceItem(
         submission_id=submission.id,
@@ -111,7 +106,7 @@ def add_item(
         # The same client_uuid arrived twice at once: keep the first, drop our blobs.
         session.rollback()
         delete_blobs(storage, [item.blob_key, item.thumb_key])
-        existing = _by_client_uuid(session, uuid, user, submission_id)
+        existing = saved_item(session, uuid, user, submission_id)
         if existing is None:
             raise
         return existing, False
@@ -126,7 +121,7 @@ def save_text(
     """Autosave: one written response per requirement, updated in place; clearing the
     box removes it (so an empty answer never counts as evidence)."""
     submission = submissions.get_editable(session=session, submission_id=submission_id, user=user)
-    requirement = _requirement(session, submission, requirement_id)
+    requirement = requirement_of(session, submission, requirement_id)
     if requirement.kind != EvidenceKind.TEXT.value:
         raise InvalidInput(f"This part needs {NEEDS.get(requirement.kind, 'evidence')}.")
     cleaned = validation.text(text, allow_empty=True)
@@ -185,15 +180,9 @@ def log_view(*, session: Session, user: User, item: EvidenceItem, action: str) -
     session.add(AccessLog(user_id=user.id, action=action, target=f"evidence_item:{item.id}"))
 
 
-def delete_blobs(storage: Storage, keys: Iterable[str | None]) -> None:
-    for key in keys:
-        if key:
-            storage.delete(key)
-
-
-def _by_client_uuid(
-    session: Session, uuid: str, user: User, submission_id: int
-) -> EvidenceItem | None:
+def saved_item(session: Session, uuid: str, user: User, submission_id: int) -> EvidenceItem | None:
+    """The item already saved under this client_uuid (a retry gets the first), if any; a
+    Conflict when the id was used for another submission or person."""
     item = session.exec(select(EvidenceItem).where(EvidenceItem.client_uuid == uuid)).first()
     if item is None:
         return None
@@ -206,9 +195,10 @@ def _by_client_uuid(
     return item
 
 
-def _requirement(
+def requirement_of(
     session: Session, submission: Submission, requirement_id: int | None
 ) -> EvidenceRequirement:
+    """The requirement of the submission's credential version the evidence is for."""
     requirement = session.get(EvidenceRequirement, requirement_id) if requirement_id else None
     if (
         requirement is None
@@ -245,60 +235,4 @@ def _fill_content(
         raise InvalidInput(f"Please choose {NEEDS[kind]} to upload.", field="file")
     else:
         item.filename = validation.display_filename(upload.filename)
-        _store_file(item, upload.file, kind, storage, limits)
-
-
-def _store_file(
-    item: EvidenceItem, stream: BinaryIO, kind: str, storage: Storage, limits: UploadLimits
-) -> None:
-    max_bytes = limits.for_kind(kind)
-    size = _stream_size(stream)
-    if size > max_bytes:
-        raise TooLarge(too_large_message(max_bytes))
-    if size == 0:
-        raise InvalidInput("That file is empty.", field="file")
-    file_type = require_allowed(kind, stream)
-    if file_type.is_image:
-        image = images.clean_image(
-            stream, file_type, max_pixels=limits.photo_pixels, workers=limits.image_workers
-        )
-        file_type, stream = image.file_type, image.body
-        item.width, item.height = image.width, image.height
-        item.thumb_key = new_key("th", ".jpg")
-        storage.save_stream(item.thumb_key, image.thumb, max_bytes)
-    item.mime = file_type.mime
-    item.blob_key = new_key("ev", file_type.extension)
-    try:
-        # A re-encoded photo can come out a little larger than the original.
-        item.bytes, item.sha256 = storage.save_stream(item.blob_key, stream, max_bytes * 2)
-    except BaseException:
-        delete_blobs(storage, [item.thumb_key])
-        raise
-
-
-def _stream_size(stream: BinaryIO) -> int:
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
-@dataclass
-class StoreProblems:
-    orphan_blobs: list[str]  # stored, but no row points at them
-    missing_blobs: list[str]  # a row points at them, but they are not stored
-
-    def __bool__(self) -> bool:
-        return bool(self.orphan_blobs or self.missing_blobs)
-
-
-def store_problems(*, session: Session, storage: Storage) -> StoreProblems:
-    """The invariant every deletion keeps: each stored blob has its row and each row's
-    blob is stored. Empty (falsy) when the store is consistent. Check it while no upload
-    is in flight: an upload's blob is written just before its row is committed."""
-    rows = session.exec(select(EvidenceItem.blob_key, EvidenceItem.thumb_key)).all()
-    referenced = {key for row in rows for key in row if key}
-    stored = set(storage.keys())
-    return StoreProblems(
-        orphan_blobs=sorted(stored - referenced), missing_blobs=sorted(referenced - stored)
-    )
+        store_file(item, upload.file, kind, storage, limits)

@@ -1,12 +1,10 @@
 """The append-only points ledger and the totals derived from it.
 
-`pay()` inserts one PointEvent with INSERT ... ON CONFLICT DO NOTHING on the unique key
-(user_id, rule, ref): a duplicate is simply "nothing inserted", so retries and races pay
-once and never raise inside the caller's transaction. We avoid a SAVEPOINT here on
-purpose: with pysqlite's default transaction handling, releasing a savepoint that holds
-the transaction's first write commits it, which would tear the ledger row out of the
-caller's transaction. Totals (all-time and per ISO week) are upserted in that same
-transaction, so they always equal the ledger sum; `rebuild()` recomputes them.
+`pay()` inserts one PointEvent once on the unique key (user_id, rule, ref), with
+server/inserts.py: a duplicate is simply "nothing inserted", so retries and races pay
+once and never raise inside the caller's transaction (no savepoint: see there why).
+Totals (all-time and per ISO week) are upserted in that same transaction, so they always
+equal the ledger sum; `rebuild()` recomputes them.
 """
 
 from __future__ import annotations
@@ -18,12 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from server.game import board_events, levels, values, weeks
+from server.inserts import dialect_insert, insert_once
 from server.models import (
     NoticeKind,
     Notification,
@@ -37,17 +34,6 @@ from server.notify import service as notify
 from server.timezones import as_utc, zone
 
 PROFILE_URL = "/me"
-
-
-def _dialect_insert(session: Session, model: Any) -> Any:
-    """The dialect's INSERT with ON CONFLICT (typed Any: the two dialects' classes differ),
-    or None on another database."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model.__table__)
-    if dialect == "sqlite":
-        return sqlite.insert(model.__table__)
-    return None
 
 
 def _aware(at: datetime | None) -> datetime:
@@ -80,7 +66,7 @@ def lock_totals(*, session: Session, user_ids: Iterable[int]) -> None:
     attempts at once would otherwise lock the same two rows in opposite orders, and
     PostgreSQL would kill one transaction as a deadlock. In id order they just queue."""
     ids = sorted(set(user_ids))
-    if not ids or _dialect_insert(session, UserPoints) is None:
+    if not ids or dialect_insert(session, UserPoints) is None:
         return
     for user_id in ids:
         insert_once(session, UserPoints, {"user_id": user_id, "total": 0}, keys=("user_id",))
@@ -96,27 +82,9 @@ def _insert_once(session: Session, row: dict[str, Any]) -> bool:
     return insert_once(session, PointEvent, row, keys=("user_id", "rule", "ref"))
 
 
-def insert_once(
-    session: Session, model: Any, row: dict[str, Any], *, keys: tuple[str, ...]
-) -> bool:
-    """Insert `row` unless a row with the same unique `keys` exists. True when inserted."""
-    stmt = _dialect_insert(session, model)
-    if stmt is not None:
-        # RETURNING, not rowcount: drivers report rowcount -1 for some ORM inserts.
-        stmt = stmt.values(**row).on_conflict_do_nothing(index_elements=keys)
-        return session.execute(stmt.returning(model.__table__.c[keys[0]])).first() is not None
-    # Other databases: a savepoint keeps a duplicate from poisoning the transaction.
-    try:
-        with session.begin_nested():
-            session.add(model(**row))
-    except IntegrityError:
-        return False
-    return True
-
-
 def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) -> int:
     now = utcnow()
-    stmt = _dialect_insert(session, UserPoints)
+    stmt = dialect_insert(session, UserPoints)
     stmt = stmt.values(user_id=user_id, total=points, updated_at=now)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id"],
@@ -126,7 +94,7 @@ def _add_to_totals(session: Session, *, user_id: int, points: int, week: str) ->
         },
     ).returning(UserPoints.__table__.c.total)
     total: int = session.execute(stmt).scalar_one()
-    weekly = _dialect_insert(session, WeeklyPoints)
+    weekly = dialect_insert(session, WeeklyPoints)
     weekly = weekly.values(user_id=user_id, iso_week=week, points=points)
     session.execute(
         weekly.on_conflict_do_update(

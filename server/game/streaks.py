@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from server.game import ledger, rules, values, weeks
+from server.inserts import insert_once
 from server.models import ActivityWeek, User, utcnow
 
 MAX_WEEKS_LOOKED_AT = 520  # ten years is long enough for anyone's streak
@@ -34,7 +35,7 @@ def record_activity(
     at = at or utcnow()
     week = weeks.iso_week(at, user.timezone)
     row = {"user_id": user_id, "iso_week": week, "first_at": at}
-    if not ledger.insert_once(session, ActivityWeek, row, keys=("user_id", "iso_week")):
+    if not insert_once(session, ActivityWeek, row, keys=("user_id", "iso_week")):
         return False  # this week already counted
     if _run_ending_at(session, user_id=user_id, week=week) < 2:
         return False

@@ -25,7 +25,7 @@ from server.models import (
     WeeklyPoints,
     utcnow,
 )
-from server.review.queue import queue
+from server.review.queue import count_waiting
 
 MAX_COHORTS = 6
 # The home counts the queue up to this many; beyond it says "200 or more".
@@ -182,7 +182,7 @@ def _suggestion(session: Session, stack_ids: set[int], touched: set[int]) -> Sug
 
 
 def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHome:
-    rows = queue(session=session, assessor=user, now=now, limit=WAITING_CAP)
+    waiting = count_waiting(session=session, assessor=user, now=now, cap=WAITING_CAP)
     claims = session.exec(
         select(Review.submission_id, Credential.title, Submission.attempt, Review.claimed_until)
         .join(Submission, Submission.id == Review.submission_id)
@@ -195,8 +195,8 @@ def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHom
         .order_by(Review.claimed_until)
     ).all()
     return AssessorHome(
-        waiting=sum(1 for row in rows if not row.mine),
-        at_limit=len(rows) >= WAITING_CAP,
+        waiting=waiting,
+        at_limit=waiting >= WAITING_CAP,
         claims=[Claim(*row) for row in claims],
     )
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from server.access import is_independent, may_review
 from server.errors import NotFound
 from server.models import Credential, Notification, Org, Role, Submission, User, utcnow
-from server.notify import push
+from server.notify import push_queue
 
 INBOX_LIMIT = 100
 
@@ -23,7 +23,7 @@ def send(
     Web Push delivery is queued for after that commit."""
     notification = Notification(user_id=user_id, kind=kind, title=title, body=body, url=url)
     session.add(notification)
-    push.queue_delivery(session=session, notification=notification)
+    push_queue.queue_delivery(session=session, notification=notification)
     return notification
 
 

@@ -3,8 +3,8 @@ criterion, the overall feedback), saved as they go so a claim can be finished la
 
 One draft per review row (ScoringDraft.review_id), so only the assessor whose claim it is
 reads or writes it, and only while that claim's lease runs and the attempt is undecided.
-Deciding the review deletes it (review/outcome.save_scores, on every deciding path). Plain functions: the caller
-commits.
+Deciding the review deletes it (review/outcome.save_scores, on every deciding path).
+Plain functions: the caller commits.
 """
 
 from __future__ import annotations

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from server.admin import settings
+from server.inserts import insert_new
 from server.models import (
     AWAITING_REVIEW,
     Credential,
@@ -47,19 +46,10 @@ class OverdueRun:
 
 def _claim(session: Session, rows: list[dict[str, Any]]) -> set[int]:
     """Insert the notice rows not there yet; the submission ids this call inserted."""
-    if not rows:
-        return set()
-    table = ReviewOverdueNotice.__table__
-    module = {"postgresql": postgresql, "sqlite": sqlite}.get(session.get_bind().dialect.name)
-    if module is None:  # another database: the primary key still refuses a second
-        stmt = insert(table).values(rows)
-    else:
-        stmt = (
-            module.insert(table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["submission_id"])
-        )
-    return {sid for (sid,) in session.execute(stmt.returning(table.c.submission_id))}
+    keys = ("submission_id",)
+    return {
+        sid for (sid,) in insert_new(session, ReviewOverdueNotice, rows, keys=keys, returning=keys)
+    }
 
 
 def notify_overdue(*, session: Session, now: datetime | None = None) -> OverdueRun:

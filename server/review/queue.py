@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, true
+from sqlalchemy import ColumnElement, exists, false, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -98,6 +99,54 @@ def _live_lease(now: datetime) -> SelectOfScalar[int]:
     )
 
 
+def _open_appeal() -> SelectOfScalar[int]:
+    return select(Appeal.id).where(Appeal.submission_id == Submission.id, Appeal.outcome.is_(None))
+
+
+def _availability(assessor: User, now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(may the assessor take it, is it a double-blind attempt): a single attempt keeps the
+    one-lease rule; a pair attempt has two places (review/pair_queue.py)."""
+    held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
+    return available_clause(assessor=assessor, teacher=User, now=now, held_by_other=held_by_other)
+
+
+def _first_assessor(assessor: User) -> ColumnElement[bool]:
+    """The first decision's assessor(s) of an open appeal: of a double-blind attempt, its
+    pair and lead too; none of them gives the second opinion."""
+    decided_by_me = select(Review.id).where(
+        Review.submission_id == Submission.id,
+        Review.assessor_id == assessor.id,
+        Review.decision.is_not(None),
+    )
+    named = exists(_open_appeal().where(Appeal.first_assessor_id == assessor.id))
+    return named | (exists(_open_appeal()) & exists(decided_by_me))
+
+
+def _waiting(query: Any, session: Session, assessor: User, may_take: ColumnElement[bool]) -> Any:
+    """The one queue rule, applied to `query`: awaiting review and free for this assessor
+    (`may_take`, from _availability); never their own; never the first assessor of an open
+    appeal; qualified; in their review pool."""
+    return (
+        query.join(Credential, Credential.id == Submission.credential_id)
+        .join(User, User.id == Submission.user_id)
+        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
+        .where(may_take, ~_first_assessor(assessor))
+        .where(_qualified_clause(assessor), _review_pool(session, User, assessor))
+    )
+
+
+def count_waiting(
+    *, session: Session, assessor: User, cap: int, now: datetime | None = None
+) -> int:
+    """How many of the queue's submissions the assessor does not hold yet, counted up to
+    `cap` (one COUNT, for the home page)."""
+    now = now or utcnow()
+    mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
+    may_take, _ = _availability(assessor, now)
+    ids = _waiting(select(Submission.id), session, assessor, may_take).where(~mine).limit(cap)
+    return session.exec(select(func.count()).select_from(ids.subquery())).one()
+
+
 def queue(
     *,
     session: Session,
@@ -114,36 +163,19 @@ def queue(
     now = now or utcnow()
     teacher_org = aliased(Org)
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
-    held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
-    open_appeal = select(Appeal.id).where(
-        Appeal.submission_id == Submission.id, Appeal.outcome.is_(None)
-    )
-    appealed = exists(open_appeal)
-    decided_by_me = select(Review.id).where(
-        Review.submission_id == Submission.id,
-        Review.assessor_id == assessor.id,
-        Review.decision.is_not(None),
-    )
-    # The first decision's assessor(s): of a double-blind attempt, its pair and lead too.
-    first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id)) | (
-        appealed & exists(decided_by_me)
-    )
-    may_take, pair = available_clause(
-        assessor=assessor, teacher=User, now=now, held_by_other=held_by_other
-    )
+    appealed = exists(_open_appeal())
+    may_take, pair = _availability(assessor, now)
+    # sqlmodel.select is typed for at most four columns
+    columns = select(
+        Submission, Credential.title, User, teacher_org.blind_review, mine, appealed, pair
+    )  # type: ignore[call-overload]
     query = (
-        # sqlmodel.select is typed for at most four columns
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed, pair)  # type: ignore[call-overload]
-        .join(Credential, Credential.id == Submission.credential_id)
-        .join(User, User.id == Submission.user_id)
+        _waiting(columns, session, assessor, may_take)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
-        .where(may_take, ~first_assessor)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(limit)
         .offset(offset)
     )
-    query = query.where(_qualified_clause(assessor), _review_pool(session, User, assessor))
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
@@ -235,11 +267,6 @@ def history(
     ]
 
 
-def _pair_blind(review: Review, reader: User) -> bool:
-    """A double-blind assessor's own history keeps the teacher's pseudonym."""
-    return review.kind == ReviewKind.BLIND.value and not access.is_admin(reader)
-
-
 def waiting_text(since: datetime | None, now: datetime) -> str:
     if since is None:
         return "waiting"
@@ -249,3 +276,8 @@ def waiting_text(since: datetime | None, now: datetime) -> str:
             count = seconds // size
             return f"waiting {count} {unit}{'' if count == 1 else 's'}"
     return "waiting less than a minute"
+
+
+def _pair_blind(review: Review, reader: User) -> bool:
+    """A double-blind assessor's own history keeps the teacher's pseudonym."""
+    return review.kind == ReviewKind.BLIND.value and not access.is_admin(reader)

@@ -3,7 +3,7 @@ the services (unit tests) or through the JSON endpoints with the Flask test clie
 
 from __future__ import annotations
 
-from server.auth import passkeys
+from server.auth import passkey_sign_in, passkeys
 from server.auth.passkeys import RelyingParty
 from tests.support.web import csrf_token
 
@@ -23,8 +23,8 @@ def sign_up(session, authenticator, name="Ada Lovelace", email=None):
 
 
 def sign_in(session, authenticator, **answer):
-    options = passkeys.begin_sign_in(session=session, rp=RP)
-    return passkeys.finish_sign_in(
+    options = passkey_sign_in.begin_sign_in(session=session, rp=RP)
+    return passkey_sign_in.finish_sign_in(
         session=session,
         rp=RP,
         challenge_id=options["challengeId"],

@@ -11,7 +11,14 @@ from sqlmodel import Session
 
 from server.auth.session import SESSION_ID
 from server.catalog.service import criteria_for, requirements_for
-from server.models import Credential, RubricCriterion, Submission, SubmissionStatus, User
+from server.models import (
+    Credential,
+    EvidenceRequirement,
+    RubricCriterion,
+    Submission,
+    SubmissionStatus,
+    User,
+)
 from tests.support.factories import (
     appoint,
     make_cohort,
@@ -19,6 +26,23 @@ from tests.support.factories import (
     make_submission,
     make_user,
 )
+
+
+def make_draft(
+    session: Session, kinds: tuple[str, ...], *, max_count: int | None = None
+) -> tuple[User, Submission, dict[str, EvidenceRequirement]]:
+    """A teacher's draft of a new credential with one requirement per kind (each taking up
+    to `max_count` items when given): (owner, draft, {kind: requirement})."""
+    owner = make_user(session)
+    credential = make_credential(session, kinds=kinds)
+    submission = make_submission(session, owner, credential, status="draft")
+    requirements = requirements_for(session=session, credential_id=credential.id)
+    if max_count is not None:
+        for requirement in requirements:
+            requirement.max_count = max_count
+            session.add(requirement)
+        session.commit()
+    return owner, submission, {r.kind: r for r in requirements}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from server.admin import analytics
+from server.admin import analytics, analytics_report, analytics_snapshot, analytics_turnaround
 from server.errors import InvalidInput
 from server.models import AnalyticsSnapshot, CohortMember, MemberStatus, SubmissionStatus, utcnow
 from tests.support.factories import (
@@ -110,7 +110,7 @@ def world(session):
 
 def run(session, org, key="12m"):
     return analytics.report(
-        session=session, org=org, period=analytics.parse_period(key, now=NOW), now=NOW
+        session=session, org=org, period=analytics_report.parse_period(key, now=NOW), now=NOW
     )
 
 
@@ -193,10 +193,10 @@ def test_an_empty_district_has_empty_tables(session, world):
 
 def test_periods_are_checked_and_bounded():
     now = datetime(2026, 3, 15, 12, tzinfo=UTC)
-    twelve = analytics.parse_period(None, now=now)
+    twelve = analytics_report.parse_period(None, now=now)
     assert (twelve.key, twelve.start, twelve.end) == ("12m", datetime(2025, 4, 1, tzinfo=UTC), now)
     assert twelve.months[0] == (2025, 4) and twelve.months[-1] == (2026, 3)
-    last = analytics.parse_period("last-school-year", now=now)
+    last = analytics_report.parse_period("last-school-year", now=now)
     assert (last.start, last.end) == (
         datetime(2024, 7, 1, tzinfo=UTC),
         datetime(2025, 7, 1, tzinfo=UTC),
@@ -204,14 +204,14 @@ def test_periods_are_checked_and_bounded():
     assert "2024–25" in last.label
     for bad in ("forever", "12M", "<script>", "1" * 500):
         with pytest.raises(InvalidInput) as raised:
-            analytics.parse_period(bad, now=now)
+            analytics_report.parse_period(bad, now=now)
         assert raised.value.field == "period"
 
 
 def test_percentile_from_an_hour_histogram():
-    assert analytics._histogram_percentile([], 0.5) is None
-    assert analytics._histogram_percentile([(3, 1)], 0.9) == 3.5
-    assert analytics._histogram_percentile([(1, 2), (5, 2)], 0.5) == 3.5
+    assert analytics_turnaround.histogram_percentile([], 0.5) is None
+    assert analytics_turnaround.histogram_percentile([(3, 1)], 0.9) == 3.5
+    assert analytics_turnaround.histogram_percentile([(1, 2), (5, 2)], 0.5) == 3.5
 
 
 def test_invited_members_are_not_counted(session, world):
@@ -226,23 +226,24 @@ def test_invited_members_are_not_counted(session, world):
 
 def test_a_snapshot_keeps_every_figure(session, world):
     rep = run(session, world["home"])
-    assert analytics.from_payload(analytics.to_payload(rep)) == rep
-    assert analytics.from_payload('{"version": 0}') is None
-    assert analytics.from_payload("not json") is None
+    assert analytics_snapshot.from_payload(analytics_snapshot.to_payload(rep)) == rep
+    assert analytics_snapshot.from_payload('{"version": 0}') is None
+    assert analytics_snapshot.from_payload("not json") is None
 
 
-def test_a_fresh_snapshot_is_read_and_a_stale_one_is_not(session, world):
-    org, period = world["home"], analytics.parse_period("12m", now=NOW)
+def test_a_stored_snapshot_is_read_and_marked_stale_after_fresh_for(session, world):
+    org, period = world["home"], analytics_report.parse_period("12m", now=NOW)
     rep = analytics.report(session=session, org=org, period=period, now=NOW)
-    analytics.store(session=session, org=org, rep=rep)
+    analytics_snapshot.store(session=session, org=org, rep=rep)
     session.commit()
     soon = NOW + timedelta(minutes=1)
-    assert analytics.cached(session=session, org=org, period=period, now=soon) == rep
-    late = NOW + analytics.FRESH_FOR + timedelta(seconds=1)
-    assert analytics.cached(session=session, org=org, period=period, now=late) is None
-    other = analytics.parse_period("90d", now=NOW)
-    assert analytics.cached(session=session, org=org, period=other, now=soon) is None
-    assert analytics.cached(session=session, org=world["far"], period=period, now=soon) is None
+    stored = analytics_snapshot.stored
+    assert stored(session=session, org=org, period=period, now=soon) == (rep, False)
+    late = NOW + analytics_snapshot.FRESH_FOR + timedelta(seconds=1)
+    assert stored(session=session, org=org, period=period, now=late) == (rep, True)
+    other = analytics_report.parse_period("90d", now=NOW)
+    assert stored(session=session, org=org, period=other, now=soon) == (None, True)
+    assert stored(session=session, org=world["far"], period=period, now=soon) == (None, True)
 
 
 def test_the_refresh_command_stores_every_period_of_every_district(runner, app, world):
@@ -250,6 +251,6 @@ def test_the_refresh_command_stores_every_period_of_every_district(runner, app, 
     assert result.exit_code == 0, result.output
     assert "Home: 4 periods" in result.output and "Far: 4 periods" in result.output
     with Session(app.extensions["db_engine"]) as db:
-        assert len(db.exec(select(AnalyticsSnapshot)).all()) == 2 * len(analytics.PERIODS)
+        assert len(db.exec(select(AnalyticsSnapshot)).all()) == 2 * len(analytics_report.PERIODS)
     missing = runner.invoke(args=["analytics", "refresh", "--district", "nowhere"])
     assert missing.exit_code != 0 and "No district has the slug" in missing.output

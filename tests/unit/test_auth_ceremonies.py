@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select, update
 
-from server.auth import challenges, passkeys
+from server.auth import challenges, passkey_sign_in, passkeys
 from server.auth.passkeys import PasskeyRejected
 from server.errors import Expired, InvalidInput
 from server.models import Passkey, User, WebAuthnChallenge, utcnow
@@ -88,7 +88,7 @@ def test_expired_challenge_is_refused(session):
 def test_a_challenge_only_serves_its_own_ceremony(session):
     authenticator = FakeAuthenticator()
     sign_up(session, authenticator)
-    options = passkeys.begin_sign_in(session=session, rp=RP)
+    options = passkey_sign_in.begin_sign_in(session=session, rp=RP)
     with pytest.raises(Expired):
         passkeys.finish_sign_up(
             session=session,
@@ -136,13 +136,13 @@ def test_sign_in_with_a_discoverable_passkey_updates_count_and_last_used(session
 def test_replayed_sign_in_is_refused(session):
     authenticator = FakeAuthenticator()
     sign_up(session, authenticator)
-    options = passkeys.begin_sign_in(session=session, rp=RP)
+    options = passkey_sign_in.begin_sign_in(session=session, rp=RP)
     answer = authenticator.get(options["publicKey"])
-    passkeys.finish_sign_in(
+    passkey_sign_in.finish_sign_in(
         session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
     )
     with pytest.raises(Expired):
-        passkeys.finish_sign_in(
+        passkey_sign_in.finish_sign_in(
             session=session, rp=RP, challenge_id=options["challengeId"], credential=answer
         )
 
@@ -214,12 +214,12 @@ def test_add_passkey_refuses_a_ceremony_started_for_someone_else(session):
 
 
 def test_check_sign_count_rules():
-    passkeys.check_sign_count(stored=0, new=0)
-    passkeys.check_sign_count(stored=0, new=1)
-    passkeys.check_sign_count(stored=4, new=5)
+    passkey_sign_in.check_sign_count(stored=0, new=0)
+    passkey_sign_in.check_sign_count(stored=0, new=1)
+    passkey_sign_in.check_sign_count(stored=4, new=5)
     for stored, new in ((5, 5), (5, 4), (1, 0)):
         with pytest.raises(PasskeyRejected):
-            passkeys.check_sign_count(stored=stored, new=new)
+            passkey_sign_in.check_sign_count(stored=stored, new=new)
 
 
 def test_two_sign_ins_racing_with_the_same_counter_let_only_one_through(session, engine):
@@ -230,4 +230,4 @@ def test_two_sign_ins_racing_with_the_same_counter_let_only_one_through(session,
     with engine.begin() as other_request:  # moved the counter after this one read it
         other_request.execute(update(Passkey).values(sign_count=7))
     with pytest.raises(PasskeyRejected, match="cloned"):
-        passkeys.record_use(session=session, passkey=passkey, new_count=7)
+        passkey_sign_in.record_use(session=session, passkey=passkey, new_count=7)

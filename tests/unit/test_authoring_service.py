@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import Session, func, select
 
-from server.admin import authoring, authoring_transfer, authoring_versions
+from server.admin import authoring, authoring_access, authoring_transfer, authoring_versions
 from server.admin.authoring_forms import (
     CredentialInput,
     CriterionInput,
@@ -97,7 +97,7 @@ def test_a_draft_is_edited_in_place_and_hidden_from_the_catalog(session, world):
     assert credential.status == "draft"
     with pytest.raises(NotFound):
         catalog.get_credential(session=session, slug=credential.slug)
-    data = authoring.form_values(session=session, credential=credential)
+    data = authoring_access.form_values(session=session, credential=credential)
     data.requirements.pop()
     data.title = "Questioning, edited"
     authoring.edit_credential(
@@ -120,7 +120,7 @@ def test_editing_a_published_credential_makes_a_version_and_keeps_the_old_rows(s
     v1_criteria = catalog.criteria_for(session=session, credential_id=credential.id)
     v1_requirements = catalog.requirements_for(session=session, credential_id=credential.id)
 
-    data = authoring.form_values(session=session, credential=credential)
+    data = authoring_access.form_values(session=session, credential=credential)
     data.criteria[1].met_descriptor = "Met, and explained"
     data.criteria.append(CriterionInput(None, "Criterion 4", "Met 4", "No 4"))
     authoring.edit_credential(
@@ -146,7 +146,7 @@ def test_editing_a_published_credential_makes_a_version_and_keeps_the_old_rows(s
     assert "-  Met: Met" in history[0].diff
 
     # Saving the same values again changes nothing.
-    again = authoring.form_values(session=session, credential=credential)
+    again = authoring_access.form_values(session=session, credential=credential)
     authoring.edit_credential(
         session=session, org=org, actor=admin, credential_id=credential.id, data=again
     )
@@ -182,7 +182,7 @@ def test_another_district_and_the_shared_library_cannot_be_edited(session, world
     far_admin = make_user(session, "admin", org_id=far.id)
     shared = make_stack(session)
     with pytest.raises(NotFound):
-        authoring.own_credential(session=session, org=far, credential_id=credential.id)
+        authoring_access.own_credential(session=session, org=far, credential_id=credential.id)
     with pytest.raises(NotFound):
         authoring.save_stack(
             session=session, org=far, actor=far_admin, data=StackInput("X"), stack_id=stack.id
@@ -250,7 +250,7 @@ def test_an_edit_based_on_an_older_version_is_refused(session, world):
     authoring.set_status(
         session=session, org=org, actor=admin, credential_id=credential.id, status="published"
     )
-    data = authoring.form_values(session=session, credential=credential)
+    data = authoring_access.form_values(session=session, credential=credential)
     data.title = "Renamed"
     authoring.edit_credential(
         session=session, org=org, actor=admin, credential_id=credential.id, data=data, based_on=1
@@ -276,9 +276,9 @@ def test_two_admins_saving_at_once_make_one_version_and_a_conflict(session, engi
     )
     session.commit()
     with Session(engine, expire_on_commit=False) as other:
-        mine = authoring.form_values(session=session, credential=credential)
+        mine = authoring_access.form_values(session=session, credential=credential)
         theirs_credential = other.get_one(Credential, credential.id)
-        theirs = authoring.form_values(session=other, credential=theirs_credential)
+        theirs = authoring_access.form_values(session=other, credential=theirs_credential)
         mine.title, theirs.title = "Mine", "Theirs"
         authoring.edit_credential(
             session=session, org=org, actor=admin, credential_id=credential.id, data=mine

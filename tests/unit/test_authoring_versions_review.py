@@ -5,7 +5,7 @@ and the decision is checked against that version's criteria."""
 import pytest
 from sqlmodel import select
 
-from server.admin import authoring
+from server.admin import authoring, authoring_access
 from server.admin.authoring_forms import CriterionInput
 from server.badges import issuing
 from server.badges import service as badges
@@ -37,7 +37,7 @@ def test_an_attempt_on_version_1_is_reviewed_against_version_1(session):
     submission = make_submission(session, teacher, credential, credential_version=1)
     v1 = criteria_for(session=session, credential_id=credential.id)
 
-    data = authoring.form_values(session=session, credential=credential)
+    data = authoring_access.form_values(session=session, credential=credential)
     data.criteria[0].title = "A sharper first criterion"
     data.criteria.append(CriterionInput(None, "A fourth criterion", "Met", "Not yet"))
     authoring.edit_credential(

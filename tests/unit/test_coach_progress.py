@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from sqlmodel import select
 
 from server.coach import progress, service
-from server.models import CohortMember, EvidenceItem, utcnow
+from tests.support.coaching import NOW, dated_attempt, days_ago, evidence_added, joined_days_ago
 from tests.support.factories import (
     make_cohort,
     make_credential,
     make_stack,
-    make_submission,
     make_user,
 )
-
-NOW = utcnow()
-
-
-def days_ago(days: float):
-    return NOW - timedelta(days=days)
-
-
-def submission(
-    session, user, credential, status, *, attempt=1, updated=0, submitted=None, decided=None
-):
-    """An attempt whose times are given in days before NOW."""
-    return make_submission(
-        session,
-        user,
-        credential,
-        status=status,
-        attempt=attempt,
-        created_at=days_ago(updated),
-        updated_at=days_ago(updated),
-        submitted_at=None if submitted is None else days_ago(submitted),
-        decided_at=None if decided is None else days_ago(decided),
-    )
 
 
 @pytest.fixture
@@ -54,38 +27,19 @@ def cohort_story(session):
     for user in people.values():
         service.join(session=session, cohort=cohort, user=user)
     # Everyone joined long ago, so "no activity" counts as stalled.
-    for row in session.exec(select(CohortMember)).all():
-        row.joined_at = days_ago(60)
-        session.add(row)
-    session.commit()
+    joined_days_ago(session, {user.id: 60 for user in people.values()})
 
     # Ana: earned on a second attempt after a not yet, 3 days ago.
-    submission(session, people["Ana"], numbers, "not_yet", attempt=1, updated=20, decided=20)
-    submission(session, people["Ana"], numbers, "awarded", attempt=2, updated=3, decided=3)
+    dated_attempt(session, people["Ana"], numbers, "not_yet", attempt=1, created=20, decided=20)
+    dated_attempt(session, people["Ana"], numbers, "awarded", attempt=2, created=3, decided=3)
     # Ben: "not yet" 10 days ago, never resubmitted.
-    submission(session, people["Ben"], numbers, "not_yet", updated=10, decided=10)
+    dated_attempt(session, people["Ben"], numbers, "not_yet", created=10, decided=10)
     # Cy: a draft untouched for 9 days; its last evidence is 8 days old.
-    draft = submission(session, people["Cy"], line, "draft", updated=9)
-    session.add(
-        EvidenceItem(
-            submission_id=draft.id,
-            requirement_id=1,
-            client_uuid="e1",
-            kind="text",
-            created_at=days_ago(8),
-        )
-    )
+    draft = dated_attempt(session, people["Cy"], line, "draft", created=9)
+    evidence_added(session, draft, "e1", days=8)
     # Dee: draft updated long ago but evidence added yesterday: active, not idle.
-    dee_draft = submission(session, people["Dee"], line, "draft", updated=30)
-    session.add(
-        EvidenceItem(
-            submission_id=dee_draft.id,
-            requirement_id=1,
-            client_uuid="e2",
-            kind="text",
-            created_at=days_ago(1),
-        )
-    )
+    dee_draft = dated_attempt(session, people["Dee"], line, "draft", created=30)
+    evidence_added(session, dee_draft, "e2", days=1)
     session.commit()
     # Eve: nothing at all.
     return cohort, {"numbers": numbers, "line": line, "untouched": untouched}
@@ -173,7 +127,7 @@ def test_activity_before_joining_still_counts_joining_does_not(session):
     """Grace: last active 18 days ago, joined the cohort today: stalled."""
     quiet = make_user(session, name="Quiet")
     cohort = make_cohort(session, make_user(session, "coach"), "Old", members=[quiet])
-    submission(session, quiet, make_credential(session), "submitted", updated=20, submitted=18)
+    dated_attempt(session, quiet, make_credential(session), "submitted", created=20, submitted=18)
 
     board = progress.dashboard(session=session, cohort=cohort, now=NOW)
 

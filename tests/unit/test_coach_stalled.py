@@ -8,23 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from server.admin import analytics
+from server.admin import analytics, analytics_report
 from server.coach import nudges, progress
 from server.demo.seed import seed_demo
-from server.models import Cohort, CohortMember, EvidenceItem, Org, utcnow
+from server.models import Cohort, CohortMember, Org
+from tests.support.coaching import NOW, dated_attempt, evidence_added, joined_days_ago
 from tests.support.factories import (
     make_cohort,
     make_credential,
     make_stack,
-    make_submission,
     make_user,
 )
-
-NOW = utcnow()
-
-
-def days_ago(days: float):
-    return NOW - timedelta(days=days)
 
 
 @pytest.fixture
@@ -50,38 +44,18 @@ def world(session):
     }
     people = {name: make_user(session, name=name, org_id=org.id) for name in joined}
     cohort = make_cohort(session, coach, "Stalled?", members=list(people.values()))
-    for member in session.exec(select(CohortMember)).all():
-        name = next(n for n, u in people.items() if u.id == member.user_id)
-        member.joined_at = days_ago(joined[name])
-        session.add(member)
-    session.commit()
+    joined_days_ago(session, {people[name].id: days for name, days in joined.items()})
 
     def attempt(name, credential, status, created, **times):
-        return make_submission(
-            session,
-            people[name],
-            credential,
-            status=status,
-            created_at=days_ago(created),
-            updated_at=days_ago(times.pop("updated", created)),
-            **{k: days_ago(v) if v is not None else None for k, v in times.items()},
-        )
+        return dated_attempt(session, people[name], credential, status, created=created, **times)
 
-    draft = attempt("Active3", numbers, "draft", 30, submitted_at=None, decided_at=None)
-    session.add(
-        EvidenceItem(
-            submission_id=draft.id,
-            requirement_id=1,
-            client_uuid="a3",
-            kind="text",
-            created_at=days_ago(3),
-        )
-    )
-    attempt("Active3", docs, "awarded", 60, submitted_at=55, decided_at=50)
-    attempt("OldDraft", line, "draft", 25, updated=18, submitted_at=None, decided_at=None)
-    attempt("Claimed", numbers, "in_review", 22, updated=0, submitted_at=20, decided_at=None)
-    attempt("Withdrew", numbers, "withdrawn", 2, submitted_at=None, decided_at=None)
-    attempt("Decided", line, "not_yet", 12, submitted_at=10, decided_at=5)
+    draft = attempt("Active3", numbers, "draft", 30)
+    evidence_added(session, draft, "a3", days=3)
+    attempt("Active3", docs, "awarded", 60, submitted=55, decided=50)
+    attempt("OldDraft", line, "draft", 25, updated=18)
+    attempt("Claimed", numbers, "in_review", 22, updated=0, submitted=20)
+    attempt("Withdrew", numbers, "withdrawn", 2)
+    attempt("Decided", line, "not_yet", 12, submitted=10, decided=5)
     session.commit()
     return {"org": org, "cohort": cohort, "people": people, "coach": coach}
 
@@ -109,7 +83,7 @@ def test_the_filter_the_count_and_the_grid_agree(session, world):
 
 
 def test_analytics_counts_the_same_stalled_members(session, world):
-    period = analytics.parse_period("12m", now=NOW)
+    period = analytics_report.parse_period("12m", now=NOW)
     report = analytics.report(session=session, org=world["org"], period=period, now=NOW)
     (cohort,) = report.cohorts
     assert cohort.stalled == len(STALLED)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from server.evidence import erase, service
+from server.evidence import blobs, erase, service
 from server.evidence.limits import UploadLimits
 from server.models import AccessLog, Award, EvidenceItem, utcnow
 from server.storage import LocalStorage
@@ -81,12 +81,12 @@ def attempts(session, storage):
 def test_purge_clears_only_attempts_decided_long_enough_ago(session, storage, attempts):
     result = erase.purge_expired(session=session, days=180)
     session.commit()
-    service.delete_blobs(storage, result.keys)
+    blobs.delete_blobs(storage, result.keys)
     assert result.attempts == 2 and len(result.keys) == 4  # two photos, two thumbnails
     counts = {name: _item_count(session, s) for name, s in attempts.items()}
     # A sent attempt has its photo and (set_status fills it, as submit demands) its text.
     assert counts == {"old_not_yet": 0, "old_award": 0, "recent_award": 2, "waiting": 2, "draft": 1}
-    assert not service.store_problems(session=session, storage=storage)
+    assert not blobs.store_problems(session=session, storage=storage)
     assert session.exec(select(Award)).one().submission_id == attempts["old_award"].id
     assert attempts["old_award"].evidence_deleted_by == "retention"
     logged = session.exec(
@@ -109,9 +109,7 @@ def test_the_cli_purges_with_the_setting_and_keeps_everything_without_it(
     assert "2 attempt(s)" in done.output
     with Session(engine) as session:
         assert _item_count(session, attempts["old_award"]) == 0
-        assert not service.store_problems(
-            session=session, storage=LocalStorage(settings.storage_dir)
-        )
+        assert not blobs.store_problems(session=session, storage=LocalStorage(settings.storage_dir))
     assert runner.invoke(args=["evidence", "purge", "--days", "0"]).exit_code == 2
 
 

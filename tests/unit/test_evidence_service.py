@@ -9,8 +9,9 @@ from sqlmodel import select
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from server.evidence import service
 from server.evidence.limits import DEFAULT_PHOTO_PIXELS, UploadLimits
-from server.models import AccessLog, EvidenceItem, EvidenceRequirement
+from server.models import AccessLog, EvidenceItem
 from server.storage import LocalStorage
+from tests.support.evidence import make_draft
 from tests.support.factories import make_credential, make_submission, make_user
 from tests.support.media import GPS_IFD, exe_bytes, heic_bytes, jpeg_bytes, mp4_bytes, pdf_bytes
 
@@ -24,19 +25,7 @@ def storage(tmp_path):
 
 @pytest.fixture
 def draft(session):
-    owner = make_user(session)
-    credential = make_credential(session, kinds=("photo", "text", "file", "link", "video"))
-    submission = make_submission(session, owner, credential, status="draft")
-    requirements = session.exec(
-        select(EvidenceRequirement)
-        .where(EvidenceRequirement.credential_id == credential.id)
-        .order_by(EvidenceRequirement.position)
-    ).all()
-    for requirement in requirements:
-        requirement.max_count = 3
-        session.add(requirement)
-    session.commit()
-    return owner, submission, {r.kind: r for r in requirements}
+    return make_draft(session, ("photo", "text", "file", "link", "video"), max_count=3)
 
 
 def _add(session, storage, owner, submission, requirement, *, data=None, uuid=None, **fields):

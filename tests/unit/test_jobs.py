@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from server import jobs
-from server.coach import nudges
+from server.coach import nudge_delivery
 from server.models import AccessLog
-from server.notify import push
+from server.notify import push_queue
 
 
 def _marks(engine) -> list[str]:
@@ -93,7 +93,12 @@ def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeyp
 
 @pytest.mark.parametrize(
     "func_path",
-    [push.DELIVER_JOB, push.BATCH_JOB, nudges.DELIVER_JOB, nudges.RESCHEDULE_NUDGES_JOB],
+    [
+        push_queue.DELIVER_JOB,
+        push_queue.BATCH_JOB,
+        nudge_delivery.DELIVER_JOB,
+        nudge_delivery.RESCHEDULE_NUDGES_JOB,
+    ],
 )
 def test_every_job_path_names_a_function(func_path):
     # Jobs are queued by dotted path: a path left behind by a move fails only at run time.

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.coach import jobs as coach_jobs
-from server.coach import nudges, service
+from server.coach import nudge_delivery, nudges, service
 from server.errors import InvalidInput
 from server.models import Notification, Nudge, utcnow
 from server.timezones import in_zone
@@ -203,7 +203,7 @@ def test_a_delayed_nudge_is_not_sent_early_and_is_sent_when_due(
 
     monkeypatch.undo()
     with app.app_context():
-        jobs.run_later(nudges.DELIVER_JOB, [held.id], delay=requeued[0][2])
+        jobs.run_later(nudge_delivery.DELIVER_JOB, [held.id], delay=requeued[0][2])
         assert jobs.backend().drain(10)
     assert [n.body for n in notices(engine)] == ["Morning!"]
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from server import jobs
 from server.models import PushSubscription
 from server.notify import jobs as notify_jobs
-from server.notify import push, subscriptions
+from server.notify import push, push_queue, subscriptions
 from server.notify import service as notify
 from tests.support.factories import make_notification, make_user
 from tests.support.push_service import LOCAL_PUSH, FakeBrowser, unreachable_endpoint
@@ -35,7 +35,7 @@ def notify_and_push(app, engine, user_id: int, **fields) -> int:
     fields.setdefault("title", "You earned Fractions as Numbers!")
     with app.app_context(), Session(engine, expire_on_commit=False) as session:
         notice = notify.send(session=session, user_id=user_id, **fields)
-        push.queue_delivery(session=session, notification=notice)
+        push_queue.queue_delivery(session=session, notification=notice)
         session.commit()
         assert jobs.backend().drain(15)
         return notice.id
@@ -94,7 +94,7 @@ def test_no_job_for_a_user_without_devices(app, engine, session, receiver, monke
     monkeypatch.setattr(notify_jobs, "deliver", lambda *args, **kwargs: jobs_run.append(args))
     with app.app_context(), Session(engine) as db:
         notice = notify.send(session=db, user_id=user.id, kind="award", title="Hi")
-        push.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
         db.commit()
         assert jobs.backend().drain(5)
     assert jobs_run == [] and receiver.requests == []
@@ -106,7 +106,7 @@ def test_many_notices_in_one_transaction_go_out_in_batch_jobs(
     with_device, without = make_user(session), make_user(session)
     browser = receiver.new_browser()
     subscribe(session, with_device, browser)
-    monkeypatch.setattr(push, "BATCH_SIZE", 2)
+    monkeypatch.setattr(push_queue, "BATCH_SIZE", 2)
     queued = []
     real_run_after_commit = jobs.run_after_commit
 
@@ -121,12 +121,15 @@ def test_many_notices_in_one_transaction_go_out_in_batch_jobs(
             for i, user in enumerate([with_device, without, with_device, with_device])
         ]
         for notice in notices:
-            push.queue_delivery(session=db, notification=notice)
+            push_queue.queue_delivery(session=db, notification=notice)
         db.commit()
         assert jobs.backend().drain(10)
 
     ids = [n.id for n in notices]
-    assert queued == [(push.BATCH_JOB, ([ids[0], ids[2]],)), (push.BATCH_JOB, ([ids[3]],))]
+    assert queued == [
+        (push_queue.BATCH_JOB, ([ids[0], ids[2]],)),
+        (push_queue.BATCH_JOB, ([ids[3]],)),
+    ]
     assert receiver.errors == []
     assert sorted(m.payload["title"] for m in receiver.received) == ["N0", "N2", "N3"]
 
@@ -136,7 +139,7 @@ def test_no_push_when_the_transaction_rolls_back(app, engine, session, receiver)
     subscribe(session, user, receiver.new_browser())
     with app.app_context(), Session(engine) as db:
         notice = notify.send(session=db, user_id=user.id, kind="award", title="Hi")
-        push.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
         db.rollback()
         assert jobs.backend().drain(5)
     assert receiver.requests == []
@@ -147,8 +150,8 @@ def test_queueing_twice_delivers_once(app, engine, session, receiver):
     subscribe(session, user, receiver.new_browser())
     with app.app_context(), Session(engine) as db:
         notice = notify.send(session=db, user_id=user.id, kind="award", title="Once")
-        push.queue_delivery(session=db, notification=notice)
-        push.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
         db.commit()
         assert jobs.backend().drain(10)
     assert len(receiver.requests) == 1
@@ -287,7 +290,7 @@ def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, rec
             title="Not yet: Working Memory",
             url="/submissions/3",
         )
-        push.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
         db.commit()
         queue = jobs.backend().queue
         assert queue.count == 1 and receiver.requests == []  # queued, not sent in-line

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from server import jobs
 from server.models import PushSubscription
-from server.notify import endpoints, push
+from server.notify import endpoints, push_queue
 from server.notify import service as notify
 from tests.support.factories import make_push_subscription, make_user
 from tests.support.push_service import FakeBrowser, PushServiceReceiver
@@ -55,7 +55,7 @@ def store_row(session: Session, user, endpoint: str) -> int:
 def push_to(app, engine, user_id: int) -> None:
     with app.app_context(), Session(engine) as db:
         notice = notify.send(session=db, user_id=user_id, kind="award", title="Hi")
-        push.queue_delivery(session=db, notification=notice)
+        push_queue.queue_delivery(session=db, notification=notice)
         db.commit()
         assert jobs.backend().drain(15)
 

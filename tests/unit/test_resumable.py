@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from server.catalog.service import requirements_for
 from server.errors import Conflict, InvalidInput, NotFound, TooLarge
 from server.evidence import resumable
 from server.evidence.limits import UploadLimits
 from server.models import EvidenceItem, ResumableUpload, utcnow
 from server.storage import LocalStorage
+from tests.support.evidence import make_draft
 from tests.support.factories import make_credential, make_submission, make_user
 from tests.support.media import mp4_bytes
 
@@ -34,15 +34,8 @@ def storage(tmp_path):
 
 @pytest.fixture
 def draft(session):
-    owner = make_user(session)
-    credential = make_credential(session, kinds=("video", "text"))
-    submission = make_submission(session, owner, credential, status="draft")
-    video = next(
-        r
-        for r in requirements_for(session=session, credential_id=credential.id)
-        if r.kind == "video"
-    )
-    return owner, submission, video
+    owner, submission, by_kind = make_draft(session, ("video", "text"))
+    return owner, submission, by_kind["video"]
 
 
 def begin(session, parts, draft, size, client_uuid=None, **fields):

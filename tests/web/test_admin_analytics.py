@@ -59,16 +59,16 @@ def test_the_page_shows_the_districts_numbers_as_charts_and_tables(client, sessi
 def test_the_page_lists_the_cohorts_with_most_stalled_members_first():
     from datetime import UTC, datetime
 
-    from server.admin import analytics
+    from server.admin import analytics_report
     from server.admin.analytics_views import COHORTS_SHOWN, _cohorts_shown
 
     cohorts = [
-        analytics.CohortFunnel(f"Cohort {n:03d}", 10, 5, 4, 2, stalled=n % 7)
+        analytics_report.CohortFunnel(f"Cohort {n:03d}", 10, 5, 4, 2, stalled=n % 7)
         for n in range(COHORTS_SHOWN + 20)
     ]
     moment = datetime(2026, 1, 1, tzinfo=UTC)
-    period = analytics.Period("12m", "Last 12 months", moment, moment)
-    shown = _cohorts_shown(analytics.Report(period=period, now=moment, cohorts=cohorts))
+    period = analytics_report.Period("12m", "Last 12 months", moment, moment)
+    shown = _cohorts_shown(analytics_report.Report(period=period, now=moment, cohorts=cohorts))
     assert len(shown) == COHORTS_SHOWN
     assert [c.stalled for c in shown] == sorted((c.stalled for c in shown), reverse=True)
     assert shown[0].name == "Cohort 006"

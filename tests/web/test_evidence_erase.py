@@ -4,7 +4,7 @@ go, the award, scores and feedback stay, the pages say what happened, each is lo
 import pytest
 from sqlmodel import select
 
-from server.evidence import service
+from server.evidence import blobs
 from server.models import AccessLog, Award, CriterionScore, EvidenceItem, Submission
 from server.storage import LocalStorage
 from tests.support.evidence import as_role, make_world, page_token, post_upload
@@ -71,7 +71,7 @@ def test_the_owner_deletes_a_decided_attempts_evidence(client, world, session, s
     assert done.status_code == 303
     assert _items(session, awarded.id) == []
     assert list(storage.keys()) == []
-    assert not service.store_problems(session=session, storage=storage)
+    assert not blobs.store_problems(session=session, storage=storage)
     assert session.exec(select(Award)).one().submission_id == awarded.id
     assert session.exec(select(CriterionScore)).all()
     log = session.exec(select(AccessLog).where(AccessLog.action == "evidence.erase")).one()
@@ -134,7 +134,7 @@ def test_a_resubmission_keeps_the_files_it_shares(client, world, session, storag
     client.post(f"/submissions/{world.submission.id}/evidence/erase", data={"csrf_token": token})
     assert _items(session, world.submission.id) == []
     assert len(list(storage.keys())) == 2  # photo and thumbnail, now the new draft's
-    assert not service.store_problems(session=session, storage=storage)
+    assert not blobs.store_problems(session=session, storage=storage)
 
 
 def test_delete_all_my_evidence_asks_first(client, world, session, awarded):
@@ -159,7 +159,7 @@ def test_delete_all_my_evidence_spares_attempts_waiting_for_review(
     assert done.status_code == 303
     assert _items(session, awarded.id) == []
     assert len(_items(session, waiting.id)) == 2
-    assert not service.store_problems(session=session, storage=storage)
+    assert not blobs.store_problems(session=session, storage=storage)
     session.expire_all()
     assert session.get(Submission, awarded.id).evidence_deleted_by == "teacher"
     assert session.get(Submission, waiting.id).evidence_deleted_at is None

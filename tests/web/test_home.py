@@ -92,6 +92,22 @@ def test_assessor_home_counts_the_queue_and_shows_claims_with_their_lease(client
     assert f'<time datetime="{iso}">' in html and f"{chicago} CST" in html
 
 
+def test_assessor_home_counts_up_to_the_cap(client, session, catalog, monkeypatch):
+    from server.home import service
+
+    _stack, credentials = catalog
+    org = make_org(session)
+    assessor = make_user(session, "assessor", org_id=org.id)
+    appoint(session, assessor, credentials[0])
+    for _ in range(3):
+        make_submission(session, make_user(session, org_id=org.id), credentials[0])
+    sign_in_as(client, assessor)
+    monkeypatch.setattr(service, "WAITING_CAP", 2)
+    assert "2 or more waiting in your queue" in _html(client.get("/"))
+    monkeypatch.setattr(service, "WAITING_CAP", 4)
+    assert "3 waiting in your queue" in _html(client.get("/"))
+
+
 def test_coach_home_lists_stalled_members(client, session, catalog):
     coach = make_user(session, "coach")
     quiet, fresh = make_user(session, name="Grace Quiet"), make_user(session, name="New Nell")

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from server.catalog.service import requirements_for
-from server.evidence import service
+from server.evidence import blobs
 from server.models import EvidenceItem, ResumableUpload
 from server.storage import LocalStorage
 from tests.support.evidence import as_role, make_world, page_token, post_upload
@@ -261,4 +261,4 @@ def test_an_item_that_came_in_chunks_can_be_removed_at_once(
     assert items(session, world) == []
     assert session.exec(select(ResumableUpload)).all() == []
     assert list(storage.keys()) == []  # the video, the photo and its thumbnail
-    assert not service.store_problems(session=session, storage=storage)
+    assert not blobs.store_problems(session=session, storage=storage)
