@@ -95,6 +95,11 @@ def _live_lease(now: datetime) -> SelectOfScalar[int]:
     )
 
 
+# The teacher's district beside the assessor's: one alias for every queue (a new alias
+# per request is costly to build and keeps the statement cache from recognising it).
+TEACHER_ORG = aliased(Org)
+
+
 def queue(
     *,
     session: Session,
@@ -109,7 +114,10 @@ def queue(
     lease held by someone else; never their own; oldest submitted first; `limit` rows
     from `offset` (the view asks one more than a page to know whether another follows)."""
     now = now or utcnow()
-    teacher_org = aliased(Org)
+    # Held while the queue is built: the session keeps an object only while something
+    # refers to it, and the pool, blindness and target below each read this district.
+    district = session.get(Org, assessor.org_id) if assessor.org_id else None
+    teacher_org = TEACHER_ORG
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
     held_by_other = exists(_live_lease(now).where(Review.assessor_id != assessor.id))
     open_appeal = select(Appeal.id).where(
@@ -119,7 +127,18 @@ def queue(
     first_assessor = exists(open_appeal.where(Appeal.first_assessor_id == assessor.id))
     query = (
         # sqlmodel.select is typed for at most four columns
-        select(Submission, Credential.title, User, teacher_org.blind_review, mine, appealed)  # type: ignore[call-overload]
+        select(  # type: ignore[call-overload]
+            Submission.id,
+            Submission.attempt,
+            Submission.submitted_at,
+            Credential.title,
+            User.id,
+            User.display_name,
+            User.school,
+            teacher_org.blind_review,
+            mine,
+            appealed,
+        )
         .join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
@@ -133,34 +152,42 @@ def queue(
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
-    target_days = _target_days(session, assessor)
+    target_days = _target_days(session, district)
     rows = []
-    for submission, title, teacher, teacher_blind, is_mine, is_appeal in session.exec(query):
+    for (
+        submission_id,
+        attempt,
+        submitted_at,
+        title,
+        teacher_id,
+        teacher_name,
+        school,
+        teacher_blind,
+        is_mine,
+        is_appeal,
+    ) in session.exec(query):
         blind = assessor_blind or bool(teacher_blind)
         rows.append(
             QueueRow(
-                submission_id=submission.id,
+                submission_id=submission_id,
                 credential_title=title,
-                attempt=submission.attempt,
-                submitted_at=submission.submitted_at,
-                waiting=waiting_text(submission.submitted_at, now),
-                teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
-                if blind
-                else teacher.display_name,
-                school=None if blind else teacher.school,
+                attempt=attempt,
+                submitted_at=submitted_at,
+                waiting=waiting_text(submitted_at, now),
+                teacher=f"Teacher #{pseudonym(teacher_id, blind_key)}" if blind else teacher_name,
+                school=None if blind else school,
                 mine=bool(is_mine),
                 second_opinion=bool(is_appeal),
-                turnaround=turnaround(submission.submitted_at, now, target_days),
+                turnaround=turnaround(submitted_at, now, target_days),
             )
         )
     return rows
 
 
-def _target_days(session: Session, assessor: User) -> int:
-    """The assessor's district's turnaround target (the default outside every district)."""
+def _target_days(session: Session, org: Org | None) -> int:
+    """The district's turnaround target (the default outside every district)."""
     from server.admin import settings  # admin builds on review; read its one reader lazily
 
-    org = session.get(Org, assessor.org_id) if assessor.org_id else None
     return (
         settings.review_target_days(session=session, org=org)
         if org
