@@ -55,6 +55,7 @@ PAGES = (
     "review queue",
     "cohort leaderboard",
     "progress (/me)",
+    "home",
     "coach cohort",
 )
 SUBMISSIONS_PER_TEACHER = 2
@@ -366,6 +367,7 @@ def targets(dataset: Dataset) -> dict[str, tuple[str, str | None]]:
             cookie["teacher"],
         ),
         "progress (/me)": ("/me", cookie["teacher"]),
+        "home": ("/home", cookie["teacher"]),
         "coach cohort": (f"/coach/cohorts/{ids['cohort']}", cookie["coach"]),
     }
 

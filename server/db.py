@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Executable, event
+from sqlalchemy.engine import Engine, Result, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -50,6 +50,17 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
+
+
+def read(session: Session, statement: Executable, **params) -> Result:
+    """Run a prebuilt Core statement (module-level, values as `bindparam`s) on the
+    session's connection and transaction. Pages run a handful of these on every request:
+    building a select costs several times what SQLite takes to answer it, and the ORM's
+    layer as much again, so hot reads of plain columns are built once and skip the ORM.
+    Pending ORM changes are flushed first, as the ORM's autoflush would."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 def rollback_request_session() -> None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import request, url_for
-from sqlmodel import col, select
+from flask import current_app, request, url_for
+from sqlalchemy import BindParameter, bindparam, func, select
 
-from server.db import get_session
-from server.models import Submission, SubmissionStatus, User
-from server.notify.service import unread_count
+from server.db import get_session, read
+from server.models import Notification, Submission, SubmissionStatus, User
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class NavEntry:
     label: str
     endpoint: str
     allowed: Callable[[User], bool]
-    badge: Callable[[User], int] | None = None
+    badge: str = ""  # a count from NavCounts shown beside the label ("unread")
     tab: str = ""  # the short label in the phone tab bar; "" = not a tab
     # Other paths this entry stands for (the stack and credential pages are "Stacks").
     also: tuple[str, ...] = ()
@@ -35,33 +34,43 @@ def _anyone(_user: User) -> bool:
     return True
 
 
-def _unread_notices(user: User) -> int:
-    return unread_count(session=get_session(), user_id=user.id)
-
-
 def _role(*roles: str) -> Callable[[User], bool]:
     return lambda user: any(user.has_role(r) for r in (*roles, "admin"))
 
 
-def latest_draft_id(user: User) -> int | None:
-    """The draft the Capture tab opens: the one touched last (one indexed query)."""
-    return (
-        get_session()
-        .exec(
-            select(Submission.id)
-            .where(Submission.user_id == user.id, Submission.status == SubmissionStatus.DRAFT.value)
-            .order_by(col(Submission.updated_at).desc())
-            .limit(1)
-        )
-        .first()
-    )
+_USER: BindParameter[int] = bindparam("user_id")
+# What the header shows on every page, in one statement built once: the draft the Capture
+# tab opens (the one touched last) and the unread count, each from its index.
+NAV_COUNTS = select(
+    select(Submission.id)
+    .where(Submission.user_id == _USER, Submission.status == SubmissionStatus.DRAFT.value)
+    .order_by(Submission.updated_at.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("draft_id"),
+    select(func.count(Notification.id))
+    .where(Notification.user_id == _USER, Notification.read_at.is_(None))
+    .scalar_subquery()
+    .label("unread"),
+)
+
+
+@dataclass(frozen=True)
+class NavCounts:
+    draft_id: int | None
+    unread: int
+
+
+def nav_counts(user: User) -> NavCounts:
+    draft_id, unread = read(get_session(), NAV_COUNTS, user_id=user.id).one()
+    return NavCounts(draft_id, unread)
 
 
 ENTRIES: list[NavEntry] = [
     NavEntry("Home", "home.home", _anyone, tab="Home", also=("/",)),
     NavEntry("Stacks", "catalog.stacks", _anyone, tab="Stacks", also=("/credentials",)),
     NavEntry("Capture", "pwa.capture", _anyone, tab="Capture"),  # with a draft only
-    NavEntry("Inbox", "notify.inbox", _anyone, badge=_unread_notices, tab="Inbox"),
+    NavEntry("Inbox", "notify.inbox", _anyone, badge="unread", tab="Inbox"),
     NavEntry("Progress", "game.profile", _anyone, tab="Me"),
     NavEntry("My credentials", "submissions.mine", _anyone),
     NavEntry("Leaderboards", "game.leaderboards", _anyone),
@@ -108,15 +117,29 @@ def current_index(path: str, candidates: list[list[str]]) -> tuple[int | None, b
     return best, best is not None and path == best_prefix
 
 
+def _fixed_urls() -> dict[str, str]:
+    """Each entry's address (and the account page's), built once per app and script root:
+    they are the same on every page."""
+    key = f"chalkmark_nav_urls:{request.script_root}"
+    urls = current_app.extensions.get(key)
+    if urls is None:
+        urls = {e.endpoint: url_for(e.endpoint) for e in ENTRIES if e.endpoint != CAPTURE}
+        urls["auth.account"] = url_for("auth.account")
+        current_app.extensions[key] = urls
+    return urls
+
+
 def links_for(user: User) -> Nav:
-    draft_id = latest_draft_id(user)
+    counts = nav_counts(user)
+    draft_id = counts.draft_id
     entries = [
         e for e in ENTRIES if e.allowed(user) and (e.endpoint != CAPTURE or draft_id is not None)
     ]
+    fixed = _fixed_urls()
     urls = [
-        url_for(e.endpoint, submission=draft_id) if e.endpoint == CAPTURE else url_for(e.endpoint)
+        url_for(e.endpoint, submission=draft_id) if e.endpoint == CAPTURE else fixed[e.endpoint]
         for e in entries
-    ] + [url_for("auth.account")]
+    ] + [fixed["auth.account"]]
     candidates = [[url.split("?", 1)[0], *e.also] for url, e in zip(urls, entries, strict=False)]
     current, exact = current_index(request.path, [*candidates, [urls[-1]]])
     marks = {current: "page" if exact else "true"}
@@ -124,7 +147,7 @@ def links_for(user: User) -> Nav:
         NavLink(
             entry.label,
             url,
-            entry.badge(user) if entry.badge else 0,
+            getattr(counts, entry.badge) if entry.badge else 0,
             entry.tab,
             marks.get(index, ""),
         )

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, delete, select, update
 
 from server.errors import Forbidden
@@ -143,6 +143,13 @@ def unseal(session_id: str, payload: str | bytes | None) -> Any:
 
 # --- the database store --------------------------------------------------------------
 
+# Every signed-in request runs this: built once, and only the session columns it reads.
+SIGNED_IN = (
+    select(UserSession.id, UserSession.last_seen_at, UserSession.expires_at, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.id_hash == bindparam("id_hash"), UserSession.revoked_at.is_(None))
+)
+
 
 @dataclass
 class DatabaseSessions:
@@ -171,24 +178,19 @@ class DatabaseSessions:
 
     def user_for(self, *, session: Session, session_id: str) -> User | None:
         """The signed-in person, in one query (session joined to user); None when ended."""
-        row = session.exec(
-            select(UserSession, User)
-            .join(User, User.id == UserSession.user_id)
-            .where(
-                UserSession.id_hash == session_hash(session_id), UserSession.revoked_at.is_(None)
-            )
-        ).first()
+        row = session.execute(SIGNED_IN, {"id_hash": session_hash(session_id)}).first()
         if row is None:
             return None
-        record, user = row
+        record_id, last_seen_at, expires_at = row[:3]
+        user: User = row[3]
         now = self.clock()
         if user.deactivated_at is not None or not self.policy.is_live(
-            last_seen_at=record.last_seen_at, expires_at=record.expires_at, now=now
+            last_seen_at=last_seen_at, expires_at=expires_at, now=now
         ):
             return None
-        if self.policy.needs_touch(record.last_seen_at, now):
+        if self.policy.needs_touch(last_seen_at, now):
             session.exec(
-                update(UserSession).where(UserSession.id == record.id).values(last_seen_at=now)
+                update(UserSession).where(UserSession.id == record_id).values(last_seen_at=now)
             )
             session.commit()
         return user

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -346,6 +346,16 @@ def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
     )
 
 
+_GRID_CREDENTIAL = load_only(
+    Credential.id,
+    Credential.stack_id,
+    Credential.title,
+    Credential.credit_hours,
+    Credential.position,
+)
+_GRID_STACK = load_only(Stack.id, Stack.title, Stack.position)
+
+
 def _stack_columns(session: Session, cohort: Cohort) -> list[StackColumns]:
     """The credentials any active member started (an attempt not withdrawn), by stack."""
     started = (
@@ -358,6 +368,8 @@ def _stack_columns(session: Session, cohort: Cohort) -> list[StackColumns]:
         select(Credential, Stack)
         .join(Stack, Stack.id == Credential.stack_id)
         .where(col(Credential.id).in_(started))
+        # The grid shows names and hours: not each credential's long texts.
+        .options(_GRID_CREDENTIAL, _GRID_STACK)
         .order_by(Stack.position, Stack.title, Credential.position, Credential.title)
     ):
         grouped.setdefault(stack.id, StackColumns(stack.title, [])).credentials.append(credential)

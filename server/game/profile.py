@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Executable, bindparam, select
 from sqlmodel import Session
 
 from server.catalog.service import published_credential
+from server.db import read
 from server.errors import InvalidInput
 from server.game import chart, ledger, levels, rules, streaks, values, weeks
 from server.models import (
@@ -102,7 +103,7 @@ def total_points(*, session: Session, user_id: int) -> int:
 
 def build(*, session: Session, user: User, now: datetime | None = None) -> Profile:
     now = now or utcnow()
-    points = session.get(UserPoints, user.id)
+    points = read(session, POINTS, user_id=user.id).first()
     total = points.total if points else 0
     game_values = values.for_org(session=session, org_id=user.org_id)
     level = game_values.level_for(total)
@@ -122,6 +123,56 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Profi
     )
 
 
+_USER: BindParameter[int] = bindparam("user_id")
+# The page's reads, built once (see server.db.read).
+POINTS = select(UserPoints.total, UserPoints.seen_level).where(UserPoints.user_id == _USER)
+BADGES = (
+    select(Credential.title, Award.issued_at, Award.uuid)
+    .join(Credential, Credential.id == Award.credential_id)
+    .where(Award.user_id == _USER, Award.revoked_at.is_(None))
+    .order_by(Award.issued_at.desc())
+)
+EARNED = select(Award.credential_id).where(Award.user_id == _USER, Award.revoked_at.is_(None))
+# Each stack the person started or earned in, with its published credentials (one row per
+# credential; a stack without any has one row with None).
+TOUCHED_STACKS = (
+    select(Stack.title, Stack.slug, Credential.id)
+    .outerjoin(Credential, (Credential.stack_id == Stack.id) & published_credential())
+    .where(
+        Stack.id.in_(
+            select(Credential.stack_id)
+            .where(
+                Credential.id.in_(
+                    select(Submission.credential_id).where(
+                        Submission.user_id == _USER,
+                        Submission.status != SubmissionStatus.WITHDRAWN.value,
+                    )
+                )
+                | Credential.id.in_(EARNED)
+            )
+            .correlate(None)  # its own credential table, not the joined one
+        )
+    )
+    .order_by(Stack.position, Stack.title, Stack.id)
+)
+RECENT = (
+    select(PointEvent.rule, PointEvent.ref, PointEvent.points, PointEvent.created_at)
+    .where(PointEvent.user_id == _USER)
+    .order_by(PointEvent.created_at.desc(), PointEvent.id.desc())
+    .limit(RECENT_EVENTS)
+)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+CREDENTIAL_TITLES = select(Credential.id, Credential.title).where(Credential.id.in_(_IDS))
+STACK_TITLES = select(Stack.id, Stack.title).where(Stack.id.in_(_IDS))
+AWARD_CREDENTIALS = select(Award.id, Award.credential_id).where(Award.id.in_(_IDS))
+REVIEW_CREDENTIALS = (
+    select(Review.id, Submission.credential_id)
+    .join(Submission, Submission.id == Review.submission_id)
+    .where(Review.id.in_(_IDS))
+)
+WEEKLY = select(WeeklyPoints.iso_week, WeeklyPoints.points).where(WeeklyPoints.user_id == _USER)
+
+
 def _celebrate_once(
     session: Session, user_id: int, level: levels.Level, seen_level: int
 ) -> levels.Level | None:
@@ -136,60 +187,31 @@ def _celebrate_once(
 
 
 def _badges(session: Session, user_id: int) -> list[BadgeEarned]:
-    rows = session.execute(
-        select(Credential.title, Award.issued_at, Award.uuid)
-        .join(Credential, Credential.id == Award.credential_id)
-        .where(Award.user_id == user_id, Award.revoked_at.is_(None))
-        .order_by(Award.issued_at.desc())
-    )
+    rows = read(session, BADGES, user_id=user_id)
     return [BadgeEarned(title=t, issued_at=at, uuid=u) for t, at, u in rows]
 
 
 def _stacks(session: Session, user_id: int) -> list[StackProgress]:
     """Stacks where the person has started or earned something."""
-    started = select(Submission.credential_id).where(
-        Submission.user_id == user_id, Submission.status != SubmissionStatus.WITHDRAWN.value
-    )
-    earned_ids = set(
-        session.execute(
-            select(Award.credential_id).where(Award.user_id == user_id, Award.revoked_at.is_(None))
-        ).scalars()
-    )
-    touched = select(Credential.stack_id).where(
-        Credential.id.in_(started) | Credential.id.in_(earned_ids or {-1})
-    )
-    stacks = session.execute(
-        select(Stack).where(Stack.id.in_(touched)).order_by(Stack.position, Stack.title)
-    ).scalars()
-    result = []
-    for stack in stacks:
-        needed = set(
-            session.execute(
-                select(Credential.id).where(Credential.stack_id == stack.id, published_credential())
-            ).scalars()
-        )
-        result.append(
-            StackProgress(
-                title=stack.title,
-                slug=stack.slug,
-                earned=len(needed & earned_ids),
-                total=len(needed),
-            )
-        )
-    return result
+    earned_ids = set(read(session, EARNED, user_id=user_id).scalars())
+    needed: dict[tuple[str, str], set[int]] = {}
+    for title, slug, credential_id in read(session, TOUCHED_STACKS, user_id=user_id):
+        credentials = needed.setdefault((title, slug), set())
+        if credential_id is not None:
+            credentials.add(credential_id)
+    return [
+        StackProgress(title=title, slug=slug, earned=len(ids & earned_ids), total=len(ids))
+        for (title, slug), ids in needed.items()
+    ]
 
 
 def _recent(session: Session, user_id: int) -> list[RecentPoints]:
-    events = session.execute(
-        select(PointEvent)
-        .where(PointEvent.user_id == user_id)
-        .order_by(PointEvent.created_at.desc(), PointEvent.id.desc())
-        .limit(RECENT_EVENTS)
-    ).scalars()
+    events = read(session, RECENT, user_id=user_id).all()
+    names = _Names(session, [e.ref for e in events])
     return [
         RecentPoints(
             label=rules.label_for(e.rule),
-            detail=_describe(session, e.ref),
+            detail=names.describe(e.ref),
             points=e.points,
             at=e.created_at,
         )
@@ -197,47 +219,58 @@ def _recent(session: Session, user_id: int) -> list[RecentPoints]:
     ]
 
 
-def _describe(session: Session, ref: str) -> str:
-    """What a ledger line paid for, by name: the credential, stack, week or review."""
+def _parse_ref(ref: str) -> tuple[str, str]:
     kind, _, key = ref.removeprefix("demo:").partition(":")
-    if kind == "credential" and key.isdigit():
-        credential = session.get(Credential, int(key))
-        return credential.title if credential else ""
-    if kind in ("review", "award") and key.isdigit():
-        return _credential_of(session, kind, int(key))
-    if kind == "stack" and key.isdigit():
-        stack = session.get(Stack, int(key))
-        return stack.title if stack else ""
-    if kind == "week" and "-W" in key:
-        year, week = key.split("-W")
-        return f"Week {int(week)} of {year}"
-    return ""
+    return kind, key
 
 
-def _credential_of(session: Session, kind: str, row_id: int) -> str:
-    """The credential a review (of its submission) or an award was for."""
-    if kind == "award":
-        credential_id = session.execute(
-            select(Award.credential_id).where(Award.id == row_id)
-        ).scalar_one_or_none()
-    else:
-        credential_id = session.execute(
-            select(Submission.credential_id)
-            .join(Review, Review.submission_id == Submission.id)
-            .where(Review.id == row_id)
-        ).scalar_one_or_none()
-    credential = session.get(Credential, credential_id) if credential_id else None
-    return credential.title if credential else ""
+class _Names:
+    """What ledger lines paid for, by name (the credential, stack, week or review): every
+    name the page's lines need, looked up in at most one statement per kind."""
+
+    def __init__(self, session: Session, refs: list[str]) -> None:
+        wanted: dict[str, set[int]] = {
+            "credential": set(),
+            "stack": set(),
+            "award": set(),
+            "review": set(),
+        }
+        for kind, key in map(_parse_ref, refs):
+            if kind in wanted and key.isdigit():
+                wanted[kind].add(int(key))
+        self.credential_of: dict[str, dict[int, int]] = {
+            kind: dict(read(session, statement, ids=sorted(wanted[kind])).all())
+            if wanted[kind]
+            else {}
+            for kind, statement in (("award", AWARD_CREDENTIALS), ("review", REVIEW_CREDENTIALS))
+        }
+        credential_ids = wanted["credential"].union(
+            *(ids.values() for ids in self.credential_of.values())
+        )
+        self.credentials = self._titles(session, CREDENTIAL_TITLES, credential_ids)
+        self.stacks = self._titles(session, STACK_TITLES, wanted["stack"])
+
+    @staticmethod
+    def _titles(session: Session, statement: Executable, ids: set[int]) -> dict[int, str]:
+        return dict(read(session, statement, ids=sorted(ids)).all()) if ids else {}
+
+    def describe(self, ref: str) -> str:
+        kind, key = _parse_ref(ref)
+        if kind == "credential" and key.isdigit():
+            return self.credentials.get(int(key), "")
+        if kind in ("review", "award") and key.isdigit():
+            credential_id = self.credential_of[kind].get(int(key))
+            return self.credentials.get(credential_id, "") if credential_id else ""
+        if kind == "stack" and key.isdigit():
+            return self.stacks.get(int(key), "")
+        if kind == "week" and "-W" in key:
+            year, week = key.split("-W")
+            return f"Week {int(week)} of {year}"
+        return ""
 
 
 def _chart(session: Session, user: User, now: datetime) -> chart.Chart:
-    weekly = dict(
-        session.execute(
-            select(WeeklyPoints.iso_week, WeeklyPoints.points).where(
-                WeeklyPoints.user_id == user.id
-            )
-        ).all()
-    )
+    weekly = dict(read(session, WEEKLY, user_id=user.id).all())
     window = weeks.recent(now, user.timezone, CHART_WEEKS)
     return chart.build(chart.cumulative(weekly, window))
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from server.db import read
 from server.game import ledger, rules, values, weeks
 from server.inserts import insert_once
 from server.models import ActivityWeek, User, utcnow
@@ -49,15 +50,19 @@ def record_activity(
     )
 
 
-def _active_weeks(session: Session, *, user_id: int, up_to: str) -> list[str]:
-    return list(
-        session.execute(
-            select(ActivityWeek.iso_week)
-            .where(ActivityWeek.user_id == user_id, ActivityWeek.iso_week <= up_to)
-            .order_by(ActivityWeek.iso_week.desc())
-            .limit(MAX_WEEKS_LOOKED_AT)
-        ).scalars()
+# Read on every home and progress page: built once (see server.db.read).
+ACTIVE_WEEKS = (
+    select(ActivityWeek.iso_week)
+    .where(
+        ActivityWeek.user_id == bindparam("user_id"), ActivityWeek.iso_week <= bindparam("up_to")
     )
+    .order_by(ActivityWeek.iso_week.desc())
+    .limit(MAX_WEEKS_LOOKED_AT)
+)
+
+
+def _active_weeks(session: Session, *, user_id: int, up_to: str) -> list[str]:
+    return list(read(session, ACTIVE_WEEKS, user_id=user_id, up_to=up_to).scalars())
 
 
 def _count_run(active: list[str], start: str) -> int:

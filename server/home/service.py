@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import BindParameter, Row, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from server import access
 from server.catalog.service import published_credential, published_stack
 from server.coach import progress
 from server.coach.service import cohorts_for
+from server.db import read
 from server.game import streaks, weeks
 from server.models import (
     AWAITING_REVIEW,
@@ -116,41 +120,64 @@ def build(*, session: Session, user: User, now: datetime | None = None) -> Home:
 # --- teacher ----------------------------------------------------------------------------
 
 
+_USER: BindParameter[int] = bindparam("user_id")
+# The teacher's home reads, built once (see server.db.read): every attempt but withdrawn
+# ones, newest first, with the columns the home shows.
+ATTEMPTS = (
+    sa_select(
+        Submission.id,
+        Submission.credential_id,
+        Submission.attempt,
+        Submission.status,
+        Submission.decided_at,
+        Submission.submitted_at,
+        Submission.updated_at,
+        Credential.title,
+        Credential.stack_id,
+    )
+    .join(Credential, Credential.id == Submission.credential_id)
+    .where(Submission.user_id == _USER, Submission.status != SubmissionStatus.WITHDRAWN.value)
+    .order_by(Submission.updated_at.desc(), Submission.attempt.desc())
+)
+WEEK_POINTS = sa_select(WeeklyPoints.points).where(
+    WeeklyPoints.user_id == _USER, WeeklyPoints.iso_week == bindparam("week")
+)
+SUGGESTIONS = (
+    sa_select(Credential.id, Credential.title, Credential.slug, Stack.title)
+    .join(Stack, Stack.id == Credential.stack_id)
+    .where(Credential.stack_id.in_(bindparam("stack_ids", expanding=True)))
+    .where(published_credential(), published_stack())
+    .order_by(Stack.position, Stack.title, Credential.position, Credential.title)
+)
+
+
 def teacher_home(*, session: Session, user: User, now: datetime) -> TeacherHome:
     """The newest attempt at each credential decides where it shows: a draft to continue,
     a "not yet" to answer, a decision being waited for, or an earned credential."""
     home = TeacherHome()
-    rows = session.exec(
-        select(Submission, Credential.title, Credential.stack_id)
-        .join(Credential, Credential.id == Submission.credential_id)
-        .where(
-            Submission.user_id == user.id,
-            Submission.status != SubmissionStatus.WITHDRAWN.value,
-        )
-        .order_by(col(Submission.updated_at).desc(), col(Submission.attempt).desc())
-    ).all()
-    newest: dict[int, tuple[Submission, str]] = {}
+    newest: dict[int, Row[Any]] = {}
     stacks: set[int] = set()
-    for submission, title, stack_id in rows:
-        stacks.add(stack_id)
-        kept = newest.get(submission.credential_id)
-        if kept is None or submission.attempt > kept[0].attempt:
-            newest[submission.credential_id] = (submission, title)
-    for submission, title in newest.values():
-        _place(home, submission, title)
+    for row in read(session, ATTEMPTS, user_id=user.id):
+        stacks.add(row.stack_id)
+        kept = newest.get(row.credential_id)
+        if kept is None or row.attempt > kept.attempt:
+            newest[row.credential_id] = row
+    for row in newest.values():
+        _place(home, row)
     for group in (home.drafts, home.not_yet, home.waiting):
         group.sort(key=lambda a: a.at, reverse=True)
     home.streak = streaks.current(session=session, user=user, now=now)
-    week = session.get(WeeklyPoints, (user.id, weeks.iso_week(now, user.timezone)))
-    home.points_this_week = week.points if week else 0
+    week = weeks.iso_week(now, user.timezone)
+    home.points_this_week = read(session, WEEK_POINTS, user_id=user.id, week=week).scalar() or 0
     home.suggestion = _suggestion(session, stacks, set(newest))
     return home
 
 
-def _place(home: TeacherHome, submission: Submission, title: str) -> None:
-    status = submission.status
-    at = submission.decided_at or submission.submitted_at or submission.updated_at
-    attempt = Attempt(submission.id, title, submission.attempt, status, at)
+def _place(home: TeacherHome, row: Row[Any]) -> None:
+    """One credential's newest attempt (a row of ATTEMPTS) in its group."""
+    status = row.status
+    at = row.decided_at or row.submitted_at or row.updated_at
+    attempt = Attempt(row.id, row.title, row.attempt, status, at)
     if status == SubmissionStatus.DRAFT.value:
         home.drafts.append(attempt)
     elif status == SubmissionStatus.NOT_YET.value:
@@ -165,14 +192,8 @@ def _suggestion(session: Session, stack_ids: set[int], touched: set[int]) -> Sug
     """The first published credential not yet started in a stack the teacher started."""
     if not stack_ids:
         return None
-    query = (
-        select(Credential.id, Credential.title, Credential.slug, Stack.title)
-        .join(Stack, Stack.id == Credential.stack_id)
-        .where(col(Credential.stack_id).in_(sorted(stack_ids)))
-        .where(published_credential(), published_stack())
-        .order_by(Stack.position, Stack.title, Credential.position, Credential.title)
-    )
-    for credential_id, title, slug, stack_title in session.exec(query):
+    rows = read(session, SUGGESTIONS, stack_ids=sorted(stack_ids))
+    for credential_id, title, slug, stack_title in rows:
         if credential_id not in touched:
             return Suggestion(title, slug, stack_title)
     return None

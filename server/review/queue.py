@@ -147,6 +147,11 @@ def count_waiting(
     return session.exec(select(func.count()).select_from(ids.subquery())).one()
 
 
+# The teacher's district beside the assessor's: one alias for every queue (a new alias
+# per request is costly to build and keeps the statement cache from recognising it).
+TEACHER_ORG = aliased(Org)
+
+
 def queue(
     *,
     session: Session,
@@ -161,14 +166,27 @@ def queue(
     lease held by someone else; never their own; oldest submitted first; `limit` rows
     from `offset` (the view asks one more than a page to know whether another follows)."""
     now = now or utcnow()
-    teacher_org = aliased(Org)
+    # Held while the queue is built: the session keeps an object only while something
+    # refers to it, and the pool, blindness and target below each read this district.
+    district = session.get(Org, assessor.org_id) if assessor.org_id else None
+    teacher_org = TEACHER_ORG
     mine = exists(_live_lease(now).where(Review.assessor_id == assessor.id))
     appealed = exists(_open_appeal())
     may_take, pair = _availability(assessor, now)
     # sqlmodel.select is typed for at most four columns
-    columns = select(
-        Submission, Credential.title, User, teacher_org.blind_review, mine, appealed, pair
-    )  # type: ignore[call-overload]
+    columns = select(  # type: ignore[call-overload]
+        Submission.id,
+        Submission.attempt,
+        Submission.submitted_at,
+        Credential.title,
+        User.id,
+        User.display_name,
+        User.school,
+        teacher_org.blind_review,
+        mine,
+        appealed,
+        pair,
+    )
     query = (
         _waiting(columns, session, assessor, may_take)
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
@@ -179,37 +197,44 @@ def queue(
     if only_mine:
         query = query.where(mine)
     assessor_blind = org_is_blind(session, assessor.org_id)
-    target_days = _target_days(session, assessor)
+    target_days = _target_days(session, district)
     rows = []
-    for submission, title, teacher, teacher_blind, is_mine, is_appeal, is_pair in session.exec(
-        query
-    ):
+    for (
+        submission_id,
+        attempt,
+        submitted_at,
+        title,
+        teacher_id,
+        teacher_name,
+        school,
+        teacher_blind,
+        is_mine,
+        is_appeal,
+        is_pair,
+    ) in session.exec(query):
         blind = assessor_blind or bool(teacher_blind) or bool(is_pair)  # a pair reads blind
         rows.append(
             QueueRow(
-                submission_id=submission.id,
+                submission_id=submission_id,
                 credential_title=title,
-                attempt=submission.attempt,
-                submitted_at=submission.submitted_at,
-                waiting=waiting_text(submission.submitted_at, now),
-                teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
-                if blind
-                else teacher.display_name,
-                school=None if blind else teacher.school,
+                attempt=attempt,
+                submitted_at=submitted_at,
+                waiting=waiting_text(submitted_at, now),
+                teacher=f"Teacher #{pseudonym(teacher_id, blind_key)}" if blind else teacher_name,
+                school=None if blind else school,
                 mine=bool(is_mine),
                 second_opinion=bool(is_appeal),
                 double_blind=bool(is_pair),
-                turnaround=turnaround(submission.submitted_at, now, target_days),
+                turnaround=turnaround(submitted_at, now, target_days),
             )
         )
     return rows
 
 
-def _target_days(session: Session, assessor: User) -> int:
-    """The assessor's district's turnaround target (the default outside every district)."""
+def _target_days(session: Session, org: Org | None) -> int:
+    """The district's turnaround target (the default outside every district)."""
     from server.admin import settings  # admin builds on review; read its one reader lazily
 
-    org = session.get(Org, assessor.org_id) if assessor.org_id else None
     return (
         settings.review_target_days(session=session, org=org)
         if org
