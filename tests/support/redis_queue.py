@@ -1,10 +1,16 @@
 """The real Redis the machine runs, for RQ tests (import the fixture into a test module).
 
-Db 15 unless CHALKMARK_TEST_REDIS_URL names another (parallel runs on one machine)."""
+Db 15 unless CHALKMARK_TEST_REDIS_URL names another. Each test empties it, so the tests that
+use it take turns across processes (pytest-xdist workers): an exclusive lock on a file named
+after the URL, held for the test."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +21,12 @@ TEST_REDIS_URL = os.environ.get("CHALKMARK_TEST_REDIS_URL", "redis://127.0.0.1:6
 def redis_url():
     from redis import Redis
 
-    client = Redis.from_url(TEST_REDIS_URL)
-    client.ping()  # the machine runs Redis; a missing one must fail, not skip
-    client.flushdb()
-    yield TEST_REDIS_URL
-    client.flushdb()
+    name = hashlib.sha256(TEST_REDIS_URL.encode()).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"chalkmark-test-redis-{name}.lock"
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        client = Redis.from_url(TEST_REDIS_URL)
+        client.ping()  # the machine runs Redis; a missing one must fail, not skip
+        client.flushdb()
+        yield TEST_REDIS_URL
+        client.flushdb()
