@@ -20,12 +20,17 @@ run: install
 	$(BIN)/chalkmark seed-demo --if-empty
 	CHALKMARK_DEMO=$${CHALKMARK_DEMO:-1} $(BIN)/chalkmark serve --host $${HOST:-127.0.0.1} --port $(PORT)
 
+# pytest-xdist workers, each with its own PostgreSQL database (tests/conftest.py);
+# `make test TEST_WORKERS=0` runs everything in one process.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS)
+
 ## make test: set up (Chromium too) and run unit, web, e2e; again on Postgres when configured
 test: install chromium verifier
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
 test-fast: install verifier
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not e2e"
 
 # Debian's Chromium for the e2e suite (Playwright never downloads a browser here).
 chromium:

@@ -1,5 +1,9 @@
 """Shared fixtures. Every DB-touching test runs on SQLite, and again on PostgreSQL when
 CHALKMARK_TEST_POSTGRES_URL is set (the `db_url` fixture is parametrized over both).
+
+`make test` runs the suite on pytest-xdist workers: each worker has its own PostgreSQL database
+(`<name>_gw0`, ...; tests/support/databases.py); the tests that use the one Redis db take
+turns (tests/support/redis_queue.py).
 """
 
 from __future__ import annotations
@@ -7,18 +11,34 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from server import create_app
 from server.config import Settings
 from server.db import make_engine
+from tests.support import route_builders
+from tests.support.databases import (
+    build_sqlite_template,
+    copy_sqlite_template,
+    create_postgres_database,
+    empty_postgres,
+    worker_postgres_url,
+)
 
 # Fixtures shared by several test modules (coach, cohort).
 pytest_plugins = ["tests.support.coaching", "tests.support.s3"]
 
-POSTGRES_URL = os.environ.get("CHALKMARK_TEST_POSTGRES_URL")
+POSTGRES_URL = worker_postgres_url(os.environ.get("CHALKMARK_TEST_POSTGRES_URL"))
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config):
+    route_builders.install()  # each test's create_app reuses the URL builders compiled before
+
+
+def pytest_sessionstart(session):
+    if POSTGRES_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+        create_postgres_database(POSTGRES_URL)
 
 
 @pytest.fixture(scope="session")
@@ -30,23 +50,21 @@ def _postgres_engine():
     engine.dispose()
 
 
-def _truncate(engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    return build_sqlite_template(tmp_path_factory.mktemp("schema"))
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path):
-    """A fresh, empty database with every table: a temp SQLite file, or truncated Postgres."""
+    """A fresh, empty database with every table: a temp SQLite file (a copy of one built with
+    create_all), or the worker's PostgreSQL database emptied and its ids restarted."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-        engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
-        engine.dispose()
-        return url
+        return copy_sqlite_template(
+            request.getfixturevalue("_sqlite_template"), tmp_path / "test.db"
+        )
     engine = request.getfixturevalue("_postgres_engine")
-    _truncate(engine)
+    empty_postgres(engine)
     return POSTGRES_URL
 
 

@@ -3,14 +3,17 @@ each test (use as a plugin: pytest_plugins = ["tests.support.boards"])."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from server.game import board_events
 from server.game.boards_redis import RedisBoards
 from tests.support.redis_queue import emptied
 
-# db 4 while helpers share the machine; the suite's own is 15 (redis_queue.TEST_REDIS_URL).
-BOARDS_REDIS_URL = "redis://127.0.0.1:6379/4"
+# Its own db (and so its own lock, redis_queue.emptied): a test may hold both this and the
+# suite's redis_url (sessions) at once.
+BOARDS_REDIS_URL = os.environ.get("CHALKMARK_TEST_BOARDS_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
 @pytest.fixture

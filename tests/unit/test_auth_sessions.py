@@ -1,6 +1,6 @@
 """The server-side session stores, one contract for both: the database (SQLite and
-PostgreSQL) and Redis (the real one at 127.0.0.1:6379 db 15). Time is a clock the test
-moves, never a wait."""
+PostgreSQL) and Redis (the real one at 127.0.0.1:6379 db 15, or CHALKMARK_TEST_REDIS_URL).
+Time is a clock the test moves, never a wait."""
 
 from __future__ import annotations
 

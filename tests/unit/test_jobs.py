@@ -10,6 +10,9 @@ from server.coach import nudge_delivery
 from server.models import AccessLog
 from server.notify import push_queue
 
+# `redis_url`: the real Redis (db 15 or CHALKMARK_TEST_REDIS_URL), emptied around each test.
+pytest_plugins = ["tests.support.redis_queue"]
+
 
 def _marks(engine) -> list[str]:
     with Session(engine) as session:
@@ -59,18 +62,6 @@ def test_delayed_job_waits_for_its_time(app, engine):
         assert _marks(engine) == []
         assert jobs.backend().drain(5)
     assert _marks(engine) == ["later"]
-
-
-@pytest.fixture
-def redis_url():
-    from redis import Redis
-
-    url = "redis://127.0.0.1:6379/15"
-    client = Redis.from_url(url)
-    client.ping()  # the machine runs Redis; a missing one must fail, not skip
-    client.flushdb()
-    yield url
-    client.flushdb()
 
 
 def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeypatch):

@@ -15,6 +15,7 @@ from server import create_app
 from server.catalog.cache import current_version
 from server.models import User
 from tests.support.factories import make_credential, make_user
+from tests.support.redis_queue import TEST_REDIS_URL
 
 
 def _statements(app):
@@ -71,10 +72,10 @@ def test_readyz_checks_redis_when_configured_without_showing_its_url(settings):
 def test_readyz_with_a_live_redis(settings):
     redis = pytest.importorskip("redis")
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+        redis.Redis.from_url(TEST_REDIS_URL).ping()
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.redis_url = "redis://127.0.0.1:6379/15"
+    settings.redis_url = TEST_REDIS_URL
     response = create_app(settings).test_client().get("/readyz")
     assert response.status_code == 200 and response.get_json()["checks"]["redis"] == "ok"
 
