@@ -69,7 +69,7 @@ def fill_every_part(page: Page, text: str) -> None:
         elif part.locator("textarea").count():
             hint = part.locator(".hint").first.inner_text()
             part.locator("textarea").fill(long_enough(text, hint))
-            expect(part.locator(".save-status")).to_contain_text("Saved")
+            expect(part.locator(".save-status")).to_contain_text("Saved", timeout=15_000)
         elif part.locator("input[type=url]").count():
             for n in range(needed - already):
                 part.locator("input[type=url]").fill(f"https://example.org/lesson-{n}")

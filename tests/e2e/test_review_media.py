@@ -111,7 +111,7 @@ def test_a_timestamp_comment_seeks_the_teachers_video(
 ):
     _claim(page, context, live_app, base_url, media)
     video = page.locator("video.review-video")
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    _wait_until(page, "document.querySelector('video').readyState >= 1")
     video.evaluate("v => { v.currentTime = 12; }")
     comment_at = page.get_by_role("button", name="Comment at 0:12")
     expect(comment_at).to_be_visible()
@@ -135,11 +135,11 @@ def test_a_timestamp_comment_seeks_the_teachers_video(
         mine.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         mine.goto(f"/submissions/{media['submission']}")
         expect(mine.locator(".feedback blockquote")).to_contain_text("<script>alert(1)</script>")
-        mine.wait_for_function("document.querySelector('video').readyState >= 1")
+        _wait_until(mine, "document.querySelector('video').readyState >= 1")
         mine.get_by_role("button", name="[0:07] play the video from 0:07").click()
-        mine.wait_for_function("Math.abs(document.querySelector('video').currentTime - 7) < 1.5")
+        _wait_until(mine, "Math.abs(document.querySelector('video').currentTime - 7) < 1.5")
         mine.get_by_role("button", name="[0:12] play the video from 0:12").click()
-        mine.wait_for_function("Math.abs(document.querySelector('video').currentTime - 12) < 1.5")
+        _wait_until(mine, "Math.abs(document.querySelector('video').currentTime - 12) < 1.5")
         assert dialogs == []
         assert_accessible(mine)
     finally:
@@ -172,3 +172,13 @@ def test_the_lightbox_on_a_phone(browser, live_app, base_url, media):
         expect(dialog).to_be_hidden()
     finally:
         phone.close()
+
+
+def _wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Poll `expression` with page.evaluate: wait_for_function builds its predicate with
+    eval inside the page, which the app's CSP (script-src 'self') refuses."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
