@@ -26,7 +26,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals
+from server.review import appeals, calibration
 from server.review.guards import (
     award_refusal,
     check_still_open,
@@ -93,6 +93,7 @@ def decide(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
+    calibration.check_may_claim(session=session, assessor=assessor, credential_id=credential.id)
     lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
     criteria = criteria_for(
         session=session, credential_id=credential.id, version=submission.credential_version

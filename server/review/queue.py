@@ -42,6 +42,7 @@ class QueueRow:
     mine: bool  # I hold the live lease
     second_opinion: bool = False  # an appeal after "not yet": the first assessor never sees it
     turnaround: Turnaround | None = None  # age against the district's target
+    credential_id: int = 0  # the calibration gate links rows by credential
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def queue(
                 mine=bool(is_mine),
                 second_opinion=bool(is_appeal),
                 turnaround=turnaround(submission.submitted_at, now, target_days),
+                credential_id=submission.credential_id,
             )
         )
     return rows

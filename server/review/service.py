@@ -30,7 +30,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals
+from server.review import appeals, calibration
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -74,6 +74,9 @@ def claim(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission = found.submission
+    calibration.check_may_claim(
+        session=session, assessor=assessor, credential_id=submission.credential_id
+    )
     lease = check_still_open(session=session, submission=submission, assessor=assessor, now=now)
     until = now + timedelta(hours=lease_hours)
     if lease is not None:  # mine already: claiming again renews it
