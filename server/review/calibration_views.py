@@ -22,7 +22,7 @@ def _page(credential_id: int, *, errors=None, chosen=None, status: int = 200):
         session=get_session(), assessor=require_user(), credential_id=credential_id
     )
     return render(
-        "review/calibrate.html", page=page, errors=errors or {}, chosen=chosen or {}, status=status
+        "review/calibrate.html", cal=page, errors=errors or {}, chosen=chosen or {}, status=status
     )
 
 
