@@ -32,6 +32,7 @@ from server.models import (
     User,
     new_uuid,
 )
+from tests.support.calibration_data import make_anchor
 from tests.support.evidence import post_upload
 from tests.support.factories import (
     appoint,
@@ -103,6 +104,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _roster(session, seeded, home)
     _admin_targets(session, seeded, credential, home.id)
     _comment_bank(session, seeded, credential, home.id)
+    _calibration(session, seeded, stack, home.id)
     return seeded
 
 
@@ -270,3 +272,15 @@ def _comment_bank(session: Session, seeded: Seeded, credential, home: int) -> No
         criterion=criterion.id,
         phrase={"*": phrases["assessor"].id, "admin": phrases["admin"].id},
     )
+
+
+def _calibration(session: Session, seeded: Seeded, stack, home: int) -> None:
+    """A second credential of the stack with a home anchor (the owner's decided attempt):
+    the matrix credential itself stays ungated, so claims there still go through."""
+    calibrated = make_credential(session, stack=stack, slug="matrix-calibrated", criteria=2)
+    attempt = make_submission(session, seeded.users["owner"], calibrated)
+    make_review(session, attempt, seeded.users["earner"], decision="awarded")
+    anchor = make_anchor(
+        session, attempt, org_id=home, by=seeded.users["admin"], truth=(True, False)
+    )
+    seeded.ids.update(calibrated=calibrated.id, anchor=anchor.id)
