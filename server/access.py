@@ -183,6 +183,6 @@ def calibrating_on(*, session: Session, user: User | None, submission: Submissio
 def can_view_evidence(*, session: Session, user: User | None, submission: Submission) -> bool:
     """Evidence files: whoever may view the submission, and an assessor calibrating on it
     (who never gets the submission's own page: it names the teacher)."""
-    return can_view_submission(
+    return can_view_submission(session=session, user=user, submission=submission) or calibrating_on(
         session=session, user=user, submission=submission
-    ) or calibrating_on(session=session, user=user, submission=submission)
+    )

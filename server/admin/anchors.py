@@ -82,9 +82,7 @@ def candidates(*, session: Session, org: Org, limit: int = 50) -> list[Candidate
         .order_by(Submission.decided_at.desc(), Submission.id.desc())
         .limit(limit)
     ).all()
-    return [
-        Candidate(s.id, title, s.attempt, s.status, s.decided_at) for s, title in rows
-    ]
+    return [Candidate(s.id, title, s.attempt, s.status, s.decided_at) for s, title in rows]
 
 
 def decided_attempt(*, session: Session, org: Org, submission_id: int) -> Submission:

@@ -50,7 +50,9 @@ def mark_anchor(submission_id: int):
     db, admin = get_session(), require_user()
     org = admin_district(session=db, user=admin)
     try:
-        anchors.mark(session=db, org=org, actor=admin, submission_id=submission_id, form=request.form)
+        anchors.mark(
+            session=db, org=org, actor=admin, submission_id=submission_id, form=request.form
+        )
     except FormInvalid as err:
         db.rollback()
         chosen = {

@@ -71,7 +71,7 @@ def _month(moment: datetime | None) -> str:
 
 def blind_pairs(*, session: Session, org: Org) -> list[Rated]:
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types at most four columns
             Review.id,
             Review.submission_id,
             Review.assessor_id,
@@ -114,7 +114,7 @@ def blind_pairs(*, session: Session, org: Org) -> list[Rated]:
 
 def calibration_pairs(*, session: Session, org: Org) -> list[Rated]:
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             CalibrationAnchor.credential_id,
             CalibrationAttempt.assessor_id,
             CalibrationAttempt.created_at,

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from server import access
-from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.errors import Conflict, Forbidden, NotFound
 from server.models import (
     AnchorScore,
     AssessorQualification,
@@ -125,9 +125,7 @@ def credential_for(*, session: Session, assessor: User, credential_id: int) -> C
 
 
 def _tried(assessor: User):
-    return select(CalibrationAttempt.anchor_id).where(
-        CalibrationAttempt.assessor_id == assessor.id
-    )
+    return select(CalibrationAttempt.anchor_id).where(CalibrationAttempt.assessor_id == assessor.id)
 
 
 def untried(*, session: Session, assessor: User, credential_id: int) -> list[CalibrationAnchor]:

@@ -23,24 +23,6 @@ from server.review.service import RequirementGroup
 from server.review.service import _evidence_groups as evidence_groups
 
 
-@dataclass(frozen=True)
-class Difference:
-    title: str
-    yours: bool
-    truth: bool
-
-    @property
-    def agrees(self) -> bool:
-        return self.yours == self.truth
-
-
-@dataclass
-class LastTry:
-    agreed: int
-    total: int
-    rows: list[Difference] = field(default_factory=list)
-
-
 @dataclass
 class CalibrationPage:
     credential: Credential

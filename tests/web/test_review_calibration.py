@@ -44,7 +44,9 @@ def _try_item(client, db, world, met) -> None:
     cid = world.credential.id
     assert post_form(client, f"/review/calibrate/{cid}/start").status_code == 303
     attempt = _open_try(db, world)
-    response = post_form(client, f"/review/calibrate/{cid}/score", scores_form(world, attempt.id, met))
+    response = post_form(
+        client, f"/review/calibrate/{cid}/score", scores_form(world, attempt.id, met)
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
