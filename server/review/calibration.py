@@ -251,22 +251,27 @@ class Standing:
         return None if not self.total else (100 * self.agreed) // self.total
 
 
+def scored_tries(query, assessor: User, credential_id: int):
+    """`query` narrowed to the assessor's scored calibration tries of the credential (the
+    hidden live ones apart: they never count towards qualifying, nor are shown)."""
+    return query.join(
+        CalibrationAnchor, CalibrationAnchor.id == CalibrationAttempt.anchor_id
+    ).where(
+        CalibrationAttempt.assessor_id == assessor.id,
+        CalibrationAttempt.live.is_(False),
+        CalibrationAttempt.total > 0,
+        CalibrationAnchor.credential_id == credential_id,
+    )
+
+
 def standing(*, session: Session, assessor: User, credential_id: int) -> Standing:
     """Cumulative agreement over the assessor's scored calibration tries (not live ones)."""
-    tries, agreed, total = session.exec(
-        select(
-            func.count(CalibrationAttempt.id),
-            func.coalesce(func.sum(CalibrationAttempt.agreed), 0),
-            func.coalesce(func.sum(CalibrationAttempt.total), 0),
-        )
-        .join(CalibrationAnchor, CalibrationAnchor.id == CalibrationAttempt.anchor_id)
-        .where(
-            CalibrationAttempt.assessor_id == assessor.id,
-            CalibrationAttempt.live.is_(False),
-            CalibrationAttempt.total > 0,
-            CalibrationAnchor.credential_id == credential_id,
-        )
-    ).one()
+    sums = select(
+        func.count(CalibrationAttempt.id),
+        func.coalesce(func.sum(CalibrationAttempt.agreed), 0),
+        func.coalesce(func.sum(CalibrationAttempt.total), 0),
+    )
+    tries, agreed, total = session.exec(scored_tries(sums, assessor, credential_id)).one()
     qualified = session.get(AssessorQualification, (assessor.id, credential_id)) is not None
     return Standing(
         int(tries), int(agreed), int(total), threshold_for(session, assessor), qualified

@@ -77,16 +77,9 @@ class LastTry:
 
 def last_try(*, session: Session, assessor: User, credential_id: int) -> LastTry | None:
     """The latest scored calibration try, criterion by criterion against the truth."""
+    latest = calibration.scored_tries(select(CalibrationAttempt), assessor, credential_id)
     attempt = session.exec(
-        select(CalibrationAttempt)
-        .join(CalibrationAnchor, CalibrationAnchor.id == CalibrationAttempt.anchor_id)
-        .where(
-            CalibrationAttempt.assessor_id == assessor.id,
-            CalibrationAttempt.live.is_(False),
-            CalibrationAttempt.total > 0,
-            CalibrationAnchor.credential_id == credential_id,
-        )
-        .order_by(CalibrationAttempt.created_at.desc(), CalibrationAttempt.id.desc())
+        latest.order_by(CalibrationAttempt.created_at.desc(), CalibrationAttempt.id.desc())
     ).first()
     if attempt is None:
         return None

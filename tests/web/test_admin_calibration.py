@@ -5,18 +5,14 @@ finds nothing; the agreement page and CSV show the district's figures only."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from server.models import AnchorScore, AuditEntry, CalibrationAnchor
 from tests.support.calibration_data import make_calibration_world
 from tests.support.factories import make_submission
 from tests.support.web import post_form, sign_in_as
 
-
-@pytest.fixture
-def db(app):
-    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        yield session
+pytest_plugins = ["tests.support.admin_world"]  # the `db` fixture
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ once the anchor is retired; and the submission page (it names the teacher) stays
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from server.models import CalibrationAttempt, EvidenceRequirement, SubmissionStatus, utcnow
 from tests.support.calibration_data import TRUTHS, make_anchor, make_calibration_world, scores_form
@@ -14,11 +14,7 @@ from tests.support.factories import make_review, make_submission, make_user, set
 from tests.support.media import jpeg_bytes
 from tests.support.web import post_form, sign_in_as
 
-
-@pytest.fixture
-def db(app):
-    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        yield session
+pytest_plugins = ["tests.support.admin_world"]  # the `db` fixture
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ agreement, qualification, no items left), and who may open it."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from server.models import AssessorQualification, CalibrationAttempt, Review
 from tests.support.calibration_data import (
@@ -18,11 +18,7 @@ from tests.support.calibration_data import (
 from tests.support.factories import make_submission
 from tests.support.web import post_form, sign_in_as
 
-
-@pytest.fixture
-def db(app):
-    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
-        yield session
+pytest_plugins = ["tests.support.admin_world"]  # the `db` fixture
 
 
 @pytest.fixture
