@@ -9,7 +9,7 @@ from server.auth.session import require_user, roles_required
 from server.db import get_session
 from server.errors import Conflict
 from server.htmx import render
-from server.models import CalibrationAnchor
+from server.models import AssessorQualification, CalibrationAnchor
 from server.review import bp, calibration
 from server.review.calibration_page import calibration_page
 from server.review.routes import _see_other
@@ -55,6 +55,7 @@ def calibrate_score(credential_id: int):
         for criterion in calibration.anchor_criteria(db, anchor)
     }
     met = {cid: CHOICES.get(value) for cid, value in chosen.items()}
+    already = db.get(AssessorQualification, (user.id, credential_id)) is not None
     errors = calibration.record_scores(session=db, attempt=attempt, met=met)
     if errors:
         db.rollback()
@@ -63,7 +64,7 @@ def calibrate_score(credential_id: int):
         session=db, assessor=user, credential_id=credential_id
     )
     db.commit()
-    if standing.qualified:
+    if standing.qualified and not already:
         flash(
             f"You're calibrated: {standing.percent}% agreement with the true scores. "
             "This credential's live items are yours to claim.",
