@@ -33,7 +33,6 @@ MAX_TARGET_DAYS = 90
 MAX_POINTS = 10_000
 MAX_THRESHOLD = 1_000_000
 DEFAULT_CALIBRATION_THRESHOLD = 80
-MAX_CALIBRATION_SHARE = 50  # beyond that the "live" queue would be mostly practice
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,6 @@ class DistrictChoices:
     points: dict[str, int] = field(default_factory=dict)
     thresholds: tuple[int, ...] = levels.DEFAULT_THRESHOLDS
     calibration_threshold: int = DEFAULT_CALIBRATION_THRESHOLD
-    calibration_share: int = 0
 
     def changes_from(self, other: DistrictChoices) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) of the fields that differ: what the audit entry keeps."""
@@ -73,7 +71,6 @@ def current(*, session: Session, org: Org) -> DistrictChoices:
         points=dict(game.points),
         thresholds=game.thresholds,
         calibration_threshold=row.calibration_threshold if row else DEFAULT_CALIBRATION_THRESHOLD,
-        calibration_share=row.calibration_share if row else 0,
     )
 
 
@@ -106,9 +103,6 @@ def parse(form: Mapping[str, str]) -> DistrictChoices:
         },
         thresholds=_thresholds(form, errors),
         calibration_threshold=whole_number(form, "calibration_threshold", errors, low=1, high=100),
-        calibration_share=whole_number(
-            form, "calibration_share", errors, low=0, high=MAX_CALIBRATION_SHARE
-        ),
     )
     if errors:
         raise FormInvalid(errors)
@@ -145,7 +139,6 @@ def save(*, session: Session, org: Org, actor: User, choices: DistrictChoices) -
         "game_points": values.as_json(choices.points),
         "game_levels": ",".join(str(n) for n in choices.thresholds),
         "calibration_threshold": choices.calibration_threshold,
-        "calibration_share": choices.calibration_share,
         "updated_at": utcnow(),
     }
     row = _row(session, org)

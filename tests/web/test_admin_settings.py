@@ -35,7 +35,6 @@ GOOD = {
     "level_2": "800",
     "level_3": "2000",
     "calibration_threshold": "85",
-    "calibration_share": "10",
 }
 
 
