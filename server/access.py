@@ -24,6 +24,8 @@ from server.models import (
     AWAITING_REVIEW,
     AssessorAppointment,
     Award,
+    CalibrationAnchor,
+    CalibrationAttempt,
     Cohort,
     CohortMember,
     Credential,
@@ -156,5 +158,31 @@ def can_view_submission(*, session: Session, user: User | None, submission: Subm
     if user is None or not may_review(session=session, user=user, submission=submission):
         return False
     return submission.status in AWAITING_REVIEW or has_reviewed(
+        session=session, user=user, submission=submission
+    )
+
+
+def calibrating_on(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """The user has an open (unscored) calibration try of this submission as an active
+    anchor: its evidence is theirs to read until they score it, and never afterwards."""
+    if user is None:
+        return False
+    row = session.exec(
+        select(CalibrationAttempt.id)
+        .join(CalibrationAnchor, CalibrationAnchor.id == CalibrationAttempt.anchor_id)
+        .where(
+            CalibrationAnchor.submission_id == submission.id,
+            CalibrationAnchor.retired_at.is_(None),
+            CalibrationAttempt.assessor_id == user.id,
+            CalibrationAttempt.total == 0,
+        )
+    ).first()
+    return row is not None
+
+
+def can_view_evidence(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """Evidence files: whoever may view the submission, and an assessor calibrating on it
+    (who never gets the submission's own page: it names the teacher)."""
+    return can_view_submission(session=session, user=user, submission=submission) or calibrating_on(
         session=session, user=user, submission=submission
     )

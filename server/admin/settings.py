@@ -1,6 +1,7 @@
 """A district's settings (/admin/settings): blind review, the scoring mode (single or
 double blind, review/modes.py), the review turnaround target,
 point values and level thresholds, the leaderboard visibility new members start with,
+calibration (the agreement that qualifies an assessor, the share of hidden practice items)
 and quiet hours (nudges and pushes wait for their end).
 
 A district that never saved gets the defaults: the server's Settings for points and
@@ -31,6 +32,7 @@ DEFAULT_TARGET_DAYS = 7
 MAX_TARGET_DAYS = 90
 MAX_POINTS = 10_000
 MAX_THRESHOLD = 1_000_000
+DEFAULT_CALIBRATION_THRESHOLD = 80
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class DistrictChoices:
     quiet_end_hour: int
     points: dict[str, int] = field(default_factory=dict)
     thresholds: tuple[int, ...] = levels.DEFAULT_THRESHOLDS
+    calibration_threshold: int = DEFAULT_CALIBRATION_THRESHOLD
 
     def changes_from(self, other: DistrictChoices) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) of the fields that differ: what the audit entry keeps."""
@@ -67,6 +70,7 @@ def current(*, session: Session, org: Org) -> DistrictChoices:
         quiet_end_hour=row.quiet_end_hour if row else quiet_hours.DEFAULT[1].hour,
         points=dict(game.points),
         thresholds=game.thresholds,
+        calibration_threshold=row.calibration_threshold if row else DEFAULT_CALIBRATION_THRESHOLD,
     )
 
 
@@ -98,6 +102,7 @@ def parse(form: Mapping[str, str]) -> DistrictChoices:
             for rule in values.DISTRICT_RULES
         },
         thresholds=_thresholds(form, errors),
+        calibration_threshold=whole_number(form, "calibration_threshold", errors, low=1, high=100),
     )
     if errors:
         raise FormInvalid(errors)
@@ -133,6 +138,7 @@ def save(*, session: Session, org: Org, actor: User, choices: DistrictChoices) -
         "quiet_end_hour": choices.quiet_end_hour,
         "game_points": values.as_json(choices.points),
         "game_levels": ",".join(str(n) for n in choices.thresholds),
+        "calibration_threshold": choices.calibration_threshold,
         "updated_at": utcnow(),
     }
     row = _row(session, org)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from server.coach import nudges
+from server.demo.calibration import seed_review_trust
 from server.demo.content import CredentialContent, demo_stacks
 from server.demo.game import seed_game
 from server.demo.people import DEMO_HANDLES
@@ -74,13 +75,21 @@ def seed_demo(*, session: Session, storage: Storage | None = None) -> str:
     submissions = seed_submissions(session=session, people=people, catalog=catalog, storage=storage)
     session.flush()
     game_summary = seed_game(session=session)
+    trust_summary = seed_review_trust(
+        session=session,
+        org_id=org.id,
+        people=people,
+        catalog=catalog,
+        stacks=stacks,
+        storage=storage,
+    )
     # Submissions and the older game history were paid out of time order: level notices
     # then say when each level was really reached, and with what total.
     ledger.redate_level_notices(session=session, user_ids=[p.id for p in people.values()])
     session.commit()
     return (
         f"{len(stacks)} stacks, {len(catalog)} micro-credentials, {len(people)} people, "
-        f"1 cohort, {submissions} submissions; {game_summary}"
+        f"1 cohort, {submissions} submissions; {game_summary}; {trust_summary}"
     )
 
 

@@ -67,11 +67,13 @@ class Seeder:
         *,
         created: datetime,
         submitted: datetime | None = None,
+        attempt: int = 1,
     ) -> Submission:
         credential = self.catalog[slug].credential
         submission = Submission(
             user_id=user.id,
             credential_id=credential.id,
+            attempt=attempt,
             credential_version=credential.version,
             status=status.value,
             consent_given=submitted is not None,

@@ -170,7 +170,7 @@ def viewable_item(*, session: Session, user: User | None, item_id: int) -> Evide
     if (
         item is None
         or submission is None
-        or not access.can_view_submission(session=session, user=user, submission=submission)
+        or not access.can_view_evidence(session=session, user=user, submission=submission)
     ):
         raise NotFound("We couldn't find that file.")
     return item

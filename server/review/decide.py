@@ -12,7 +12,7 @@ from sqlmodel import Session
 from server.catalog.service import criteria_for
 from server.errors import InvalidInput
 from server.models import Decision, Review, RubricCriterion, ScoringMode, User, utcnow
-from server.review import double, modes
+from server.review import calibration, double, modes
 from server.review import outcome as outcome_module
 from server.review.guards import (
     award_refusal,
@@ -78,6 +78,7 @@ def decide(
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
+    calibration.check_may_claim(session=session, assessor=assessor, credential_id=credential.id)
     pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
     # A pair's other assessor may hold a live lease: double.py has its own slot rule.
     lease = (

@@ -46,6 +46,7 @@ class QueueRow:
     second_opinion: bool = False  # an appeal after "not yet": the first assessor never sees it
     turnaround: Turnaround | None = None  # age against the district's target
     double_blind: bool = False  # scored by two assessors independently (pair_queue.py)
+    credential_id: int = 0  # the calibration gate links rows by credential
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def queue(
         Submission.id,
         Submission.attempt,
         Submission.submitted_at,
+        Submission.credential_id,
         Credential.title,
         User.id,
         User.display_name,
@@ -203,6 +205,7 @@ def queue(
         submission_id,
         attempt,
         submitted_at,
+        credential_id,
         title,
         teacher_id,
         teacher_name,
@@ -226,6 +229,7 @@ def queue(
                 second_opinion=bool(is_appeal),
                 double_blind=bool(is_pair),
                 turnaround=turnaround(submitted_at, now, target_days),
+                credential_id=credential_id,
             )
         )
     return rows

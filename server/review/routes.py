@@ -11,7 +11,7 @@ from server.db import get_session
 from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
-from server.review import bp, service
+from server.review import bp, calibration, service
 
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
@@ -33,9 +33,10 @@ def queue():
     page = parse_int(request.args.get("page", "1"), low=1, high=service.MAX_PAGES)
     if page is None:
         raise InvalidInput("That page of the queue doesn't exist: choose page 1 or a later one.")
+    db, assessor = get_session(), require_user()
     rows = service.queue(
-        session=get_session(),
-        assessor=require_user(),
+        session=db,
+        assessor=assessor,
         only_mine=only_mine,
         blind_key=_blind_key(),
         limit=service.QUEUE_PAGE + 1,
@@ -49,6 +50,7 @@ def queue():
         page_number=page,
         first=(page - 1) * service.QUEUE_PAGE + 1,
         more=len(rows) > service.QUEUE_PAGE,
+        calibrate=dict(calibration.to_calibrate(session=db, assessor=assessor)),
     )
 
 

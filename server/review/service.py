@@ -30,7 +30,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals, double, modes, pair_page
+from server.review import appeals, calibration, double, modes, pair_page
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -74,6 +74,9 @@ def claim(
     check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
     now = now or utcnow()
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
+    calibration.check_may_claim(
+        session=session, assessor=assessor, credential_id=found.submission.credential_id
+    )
     if modes.attempt_mode(session=session, submission=found.submission) is ScoringMode.DOUBLE_BLIND:
         return double.claim_in_pair(
             session=session, found=found, assessor=assessor, lease_hours=lease_hours, now=now

@@ -193,6 +193,15 @@ MATRIX: dict[str, tuple[Case, ...]] = {
             form={"text": "Names the learning goal"},
         ),
     ),
+    # Calibration: a home reviewer of the anchored credential; the far district has no
+    # anchors (404). Scoring with no open try is a 409.
+    "GET /review/calibrate/<int:credential_id>": (at("/review/calibrate/{calibrated}", REVIEWERS),),
+    "POST /review/calibrate/<int:credential_id>/start": (
+        at("/review/calibrate/{calibrated}/start", REVIEWERS),
+    ),
+    "POST /review/calibrate/<int:credential_id>/score": (
+        at("/review/calibrate/{calibrated}/score", REVIEWERS),
+    ),
     "POST /review/<int:submission_id>/phrases/<int:phrase_id>/delete": (
         at("/review/{submitted}/phrases/{phrase}/delete", REVIEWERS),
     ),
@@ -338,6 +347,20 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /admin/submissions/<int:submission_id>/release": (
         at("/admin/submissions/{lapsed_claim}/release", {"admin"}),
     ),
+    # Calibration anchors and the agreement report: the district's own (a far admin finds
+    # neither the owner's decided attempt nor the home anchor); an empty mark form is a 422.
+    "GET /admin/calibration": (at("/admin/calibration", ADMINS),),
+    "GET /admin/calibration/submissions/<int:submission_id>/anchor": (
+        at("/admin/calibration/submissions/{not_yet}/anchor", HOME_ADMIN),
+    ),
+    "POST /admin/calibration/submissions/<int:submission_id>/anchor": (
+        at("/admin/calibration/submissions/{not_yet}/anchor", HOME_ADMIN),
+    ),
+    "POST /admin/calibration/anchors/<int:anchor_id>/retire": (
+        at("/admin/calibration/anchors/{anchor}/retire", HOME_ADMIN),
+    ),
+    "GET /admin/agreement": (at("/admin/agreement", ADMINS),),
+    "GET /admin/agreement.csv": (at("/admin/agreement.csv", ADMINS),),
     "GET /admin/settings": (at("/admin/settings", ADMINS),),
     # The empty form is refused field by field (422): nothing is saved.
     "POST /admin/settings": (at("/admin/settings", ADMINS),),

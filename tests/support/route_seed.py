@@ -32,6 +32,7 @@ from server.models import (
     User,
     new_uuid,
 )
+from tests.support.calibration_data import make_anchor
 from tests.support.evidence import post_upload
 from tests.support.factories import (
     appoint,
@@ -104,6 +105,7 @@ def seed(session: Session, client, device: dict) -> Seeded:
     _admin_targets(session, seeded, credential, home.id)
     _comment_bank(session, seeded, credential, home.id)
     _scoring_draft(session, seeded, credential)
+    _calibration(session, seeded, stack, home.id)
     return seeded
 
 
@@ -278,3 +280,15 @@ def _scoring_draft(session: Session, seeded: Seeded, credential) -> None:
     drafting = make_submission(session, seeded.users["owner"], credential)
     make_review(session, drafting, seeded.users["assessor"])
     seeded.ids["drafting"] = drafting.id
+
+
+def _calibration(session: Session, seeded: Seeded, stack, home: int) -> None:
+    """A second credential of the stack with a home anchor (the owner's decided attempt):
+    the matrix credential itself stays ungated, so claims there still go through."""
+    calibrated = make_credential(session, stack=stack, slug="matrix-calibrated", criteria=2)
+    attempt = make_submission(session, seeded.users["owner"], calibrated)
+    make_review(session, attempt, seeded.users["earner"], decision="awarded")
+    anchor = make_anchor(
+        session, attempt, org_id=home, by=seeded.users["admin"], truth=(True, False)
+    )
+    seeded.ids.update(calibrated=calibrated.id, anchor=anchor.id)

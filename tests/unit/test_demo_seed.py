@@ -101,7 +101,7 @@ def test_content_uses_every_evidence_kind():
 
 def test_people_org_and_roles(session, seeded):
     users = session.exec(select(User)).all()
-    assert len(users) == 12
+    assert len(users) == 14  # the cast, eight teachers, the archive and a second assessor
     assert all(u.org_id and u.school and u.timezone == "America/Chicago" for u in users)
     roles = {h: _user(session, h).role_set for h in DEMO_HANDLES.values()}
     assert roles == {

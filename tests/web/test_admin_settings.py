@@ -34,6 +34,7 @@ GOOD = {
     "level_1": "300",
     "level_2": "800",
     "level_3": "2000",
+    "calibration_threshold": "85",
 }
 
 
