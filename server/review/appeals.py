@@ -126,13 +126,22 @@ def _first_review(session: Session, submission_id: int) -> Review | None:
     ).first()
 
 
-def check_not_first_assessor(*, session: Session, submission: Submission, assessor: User) -> None:
-    """The claim and decide guard: the first assessor never gives the second opinion
-    (nor, for a double-blind attempt, anyone who scored or reconciled it)."""
-    appeal = open_appeal(session=session, submission_id=submission.id)
+def made_first_decision(*, session: Session, submission_id: int, assessor_id: int) -> bool:
+    """Whether an appeal waits on this attempt and `assessor_id` took part in the decision
+    it appeals: its first assessor (or, for a double-blind attempt, anyone who scored or
+    reconciled it). The claim and decide guard and the review page both ask this."""
+    appeal = open_appeal(session=session, submission_id=submission_id)
     if appeal is None:
-        return
-    if appeal.first_assessor_id == assessor.id or _decided_by(session, submission.id, assessor.id):
+        return False
+    return appeal.first_assessor_id == assessor_id or _decided_by(
+        session, submission_id, assessor_id
+    )
+
+
+def check_not_first_assessor(*, session: Session, submission: Submission, assessor: User) -> None:
+    """The claim and decide guard: whoever made the first decision never gives the
+    second opinion."""
+    if made_first_decision(session=session, submission_id=submission.id, assessor_id=assessor.id):
         raise Forbidden(FIRST_ASSESSOR)
 
 

@@ -218,8 +218,10 @@ def _describe_state(session: Session, page: ReviewPage, viewer: User, now: datet
     if submission.status not in AWAITING_REVIEW:
         page.notice = NO_LONGER_WAITING
         return
-    appeal = appeals.open_appeal(session=session, submission_id=submission.id)
-    if appeal is not None and appeal.first_assessor_id == viewer.id:
+    # Both members of a pair, not only the later one: the claim guard's own rule.
+    if appeals.made_first_decision(
+        session=session, submission_id=submission.id, assessor_id=viewer.id
+    ):
         page.notice = appeals.FIRST_ASSESSOR
         return
     lease = live_lease(session=session, submission_id=submission.id, now=now)

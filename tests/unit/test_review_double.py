@@ -18,7 +18,8 @@ from server.models import (
     utcnow,
 )
 from server.review import modes
-from server.review.service import claim, decide, queue
+from server.review.appeals import FIRST_ASSESSOR
+from server.review.service import claim, decide, queue, review_page
 from server.submissions.queries import decided_feedback
 from tests.support.double_data import district_mode, make_pair_world, scores_for
 from tests.support.factories import make_credential, make_org, make_submission, make_user
@@ -197,6 +198,10 @@ def test_an_appeal_of_a_pair_attempt_goes_to_someone_outside_it(session):
     session.commit()
     for member in (world.first, world.second):
         assert world.submission.id not in _queue_ids(session, member)
+        # The page says so to both (it once offered the earlier one a claim, then refused).
+        page = review_page(session=session, viewer=member, submission_id=submission.id)
+        assert page.notice == FIRST_ASSESSOR
+        assert not page.can_claim and not page.can_decide
         with pytest.raises(Forbidden, match="second opinion must come from another"):
             claim(session=session, assessor=member, submission_id=submission.id, lease_hours=1)
         session.rollback()
