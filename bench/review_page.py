@@ -6,8 +6,9 @@ decided Review rows of kind "blind" that disagree on one criterion, each with a
 CriterionScore for every criterion, and a live claim by a lead assessor holding a scoring
 draft. The page is GET as that lead, `--runs` times after a warm-up.
 
-Point it at another page of the same attempt with --path (e.g. the lead's side-by-side
-page once it lands: --path "/review/{submission}/reconcile"); --pg-url runs it on
+The lead's page shows both score sets side by side (server/review/pair_page.py);
+bench/review_pair.py builds the same through the real claim/decide flow. --path points it
+at another page of the same attempt; --pg-url runs it on
 PostgreSQL (that database's tables are dropped and made anew).
 
 Run: python -m bench.review_page [--runs 50] [--path /review/{submission}] [--pg-url URL]
@@ -33,7 +34,14 @@ PATH = "/review/{submission}"
 def _seed(app) -> tuple[int, int]:
     """(lead assessor id, submission id)."""
     from server.catalog.service import criteria_for
-    from server.models import CriterionScore, Review, ReviewKind, ScoringDraft, utcnow
+    from server.models import (
+        AssessorAppointment,
+        CriterionScore,
+        Review,
+        ReviewKind,
+        ScoringDraft,
+        utcnow,
+    )
     from tests.support.factories import (
         appoint,
         make_credential,
@@ -51,6 +59,8 @@ def _seed(app) -> tuple[int, int]:
         blind = [make_user(session, "assessor", name=f"Blind {n}") for n in (1, 2)]
         for assessor in (lead, *blind):
             appoint(session, assessor, credential)
+        # The stack's lead assessor: the one who reads both sets and reconciles.
+        session.get(AssessorAppointment, (lead.id, credential.stack_id)).is_lead = True
         teacher = make_user(session, name="Maya Patel", school="Lincoln Elementary")
         submission = make_submission(session, teacher, credential)
         make_evidence_items(session, submission, count=ITEMS - 3)  # the factory made 3
