@@ -346,6 +346,9 @@ class Submission(SQLModel, table=True):
         # (a composite index, not a partial one: SQLite ignores a partial index when the
         # statuses are bound parameters).
         Index("ix_submission_status_submitted", "status", "submitted_at", "id"),
+        # The queue in a district: the planner walks the district's teachers and probes
+        # each one's waiting attempts (one index probe each, not a bitmap AND per teacher).
+        Index("ix_submission_user_status", "user_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
