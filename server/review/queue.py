@@ -1,4 +1,4 @@
-"""The assessor's queue and their decision history: one query each, oldest work first."""
+"""The assessor's queue: one query, oldest work first (their decision history: history.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from server.models import (
     Credential,
     Org,
     Review,
-    ReviewKind,
     Submission,
     User,
     utcnow,
@@ -49,17 +48,6 @@ class QueueRow:
     credential_id: int = 0  # the calibration gate links rows by credential
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    submission_id: int
-    credential_title: str
-    attempt: int
-    teacher: str
-    decision: str
-    decided_at: datetime
-    assessor: str
-
-
 def _qualified_clause(assessor: User) -> ColumnElement[bool]:
     """SQL twin of access.is_qualified_assessor, for every credential at once."""
     if access.is_admin(assessor):
@@ -78,13 +66,13 @@ def _qualified_clause(assessor: User) -> ColumnElement[bool]:
 def _review_pool(session: Session, people: type[User], viewer: User) -> ColumnElement[bool]:
     """SQL twin of access.in_review_pool: the viewer's pool, plus the independent pool
     for a district that opted in to review it."""
-    mine = _same_district(people, viewer)
+    mine = same_district(people, viewer)
     if not access.is_independent(viewer) and access.reviews_independent(session, viewer):
         return or_(mine, people.org_id.is_(None))
     return mine
 
 
-def _same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
+def same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
     """SQL twin of access.same_district: `people` (the teachers) share the viewer's pool;
     an independent viewer sees only the independent pool (IS NULL, never `= NULL`)."""
     if access.is_independent(viewer):
@@ -246,56 +234,6 @@ def _target_days(session: Session, org: Org | None) -> int:
     )
 
 
-def history(
-    *, session: Session, assessor: User, limit: int = 200, blind_key: str = ""
-) -> list[HistoryRow]:
-    """Decisions made, newest first: my own, or everyone's in the district for an admin."""
-    teacher_org = aliased(Org)
-    reviewer = aliased(User)
-    query = (
-        select(
-            Review,
-            Submission,
-            Credential.title,
-            User,  # type: ignore[call-overload]  # > 4
-            teacher_org.blind_review,
-            reviewer.display_name,
-        )
-        .join(Submission, Submission.id == Review.submission_id)
-        .join(Credential, Credential.id == Submission.credential_id)
-        .join(User, User.id == Submission.user_id)
-        .join(reviewer, reviewer.id == Review.assessor_id)
-        .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .where(Review.decision.is_not(None))
-        .order_by(Review.decided_at.desc(), Review.id.desc())
-        .limit(limit)
-    )
-    if access.is_admin(assessor):  # their district's teachers, and what they decided
-        query = query.where(or_(_same_district(User, assessor), Review.assessor_id == assessor.id))
-        # A first decision under appeal stays hidden until the second opinion (blind).
-        pending = select(Appeal.id).where(
-            Appeal.submission_id == Review.submission_id, Appeal.outcome.is_(None)
-        )
-        query = query.where(or_(~exists(pending), Review.assessor_id == assessor.id))
-    else:
-        query = query.where(Review.assessor_id == assessor.id)
-    assessor_blind = org_is_blind(session, assessor.org_id)
-    return [
-        HistoryRow(
-            submission_id=submission.id,
-            credential_title=title,
-            attempt=submission.attempt,
-            teacher=f"Teacher #{pseudonym(teacher.id, blind_key)}"
-            if (assessor_blind or teacher_blind or _pair_blind(review, assessor))
-            else teacher.display_name,
-            decision=review.decision,
-            decided_at=review.decided_at,
-            assessor=assessor_name,
-        )
-        for review, submission, title, teacher, teacher_blind, assessor_name in session.exec(query)
-    ]
-
-
 def waiting_text(since: datetime | None, now: datetime) -> str:
     if since is None:
         return "waiting"
@@ -305,8 +243,3 @@ def waiting_text(since: datetime | None, now: datetime) -> str:
             count = seconds // size
             return f"waiting {count} {unit}{'' if count == 1 else 's'}"
     return "waiting less than a minute"
-
-
-def _pair_blind(review: Review, reader: User) -> bool:
-    """A double-blind assessor's own history keeps the teacher's pseudonym."""
-    return review.kind == ReviewKind.BLIND.value and not access.is_admin(reader)

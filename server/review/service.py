@@ -43,8 +43,9 @@ from server.review.guards import (
     open_review_of,
     win_transition,
 )
+from server.review.history import HistoryRow, history
 from server.review.past import PastDecision, past_decisions
-from server.review.queue import MAX_PAGES, QUEUE_PAGE, HistoryRow, QueueRow, history, queue
+from server.review.queue import MAX_PAGES, QUEUE_PAGE, QueueRow, queue
 from server.submissions import rigour
 
 __all__ = [
