@@ -105,6 +105,7 @@ class NoticeKind(StrEnum):
     TEST = "test"
     REVIEW_QUEUE = "review_queue"
     RECONCILE = "reconcile"  # a double-blind pair differs: its lead assessors are told
+    REVIEW_ASSIGNED = "review_assigned"  # an admin moved a claim to this assessor
 
 
 # --- people and sign-in -------------------------------------------------------------
