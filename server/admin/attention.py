@@ -61,6 +61,7 @@ class LapsedClaim:
     teacher: str
     assessor: str
     lease_ended: datetime
+    review_id: int | None = None  # a live claim names its review (a pair has two)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def live_claims(*, session: Session, org: Org, now: datetime | None = None) -> l
     teacher, assessor = aliased(User), aliased(User)
     rows = session.exec(
         select(Submission.id, Credential.title, teacher.display_name, assessor.display_name)  # type: ignore[call-overload]
-        .add_columns(Review.claimed_until)
+        .add_columns(Review.claimed_until, Review.id)
         .join(Credential, Credential.id == Submission.credential_id)
         .join(teacher, teacher.id == Submission.user_id)
         .join(Review, Review.submission_id == Submission.id)

@@ -4,9 +4,11 @@ district, lapsed or live, to a named assessor who may review it, with a fresh le
 Who may take it is the queue's rule for one person (review/queue.py and the claim
 guards): of the district, holding the assessor role, active, qualified for the
 credential (appointed for its stack or earned it), not the teacher, not the one holding
-it, not the first assessor of an open appeal, past the calibration gate. Only single
-review claims (an appeal's second opinion too) move: a double-blind pair's places keep
-their own slot rules (review/double.py), so those are released when they lapse.
+it, not the first assessor of an open appeal, past the calibration gate. A double-blind
+attempt's place (one of the pair's two, or the lead's) moves under the pair's own rule
+too (review/double.place_for, asked as if the old claim were gone): never to someone who
+scored it or holds the other place, and the lead's place only to a lead of the stack (or
+an admin) outside the pair.
 
 Exactly one outcome: the attempt's version is bumped by one conditional UPDATE (status
 still in review, the version we read), the statement every claim and decision also
@@ -43,17 +45,23 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals, calibration, modes
-from server.review.guards import open_review_of, try_transition
+from server.review import appeals, calibration, double, modes
+from server.review.guards import Reviewable, open_review_of, try_transition
 
 NOT_HERE = "We couldn't find that submission in your district."
 NO_ASSESSOR = "We couldn't find that assessor in your district."
 NOT_CLAIMED = "Nobody holds a claim on this submission: it waits in the queue for anyone."
 DECIDED_ALREADY = "This submission has already been decided: there is no claim to reassign."
-PAIR = (
-    "This attempt is scored double blind: its two places can't be reassigned. "
-    "Release a lapsed claim instead and the queue fills the place."
-)
+HOLDS_OTHER = "{name} holds the pair's other place."
+NO_CLAIM = "We couldn't find that claim on this submission."
+# The pair rule's refusals, reworded for the admin choosing someone (the guard's own
+# words speak to the assessor claiming).
+PAIR_REFUSALS = {
+    HOLDS_OTHER: HOLDS_OTHER,
+    double.SCORED: "{name} has scored this attempt already.",
+    double.PAIR_FULL: "{name} can't take it: two other assessors hold its places.",
+    double.LEAD_ONLY: "{name} isn't a lead assessor of this stack: only a lead reconciles.",
+}
 CHOOSE = "Choose the assessor to give the claim to."
 CHANGED = "This claim changed while you were choosing (decided, released or claimed again)."
 
@@ -65,6 +73,7 @@ class Claimed:
     teacher: User
     review: Review  # the claim that moves
     claimant: User
+    pair: bool = False  # scored double blind
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,11 @@ class Candidate:
     problem: str | None  # why they may not take it; None: they may
 
 
-def load(*, session: Session, org: Org, submission_id: int) -> Claimed:
-    """The district's claimed single-review attempt and its current claim, else the
-    4xx that says why not."""
+def load(
+    *, session: Session, org: Org, submission_id: int, review_id: int | None = None
+) -> Claimed:
+    """The district's claimed attempt and the claim to move (`review_id`, else the
+    latest), else the 4xx that says why not."""
     submission = session.get(Submission, submission_id)
     teacher = session.get(User, submission.user_id) if submission else None
     if submission is None or teacher is None or teacher.org_id != org.id:
@@ -84,19 +95,36 @@ def load(*, session: Session, org: Org, submission_id: int) -> Claimed:
         raise Conflict(DECIDED_ALREADY)
     if submission.status != SubmissionStatus.IN_REVIEW.value:
         raise Conflict(NOT_CLAIMED)
-    if modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND:
-        raise Conflict(PAIR)
-    review = session.exec(
+    open_claims = (
         select(Review)
         .where(Review.submission_id == submission.id, Review.decision.is_(None))
-        .where(Review.kind == ReviewKind.SINGLE.value)
         .order_by(col(Review.claimed_until).desc(), col(Review.id).desc())
-    ).first()
+    )
+    if review_id is not None:
+        open_claims = open_claims.where(Review.id == review_id)
+    review = session.exec(open_claims).first()
     if review is None:
-        raise Conflict(NOT_CLAIMED)
+        raise NotFound(NO_CLAIM) if review_id is not None else Conflict(NOT_CLAIMED)
     credential = session.get_one(Credential, submission.credential_id)
     claimant = session.get_one(User, review.assessor_id)
-    return Claimed(submission, credential, teacher, review, claimant)
+    pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND
+    return Claimed(submission, credential, teacher, review, claimant, pair)
+
+
+def place(*, session: Session, claimed: Claimed, person: User, now: datetime) -> ReviewKind:
+    """The kind of review `person` would hold: a single review, or the pair's place the
+    claim guard gives them once the old claim is gone (its error otherwise)."""
+    if not claimed.pair:
+        return ReviewKind.SINGLE
+    state = double.pair_state(session=session, submission_id=claimed.submission.id)
+    without = double.PairState(
+        blind=[r for r in state.blind if r.id != claimed.review.id],
+        lead=[r for r in state.lead if r.id != claimed.review.id],
+    )
+    if without.live_lease(person.id, now) is not None:
+        raise Conflict(HOLDS_OTHER)
+    found = Reviewable(claimed.submission, claimed.credential, claimed.teacher)
+    return double.place_for(session=session, found=found, state=without, assessor=person, now=now)
 
 
 def problem(*, session: Session, claimed: Claimed, person: User) -> str | None:
@@ -122,6 +150,12 @@ def problem(*, session: Session, claimed: Claimed, person: User) -> str | None:
         )
     except Forbidden:
         return f"{name} has to calibrate on {claimed.credential.title} before reviewing it."
+    try:
+        place(session=session, claimed=claimed, person=person, now=utcnow())
+    except (Conflict, Forbidden) as refused:
+        return PAIR_REFUSALS.get(refused.message, "{name} can't take it: {why}").format(
+            name=name, why=refused.message
+        )
     return None
 
 
@@ -157,15 +191,17 @@ def reassign(
     submission_id: int,
     assessor_raw: str,
     lease_hours: int,
+    review_id: int | None = None,
     now: datetime | None = None,
 ) -> Review:
     """Move the claim to the chosen assessor (the caller commits)."""
     now = now or utcnow()
-    claimed = load(session=session, org=org, submission_id=submission_id)
+    claimed = load(session=session, org=org, submission_id=submission_id, review_id=review_id)
     person = assessor_of(session=session, org=org, raw=assessor_raw)
     why = problem(session=session, claimed=claimed, person=person)
     if why:
         raise InvalidInput(why, field="assessor")
+    kind = place(session=session, claimed=claimed, person=person, now=now)
     old, submission = claimed.review, claimed.submission
     # Every claim and decision wins through this same statement: exactly one goes.
     won = try_transition(
@@ -186,7 +222,7 @@ def reassign(
     review = review or Review(
         submission_id=submission.id, assessor_id=person.id, claimed_until=until
     )
-    review.claimed_at, review.claimed_until = now, until
+    review.kind, review.claimed_at, review.claimed_until = kind.value, now, until
     session.add(review)
     audit.record(
         session=session,

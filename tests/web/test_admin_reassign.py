@@ -22,7 +22,6 @@ from server.models import (
 from server.review import appeals
 from server.review.decide import decide
 from tests.support.calibration_data import make_anchor
-from tests.support.double_data import make_pair_world
 from tests.support.factories import (
     appoint,
     make_credential,
@@ -209,20 +208,3 @@ def test_the_first_assessor_never_takes_the_appeal(client, db, world):
     response = post_form(client, _path(world), {"assessor": str(first.id)})
     assert response.status_code == 422
     assert "made the first decision" in response.get_data(as_text=True)
-
-
-def test_a_double_blind_place_is_not_reassigned(client, db, districts):
-    pair = make_pair_world(db)
-    admin = make_user(db, "admin", org_id=pair.org.id)
-    make_review(db, pair.submission, pair.first, hours=2)
-    for review in db.exec(select(Review)).all():
-        review.kind = "blind"
-        db.add(review)
-    db.commit()
-    sign_in_as(client, admin)
-    response = post_form(
-        client,
-        f"/admin/submissions/{pair.submission.id}/reassign",
-        {"assessor": str(pair.third.id)},
-    )
-    assert response.status_code == 409 and "double blind" in response.get_data(as_text=True)
