@@ -668,8 +668,8 @@ class DistrictSettings(SQLModel, table=True):
     )
     # An assessor qualifies for a credential at this per-criterion agreement (percent) ...
     calibration_threshold: int = Field(default=80, sa_column_kwargs={"server_default": "80"})
-    # ... and this share (percent) of a qualified assessor's live queue would be hidden
-    # anchors: not built yet (no page sets it; see the closing note of #15), always 0.
+    # ... and this share (percent) of a qualified assessor's live queue is hidden anchors
+    # (review/hidden.py; 0 to 50, 0: none).
     calibration_share: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 
