@@ -349,6 +349,9 @@ class Submission(SQLModel, table=True):
         # The queue in a district: the planner walks the district's teachers and probes
         # each one's waiting attempts (one index probe each, not a bitmap AND per teacher).
         Index("ix_submission_user_status", "user_id", "status"),
+        # SQLite: ids are never reused (AUTOINCREMENT), so hidden review items can take
+        # theirs from this id space too (review/hidden.py, allocate_id).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -513,6 +516,28 @@ class CalibrationScore(SQLModel, table=True):
     attempt_id: int = Field(foreign_key="calibration_attempt.id", primary_key=True)
     criterion_id: int = Field(foreign_key="rubriccriterion.id", primary_key=True)
     met: bool
+
+
+class HiddenItem(SQLModel, table=True):
+    """An anchor shown in a qualified assessor's live queue as if it were a submission
+    (review/hidden.py). Its id comes from the submission id space (the PostgreSQL sequence,
+    SQLite's AUTOINCREMENT counter), so /review/<id> never names a real submission; the
+    shown date and attempt number are made up; the scores go to its live attempt."""
+
+    __tablename__ = "hidden_item"
+    __table_args__ = (UniqueConstraint("assessor_id", "anchor_id"),)
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    assessor_id: int = Field(foreign_key="user.id", index=True)
+    anchor_id: int = Field(foreign_key="calibration_anchor.id", index=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    attempt_id: int = Field(foreign_key="calibration_attempt.id", unique=True)
+    shown_at: datetime  # the made-up "submitted" time
+    attempt: int = 1  # the made-up attempt number
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    decided_at: datetime | None = None
+    draft: str | None = Field(default=None, sa_column=Column(Text))  # as ScoringDraft.data
+    draft_at: datetime | None = None
 
 
 class AssessorQualification(SQLModel, table=True):
