@@ -11,7 +11,8 @@ from server.db import get_session
 from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
-from server.review import bp, calibration, service
+from server.models import utcnow
+from server.review import bp, calibration, hidden, service
 
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
@@ -34,6 +35,8 @@ def queue():
     if page is None:
         raise InvalidInput("That page of the queue doesn't exist: choose page 1 or a later one.")
     db, assessor = get_session(), require_user()
+    if hidden.ensure(session=db, assessor=assessor):
+        db.commit()
     rows = service.queue(
         session=db,
         assessor=assessor,
@@ -42,10 +45,18 @@ def queue():
         limit=service.QUEUE_PAGE + 1,
         offset=(page - 1) * service.QUEUE_PAGE,
     )
+    extra = hidden.queue_rows(
+        session=db, assessor=assessor, blind_key=_blind_key(), only_mine=only_mine, now=utcnow()
+    )
     return render(
         "review/queue.html",
         "review/_queue_rows.html",
-        rows=rows[: service.QUEUE_PAGE],
+        rows=hidden.merge(
+            rows[: service.QUEUE_PAGE],
+            extra,
+            first_page=page == 1,
+            more=len(rows) > service.QUEUE_PAGE,
+        ),
         only_mine=only_mine,
         page_number=page,
         first=(page - 1) * service.QUEUE_PAGE + 1,

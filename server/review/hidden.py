@@ -1,0 +1,275 @@
+"""Hidden items: ongoing calibration inside the live queue. A qualified assessor of a
+district whose calibration_share is above 0 sees, now and then, an active anchor presented
+exactly like a waiting submission: same queue row, review page, claim, rubric form, drafts
+and "Decision saved". Deciding it scores a live CalibrationAttempt against the truth (for
+the agreement report; never for qualifying: calibration.standing leaves live tries out)
+and nothing else: no points, award or notice, the anchor unchanged.
+
+Ids. /review/<id> must never tell a hidden item from a submission, nor name one: a hidden
+item's id is drawn from the submission id space itself, so no submission will ever have it
+and it sits among the real ids. PostgreSQL: nextval of the submission sequence. SQLite:
+the submission table is AUTOINCREMENT (migration hidden_01), whose sqlite_sequence row is
+the largest id ever handed out; we raise it by one. (A separate counter or an offset range
+would collide with a future submission or stand out by its size.) Another assessor asking
+for the id finds no submission: 404, as for any id they may not see.
+
+How often: per assessor and credential, an item is due when the assessor has made
+every - 1 live decisions since their last hidden one (every = 100 / share, rounded: 20 %
+-> one item in five), none of theirs is waiting, and an active anchor in their pool is
+left that they never tried, reviewed or wrote (calibration.untried: each anchor once).
+The queue page makes it (queue view); its shown time and attempt number are made up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from server import access
+from server.models import (
+    AssessorQualification,
+    CalibrationAnchor,
+    CalibrationAttempt,
+    Credential,
+    DistrictSettings,
+    HiddenItem,
+    Org,
+    Review,
+    ScoringMode,
+    Submission,
+    User,
+    utcnow,
+)
+from server.review import calibration, modes
+from server.review.blind import pseudonym
+from server.review.queue import QueueRow, _target_days, waiting_text
+from server.review.turnaround import turnaround
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def allocate_id(session: Session) -> int:
+    """The next id of the submission id space, taken so that no submission gets it."""
+    if session.get_bind().dialect.name == "postgresql":
+        sql = "SELECT nextval(pg_get_serial_sequence('submission', 'id'))"
+        return int(session.execute(text(sql)).scalar_one())
+    bump = (
+        "UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(id), 0) "
+        "FROM submission)) + 1 WHERE name = 'submission' RETURNING seq"
+    )
+    value = session.execute(text(bump)).scalar()
+    if value is None:  # no submission was ever inserted: sqlite_sequence has no row yet
+        session.execute(
+            text(
+                "INSERT INTO sqlite_sequence (name, seq) "
+                "SELECT 'submission', coalesce(max(id), 0) + 1 FROM submission"
+            )
+        )
+        value = session.execute(text(bump.replace(" + 1 WHERE", " WHERE"))).scalar_one()
+    return int(value)
+
+
+def share_of(session: Session, assessor: User) -> int:
+    if assessor.org_id is None or access.is_admin(assessor):
+        return 0  # admins set the true scores; outside a district there is no setting
+    row = session.get(DistrictSettings, assessor.org_id)
+    return row.calibration_share if row else 0
+
+
+def every(share: int) -> int:
+    """One item in `every` is hidden: 100 / share rounded half up (20 % -> 5, 40 % -> 3)."""
+    return max(2, (100 + share // 2) // share)
+
+
+def waiting_items(session: Session, assessor: User) -> list[HiddenItem]:
+    """The assessor's undecided hidden items whose anchor is still active."""
+    return list(
+        session.exec(
+            select(HiddenItem)
+            .join(CalibrationAnchor, CalibrationAnchor.id == HiddenItem.anchor_id)
+            .where(
+                HiddenItem.assessor_id == assessor.id,
+                HiddenItem.decided_at.is_(None),
+                CalibrationAnchor.retired_at.is_(None),
+            )
+            .order_by(HiddenItem.shown_at, HiddenItem.id)
+        ).all()
+    )
+
+
+def live_decisions_since(
+    session: Session, assessor: User, credential_id: int, since: datetime | None
+) -> int:
+    query = (
+        select(func.count(Review.id))
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(
+            Review.assessor_id == assessor.id,
+            Review.decision.is_not(None),
+            Submission.credential_id == credential_id,
+        )
+    )
+    if since is not None:
+        query = query.where(Review.decided_at > since)
+    return int(session.exec(query).one())
+
+
+def _due(session: Session, assessor: User, credential_id: int, share: int) -> bool:
+    last = session.exec(
+        select(func.max(HiddenItem.decided_at)).where(
+            HiddenItem.assessor_id == assessor.id, HiddenItem.credential_id == credential_id
+        )
+    ).one()
+    done = live_decisions_since(session, assessor, credential_id, last)
+    return done >= every(share) - 1
+
+
+def ensure(*, session: Session, assessor: User, now: datetime | None = None) -> list[HiddenItem]:
+    """Make the hidden items now due for the assessor (see the module's docstring)."""
+    share = share_of(session, assessor)
+    if share <= 0:
+        return []
+    now = now or utcnow()
+    qualified = session.exec(
+        select(AssessorQualification.credential_id).where(
+            AssessorQualification.user_id == assessor.id
+        )
+    ).all()
+    waiting = {item.credential_id for item in waiting_items(session, assessor)}
+    made = []
+    for credential_id in sorted(set(qualified) - waiting):
+        credential = session.get(Credential, credential_id)
+        if credential is None or not access.is_qualified_assessor(
+            session=session, user=assessor, credential=credential
+        ):
+            continue
+        if not _due(session, assessor, credential_id, share):
+            continue
+        unseen = calibration.untried(
+            session=session, assessor=assessor, credential_id=credential_id
+        )
+        if unseen:
+            item = _make(session, assessor, unseen[0], now)
+            made += [item] if item else []
+    return made
+
+
+def _make(
+    session: Session, assessor: User, anchor: CalibrationAnchor, now: datetime
+) -> HiddenItem | None:
+    try:
+        with session.begin_nested():  # the queue opened twice at once: one item
+            attempt = CalibrationAttempt(anchor_id=anchor.id, assessor_id=assessor.id, live=True)
+            session.add(attempt)
+            session.flush()
+            item_id = allocate_id(session)
+            # Submitted a plausible while ago (2 to 47 hours), a first attempt.
+            shown = now - timedelta(hours=2 + (item_id * 37) % 46, minutes=(item_id * 13) % 60)
+            item = HiddenItem(
+                id=item_id,
+                assessor_id=assessor.id,
+                anchor_id=anchor.id,
+                credential_id=anchor.credential_id,
+                attempt_id=attempt.id,
+                shown_at=shown,
+                created_at=now,
+            )
+            session.add(item)
+        return item
+    except IntegrityError:
+        return None
+
+
+def find(*, session: Session, viewer: User, item_id: int) -> HiddenItem | None:
+    """The viewer's own hidden item of that id (its anchor active, or already decided)."""
+    item = session.get(HiddenItem, item_id)
+    if item is None or item.assessor_id != viewer.id:
+        return None
+    anchor = session.get_one(CalibrationAnchor, item.anchor_id)
+    if anchor.retired_at is not None and item.decided_at is None:
+        return None
+    return item
+
+
+def label(item: HiddenItem, key: str) -> str:
+    """A pseudonym like blind review's, from the item (never the anchor's teacher)."""
+    return f"Teacher #{pseudonym(item.id, key + ':h')}"
+
+
+def is_pair(session: Session, assessor: User, credential_id: int) -> bool:
+    credential = session.get_one(Credential, credential_id)
+    mode = modes.credential_mode(session=session, credential=credential, org_id=assessor.org_id)
+    return mode is ScoringMode.DOUBLE_BLIND
+
+
+def queue_rows(
+    *, session: Session, assessor: User, blind_key: str, only_mine: bool, now: datetime
+) -> list[QueueRow]:
+    target = _target_days(session, session.get(Org, assessor.org_id) if assessor.org_id else None)
+    rows = []
+    for item in waiting_items(session, assessor):
+        mine = item.claimed_until is not None and item.claimed_until > now
+        if only_mine and not mine:
+            continue
+        rows.append(
+            QueueRow(
+                submission_id=item.id,
+                credential_title=session.get_one(Credential, item.credential_id).title,
+                attempt=item.attempt,
+                submitted_at=item.shown_at,
+                waiting=waiting_text(item.shown_at, now),
+                teacher=label(item, blind_key),
+                school=None,
+                mine=mine,
+                turnaround=turnaround(item.shown_at, now, target),
+                double_blind=is_pair(session, assessor, item.credential_id),
+                credential_id=item.credential_id,
+            )
+        )
+    return rows
+
+
+def merge(rows: list[QueueRow], hidden: list[QueueRow], *, first_page: bool, more: bool):
+    """The page's rows with the hidden ones that fall on it (oldest submitted first)."""
+    if not hidden:
+        return rows
+    low = rows[0].submitted_at if rows and not first_page else None
+    high = rows[-1].submitted_at if rows and more else None
+    fits = [
+        row
+        for row in hidden
+        if (low is None or (row.submitted_at or EARLIEST) >= low)
+        and (high is None or (row.submitted_at or EARLIEST) <= high)
+    ]
+    return sorted(rows + fits, key=lambda row: row.submitted_at or EARLIEST)
+
+
+def drafts_saved(*, session: Session, viewer: User, item_ids: list[int]) -> dict[int, datetime]:
+    """drafts.saved_for's twin: {item id: saved at} of the viewer's hidden drafts."""
+    rows = session.exec(
+        select(HiddenItem.id, HiddenItem.draft_at).where(
+            HiddenItem.assessor_id == viewer.id,
+            HiddenItem.decided_at.is_(None),
+            HiddenItem.draft_at.is_not(None),
+            HiddenItem.id.in_(item_ids),
+        )
+    ).all()
+    return {item_id: at for item_id, at in rows if at is not None}
+
+
+def for_home(
+    *, session: Session, assessor: User, now: datetime
+) -> tuple[int, list[tuple[int, str, int, datetime]]]:
+    """For the assessor's home, as its live twins count: (waiting items not held, held
+    items as (id, credential title, attempt, held until))."""
+    free, held = 0, []
+    for item in waiting_items(session, assessor):
+        if item.claimed_until is not None and item.claimed_until > now:
+            title = session.get_one(Credential, item.credential_id).title
+            held.append((item.id, title, item.attempt, item.claimed_until))
+        else:
+            free += 1
+    return free, held
