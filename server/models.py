@@ -536,6 +536,8 @@ class HiddenItem(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     claimed_until: datetime | None = None
     decided_at: datetime | None = None
+    decision: str | None = Field(default=None, max_length=12)  # Decision, as given
+    given: str | None = Field(default=None, sa_column=Column(Text))  # JSON, as a draft's
     draft: str | None = Field(default=None, sa_column=Column(Text))  # as ScoringDraft.data
     draft_at: datetime | None = None
 

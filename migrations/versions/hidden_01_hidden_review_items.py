@@ -47,6 +47,8 @@ def upgrade() -> None:
         sa.Column('created_at', UTC(), nullable=False),
         sa.Column('claimed_until', UTC(), nullable=True),
         sa.Column('decided_at', UTC(), nullable=True),
+        sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+        sa.Column('given', sa.Text(), nullable=True),
         sa.Column('draft', sa.Text(), nullable=True),
         sa.Column('draft_at', UTC(), nullable=True),
         sa.ForeignKeyConstraint(['assessor_id'], ['user.id']),

@@ -45,6 +45,7 @@ from server.models import (
 )
 from server.review import calibration, modes
 from server.review.blind import pseudonym
+from server.review.history import HistoryRow
 from server.review.queue import QueueRow, _target_days, waiting_text
 from server.review.turnaround import turnaround
 
@@ -273,3 +274,24 @@ def for_home(
         else:
             free += 1
     return free, held
+
+
+def history_rows(*, session: Session, assessor: User, blind_key: str) -> list[HistoryRow]:
+    """The assessor's decided hidden items as their decision history lists live ones."""
+    items = session.exec(
+        select(HiddenItem, Credential.title)
+        .join(Credential, Credential.id == HiddenItem.credential_id)
+        .where(HiddenItem.assessor_id == assessor.id, HiddenItem.decided_at.is_not(None))
+    ).all()
+    return [
+        HistoryRow(
+            submission_id=item.id,
+            credential_title=title,
+            attempt=item.attempt,
+            teacher=label(item, blind_key),
+            decision=item.decision or "",
+            decided_at=item.decided_at or EARLIEST,
+            assessor=assessor.display_name,
+        )
+        for item, title in items
+    ]

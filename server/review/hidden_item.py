@@ -31,6 +31,7 @@ from server.review import calibration, drafts, hidden
 from server.review import decide as deciding
 from server.review.guards import award_refusal, format_when
 from server.review.pair_page import PAIR_NOTE
+from server.review.past import PastDecision
 
 if TYPE_CHECKING:
     from server.review.service import ReviewPage
@@ -99,7 +100,7 @@ def review_page(
     if hidden.is_pair(session, viewer, item.credential_id):
         page.pair_note = PAIR_NOTE
     if item.decided_at is not None:
-        page.notice = DECIDED_NOTICE
+        page.notice, page.past = DECIDED_NOTICE, past(item, viewer)
         return page
     if _held(item, now):
         page.lease_holder, page.lease_until = viewer.display_name, item.claimed_until
@@ -146,7 +147,13 @@ def decide(
     won = session.exec(
         update(HiddenItem)
         .where(HiddenItem.id == item.id, HiddenItem.decided_at.is_(None))
-        .values(decided_at=now, draft=None, draft_at=None)
+        .values(
+            decided_at=now,
+            decision=DECISIONS_GIVEN[decision],
+            given=json.dumps(_given(criteria, scores, feedback.strip())),
+            draft=None,
+            draft_at=None,
+        )
         .execution_options(synchronize_session=False)
     )
     if won.rowcount != 1:
@@ -158,6 +165,34 @@ def decide(
     if errors:  # the rubric lacks a criterion the truth scores: say it as the form would
         raise deciding.DecisionInvalid(errors)
     session.refresh(item)
+
+
+DECISIONS_GIVEN = {key: value.value for key, value in deciding.DECISIONS.items()}
+
+
+def _given(criteria: list[RubricCriterion], scores: deciding.Scores, feedback: str) -> dict:
+    return {
+        "feedback": feedback,
+        "scores": [[c.title, bool(scores[c.id][0]), scores[c.id][1] or ""] for c in criteria],
+    }
+
+
+def past(item: HiddenItem, viewer: User) -> list[PastDecision]:
+    """The decided item's own decision, as the page's decision history shows a live one."""
+    if item.decided_at is None or item.given is None:
+        return []
+    given = json.loads(item.given)
+    return [
+        PastDecision(
+            attempt=item.attempt,
+            submission_id=item.id,
+            decision=item.decision,
+            decided_at=item.decided_at,
+            assessor=viewer.display_name,
+            feedback=given["feedback"],
+            scores=[(title, met, comment) for title, met, comment in given["scores"]],
+        )
+    ]
 
 
 def _claimed(item: HiddenItem, viewer: User, now: datetime) -> None:

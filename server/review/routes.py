@@ -14,6 +14,7 @@ from server.ids import parse_id, parse_int
 from server.models import utcnow
 from server.review import bp, calibration, hidden, service
 
+HISTORY_ROWS = 200  # as service.history's own limit
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
 
@@ -68,8 +69,11 @@ def queue():
 @bp.get("/history")
 @roles_required("assessor")
 def history():
-    rows = service.history(session=get_session(), assessor=require_user(), blind_key=_blind_key())
-    return render("review/history.html", rows=rows)
+    db, user = get_session(), require_user()
+    rows = service.history(session=db, assessor=user, blind_key=_blind_key())
+    rows += hidden.history_rows(session=db, assessor=user, blind_key=_blind_key())
+    rows.sort(key=lambda row: row.decided_at, reverse=True)
+    return render("review/history.html", rows=rows[:HISTORY_ROWS])
 
 
 @bp.post("/<int:submission_id>/claim")

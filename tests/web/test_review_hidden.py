@@ -171,6 +171,9 @@ def test_no_response_names_the_teacher_or_says_calibration(client, db, world):
         assert TEACHER not in text and SCHOOL not in text, number
         assert not WORDS.search(text), WORDS.search(text)
     assert "Decision saved" in bodies[16].get_data(as_text=True)
+    decided = bodies[17].get_data(as_text=True)  # as a live decided attempt's page
+    assert "This attempt has been decided" in decided and "Decision history" in decided
+    assert f'href="/review/{item.id}"' in bodies[19].get_data(as_text=True)  # history
     assert "Teacher #" in bodies[3].get_data(as_text=True)
     assert 'value="met"' in bodies[12].get_data(as_text=True)  # the draft is restored
 
@@ -245,3 +248,25 @@ def test_the_agreement_page_says_live_items_count(client, db, world):
     sign_in_as(client, world.admin)
     page = client.get("/admin/agreement").get_data(as_text=True)
     assert "hidden items scored in their live queue" in page
+
+
+def test_evidence_and_comment_bank_work_as_on_a_live_attempt(client, db, world):
+    from server import access
+    from server.models import Submission
+
+    item = _hidden_item(client, db, world)
+    shown = db.get(Submission, db.get(CalibrationAnchor, item.anchor_id).submission_id)
+
+    def may_read(user) -> bool:
+        return access.can_view_evidence(session=db, user=user, submission=shown)
+
+    assert may_read(world.assessor) and not may_read(world.other_assessor)
+    criterion = world.criteria[0].id
+    added = post_form(
+        client, f"/review/{item.id}/criteria/{criterion}/phrases", {"text": "Clear goals."}
+    )
+    assert added.status_code == 303
+    assert "Clear goals." in client.get(f"/review/{item.id}").get_data(as_text=True)
+    assert post_form(client, f"/review/{item.id}/decide", _all_met(world)).status_code == 303
+    db.expire_all()
+    assert may_read(world.assessor)  # as a reviewed attempt's evidence, after deciding
