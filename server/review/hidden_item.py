@@ -29,6 +29,7 @@ from server.models import (
 )
 from server.review import calibration, drafts, hidden
 from server.review import decide as deciding
+from server.review.double import SCORED
 from server.review.guards import award_refusal, format_when
 from server.review.pair_page import PAIR_NOTE
 from server.review.past import PastDecision
@@ -97,10 +98,11 @@ def review_page(
         criteria=_criteria(session, item),
         award_refusal=award_refusal(session=session, submission=real),
     )
-    if hidden.is_pair(session, viewer, item.credential_id):
+    pair = hidden.is_pair(session, viewer, item.credential_id)
+    if pair:
         page.pair_note = PAIR_NOTE
-    if item.decided_at is not None:
-        page.notice, page.past = DECIDED_NOTICE, past(item, viewer)
+    if item.decided_at is not None:  # a pair member waits for the other's scores
+        page.notice, page.past = (SCORED, []) if pair else (DECIDED_NOTICE, past(item, viewer))
         return page
     if _held(item, now):
         page.lease_holder, page.lease_until = viewer.display_name, item.claimed_until

@@ -270,3 +270,20 @@ def test_evidence_and_comment_bank_work_as_on_a_live_attempt(client, db, world):
     assert post_form(client, f"/review/{item.id}/decide", _all_met(world)).status_code == 303
     db.expire_all()
     assert may_read(world.assessor)  # as a reviewed attempt's evidence, after deciding
+
+
+def test_in_a_double_blind_district_it_reads_as_a_pair_attempt(client, db, world):
+    choices = district_settings.current(session=db, org=world.org)
+    district_settings.save(
+        session=db,
+        org=world.org,
+        actor=world.admin,
+        choices=dataclasses.replace(choices, scoring_mode="double_blind"),
+    )
+    db.commit()
+    item = _hidden_item(client, db, world)
+    page = client.get(f"/review/{item.id}").get_data(as_text=True)
+    assert "Double blind: you are one of two assessors" in page
+    assert post_form(client, f"/review/{item.id}/decide", _all_met(world)).status_code == 303
+    page = client.get(f"/review/{item.id}").get_data(as_text=True)
+    assert "You&#39;ve scored this attempt" in page and "Decision history" not in page
