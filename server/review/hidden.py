@@ -86,8 +86,8 @@ def every(share: int) -> int:
 
 
 def waiting_items(session: Session, assessor: User) -> list[HiddenItem]:
-    """The assessor's undecided hidden items whose anchor is still active."""
-    return list(
+    """The assessor's undecided hidden items they may still work (still_theirs)."""
+    items = list(
         session.exec(
             select(HiddenItem)
             .join(CalibrationAnchor, CalibrationAnchor.id == HiddenItem.anchor_id)
@@ -99,6 +99,7 @@ def waiting_items(session: Session, assessor: User) -> list[HiddenItem]:
             .order_by(HiddenItem.shown_at, HiddenItem.id)
         ).all()
     )
+    return [item for item in items if still_theirs(session, assessor, item)]
 
 
 def live_decisions_since(
@@ -185,14 +186,23 @@ def _make(
 
 
 def find(*, session: Session, viewer: User, item_id: int) -> HiddenItem | None:
-    """The viewer's own hidden item of that id (its anchor active, or already decided)."""
+    """The viewer's own hidden item of that id: decided, or waiting with its anchor active
+    and the viewer still qualified to review the credential (else, as a live attempt
+    they may no longer review, it is gone)."""
     item = session.get(HiddenItem, item_id)
     if item is None or item.assessor_id != viewer.id:
         return None
-    anchor = session.get_one(CalibrationAnchor, item.anchor_id)
-    if anchor.retired_at is not None and item.decided_at is None:
+    if item.decided_at is None and not still_theirs(session, viewer, item):
         return None
     return item
+
+
+def still_theirs(session: Session, assessor: User, item: HiddenItem) -> bool:
+    anchor = session.get_one(CalibrationAnchor, item.anchor_id)
+    credential = session.get_one(Credential, item.credential_id)
+    return anchor.retired_at is None and access.is_qualified_assessor(
+        session=session, user=assessor, credential=credential
+    )
 
 
 def label(item: HiddenItem, key: str) -> str:

@@ -287,3 +287,16 @@ def test_in_a_double_blind_district_it_reads_as_a_pair_attempt(client, db, world
     assert post_form(client, f"/review/{item.id}/decide", _all_met(world)).status_code == 303
     page = client.get(f"/review/{item.id}").get_data(as_text=True)
     assert "You&#39;ve scored this attempt" in page and "Decision history" not in page
+
+
+def test_a_retired_anchors_waiting_item_is_gone_as_a_withdrawn_attempt(client, db, world):
+    from server.models import utcnow
+
+    item = _hidden_item(client, db, world)
+    anchor = db.get(CalibrationAnchor, item.anchor_id)
+    anchor.retired_at = utcnow()
+    db.add(anchor)
+    db.commit()
+    assert f'href="/review/{item.id}"' not in client.get("/review").get_data(as_text=True)
+    assert client.get(f"/review/{item.id}").status_code == 404
+    assert post_form(client, f"/review/{item.id}/decide", _all_met(world)).status_code == 404
