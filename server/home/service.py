@@ -29,7 +29,7 @@ from server.models import (
     WeeklyPoints,
     utcnow,
 )
-from server.review import hidden
+from server.review import hidden_rows
 from server.review.queue import count_waiting
 
 MAX_COHORTS = 6
@@ -216,7 +216,7 @@ def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHom
         )
         .order_by(Review.claimed_until)
     ).all()
-    free, held = hidden.for_home(session=session, assessor=user, now=now)
+    free, held = hidden_rows.for_home(session=session, assessor=user, now=now)
     waiting = min(WAITING_CAP, waiting + free)
     return AssessorHome(
         waiting=waiting,

@@ -12,7 +12,7 @@ from server.db import get_session
 from server.errors import ChalkmarkError
 from server.htmx import wants_fragment
 from server.jsonapi import Object, Schema, Text, error_for, no_store, read_json, wants_json
-from server.review import bp, drafts, hidden, hidden_item
+from server.review import bp, drafts, hidden, hidden_item, hidden_rows
 from server.review.decide import FEEDBACK_LIMIT
 from server.review.routes import _form_values
 
@@ -42,7 +42,7 @@ def drafts_saved(rows) -> dict:
     if user is None or not ids:
         return {}
     saved = drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
-    return saved | hidden.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
+    return saved | hidden_rows.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
 
 
 @bp.post("/<int:submission_id>/draft")

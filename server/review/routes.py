@@ -12,7 +12,7 @@ from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
 from server.models import utcnow
-from server.review import bp, calibration, hidden, service
+from server.review import bp, calibration, hidden, hidden_rows, service
 
 HISTORY_ROWS = 200  # as service.history's own limit
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
@@ -46,13 +46,13 @@ def queue():
         limit=service.QUEUE_PAGE + 1,
         offset=(page - 1) * service.QUEUE_PAGE,
     )
-    extra = hidden.queue_rows(
+    extra = hidden_rows.queue_rows(
         session=db, assessor=assessor, blind_key=_blind_key(), only_mine=only_mine, now=utcnow()
     )
     return render(
         "review/queue.html",
         "review/_queue_rows.html",
-        rows=hidden.merge(
+        rows=hidden_rows.merge(
             rows[: service.QUEUE_PAGE],
             extra,
             first_page=page == 1,
@@ -71,7 +71,7 @@ def queue():
 def history():
     db, user = get_session(), require_user()
     rows = service.history(session=db, assessor=user, blind_key=_blind_key())
-    rows += hidden.history_rows(session=db, assessor=user, blind_key=_blind_key())
+    rows += hidden_rows.history_rows(session=db, assessor=user, blind_key=_blind_key())
     rows.sort(key=lambda row: row.decided_at, reverse=True)
     return render("review/history.html", rows=rows[:HISTORY_ROWS])
 

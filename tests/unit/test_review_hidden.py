@@ -20,7 +20,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.review import decide, drafts, hidden, service
+from server.review import decide, drafts, hidden, hidden_rows, service
 from tests.support.calibration_data import make_calibration_world
 from tests.support.factories import make_credential, make_review, make_submission, make_user
 from tests.support.threads import run_at_once
@@ -117,7 +117,7 @@ def test_the_lease_lapses_as_a_live_one(session, item):
         session=session, viewer=world.assessor, submission_id=made.id, now=later
     )
     assert page.can_claim and not page.lease_mine  # free again: claim it anew
-    rows = hidden.queue_rows(
+    rows = hidden_rows.queue_rows(
         session=session, assessor=world.assessor, blind_key="k", only_mine=True, now=later
     )
     assert rows == []
