@@ -20,17 +20,13 @@ UTC = sqlmodel.sql.sqltypes.UTCDateTime
 
 def _submission_autoincrement(on: bool) -> None:
     """SQLite only: rebuild submission with (or without) AUTOINCREMENT. The rebuild drops
-    the old table, so foreign keys are off meanwhile (a no-op inside a transaction that
-    already wrote: then the upgrade fails whole on a database with attempts, and a second
-    run, starting afresh at perf_02, goes through)."""
+    the old table; migrations/env.py turns foreign keys off for the whole run."""
     if op.get_bind().dialect.name != 'sqlite':
         return
-    op.execute('PRAGMA foreign_keys=OFF')
     with op.batch_alter_table(
         'submission', recreate='always', table_kwargs={'sqlite_autoincrement': on}
     ):
         pass
-    op.execute('PRAGMA foreign_keys=ON')
 
 
 def upgrade() -> None:
