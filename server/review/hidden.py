@@ -13,6 +13,9 @@ the largest id ever handed out; we raise it by one. (A separate counter or an of
 would collide with a future submission or stand out by its size.) Another assessor asking
 for the id finds no submission: 404, as for any id they may not see.
 
+Only where the assessor reads live attempts under a pseudonym (blind review, or double
+blind): elsewhere live rows show names and a pseudonymous row would stand out.
+
 How often: per assessor and credential, an item is due when the assessor has made
 every - 1 live decisions since their last hidden one (every = 100 / share, rounded: 20 %
 -> one item in five), none of theirs is waiting, and an active anchor in their pool is
@@ -43,7 +46,7 @@ from server.models import (
     utcnow,
 )
 from server.review import calibration, modes
-from server.review.blind import pseudonym
+from server.review.blind import org_is_blind, pseudonym
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -144,6 +147,8 @@ def ensure(*, session: Session, assessor: User, now: datetime | None = None) -> 
             session=session, user=assessor, credential=credential
         ):
             continue
+        if not _reads_pseudonyms(session, assessor, credential):
+            continue  # where live rows show real names, a pseudonym would give it away
         if not _due(session, assessor, credential_id, share):
             continue
         unseen = calibration.untried(
@@ -153,6 +158,14 @@ def ensure(*, session: Session, assessor: User, now: datetime | None = None) -> 
             item = _make(session, assessor, unseen[0], now)
             made += [item] if item else []
     return made
+
+
+def _reads_pseudonyms(session: Session, assessor: User, credential: Credential) -> bool:
+    """The assessor reads live attempts of this credential under a pseudonym: the district
+    reviews blind, or the credential is scored double blind (queues are district-scoped,
+    so the teacher's district is the assessor's)."""
+    mode = modes.credential_mode(session=session, credential=credential, org_id=assessor.org_id)
+    return org_is_blind(session, assessor.org_id) or mode is ScoringMode.DOUBLE_BLIND
 
 
 def _make(

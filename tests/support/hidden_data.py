@@ -29,6 +29,8 @@ def set_district(db, world: CalibrationWorld, **changes) -> None:
 
 def make_hidden_world(db) -> CalibrationWorld:
     world = make_calibration_world(db)
+    world.org.blind_review = True  # hidden items live only where assessors read pseudonyms
+    db.add(world.org)
     for person in (world.assessor, world.other_assessor):
         db.add(
             AssessorQualification(user_id=person.id, credential_id=world.credential.id, percent=90)

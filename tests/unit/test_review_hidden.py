@@ -44,6 +44,8 @@ def test_ids_come_from_the_submission_id_space(session):
 @pytest.fixture
 def item(session) -> tuple:
     world = make_calibration_world(session)
+    world.org.blind_review = True  # hidden items live only where assessors read pseudonyms
+    session.add(world.org)
     session.add(
         AssessorQualification(
             user_id=world.assessor.id, credential_id=world.credential.id, percent=90

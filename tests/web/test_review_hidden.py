@@ -44,7 +44,7 @@ def world(db):
     return make_hidden_world(db)
 
 
-def test_share_0_never_shows_aopen_item(client, db, world):
+def test_share_0_never_shows_an_item(client, db, world):
     sign_in_as(client, world.assessor)
     for _ in range(6):
         client.get("/review")
@@ -78,6 +78,18 @@ def test_share_20_shows_one_item_in_five_each_anchor_once(client, db, world):
     first, second = items_of(db, world.assessor)
     assert first.anchor_id != second.anchor_id and second.decided_at is None
     assert items_of(db, world.other_assessor) == []  # per assessor
+
+
+def test_never_where_live_rows_show_names(client, db, world):
+    """Without blind review (and not double blind) a pseudonymous row would stand out."""
+    world.org.blind_review = False
+    db.add(world.org)
+    set_district(db, world, calibration_share=50)
+    sign_in_as(client, world.assessor)
+    decide_live(client, world, 3)
+    page = client.get("/review").get_data(as_text=True)
+    assert items_of(db, world.assessor) == []
+    assert "Lee Live" in page and "Teacher #" not in page
 
 
 def test_never_when_no_unseen_anchor_is_left(client, db, world):
