@@ -12,7 +12,7 @@ from server.db import get_session
 from server.errors import ChalkmarkError
 from server.htmx import wants_fragment
 from server.jsonapi import Object, Schema, Text, error_for, no_store, read_json, wants_json
-from server.review import bp, drafts
+from server.review import bp, drafts, hidden, hidden_item, hidden_rows
 from server.review.decide import FEEDBACK_LIMIT
 from server.review.routes import _form_values
 
@@ -25,6 +25,9 @@ def scoring_draft(review) -> drafts.Draft | None:
     user = current_user()
     if user is None or not review.lease_mine:
         return None
+    item = hidden.find(session=get_session(), viewer=user, item_id=review.submission.id)
+    if item is not None:
+        return hidden_item.read_draft(item)
     return drafts.for_review_page(
         session=get_session(), viewer=user, submission_id=review.submission.id
     )
@@ -38,7 +41,8 @@ def drafts_saved(rows) -> dict:
     ids = [row.submission_id for row in rows if getattr(row, "mine", True)]
     if user is None or not ids:
         return {}
-    return drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+    saved = drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+    return saved | hidden_rows.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
 
 
 @bp.post("/<int:submission_id>/draft")
