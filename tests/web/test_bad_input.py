@@ -84,7 +84,7 @@ def test_a_leaderboard_address_with_a_huge_or_unicode_id_is_422(client, world, b
     assert client.get(f"/leaderboards?board={board}").status_code == 422
 
 
-@pytest.mark.parametrize("value", [HUGE, "²"])
+@pytest.mark.parametrize("value", [HUGE, "²", "①"])
 def test_a_bad_requirement_id_on_an_upload_is_refused(client, world, value):
     as_role(client, world, "owner")
     response = client.post(
