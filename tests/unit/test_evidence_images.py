@@ -54,3 +54,20 @@ def test_only_so_many_photos_are_decoded_at_once(monkeypatch):
     finally:
         gate.release()
     assert images.clean_image(_jpeg((50, 40)), JPEG, workers=1).width == 50
+
+
+def test_a_big_jpeg_is_decoded_reduced_never_at_full_size(monkeypatch):
+    # What Pillow holds in memory is what load() decoded: 6000 x 4500 must arrive at half
+    # scale (Image.draft), 3000 x 2250, the smallest that still keeps 1600 px a side.
+    photo = _jpeg((6000, 4500))
+    loaded: list[tuple[int, int]] = []
+    load = Image.Image.load
+
+    def spy(image):
+        pixels = load(image)
+        loaded.append(image.size)
+        return pixels
+
+    monkeypatch.setattr(Image.Image, "load", spy)
+    images.clean_image(photo, JPEG)
+    assert loaded and max(w * h for w, h in loaded) == 3000 * 2250
