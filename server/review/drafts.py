@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -144,8 +145,25 @@ def save(
         return hidden_item.save_draft(session=session, item=item, viewer=viewer, data=data, now=now)
     review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
     draft = validate(session=session, review=review, data=data)
+    _hold_lease(session, review.id, now)
     _upsert(session, review.id, json.dumps(draft.as_json()), now)
     return Draft(draft.met, draft.comments, draft.feedback, now)
+
+
+def _hold_lease(session: Session, review_id: int, now: datetime) -> None:
+    """Lock the claim while it still runs, before writing: an admin's reassign ends the
+    lease and then deletes its draft, so a save racing it either lands first (and is
+    deleted with the rest) or finds the lease gone (Conflict), never a draft left behind."""
+    # The clock now, not the request's start: a reassign ends the lease at its own now.
+    now = max(now, utcnow())
+    held = session.execute(
+        update(Review)
+        .where(col(Review.id) == review_id, col(Review.claimed_until) > now)
+        .where(col(Review.decision).is_(None))
+        .values(claimed_until=Review.claimed_until)
+    )
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(LAPSED)
 
 
 def _upsert(session: Session, review_id: int, data: str, now: datetime) -> None:
