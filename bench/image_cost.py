@@ -91,6 +91,7 @@ def main() -> None:
     cases = {
         "png_bomb_8000x8000": ("png", _png_bomb()),
         "jpeg_6000x4500": ("jpeg", _camera_jpeg()),
+        "jpeg_8000x6000_48mp_phone": ("jpeg", _camera_jpeg((8000, 6000))),
         "png_5000x5000": ("png", _large_png()),
         # The worst PNG still allowed: just under the 40 MP photo limit (no draft for PNG).
         "png_6300x6300": ("png", _large_png((6300, 6300))),
