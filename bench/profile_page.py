@@ -29,7 +29,23 @@ KEY_PAGES = {
     "/me": "maya",
     "/home": "maya",
     "/coach/cohorts/1": "sam",
+    "/review/{waiting}": "jordan",  # the review page of the oldest waiting attempt
 }
+
+
+def _resolve(app, path: str) -> str:
+    """Fill {waiting} with the oldest attempt waiting for review in the demo."""
+    if "{waiting}" not in path:
+        return path
+    from server.models import Submission, SubmissionStatus
+
+    with Session(app.extensions["db_engine"]) as db:
+        waiting = db.exec(
+            select(Submission.id)
+            .where(Submission.status == SubmissionStatus.SUBMITTED)
+            .order_by(Submission.id)
+        ).first()
+    return path.format(waiting=waiting)
 
 
 def _cookie(app, handle: str | None) -> str | None:
@@ -95,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     app = demo_app()
     pages = {p: args.handle or KEY_PAGES.get(p, "maya") for p in args.paths} or KEY_PAGES
     for path, handle in pages.items():
-        profile(app, path, handle, args.requests, args.top)
+        profile(app, _resolve(app, path), handle, args.requests, args.top)
 
 
 if __name__ == "__main__":
