@@ -10,7 +10,16 @@ from sqlmodel import Session, select
 
 from server.access import is_independent, may_review
 from server.errors import NotFound
-from server.models import Credential, Notification, Org, Role, Submission, User, utcnow
+from server.models import (
+    Credential,
+    NoticeKind,
+    Notification,
+    Org,
+    Role,
+    Submission,
+    User,
+    utcnow,
+)
 from server.notify import push_queue
 
 INBOX_LIMIT = 100
@@ -73,7 +82,7 @@ def mark_all_read(*, session: Session, user_id: int, now: datetime | None = None
 
 # --- the review queue notice -----------------------------------------------------------
 
-REVIEW_QUEUE_KIND = "review_queue"
+REVIEW_QUEUE_KIND = NoticeKind.REVIEW_QUEUE.value
 REVIEW_QUEUE_TITLE = "New submissions in your review queue"
 REVIEW_QUEUE_EVERY = timedelta(hours=1)
 
