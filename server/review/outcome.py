@@ -33,6 +33,9 @@ from server.review.guards import open_review_of
 
 # A score as the form gives it: met is None when neither radio was chosen.
 Scores = dict[int, tuple[bool | None, str]]
+# A criterion's radio on every scoring form (review, calibration practice, an anchor's true
+# scores) -> met; "" (neither chosen) is absent, so .get() gives None.
+MET_CHOICES = {"met": True, "not_yet": False}
 
 
 def record_review(

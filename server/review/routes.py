@@ -12,6 +12,7 @@ from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
 from server.review import bp, calibration, service
+from server.review.outcome import MET_CHOICES
 
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
@@ -129,7 +130,7 @@ def _form_values(form) -> dict:
             target = met if match[1] == "met" else comments
             target[criterion_id] = value
     scores = {
-        cid: ({"met": True, "not_yet": False}.get(met.get(cid, "")), comments.get(cid, ""))
+        cid: (MET_CHOICES.get(met.get(cid, "")), comments.get(cid, ""))
         for cid in met.keys() | comments.keys()
     }
     return {
