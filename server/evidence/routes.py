@@ -26,6 +26,7 @@ from server.htmx import render, wants_fragment
 from server.ids import arg_id
 from server.jsonapi import json_when_wanted, wants_json
 from server.models import EvidenceItem, Submission, SubmissionStatus, utcnow
+from server.security import EVIDENCE_FILE_CSP
 from server.storage import too_large_message
 from server.submissions.routes import render_attempt_page
 
@@ -224,9 +225,7 @@ def _send_blob(item_id: int, *, thumbnail: bool):
     response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
-    )
+    response.headers["Content-Security-Policy"] = EVIDENCE_FILE_CSP
     return response
 
 
