@@ -1,7 +1,7 @@
 """Everything templates get app-wide, registered in one place: the filters that show a
 moment in the viewer's own time zone, the labels for stored codes, the CSRF token, the
 signed-in person and the few page lookups templates call (the start button's attempt,
-the awarded attempt's badge, an assessor's scoring drafts). Area macros live in
+the awarded attempt's badge, an assessor's scoring drafts and comment bank). Area macros live in
 templates/<area>/; generic ones in templates/macros.html.
 """
 
@@ -13,12 +13,12 @@ from flask import Flask, current_app, g
 from flask_wtf.csrf import generate_csrf
 
 from server import labels, nav
-from server.auth.session import current_user
+from server.auth.session import current_user, require_user
 from server.badges import issuing, page, service
 from server.catalog import markdown
 from server.db import get_session
 from server.models import new_uuid
-from server.review import drafts, timestamps
+from server.review import drafts, phrases, timestamps
 from server.submissions import queries
 from server.timezones import in_zone, iso_utc
 from server.transcript import service as transcripts
@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         "earned_badge": earned_badge,
         "scoring_draft": scoring_draft,
         "drafts_saved": drafts_saved,
+        "comment_bank": comment_bank,
     }.items():
         app.add_template_global(function, name)
 
@@ -102,3 +103,10 @@ def drafts_saved(rows) -> dict:
     if user is None or not ids:
         return {}
     return drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+
+
+def comment_bank(criteria) -> dict:
+    """For the rubric form: {criterion id: [phrases]} of the signed-in assessor's district."""
+    return phrases.bank(
+        session=get_session(), viewer=require_user(), criterion_ids=[c.id for c in criteria]
+    )
