@@ -33,6 +33,7 @@ from server.models import (
     new_uuid,
     utcnow,
 )
+from server.review.outcome import decision_notice
 
 if TYPE_CHECKING:
     from server.demo.seed import SeededCredential
@@ -247,12 +248,7 @@ class Seeder:
     def _notify(
         self, submission: Submission, decision: Decision, feedback: str, *, at: datetime
     ) -> None:
-        title = self.catalog_title(submission)
-        kind, headline = (
-            (NoticeKind.AWARD, f"You earned {title}!")
-            if decision is Decision.AWARD
-            else (NoticeKind.NOT_YET, f"Not yet: {title}")
-        )
+        kind, headline = decision_notice(decision, self.catalog_title(submission))
         self.session.add(
             Notification(
                 user_id=submission.user_id,

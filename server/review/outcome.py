@@ -128,10 +128,7 @@ def tell_the_teacher(
     *, session: Session, submission: Submission, title: str, outcome: Decision, feedback: str
 ) -> None:
     first_line = next((line.strip() for line in feedback.splitlines() if line.strip()), "")
-    if outcome is Decision.AWARD:
-        kind, headline = NoticeKind.AWARD, f"You earned {title}!"
-    else:
-        kind, headline = NoticeKind.NOT_YET, f"Not yet: {title}"
+    kind, headline = decision_notice(outcome, title)
     notify.send(
         session=session,
         user_id=submission.user_id,
@@ -140,3 +137,10 @@ def tell_the_teacher(
         body=first_line[:500],
         url=f"/submissions/{submission.id}",
     )
+
+
+def decision_notice(outcome: Decision, title: str) -> tuple[NoticeKind, str]:
+    """The teacher's notice of a decision: its kind and headline (the demo's history too)."""
+    if outcome is Decision.AWARD:
+        return NoticeKind.AWARD, f"You earned {title}!"
+    return NoticeKind.NOT_YET, f"Not yet: {title}"
