@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from server.coach import progress
-from server.models import CohortMember, Submission, utcnow
-from tests.support.factories import make_credential, make_stack, make_user
+from server.models import CohortMember, utcnow
+from tests.support.factories import make_credential, make_stack, make_submission, make_user
 from tests.support.web import htmx_headers, sign_in_as
 
 PAGE = 3
@@ -36,7 +36,7 @@ def _members(session, cohort, count: int, *, stalled_every: int = 2, start: int 
             CohortMember(cohort_id=cohort.id, user_id=user.id, status="active", joined_at=joined)
         )
         if not stalled:
-            session.add(Submission(user_id=user.id, credential_id=credential.id, status="draft"))
+            make_submission(session, user, credential, status="draft")
         people.append(user)
     session.commit()
     return people
