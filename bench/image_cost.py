@@ -1,7 +1,8 @@
 """What one big photo costs the server to clean (decode, re-encode, thumbnail): peak
 memory and time per image, and the peak when 4 arrive at once. Goal: a 64 MP PNG bomb is
 refused for almost nothing; an allowed 27 MP photo stays under ~150 MB and 4 at once stay
-bounded by CHALKMARK_IMAGE_WORKERS (not 4x).
+bounded by CHALKMARK_IMAGE_WORKERS (not 4x); the largest PNG still allowed (39.7 MP, which
+Pillow can only decode at full size) shows the worst case an upload can cost.
 
 Each case runs in a fresh Python process that samples its resident memory every 5 ms
 (Pillow allocates outside Python, so tracemalloc can't see it), reading the image bytes
@@ -90,7 +91,10 @@ def main() -> None:
     cases = {
         "png_bomb_8000x8000": ("png", _png_bomb()),
         "jpeg_6000x4500": ("jpeg", _camera_jpeg()),
+        "jpeg_8000x6000_48mp_phone": ("jpeg", _camera_jpeg((8000, 6000))),
         "png_5000x5000": ("png", _large_png()),
+        # The worst PNG still allowed: just under the 40 MP photo limit (no draft for PNG).
+        "png_6300x6300": ("png", _large_png((6300, 6300))),
     }
     results = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -32,6 +32,7 @@ VIEW_MODULES = {
     "pwa": ("routes",),
     "admin": (
         "home_views",
+        "reassign_views",
         "analytics_views",
         "roster_views",
         "people_views",

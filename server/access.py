@@ -30,6 +30,7 @@ from server.models import (
     Cohort,
     CohortMember,
     Credential,
+    HiddenItem,
     MemberStatus,
     Org,
     Review,
@@ -202,6 +203,21 @@ def calibrating_on(*, session: Session, user: User | None, submission: Submissio
 def can_view_evidence(*, session: Session, user: User | None, submission: Submission) -> bool:
     """Evidence files: whoever may view the submission, and an assessor calibrating on it
     (who never gets the submission's own page: it names the teacher)."""
-    return can_view_submission(session=session, user=user, submission=submission) or calibrating_on(
-        session=session, user=user, submission=submission
+    return (
+        can_view_submission(session=session, user=user, submission=submission)
+        or calibrating_on(session=session, user=user, submission=submission)
+        or shown_hidden(session=session, user=user, submission=submission)
     )
+
+
+def shown_hidden(*, session: Session, user: User | None, submission: Submission) -> bool:
+    """The submission is an anchor shown to the user as a hidden item of their live queue
+    (review/hidden.py): its evidence stays readable, as a reviewed attempt's does."""
+    if user is None:
+        return False
+    row = session.exec(
+        select(HiddenItem.id)
+        .join(CalibrationAnchor, CalibrationAnchor.id == HiddenItem.anchor_id)
+        .where(CalibrationAnchor.submission_id == submission.id, HiddenItem.assessor_id == user.id)
+    ).first()
+    return row is not None

@@ -124,7 +124,7 @@ class Settings:
     max_photo_bytes: int = limits.DEFAULT_PHOTO_BYTES
     max_file_bytes: int = limits.DEFAULT_FILE_BYTES
     max_video_bytes: int = limits.DEFAULT_VIDEO_BYTES
-    # Photos above this many pixels are refused before decoding (see evidence/images.py).
+    # Photos that would decode to more pixels are refused before decoding (evidence/images.py).
     max_photo_pixels: int = limits.DEFAULT_PHOTO_PIXELS
     image_workers: int = limits.DEFAULT_IMAGE_WORKERS  # photos decoded at once per process
     upload_chunk_bytes: int = limits.DEFAULT_CHUNK_BYTES  # one PATCH of a resumable upload

@@ -49,7 +49,17 @@ def engine() -> Engine:
 def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
+        event.listen(g.db_session, "loaded_as_persistent", _hold_for_the_request)
     return g.db_session
+
+
+def _hold_for_the_request(session: Session, instance: object) -> None:
+    """The identity map holds rows weakly: a row a helper loaded and let go (the owner of
+    a submission, read by each permission check in turn) was fetched again by the next
+    helper. A request's session is short-lived, so it keeps what it loaded until it
+    closes; session.get then answers from memory. (Not for CLI and job sessions, which
+    may walk millions of rows.)"""
+    session.info.setdefault("held", []).append(instance)
 
 
 def read(session: Session, statement: Executable, **params) -> Result:

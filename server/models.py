@@ -105,6 +105,7 @@ class NoticeKind(StrEnum):
     TEST = "test"
     REVIEW_QUEUE = "review_queue"
     RECONCILE = "reconcile"  # a double-blind pair differs: its lead assessors are told
+    REVIEW_ASSIGNED = "review_assigned"  # an admin moved a claim to this assessor
 
 
 # --- people and sign-in -------------------------------------------------------------
@@ -349,6 +350,9 @@ class Submission(SQLModel, table=True):
         # The queue in a district: the planner walks the district's teachers and probes
         # each one's waiting attempts (one index probe each, not a bitmap AND per teacher).
         Index("ix_submission_user_status", "user_id", "status"),
+        # SQLite: ids are never reused (AUTOINCREMENT), so hidden review items can take
+        # theirs from this id space too (review/hidden.py, allocate_id).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -515,6 +519,30 @@ class CalibrationScore(SQLModel, table=True):
     met: bool
 
 
+class HiddenItem(SQLModel, table=True):
+    """An anchor shown in a qualified assessor's live queue as if it were a submission
+    (review/hidden.py). Its id comes from the submission id space (the PostgreSQL sequence,
+    SQLite's AUTOINCREMENT counter), so /review/<id> never names a real submission; the
+    shown date and attempt number are made up; the scores go to its live attempt."""
+
+    __tablename__ = "hidden_item"
+    __table_args__ = (UniqueConstraint("assessor_id", "anchor_id"),)
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    assessor_id: int = Field(foreign_key="user.id", index=True)
+    anchor_id: int = Field(foreign_key="calibration_anchor.id", index=True)
+    credential_id: int = Field(foreign_key="credential.id", index=True)
+    attempt_id: int = Field(foreign_key="calibration_attempt.id", unique=True)
+    shown_at: datetime  # the made-up "submitted" time
+    attempt: int = 1  # the made-up attempt number
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    decided_at: datetime | None = None
+    decision: str | None = Field(default=None, max_length=12)  # Decision, as given
+    given: str | None = Field(default=None, sa_column=Column(Text))  # JSON, as a draft's
+    draft: str | None = Field(default=None, sa_column=Column(Text))  # as ScoringDraft.data
+    draft_at: datetime | None = None
+
+
 class AssessorQualification(SQLModel, table=True):
     """The assessor reached the district's threshold on this credential's anchors."""
 
@@ -668,8 +696,8 @@ class DistrictSettings(SQLModel, table=True):
     )
     # An assessor qualifies for a credential at this per-criterion agreement (percent) ...
     calibration_threshold: int = Field(default=80, sa_column_kwargs={"server_default": "80"})
-    # ... and this share (percent) of a qualified assessor's live queue would be hidden
-    # anchors: not built yet (no page sets it; see the closing note of #15), always 0.
+    # ... and this share (percent) of a qualified assessor's live queue is hidden anchors
+    # (review/hidden.py; 0 to 50, 0: none).
     calibration_share: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 

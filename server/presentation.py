@@ -18,7 +18,7 @@ from server.badges import issuing, page, service
 from server.catalog import markdown
 from server.db import get_session
 from server.models import new_uuid
-from server.review import drafts, phrases, timestamps
+from server.review import drafts, hidden, hidden_item, hidden_rows, phrases, timestamps
 from server.submissions import queries
 from server.timezones import in_zone, iso_utc
 from server.transcript import service as transcripts
@@ -90,6 +90,9 @@ def scoring_draft(review) -> drafts.Draft | None:
     user = current_user()
     if user is None or not review.lease_mine:
         return None
+    item = hidden.find(session=get_session(), viewer=user, item_id=review.submission.id)
+    if item is not None:
+        return hidden_item.read_draft(item)
     return drafts.for_review_page(
         session=get_session(), viewer=user, submission_id=review.submission.id
     )
@@ -102,7 +105,8 @@ def drafts_saved(rows) -> dict:
     ids = [row.submission_id for row in rows if getattr(row, "mine", True)]
     if user is None or not ids:
         return {}
-    return drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+    saved = drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+    return saved | hidden_rows.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
 
 
 def comment_bank(criteria) -> dict:

@@ -62,6 +62,7 @@ class LapsedClaim:
     teacher: str
     assessor: str
     lease_ended: datetime
+    review_id: int | None = None  # a live claim names its review (a pair has two)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,26 @@ def lapsed_claims(*, session: Session, org: Org, now: datetime | None = None) ->
             submission_id, title, teacher_name, assessor_name, ended
         )
     return list(claims.values())[:SHOWN]
+
+
+def live_claims(*, session: Session, org: Org, now: datetime | None = None) -> list[LapsedClaim]:
+    """The district's claims whose lease still runs (single review and pair places alike),
+    the longest held first; `lease_ended` is when each lease will end."""
+    now = now or utcnow()
+    teacher, assessor = aliased(User), aliased(User)
+    rows = session.exec(
+        select(Submission.id, Credential.title, teacher.display_name, assessor.display_name)  # type: ignore[call-overload]
+        .add_columns(Review.claimed_until, Review.id)
+        .join(Credential, Credential.id == Submission.credential_id)
+        .join(teacher, teacher.id == Submission.user_id)
+        .join(Review, Review.submission_id == Submission.id)
+        .join(assessor, assessor.id == Review.assessor_id)
+        .where(teacher.org_id == org.id, Submission.status == SubmissionStatus.IN_REVIEW.value)
+        .where(Review.decision.is_(None), Review.claimed_until > now)
+        .order_by(Review.claimed_at, Review.id)
+        .limit(SHOWN)
+    ).all()
+    return [LapsedClaim(*row) for row in rows]
 
 
 def release(

@@ -28,6 +28,7 @@ def home():
         waiting=waiting,
         waiting_total=waiting_total,
         lapsed=attention.lapsed_claims(session=db, org=org),
+        live_claims=attention.live_claims(session=db, org=org),
         stalled=stalled,
         stalled_total=stalled_total,
         low_first_try=attention.low_first_try(session=db, org=org),

@@ -33,6 +33,11 @@ MAX_TARGET_DAYS = 90
 MAX_POINTS = 10_000
 MAX_THRESHOLD = 1_000_000
 DEFAULT_CALIBRATION_THRESHOLD = 80
+MAX_CALIBRATION_SHARE = 50  # beyond that the "live" queue would be mostly practice
+SHARE_MESSAGE = (
+    f"Enter a whole percentage from 0 to {MAX_CALIBRATION_SHARE}: 0 turns hidden practice "
+    "items off, and beyond half an assessor's live queue would be mostly practice."
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class DistrictChoices:
     points: dict[str, int] = field(default_factory=dict)
     thresholds: tuple[int, ...] = levels.DEFAULT_THRESHOLDS
     calibration_threshold: int = DEFAULT_CALIBRATION_THRESHOLD
+    calibration_share: int = 0
 
     def changes_from(self, other: DistrictChoices) -> tuple[dict[str, Any], dict[str, Any]]:
         """(before, after) of the fields that differ: what the audit entry keeps."""
@@ -71,6 +77,7 @@ def current(*, session: Session, org: Org) -> DistrictChoices:
         points=dict(game.points),
         thresholds=game.thresholds,
         calibration_threshold=row.calibration_threshold if row else DEFAULT_CALIBRATION_THRESHOLD,
+        calibration_share=row.calibration_share if row else 0,
     )
 
 
@@ -103,7 +110,12 @@ def parse(form: Mapping[str, str]) -> DistrictChoices:
         },
         thresholds=_thresholds(form, errors),
         calibration_threshold=whole_number(form, "calibration_threshold", errors, low=1, high=100),
+        calibration_share=whole_number(
+            form, "calibration_share", errors, low=0, high=MAX_CALIBRATION_SHARE
+        ),
     )
+    if "calibration_share" in errors:
+        errors["calibration_share"] = SHARE_MESSAGE
     if errors:
         raise FormInvalid(errors)
     return choices
@@ -139,6 +151,7 @@ def save(*, session: Session, org: Org, actor: User, choices: DistrictChoices) -
         "game_points": values.as_json(choices.points),
         "game_levels": ",".join(str(n) for n in choices.thresholds),
         "calibration_threshold": choices.calibration_threshold,
+        "calibration_share": choices.calibration_share,
         "updated_at": utcnow(),
     }
     row = _row(session, org)

@@ -106,10 +106,13 @@ def _decode(stream: BinaryIO, max_pixels: int) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(stream)
-            if image.width * image.height > max_pixels:
-                raise InvalidInput(too_many_pixels(max_pixels), field="file")
             image.seek(0)  # animated GIF/WebP: the first frame is the evidence
             image.draft(None, (DRAFT_SIDE, DRAFT_SIDE))  # JPEG only; others ignore it
+            # The limit is on what will be decoded: a phone's 48 MP JPEG arrives at half
+            # scale (12 MP) and is kept; a PNG is decoded whole, so its own size counts.
+            # Pillow's bomb check (above ~89 MP, the warning made an error) still holds.
+            if image.width * image.height > max_pixels:
+                raise InvalidInput(too_many_pixels(max_pixels), field="file")
             image.load()
             image.thumbnail((MAX_SIDE, MAX_SIDE))  # no-op when small enough
             # After shrinking: turning a smaller image upright costs less.

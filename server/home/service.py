@@ -30,6 +30,7 @@ from server.models import (
     WeeklyPoints,
     utcnow,
 )
+from server.review import hidden_rows
 from server.review.queue import count_waiting
 
 MAX_COHORTS = 6
@@ -216,10 +217,12 @@ def assessor_home(*, session: Session, user: User, now: datetime) -> AssessorHom
         )
         .order_by(Review.claimed_until)
     ).all()
+    free, held = hidden_rows.for_home(session=session, assessor=user, now=now)
+    waiting = min(WAITING_CAP, waiting + free)
     return AssessorHome(
         waiting=waiting,
         at_limit=waiting >= WAITING_CAP,
-        claims=[Claim(*row) for row in claims],
+        claims=sorted((Claim(*row) for row in [*claims, *held]), key=lambda c: c.lease_until),
     )
 
 

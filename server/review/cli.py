@@ -17,8 +17,9 @@ def review_group() -> None:
 
 @review_group.command(
     "overdue",
-    help="Tell each district's admins, once per submission, about submissions waiting "
-    "longer than the district's turnaround target. Safe to run as often as you like.",
+    help="Tell the stack's lead assessors (or, with none, the district's admins), once "
+    "per submission, about submissions waiting longer than the district's turnaround "
+    "target. Safe to run as often as you like.",
 )
 @with_appcontext
 def overdue_command() -> None:

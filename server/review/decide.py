@@ -74,8 +74,23 @@ def decide(
     scores: Scores,
     feedback: str,
     now: datetime | None = None,
-) -> Review:
+) -> Review | None:
+    """Decide an attempt (None: it was one of the assessor's hidden items, hidden.py)."""
     now = now or utcnow()
+    from server.review import hidden, hidden_item  # hidden_item builds on this module
+
+    item = hidden.find(session=session, viewer=assessor, item_id=submission_id)
+    if item is not None:
+        hidden_item.decide(
+            session=session,
+            item=item,
+            assessor=assessor,
+            decision=decision,
+            scores=scores,
+            feedback=feedback,
+            now=now,
+        )
+        return None
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     calibration.check_may_claim(session=session, assessor=assessor, credential_id=credential.id)

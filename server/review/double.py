@@ -142,6 +142,14 @@ def _check(
     return ReviewKind.LEAD
 
 
+def place_for(
+    *, session: Session, found: Reviewable, state: PairState, assessor: User, now: datetime
+) -> ReviewKind:
+    """The place (blind, or the lead's) `assessor` may take in `state`, else the error:
+    the admin's reassign (server/admin/reassign.py) asks the claim guard's own rule."""
+    return _check(session=session, found=found, state=state, assessor=assessor, now=now)
+
+
 def _win(
     *, session: Session, found: Reviewable, assessor: User, now: datetime, plan
 ) -> tuple[PairState, ReviewKind, dict]:

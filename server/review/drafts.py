@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,7 @@ from server.models import (
     AWAITING_REVIEW,
     DECIDED,
     Review,
+    RubricCriterion,
     ScoringDraft,
     Submission,
     User,
@@ -83,6 +85,17 @@ def validate(*, session: Session, review: Review, data: dict) -> Draft:
     """A draft as JSON {"scores": {criterion id: {"met", "comment"}}, "feedback"} checked
     against the attempt's rubric: every message at once would be noise for an autosave,
     so the first problem is reported."""
+    submission = session.get_one(Submission, review.submission_id)
+    criteria = criteria_for(
+        session=session,
+        credential_id=submission.credential_id,
+        version=submission.credential_version,
+    )
+    return check(criteria, data)
+
+
+def check(criteria: list[RubricCriterion], data: dict) -> Draft:
+    """validate's rule against a rubric already read (hidden items: review/hidden_item.py)."""
     scores, feedback = data.get("scores") or {}, data.get("feedback") or ""
     if not isinstance(scores, dict) or not isinstance(feedback, str):
         raise DraftInvalid("A draft is {scores: {criterion id: {met, comment}}, feedback}.")
@@ -91,12 +104,6 @@ def validate(*, session: Session, review: Review, data: dict) -> Draft:
             f"Keep the overall feedback under {deciding.FEEDBACK_LIMIT:,} characters.",
             field="feedback",
         )
-    submission = session.get_one(Submission, review.submission_id)
-    criteria = criteria_for(
-        session=session,
-        credential_id=submission.credential_id,
-        version=submission.credential_version,
-    )
     known = {str(c.id): c for c in criteria}
     met: dict[int, str] = {}
     comments: dict[int, str] = {}
@@ -132,10 +139,32 @@ def save(
 ) -> Draft:
     """Keep the viewer's unfinished scoring of their claim (replacing the last draft)."""
     now = now or utcnow()
+    from server.review import hidden, hidden_item  # they build on this module
+
+    item = hidden.find(session=session, viewer=viewer, item_id=submission_id)
+    if item is not None:
+        return hidden_item.save_draft(session=session, item=item, viewer=viewer, data=data, now=now)
     review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
     draft = validate(session=session, review=review, data=data)
+    _hold_lease(session, review.id, now)
     _upsert(session, review.id, json.dumps(draft.as_json()), now)
     return Draft(draft.met, draft.comments, draft.feedback, now)
+
+
+def _hold_lease(session: Session, review_id: int, now: datetime) -> None:
+    """Lock the claim while it still runs, before writing: an admin's reassign ends the
+    lease and then deletes its draft, so a save racing it either lands first (and is
+    deleted with the rest) or finds the lease gone (Conflict), never a draft left behind."""
+    # The clock now, not the request's start: a reassign ends the lease at its own now.
+    now = max(now, utcnow())
+    held = session.execute(
+        update(Review)
+        .where(col(Review.id) == review_id, col(Review.claimed_until) > now)
+        .where(col(Review.decision).is_(None))
+        .values(claimed_until=Review.claimed_until)
+    )
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(LAPSED)
 
 
 def _upsert(session: Session, review_id: int, data: str, now: datetime) -> None:
@@ -159,8 +188,13 @@ def load(
 ) -> Draft | None:
     """The viewer's draft of their live claim, or None when they haven't saved one."""
     now = now or utcnow()
+    from server.review import hidden, hidden_item  # they build on this module
+
+    item = hidden.find(session=session, viewer=viewer, item_id=submission_id)
+    if item is not None:
+        return hidden_item.load_draft(item=item, viewer=viewer, now=now)
     review = _my_claim(session=session, viewer=viewer, submission_id=submission_id, now=now)
-    return _read(session.get(ScoringDraft, review.id))
+    return read_row(session.get(ScoringDraft, review.id))
 
 
 def for_review_page(
@@ -179,10 +213,10 @@ def for_review_page(
             Review.claimed_until > now,
         )
     ).first()
-    return _read(row)
+    return read_row(row)
 
 
-def _read(row: ScoringDraft | None) -> Draft | None:
+def read_row(row: ScoringDraft | None) -> Draft | None:
     if row is None:
         return None
     try:

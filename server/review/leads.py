@@ -41,21 +41,34 @@ def may_reconcile(
 def leads_of(*, session: Session, found: Reviewable, pair: list[Review]) -> list[int]:
     """The stack's lead assessors in the teacher's district, but the pair; when there
     is none, the district's admins."""
-    teacher_org = found.teacher.org_id
+    return told_for_stack(
+        session=session,
+        org_id=found.teacher.org_id,
+        stack_id=found.credential.stack_id,
+        excluding=[r.assessor_id for r in pair] + [found.teacher.id],
+    )
+
+
+def told_for_stack(
+    *, session: Session, org_id: int | None, stack_id: int, excluding: list[int]
+) -> list[int]:
+    """Who hears about a stack's waiting work in a district: its active lead assessors
+    there (never anyone in `excluding`); when there is none, the district's active
+    admins (outside every district: nobody)."""
     people = select(User.id).where(
-        User.id.not_in([r.assessor_id for r in pair] + [found.teacher.id]),
-        User.org_id == teacher_org if teacher_org is not None else User.org_id.is_(None),
+        User.id.not_in(excluding),
+        User.org_id == org_id if org_id is not None else User.org_id.is_(None),
         User.deactivated_at.is_(None),
     )
     leads = session.exec(
         people.join(AssessorAppointment, AssessorAppointment.user_id == User.id)
         .where(
-            AssessorAppointment.stack_id == found.credential.stack_id,
+            AssessorAppointment.stack_id == stack_id,
             AssessorAppointment.is_lead.is_(True),
         )
         .order_by(User.id)
     ).all()
-    if leads or teacher_org is None:
+    if leads or org_id is None:
         return list(leads)
     admins = people.where(User.roles.contains(Role.ADMIN.value)).order_by(User.id)
     return list(session.exec(admins).all())

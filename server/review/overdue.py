@@ -1,15 +1,23 @@
 """Past-target notices: once a waiting submission has waited longer than its district's
-turnaround target (server/review/turnaround.py), the district's admins are told, once per
-submission, by `chalkmark review overdue` (run it from cron, e.g. hourly).
+turnaround target (server/review/turnaround.py), `chalkmark review overdue` (run it from
+cron, e.g. hourly) tells, once per submission:
 
-Chalkmark has no "lead assessor" role yet, so the district's admins are the people told;
-they can reassign work or release a lapsed claim from the admin home. Teachers outside
-every district have no admin, so their submissions get no notice. The notice names the
-credential and the wait, never the teacher (a district may review blind).
+- the lead assessors appointed for the submission's stack in the teacher's district
+  (AssessorAppointment.is_lead, review/leads.py), active ones only, never the teacher;
+- the district's admins instead, only when that stack has no active lead there.
+
+Why not both: a lead is the person who watches the stack's work (they can take it
+themselves or ask the assessor holding it), and the admin home already lists every
+past-target item to its admins, with Release and Reassign beside each claim; a notice to
+each admin for each late item of every stack would be noise they learn to ignore. Where
+nobody leads the stack, the admins are the only ones who can act, so they are told (the
+same rule as a double-blind disagreement's reconcile notice, leads.told_for_stack).
+Teachers outside every district have no lead or admin to tell: no notice. The notice
+names the credential and the wait, never the teacher (a district may review blind).
 
 Exactly once: each notice is a row of ReviewOverdueNotice keyed by the submission; the
 rows are inserted with ON CONFLICT DO NOTHING and only the submissions whose row this run
-inserted are announced, so two runs (even at the same time) tell each admin once.
+inserted are announced, so two runs (even at the same time) tell each person once.
 """
 
 from __future__ import annotations
@@ -27,12 +35,12 @@ from server.models import (
     Credential,
     Org,
     ReviewOverdueNotice,
-    Role,
     Submission,
     User,
     utcnow,
 )
 from server.notify import service as notify
+from server.review.leads import told_for_stack
 from server.review.turnaround import overdue_before, turnaround
 
 OVERDUE_KIND = "review_overdue"
@@ -41,7 +49,7 @@ OVERDUE_KIND = "review_overdue"
 @dataclass(frozen=True)
 class OverdueRun:
     submissions: int  # newly past the target (each announced once)
-    notices: int  # notices sent, one per admin per submission
+    notices: int  # notices sent, one per lead (or admin) per submission
 
 
 def _claim(session: Session, rows: list[dict[str, Any]]) -> set[int]:
@@ -53,15 +61,16 @@ def _claim(session: Session, rows: list[dict[str, Any]]) -> set[int]:
 
 
 def notify_overdue(*, session: Session, now: datetime | None = None) -> OverdueRun:
-    """Tell each district's admins about its submissions newly past the target (the
-    caller commits: the notice rows and the notices share its transaction)."""
+    """Tell each stack's leads (or, with none, the district's admins) about its
+    submissions newly past the target (the caller commits: the notice rows and the
+    notices share its transaction)."""
     now = now or utcnow()
     submissions = notices = 0
     for org in session.exec(select(Org).order_by(Org.id)).all():
         target_days = settings.review_target_days(session=session, org=org)
         already = select(ReviewOverdueNotice.submission_id)
         late = session.exec(
-            select(Submission, Credential.title)
+            select(Submission, Credential)
             .join(User, User.id == Submission.user_id)
             .join(Credential, Credential.id == Submission.credential_id)
             .where(User.org_id == org.id, Submission.status.in_(sorted(AWAITING_REVIEW)))
@@ -72,27 +81,27 @@ def notify_overdue(*, session: Session, now: datetime | None = None) -> OverdueR
         if not late:
             continue
         mine = _claim(session, [{"submission_id": s.id, "notified_at": now} for s, _ in late])
-        admins = session.exec(
-            select(User.id).where(
-                User.org_id == org.id,
-                User.roles.contains(Role.ADMIN.value),
-                User.deactivated_at.is_(None),
-            )
-        ).all()
-        for submission, title in late:
+        for submission, credential in late:
             if submission.id not in mine:
                 continue  # another run announced it
             submissions += 1
             waited = turnaround(submission.submitted_at, now, target_days)
-            for admin_id in admins:
+            told = told_for_stack(
+                session=session,
+                org_id=org.id,
+                stack_id=credential.stack_id,
+                excluding=[submission.user_id],
+            )
+            for user_id in told:
                 notify.send(
                     session=session,
-                    user_id=admin_id,
+                    user_id=user_id,
                     kind=OVERDUE_KIND,
-                    title=f"Past the review target: {title}"[:200],
-                    body=f"A submission for {title} is {waited.label if waited else 'late'} "
-                    f"(target: decided within {target_days} days). Reassign it or release "
-                    "a lapsed claim from the admin home.",
+                    title=f"Past the review target: {credential.title}"[:200],
+                    body=f"A submission for {credential.title} is "
+                    f"{waited.label if waited else 'late'} (target: decided within "
+                    f"{target_days} days). Take it or nudge its assessor; an admin can "
+                    "reassign or release its claim from the admin home.",
                     url=f"/review/{submission.id}",
                 )
                 notices += 1

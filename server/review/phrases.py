@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from server import access
 from server.errors import InvalidInput, NotFound
 from server.models import CommentPhrase, RubricCriterion, User
+from server.review import hidden
 from server.review.guards import load_for_reviewer
 
 MAX_TEXT = 300
@@ -43,12 +44,23 @@ def bank(
     return found
 
 
+def _credential_of(session: Session, viewer: User, submission_id: int) -> int:
+    """The credential of the page the bank is used from: a submission the viewer may
+    review, or one of their hidden items (review/hidden.py), which reads the same."""
+    item = hidden.find(session=session, viewer=viewer, item_id=submission_id)
+    if item is not None:
+        return item.credential_id
+    return load_for_reviewer(
+        session=session, viewer=viewer, submission_id=submission_id
+    ).credential.id
+
+
 def _criterion(
     session: Session, viewer: User, submission_id: int, criterion_id: int
 ) -> RubricCriterion:
-    found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
+    credential_id = _credential_of(session, viewer, submission_id)
     criterion = session.get(RubricCriterion, criterion_id)
-    if criterion is None or criterion.credential_id != found.credential.id:
+    if criterion is None or criterion.credential_id != credential_id:
         raise NotFound("That criterion isn't on this submission's rubric.")
     return criterion
 
@@ -82,13 +94,13 @@ def add(
 def remove(*, session: Session, viewer: User, submission_id: int, phrase_id: int) -> None:
     """Remove a phrase of the viewer's district from a criterion of this submission's
     credential (the caller commits); anything else is NotFound."""
-    found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
+    credential_id = _credential_of(session, viewer, submission_id)
     phrase = session.get(CommentPhrase, phrase_id)
     criterion = session.get(RubricCriterion, phrase.criterion_id) if phrase else None
     if (
         phrase is None
         or criterion is None
-        or criterion.credential_id != found.credential.id
+        or criterion.credential_id != credential_id
         or phrase.org_id != access.pool_of(viewer)
     ):
         raise NotFound(GONE)

@@ -11,9 +11,11 @@ from server.db import get_session
 from server.errors import Conflict, InvalidInput
 from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
-from server.review import bp, calibration, service
+from server.models import utcnow
+from server.review import bp, calibration, hidden, hidden_rows, service
 from server.review.outcome import MET_CHOICES
 
+HISTORY_ROWS = 200  # as service.history's own limit
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
 
 
@@ -35,6 +37,8 @@ def queue():
     if page is None:
         raise InvalidInput("That page of the queue doesn't exist: choose page 1 or a later one.")
     db, assessor = get_session(), require_user()
+    if hidden.ensure(session=db, assessor=assessor):
+        db.commit()
     rows = service.queue(
         session=db,
         assessor=assessor,
@@ -43,10 +47,18 @@ def queue():
         limit=service.QUEUE_PAGE + 1,
         offset=(page - 1) * service.QUEUE_PAGE,
     )
+    extra = hidden_rows.queue_rows(
+        session=db, assessor=assessor, blind_key=_blind_key(), only_mine=only_mine, now=utcnow()
+    )
     return render(
         "review/queue.html",
         "review/_queue_rows.html",
-        rows=rows[: service.QUEUE_PAGE],
+        rows=hidden_rows.merge(
+            rows[: service.QUEUE_PAGE],
+            extra,
+            first_page=page == 1,
+            more=len(rows) > service.QUEUE_PAGE,
+        ),
         only_mine=only_mine,
         page_number=page,
         first=(page - 1) * service.QUEUE_PAGE + 1,
@@ -58,8 +70,11 @@ def queue():
 @bp.get("/history")
 @roles_required("assessor")
 def history():
-    rows = service.history(session=get_session(), assessor=require_user(), blind_key=_blind_key())
-    return render("review/history.html", rows=rows)
+    db, user = get_session(), require_user()
+    rows = service.history(session=db, assessor=user, blind_key=_blind_key())
+    rows += hidden_rows.history_rows(session=db, assessor=user, blind_key=_blind_key())
+    rows.sort(key=lambda row: row.decided_at, reverse=True)
+    return render("review/history.html", rows=rows[:HISTORY_ROWS])
 
 
 @bp.post("/<int:submission_id>/claim")

@@ -30,7 +30,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.review import appeals, calibration, double, modes, pair_page
+from server.review import appeals, calibration, double, hidden, hidden_item, modes, pair_page
 from server.review.blind import is_blind, teacher_label
 from server.review.decide import DecisionInvalid, Scores, decide
 from server.review.guards import (
@@ -70,10 +70,17 @@ def claim(
     submission_id: int,
     lease_hours: int,
     now: datetime | None = None,
-) -> Review:
+) -> Review | None:
     """Hold a submission for `lease_hours`. Two assessors claiming at once: the version
-    check in one conditional UPDATE lets exactly one through; the other gets Conflict."""
+    check in one conditional UPDATE lets exactly one through; the other gets Conflict.
+    None: it was one of the assessor's hidden items (review/hidden.py)."""
     now = now or utcnow()
+    item = hidden.find(session=session, viewer=assessor, item_id=submission_id)
+    if item is not None:
+        hidden_item.claim(
+            session=session, item=item, assessor=assessor, lease_hours=lease_hours, now=now
+        )
+        return None
     found = load_for_reviewer(session=session, viewer=assessor, submission_id=submission_id)
     calibration.check_may_claim(
         session=session, assessor=assessor, credential_id=found.submission.credential_id
@@ -177,6 +184,11 @@ def review_page(
     blind_key: str = "",
 ) -> ReviewPage:
     now = now or utcnow()
+    item = hidden.find(session=session, viewer=viewer, item_id=submission_id)
+    if item is not None:
+        return hidden_item.review_page(
+            session=session, item=item, viewer=viewer, blind_key=blind_key, now=now
+        )
     found = load_for_reviewer(session=session, viewer=viewer, submission_id=submission_id)
     submission, credential = found.submission, found.credential
     pair = modes.attempt_mode(session=session, submission=submission) is ScoringMode.DOUBLE_BLIND

@@ -347,6 +347,14 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "POST /admin/submissions/<int:submission_id>/release": (
         at("/admin/submissions/{lapsed_claim}/release", {"admin"}),
     ),
+    # Reassigning a claim: the home admin's only; the empty form is a 422 ("Choose the
+    # assessor"), so nothing moves.
+    "GET /admin/submissions/<int:submission_id>/reassign": (
+        at("/admin/submissions/{lapsed_claim}/reassign", HOME_ADMIN),
+    ),
+    "POST /admin/submissions/<int:submission_id>/reassign": (
+        at("/admin/submissions/{lapsed_claim}/reassign", HOME_ADMIN),
+    ),
     # Calibration anchors and the agreement report: the district's own (a far admin finds
     # neither the owner's decided attempt nor the home anchor); an empty mark form is a 422.
     "GET /admin/calibration": (at("/admin/calibration", ADMINS),),

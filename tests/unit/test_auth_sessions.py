@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import Delete
+from sqlmodel import Session, select
 
 from server.auth import service
 from server.auth.sessions import DatabaseSessions, SessionPolicy, session_hash
@@ -176,3 +177,35 @@ def test_revealed_values_are_stored_encrypted(session):
     )
     row = session.exec(select(SessionReveal)).one()
     assert "abcd" not in row.payload and session_id not in row.session_hash
+
+
+def test_two_looks_at_once_show_a_revealed_value_once(session, engine):
+    """A copied cookie read at the same moment as the real one: the second reader reads
+    the row, the first claims it meanwhile, and the second's delete finds nothing."""
+    store = DatabaseSessions()
+    session_id = start(store, session, make_user(session))
+    codes = {"codes": ["abcd-efgh-jkmn"]}
+    store.put_reveal(
+        session=session, session_id=session_id, kind="recovery-codes", value=codes, ttl_seconds=600
+    )
+    session.commit()
+    first_look: list[object] = []
+
+    class Overtaken:
+        """The late reader's session: just before its delete, the other look claims it."""
+
+        def __getattr__(self, name):
+            return getattr(session, name)
+
+        def exec(self, statement, *args, **kwargs):
+            if isinstance(statement, Delete) and not first_look:
+                with Session(engine) as other:
+                    first_look.append(
+                        store.take_reveal(
+                            session=other, session_id=session_id, kind="recovery-codes"
+                        )
+                    )
+            return session.exec(statement, *args, **kwargs)
+
+    late_look = store.take_reveal(session=Overtaken(), session_id=session_id, kind="recovery-codes")
+    assert first_look == [codes] and late_look is None

@@ -126,3 +126,25 @@ def test_a_redirect_is_never_followed(app, engine, session, receiver):
     assert [(r.endpoint, r.status) for r in receiver.requests] == [(redirected.endpoint, 307)]
     [row] = rows(engine)
     assert row.failures == 1  # counted, not retried
+
+
+def test_a_stored_endpoint_off_the_allow_list_is_removed_unsent(app, engine, session, monkeypatch):
+    # A public name the allow-list doesn't know (a row saved before the list, or under
+    # another CHALKMARK_PUSH_HOSTS): the send-time check refuses it before any lookup.
+    attempts: list[str] = []
+
+    def record(self, method, url, *args, **kwargs):
+        attempts.append(url)
+        raise AssertionError("no request may leave for an endpoint off the allow-list")
+
+    monkeypatch.setattr(endpoints.PushHTTP, "request", record)
+    monkeypatch.setattr(
+        endpoints, "_refuse_private_resolution", lambda host, port: attempts.append(host)
+    )
+    user = make_user(session)
+    store_row(session, user, "https://push.intranet-gateway.example/push/x")
+
+    push_to(app, engine, user.id)
+
+    assert attempts == []
+    assert rows(engine) == []

@@ -35,6 +35,7 @@ GOOD = {
     "level_2": "800",
     "level_3": "2000",
     "calibration_threshold": "85",
+    "calibration_share": "10",
 }
 
 
@@ -185,3 +186,23 @@ def test_the_settings_service_refuses_the_form_as_a_whole(db):
     with pytest.raises(district_settings.FormInvalid) as refused:
         district_settings.parse({})
     assert {"review_target_days", "default_visibility", "level_1"} <= set(refused.value.errors)
+
+
+def test_the_hidden_items_share_is_0_to_50_percent_and_audited(client, db, home, admin):
+    sign_in_as(client, admin)
+    for bad in ("51", "-1", "ten", ""):
+        response = post_form(client, "/admin/settings", {**GOOD, "calibration_share": bad})
+        assert response.status_code == 422, bad
+        assert "Enter a whole percentage from 0 to 50" in response.get_data(as_text=True)
+    assert db.get(DistrictSettings, home.id) is None and _audit(db) == []
+    assert post_form(client, "/admin/settings", GOOD).status_code == 303
+    db.expire_all()
+    assert db.get(DistrictSettings, home.id).calibration_share == 10
+    assert 'name="calibration_share" value="10"' in client.get("/admin/settings").get_data(
+        as_text=True
+    )
+    assert (
+        post_form(client, "/admin/settings", {**GOOD, "calibration_share": "20"}).status_code == 303
+    )
+    entry = _audit(db)[-1]
+    assert '"calibration_share": 10' in entry.before and '"calibration_share": 20' in entry.after

@@ -3,6 +3,7 @@ JSON of the wrong type or shape, deep nesting, impossible dates (one test per fi
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from sqlmodel import select
 from server.demo.people import DEMO_HANDLES
 from server.models import Cohort
 from tests.support.evidence import as_role, make_world, page_token, post_upload
-from tests.support.factories import make_user
+from tests.support.factories import make_org, make_user
 from tests.support.media import png_bytes
 from tests.support.web import post_form, sign_in_as
 
@@ -52,6 +53,25 @@ def test_ids_past_bigint_on_int_routes_are_404(client, world, path):
     assert client.get(path).status_code == 404
 
 
+def test_every_int_route_answers_a_huge_id_with_404(app, client, world):
+    """Each registered <int:> route, each method, as an admin with a valid CSRF token: an
+    id past BIGINT is no page (it overflowed the driver into a 500 before)."""
+    as_role(client, world, "admin")
+    token = page_token(client)
+    int_rules = [rule for rule in app.url_map.iter_rules() if "<int:" in rule.rule]
+    assert len(int_rules) > 50  # the walk really walks
+    answered = {}
+    for rule in int_rules:
+        path = re.sub(r"<int:[^>]+>", HUGE, rule.rule)
+        path = re.sub(r"<[^>]+>", "x", path)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(
+                path, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token}
+            )
+            answered[f"{method} {path}"] = response.status_code
+    assert {k: v for k, v in answered.items() if v not in (404, 405)} == {}
+
+
 def test_a_huge_id_in_a_post_route_is_404(client, world):
     as_role(client, world, "owner")
     response = post_form(client, f"/submissions/{world.submission.id}/evidence/{HUGE}/delete")
@@ -64,7 +84,7 @@ def test_a_leaderboard_address_with_a_huge_or_unicode_id_is_422(client, world, b
     assert client.get(f"/leaderboards?board={board}").status_code == 422
 
 
-@pytest.mark.parametrize("value", [HUGE, "²"])
+@pytest.mark.parametrize("value", [HUGE, "²", "①"])
 def test_a_bad_requirement_id_on_an_upload_is_refused(client, world, value):
     as_role(client, world, "owner")
     response = client.post(
@@ -92,8 +112,15 @@ def test_bad_member_ids_in_a_nudge_are_dropped(client, world, cohort_id, value):
     assert response.status_code in (303, 422)
 
 
-@pytest.mark.parametrize("value", [HUGE, "²"])
-def test_a_bad_user_id_when_adding_a_member_is_not_a_500(client, world, cohort_id, value):
+@pytest.mark.parametrize("value", [HUGE, "²", "①"])
+def test_a_bad_user_id_when_adding_a_member_is_not_a_500(client, session, world, cohort_id, value):
+    # A coach of a district: only then does the id reach the query (a coach without one
+    # finds nobody, and SQLAlchemy folds that search to FALSE without binding the id).
+    district = make_org(session)
+    for row in (world.cast.coach, session.get(Cohort, cohort_id)):
+        row.org_id = district.id
+        session.add(row)
+    session.commit()
     sign_in_as(client, world.cast.coach)
     response = post_form(client, f"/coach/cohorts/{cohort_id}/members", {"user_id": value})
     assert 200 <= response.status_code < 500

@@ -1,0 +1,106 @@
+"""Where hidden items (review/hidden.py) show up among live attempts: the queue's rows
+(merged into the page where their made-up time puts them), the home page's count and
+claims, the decision history, and which rows have a saved draft."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from server.models import Credential, HiddenItem, Org, User
+from server.review.hidden import EARLIEST, is_pair, label, waiting_items
+from server.review.history import HistoryRow
+from server.review.queue import QueueRow, _target_days, waiting_text
+from server.review.turnaround import turnaround
+
+
+def queue_rows(
+    *, session: Session, assessor: User, blind_key: str, only_mine: bool, now: datetime
+) -> list[QueueRow]:
+    target = _target_days(session, session.get(Org, assessor.org_id) if assessor.org_id else None)
+    rows = []
+    for item in waiting_items(session, assessor):
+        mine = item.claimed_until is not None and item.claimed_until > now
+        if only_mine and not mine:
+            continue
+        rows.append(
+            QueueRow(
+                submission_id=item.id,
+                credential_title=session.get_one(Credential, item.credential_id).title,
+                attempt=item.attempt,
+                submitted_at=item.shown_at,
+                waiting=waiting_text(item.shown_at, now),
+                teacher=label(item, blind_key),
+                school=None,
+                mine=mine,
+                turnaround=turnaround(item.shown_at, now, target),
+                double_blind=is_pair(session, assessor, item.credential_id),
+                credential_id=item.credential_id,
+            )
+        )
+    return rows
+
+
+def merge(rows: list[QueueRow], hidden: list[QueueRow], *, first_page: bool, more: bool):
+    """The page's rows with the hidden ones that fall on it (oldest submitted first)."""
+    if not hidden:
+        return rows
+    low = rows[0].submitted_at if rows and not first_page else None
+    high = rows[-1].submitted_at if rows and more else None
+    fits = [
+        row
+        for row in hidden
+        if (low is None or (row.submitted_at or EARLIEST) >= low)
+        and (high is None or (row.submitted_at or EARLIEST) <= high)
+    ]
+    return sorted(rows + fits, key=lambda row: row.submitted_at or EARLIEST)
+
+
+def drafts_saved(*, session: Session, viewer: User, item_ids: list[int]) -> dict[int, datetime]:
+    """drafts.saved_for's twin: {item id: saved at} of the viewer's hidden drafts."""
+    rows = session.exec(
+        select(HiddenItem.id, HiddenItem.draft_at).where(
+            HiddenItem.assessor_id == viewer.id,
+            HiddenItem.decided_at.is_(None),
+            HiddenItem.draft_at.is_not(None),
+            HiddenItem.id.in_(item_ids),
+        )
+    ).all()
+    return {item_id: at for item_id, at in rows if at is not None}
+
+
+def for_home(
+    *, session: Session, assessor: User, now: datetime
+) -> tuple[int, list[tuple[int, str, int, datetime]]]:
+    """For the assessor's home, as its live twins count: (waiting items not held, held
+    items as (id, credential title, attempt, held until))."""
+    free, held = 0, []
+    for item in waiting_items(session, assessor):
+        if item.claimed_until is not None and item.claimed_until > now:
+            title = session.get_one(Credential, item.credential_id).title
+            held.append((item.id, title, item.attempt, item.claimed_until))
+        else:
+            free += 1
+    return free, held
+
+
+def history_rows(*, session: Session, assessor: User, blind_key: str) -> list[HistoryRow]:
+    """The assessor's decided hidden items as their decision history lists live ones."""
+    items = session.exec(
+        select(HiddenItem, Credential.title)
+        .join(Credential, Credential.id == HiddenItem.credential_id)
+        .where(HiddenItem.assessor_id == assessor.id, HiddenItem.decided_at.is_not(None))
+    ).all()
+    return [
+        HistoryRow(
+            submission_id=item.id,
+            credential_title=title,
+            attempt=item.attempt,
+            teacher=label(item, blind_key),
+            decision=item.decision or "",
+            decided_at=item.decided_at or EARLIEST,
+            assessor=assessor.display_name,
+        )
+        for item, title in items
+    ]
