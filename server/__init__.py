@@ -13,6 +13,7 @@ from server.evidence.limits import UploadLimits
 from server.extensions import compress, csrf, htmx, limiter
 from server.ids import BoundedIntConverter, PrintableConverter
 from server.ops import requestlog
+from server.pwa import page_key
 
 # Each area's blueprint `bp` lives in server/<area>/__init__.py; these modules add their
 # views to it. Importing them here (not from the area's __init__) keeps every import at
@@ -102,6 +103,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     presentation.init_app(app)
     jobs.init_app(app)
     _register_blueprints(app)
+    page_key.init_app(app)  # after the blueprints, where pwa/routes.py used to add it
 
     from server.cli import register_commands
 

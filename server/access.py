@@ -16,10 +16,11 @@ teachers.
 
 from __future__ import annotations
 
-from typing import TypeGuard
+from typing import Protocol, TypeGuard, TypeVar
 
 from sqlmodel import Session, select
 
+from server.errors import NotFound
 from server.models import (
     AWAITING_REVIEW,
     AssessorAppointment,
@@ -58,6 +59,24 @@ def is_independent(user: User) -> bool:
 def same_district(user: User, other: User) -> bool:
     """The same district, or both in the independent pool: never one of each."""
     return pool_of(user) == pool_of(other)
+
+
+class _Owned(Protocol):
+    user_id: int
+
+
+OwnedRow = TypeVar("OwnedRow", bound=_Owned)
+
+
+def owned(
+    session: Session, model: type[OwnedRow], row_id: int, user_id: int | None, missing: str
+) -> OwnedRow:
+    """A row of the user's own (passkey, device, notice, draft): anyone else's is NotFound
+    with `missing`, worded like a row that does not exist (never reveal that it does)."""
+    row = session.get(model, row_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound(missing)
+    return row
 
 
 def reviews_independent(session: Session, user: User) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from flask import jsonify, request
@@ -82,12 +83,23 @@ def wants_json() -> bool:
 
 def json_api(view):
     """Turn typed errors (and CSRF / HTTP refusals) into the JSON error shape."""
+    return _json_refusals(view, when=lambda: True)
 
+
+def json_when_wanted(view):
+    """For a route that serves pages and scripts: a script asking for JSON gets the JSON
+    error shape, never a page; anyone else's refusal goes on to the page handlers."""
+    return _json_refusals(view, when=wants_json)
+
+
+def _json_refusals(view, *, when: Callable[[], bool]):
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except (ChalkmarkError, CSRFError, HTTPException) as err:
+            if not when():
+                raise
             get_session().rollback()
             return error_for(err)
 

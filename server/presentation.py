@@ -1,8 +1,8 @@
 """Everything templates get app-wide, registered in one place: the filters that show a
 moment in the viewer's own time zone, the labels for stored codes, the CSRF token, the
 signed-in person and the few page lookups templates call (the start button's attempt,
-the awarded attempt's badge). Area macros live in templates/<area>/; generic ones in
-templates/macros.html.
+the awarded attempt's badge, an assessor's scoring drafts and comment bank). Area macros live in
+templates/<area>/; generic ones in templates/macros.html.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from flask import Flask, current_app, g
 from flask_wtf.csrf import generate_csrf
 
 from server import labels, nav
-from server.auth.session import current_user
+from server.auth.session import current_user, require_user
 from server.badges import issuing, page, service
 from server.catalog import markdown
 from server.db import get_session
 from server.models import new_uuid
-from server.review import timestamps
+from server.review import drafts, hidden, hidden_item, hidden_rows, phrases, timestamps
 from server.submissions import queries
 from server.timezones import in_zone, iso_utc
 from server.transcript import service as transcripts
@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
         "new_client_uuid": new_uuid,
         "latest_attempt_for": latest_attempt_for,
         "earned_badge": earned_badge,
+        "scoring_draft": scoring_draft,
+        "drafts_saved": drafts_saved,
+        "comment_bank": comment_bank,
     }.items():
         app.add_template_global(function, name)
 
@@ -80,3 +83,34 @@ def earned_badge(submission_id: int):
     if award is None or viewer is None or viewer.id != award.user_id:
         return None
     return page.badge_page(session=get_session(), award=award, issuing=issuing.current())
+
+
+def scoring_draft(review) -> drafts.Draft | None:
+    """For the rubric form: the signed-in assessor's draft of their live claim, if any."""
+    user = current_user()
+    if user is None or not review.lease_mine:
+        return None
+    item = hidden.find(session=get_session(), viewer=user, item_id=review.submission.id)
+    if item is not None:
+        return hidden_item.read_draft(item)
+    return drafts.for_review_page(
+        session=get_session(), viewer=user, submission_id=review.submission.id
+    )
+
+
+def drafts_saved(rows) -> dict:
+    """For the queue and home: {submission id: saved at} of the assessor's own claims with a
+    draft (a queue row says whether it is theirs; home lists only theirs)."""
+    user = current_user()
+    ids = [row.submission_id for row in rows if getattr(row, "mine", True)]
+    if user is None or not ids:
+        return {}
+    saved = drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
+    return saved | hidden_rows.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
+
+
+def comment_bank(criteria) -> dict:
+    """For the rubric form: {criterion id: [phrases]} of the signed-in assessor's district."""
+    return phrases.bank(
+        session=get_session(), viewer=require_user(), criterion_ids=[c.id for c in criteria]
+    )

@@ -26,6 +26,10 @@ CSP = "; ".join(
     ]
 )
 
+# An evidence file (server/evidence/routes.py) is someone's upload shown on our origin:
+# sandboxed, nothing loads from it, whatever it holds.
+EVIDENCE_FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+
 
 def init_app(app: Flask) -> None:
     app.after_request(security_headers)

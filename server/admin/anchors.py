@@ -29,9 +29,9 @@ from server.models import (
     User,
     utcnow,
 )
+from server.review.outcome import MET_CHOICES
 
 NOT_HERE = "We couldn't find that decided attempt among your district's."
-CHOICES = {"met": True, "not_yet": False}
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def mark(
     if existing is not None:
         raise Conflict("That attempt is already an anchor.")
     criteria = rubric_of(session, submission)
-    truth = {c.id: CHOICES.get(form.get(f"met_{c.id}", "")) for c in criteria}
+    truth = {c.id: MET_CHOICES.get(form.get(f"met_{c.id}", "")) for c in criteria}
     errors = {
         f"met_{c.id}": f"Choose the true score for “{c.title}”."
         for c in criteria

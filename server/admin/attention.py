@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, update
+from sqlalchemy import and_, case, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -29,6 +29,7 @@ from server.models import (
 from server.review.guards import display_name, live_lease
 from server.review.queue import waiting_text
 from server.review.turnaround import Turnaround, turnaround
+from server.submissions import versioned
 
 SHOWN = 10
 # A credential earned first time by fewer than this share of its decided first attempts
@@ -179,17 +180,12 @@ def release(
     lease = live_lease(session=session, submission_id=submission.id, now=now)
     if lease is not None:
         raise Conflict(f"{display_name(session, lease.assessor_id)} is reviewing it now.")
-    changed = session.exec(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status == SubmissionStatus.IN_REVIEW.value,
-            Submission.version == submission.version,
-        )
-        .values(status=SubmissionStatus.SUBMITTED.value, version=Submission.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    if not versioned.advance(
+        session=session,
+        submission=submission,
+        status_was=SubmissionStatus.IN_REVIEW.value,
+        status=SubmissionStatus.SUBMITTED.value,
+    ):
         raise Conflict(NOT_CLAIMED)
     credential = session.get_one(Credential, submission.credential_id)
     audit.record(

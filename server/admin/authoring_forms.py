@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from server.errors import InvalidInput
@@ -224,18 +224,8 @@ def validate_credential(data: CredentialInput) -> CredentialInput:
     if errors:
         raise FormInvalid(errors)
     assert points is not None and hours is not None
-    return CredentialInput(
-        title=data.title,
-        competency=data.competency,
-        key_method=data.key_method,
-        method_components=data.method_components,
-        research=data.research,
-        resources=data.resources,
-        points=points,
-        credit_hours=hours,
-        scoring_mode=data.scoring_mode,
-        requirements=requirements,
-        criteria=criteria,
+    return replace(
+        data, points=points, credit_hours=hours, requirements=requirements, criteria=criteria
     )
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from server import timezones
+from server import access, timezones
 from server.auth import devicelinks, recovery
 from server.auth.sessions import SessionStore
-from server.errors import InvalidInput, NotFound
+from server.errors import InvalidInput
 from server.models import DistrictSettings, Passkey, Role, User, Visibility, utcnow
 
 MAX_NAME = 80
@@ -217,10 +217,9 @@ def list_passkeys(*, session: Session, user: User) -> list[Passkey]:
 
 def own_passkey(*, session: Session, user: User, passkey_id: int) -> Passkey:
     """Only the owner's passkeys exist for them: anyone else's looks like nothing at all."""
-    passkey = session.get(Passkey, passkey_id)
-    if passkey is None or passkey.user_id != user.id:
-        raise NotFound("We couldn't find that passkey on your account.")
-    return passkey
+    return access.owned(
+        session, Passkey, passkey_id, user.id, "We couldn't find that passkey on your account."
+    )
 
 
 def clean_nickname(value: str | None) -> str:

@@ -33,11 +33,11 @@ from server.badges.profile import profile_url
 from server.badges.service import choose_visibility, hidden_from, issuer_keys, issuer_of
 from server.badges.urls import BadgeUrls
 from server.badges.verify import Verdict, verify_signed
+from server.catalog.service import published_credential
 from server.errors import NotFound
 from server.models import (
     Award,
     Credential,
-    CredentialStatus,
     Stack,
     StackAward,
     User,
@@ -60,7 +60,7 @@ def published_members(*, session: Session, stack_id: int) -> list[Credential]:
             select(Credential)
             .where(
                 Credential.stack_id == stack_id,
-                Credential.status == CredentialStatus.PUBLISHED.value,
+                published_credential(),
             )
             .order_by(Credential.position, Credential.id)
         ).scalars()

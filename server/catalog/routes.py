@@ -4,7 +4,7 @@ No sign-in needed; every page works without JavaScript and htmx only refines the
 from flask import request
 
 from server.auth.session import current_user
-from server.catalog import bp, service
+from server.catalog import bp, search, service
 from server.catalog.cache import cached_page
 from server.db import get_session
 from server.home.routes import home_page
@@ -18,17 +18,17 @@ def home():
     """The marketing page for visitors; a signed-in person gets their own home here."""
     if current_user() is not None:
         return home_page()
-    featured = service.featured_stacks(session=get_session())
+    featured = search.featured_stacks(session=get_session())
     return render("catalog/home.html", featured=featured)
 
 
 @bp.get("/stacks")
 def stacks():
     db = get_session()
-    query = service.normalise_query(request.args.get("q"))
+    query = search.normalise_query(request.args.get("q"))
     category = request.args.get("category", "").strip()
-    cards = service.list_stacks(session=db, query=query, category=category)
-    hits = service.search_credentials(session=db, query=query, category=category)
+    cards = search.list_stacks(session=db, query=query, category=category)
+    hits = search.search_credentials(session=db, query=query, category=category)
     return render(
         "catalog/stacks.html",
         "catalog/_stack_results.html",
@@ -36,7 +36,7 @@ def stacks():
         hits=hits,
         query=query,
         category=category,
-        categories=service.categories(session=db),
+        categories=search.categories(session=db),
     )
 
 

@@ -1,4 +1,6 @@
-"""The public catalog: published stacks and credentials, search and category filters.
+"""The public catalog: published stacks and credentials (the one rule for each), a stack's
+and a credential's page, and the requirements and rubric of a version. The listing and
+search are in catalog/search.py.
 
 Only published stacks and credentials are ever returned; anything else is NotFound, so
 a draft never leaks through a guessed slug.
@@ -6,11 +8,10 @@ a draft never leaks through a guessed slug.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -23,8 +24,6 @@ from server.models import (
     Stack,
 )
 
-MAX_QUERY_LENGTH = 100
-
 
 @dataclass(frozen=True)
 class Resource:
@@ -35,16 +34,6 @@ class Resource:
     def is_link(self) -> bool:
         # Only web addresses become links, so a stored `javascript:` never runs.
         return bool(self.url and self.url.lower().startswith(("https://", "http://")))
-
-
-@dataclass
-class StackCard:
-    stack: Stack
-    credential_titles: list[str] = field(default_factory=list)
-
-    @property
-    def credential_count(self) -> int:
-        return len(self.credential_titles)
 
 
 @dataclass
@@ -112,120 +101,8 @@ def published_credential() -> ColumnElement[bool]:
     return Credential.status == CredentialStatus.PUBLISHED.value
 
 
-def _published_credentials() -> SelectOfScalar[Credential]:
+def published_credentials() -> SelectOfScalar[Credential]:
     return select(Credential).where(published_credential())
-
-
-def normalise_query(query: str | None) -> str:
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-
-
-def categories(*, session: Session) -> list[str]:
-    rows = session.exec(
-        select(Stack.category).where(published_stack(), Stack.category != "").distinct()
-    ).all()
-    return sorted(rows, key=str.lower)
-
-
-MAX_QUERY_WORDS = 8
-
-
-def query_words(query: str) -> list[str]:
-    """The words of a search, each matched on its own (any order, any case, any part of a
-    word: "math" finds "Mathematics")."""
-    return normalise_query(query).split()[:MAX_QUERY_WORDS]
-
-
-def _each_word_in(words: list[str], *fields: Any) -> ColumnElement[bool]:
-    """Every word appears in one of the fields: ILIKE on PostgreSQL, lower() LIKE on SQLite
-    (the catalog is a few hundred rows: a scan is cheaper than keeping a text index)."""
-    return and_(
-        *(or_(*(field.icontains(word, autoescape=True) for field in fields)) for word in words)
-    )
-
-
-def list_stacks(*, session: Session, query: str = "", category: str = "") -> list[StackCard]:
-    """Published stacks in catalog order, matching the search words (title, summary,
-    category or a credential's title, any case) and the category when given."""
-    statement = select(Stack).where(published_stack())
-    words = query_words(query)
-    if words:
-        credential_titles = select(Credential.title).where(
-            Credential.stack_id == Stack.id, published_credential()
-        )
-        statement = statement.where(
-            and_(
-                *(
-                    or_(
-                        _each_word_in([word], Stack.title, Stack.summary, Stack.category),
-                        credential_titles.where(
-                            Credential.title.icontains(word, autoescape=True)
-                        ).exists(),
-                    )
-                    for word in words
-                )
-            )
-        )
-    if category:
-        statement = statement.where(Stack.category == category)
-    stacks = session.exec(statement.order_by(Stack.position, Stack.title)).all()
-    return _cards(session, stacks)
-
-
-@dataclass(frozen=True)
-class CredentialHit:
-    credential: Credential
-    stack: Stack
-
-
-def search_credentials(
-    *, session: Session, query: str, category: str = "", limit: int = 50
-) -> list[CredentialHit]:
-    """Published credentials whose title, competency, key method or stack category holds
-    every search word; none for an empty search."""
-    words = query_words(query)
-    if not words:
-        return []
-    statement = (
-        select(Credential, Stack)
-        .join(Stack, Stack.id == Credential.stack_id)
-        .where(published_credential(), published_stack())
-        .where(
-            _each_word_in(
-                words,
-                Credential.title,
-                Credential.competency,
-                Credential.key_method,
-                Stack.category,
-            )
-        )
-    )
-    if category:
-        statement = statement.where(Stack.category == category)
-    rows = session.exec(
-        statement.order_by(
-            Stack.position, Stack.title, Credential.position, Credential.title
-        ).limit(limit)
-    ).all()
-    return [CredentialHit(credential, stack) for credential, stack in rows]
-
-
-def featured_stacks(*, session: Session, limit: int = 3) -> list[StackCard]:
-    return list_stacks(session=session)[:limit]
-
-
-def _cards(session: Session, stacks: Sequence[Stack]) -> list[StackCard]:
-    cards = {stack.id: StackCard(stack=stack) for stack in stacks}
-    if not cards:
-        return []
-    credentials = session.exec(
-        _published_credentials()
-        .where(Credential.stack_id.in_(cards.keys()))
-        .order_by(Credential.position, Credential.title)
-    ).all()
-    for credential in credentials:
-        cards[credential.stack_id].credential_titles.append(credential.title)
-    return list(cards.values())
 
 
 def get_stack(*, session: Session, slug: str) -> StackDetail:
@@ -233,7 +110,7 @@ def get_stack(*, session: Session, slug: str) -> StackDetail:
     if stack is None:
         raise NotFound("We couldn't find that stack. It may have been renamed or retired.")
     credentials = session.exec(
-        _published_credentials()
+        published_credentials()
         .where(Credential.stack_id == stack.id)
         .order_by(Credential.position, Credential.title)
     ).all()

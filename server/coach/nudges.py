@@ -42,7 +42,7 @@ INSERT_CHUNK = 500  # rows per INSERT (SQLite caps the bound parameters of a sta
 log = logging.getLogger(__name__)
 
 FIT = "fit"  # each person gets the template that fits where they are
-TEMPLATES = {  # key: (label, text); the first four match progress.MemberRow.nudge_template
+TEMPLATES = {  # key: (label, text); the first four match progress_grid.MemberRow.nudge_template
     "start": (
         "Start one",
         "Hi {first_name}, you have no micro-credential on the go right now. Pick one "

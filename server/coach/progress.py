@@ -7,26 +7,30 @@ The grid is paged (PAGE_SIZE members a page, in name order); the filter counts a
 every member. Six queries, whatever the cohort size: the counts, the page's members (with
 their flags), their submissions, the newest evidence per submission, their nudges, and the
 credentials any member started (with stacks), so the columns stay put from page to page.
-The flags are SQL conditions (stalled from coach/stalled.py, the idle ones here), so a
-member's flag and the count it adds to can't disagree.
+The flags are SQL conditions (coach/progress_filters.py), so a member's flag and the
+count it adds to can't disagree; the shape the page reads is in coach/progress_grid.py.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_
-from sqlalchemy.orm import aliased, load_only
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import case, func, literal
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
-from server.coach.stalled import LABEL as STALLED_LABEL
-from server.coach.stalled import activity, latest, stalled_clause
-from server.labels import PROGRESS_LABELS
+from server.coach.progress_filters import FILTERS, flag_clauses
+from server.coach.progress_grid import (
+    STATE_OF_STATUS,
+    Cell,
+    CellState,
+    Dashboard,
+    MemberRow,
+    StackColumns,
+)
+from server.coach.stalled import activity, latest
 from server.models import (
     Cohort,
     CohortMember,
@@ -41,121 +45,8 @@ from server.models import (
     utcnow,
 )
 
-NOT_YET_IDLE_AFTER = timedelta(days=7)
-DRAFT_IDLE_AFTER = timedelta(days=7)
 PAGE_SIZE = 25  # members per page of the grid (a 12-credential row is ~2.6 KB of HTML)
 MAX_PAGES = 1000
-
-
-class CellState(StrEnum):
-    """A member's standing at one credential, as the coach's table shows it (a CSS class
-    too): in review counts as submitted, and an attempt never started is its own state."""
-
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    NOT_YET = "not_yet"
-    EARNED = "earned"
-
-
-FILTERS = {
-    "all": "Everyone",
-    "stalled": STALLED_LABEL,
-    "not_yet_idle": "“Not yet”, no resubmission in 7 days",
-    "draft_idle": "Draft untouched for 7 days",
-}
-_STATE_OF_STATUS = {
-    SubmissionStatus.DRAFT.value: CellState.DRAFT,
-    SubmissionStatus.SUBMITTED.value: CellState.SUBMITTED,
-    SubmissionStatus.IN_REVIEW.value: CellState.SUBMITTED,
-    SubmissionStatus.NOT_YET.value: CellState.NOT_YET,
-    SubmissionStatus.AWARDED.value: CellState.EARNED,
-}
-
-
-@dataclass(frozen=True)
-class Cell:
-    state: str
-    last_activity: datetime | None = None
-    submission_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return PROGRESS_LABELS[self.state]
-
-
-NOT_STARTED = Cell(CellState.NOT_STARTED)
-
-
-IN_PROGRESS = frozenset({CellState.DRAFT, CellState.SUBMITTED, CellState.NOT_YET})
-
-
-@dataclass
-class MemberRow:
-    user: User
-    joined_at: datetime
-    cells: dict[int, Cell] = field(default_factory=dict)
-    last_activity: datetime | None = None
-    flags: set[str] = field(default_factory=set)
-    credit_hours: float = 0.0  # of the credentials earned
-    nudges: int = 0  # from this cohort's coach
-    last_nudge: datetime | None = None
-
-    def cell(self, credential_id: int) -> Cell:
-        return self.cells.get(credential_id, NOT_STARTED)
-
-    @property
-    def earned(self) -> int:
-        return sum(1 for c in self.cells.values() if c.state == CellState.EARNED)
-
-    @property
-    def in_progress(self) -> int:
-        return sum(1 for c in self.cells.values() if c.state in IN_PROGRESS)
-
-    @property
-    def nudge_template(self) -> str:
-        """The nudge that fits where this person is (a key of nudges.TEMPLATES): answer
-        a "not yet" first, then finish a draft; someone only waiting for a decision is
-        told to hang in there; someone with nothing open is invited to start one."""
-        states = {c.state for c in self.cells.values()}
-        for state, template in (
-            (CellState.NOT_YET, "not_yet"),
-            (CellState.DRAFT, "draft"),
-            (CellState.SUBMITTED, "waiting"),
-        ):
-            if state in states:
-                return template
-        return "start"
-
-
-@dataclass(frozen=True)
-class StackColumns:
-    title: str
-    credentials: list[Credential]
-
-
-@dataclass
-class Dashboard:
-    stacks: list[StackColumns]
-    rows: list[MemberRow]
-    counts: dict[str, int]
-    active_filter: str
-    page: int = 1
-    per_page: int | None = None  # None: every member on one page
-    more: bool = False  # another page follows
-
-    @property
-    def credentials(self) -> list[Credential]:
-        return [c for stack in self.stacks for c in stack.credentials]
-
-    @property
-    def first(self) -> int:
-        """The position of the page's first row among the filter's members (1-based)."""
-        return (self.page - 1) * (self.per_page or 0) + 1
-
-    @property
-    def paged(self) -> bool:
-        return self.page > 1 or self.more
 
 
 def dashboard(
@@ -171,7 +62,7 @@ def dashboard(
     each filter over the whole cohort."""
     now = now or utcnow()
     filter_name = filter_name if filter_name in FILTERS else "all"
-    flags = _flag_clauses(now)
+    flags = flag_clauses(now)
     totals: Any = session.exec(
         select(
             func.count(),
@@ -243,56 +134,6 @@ def _fill(session: Session, cohort: Cohort, rows: dict[int, MemberRow]) -> None:
     _add_nudges(session, cohort, rows, among)
 
 
-def _flag_clauses(now: datetime) -> dict[str, ColumnElement[bool]]:
-    """Each filter but "all" as a condition on a cohort member (CohortMember's columns)."""
-    return {
-        "stalled": stalled_clause(CohortMember.user_id, CohortMember.joined_at, now),
-        "not_yet_idle": _idle_clause(SubmissionStatus.NOT_YET.value, now - NOT_YET_IDLE_AFTER),
-        "draft_idle": _idle_clause(SubmissionStatus.DRAFT.value, now - DRAFT_IDLE_AFTER),
-    }
-
-
-_ATTEMPT = aliased(Submission, name="attempt")  # made once: aliased() costs per request
-_OTHER = aliased(Submission, name="other_attempt")
-
-
-def _idle_clause(status: str, cutoff: datetime) -> ColumnElement[bool]:
-    """The member has a credential whose cell is `status` (the newest attempt not withdrawn,
-    none awarded: see _cell) with no activity since `cutoff` (activity(), in SQL)."""
-    attempt, other = _ATTEMPT, _OTHER
-    same = and_(other.user_id == attempt.user_id, other.credential_id == attempt.credential_id)
-    newer = exists(
-        select(other.id).where(
-            same,
-            or_(
-                other.status == SubmissionStatus.AWARDED.value,
-                and_(
-                    other.attempt > attempt.attempt,
-                    other.status != SubmissionStatus.WITHDRAWN.value,
-                ),
-            ),
-        )
-    )
-    moments = [attempt.created_at, attempt.submitted_at, attempt.decided_at]
-    if status == SubmissionStatus.DRAFT.value:
-        moments.append(attempt.updated_at)
-    recent = or_(*(func.coalesce(m, attempt.created_at) >= cutoff for m in moments))
-    recent_evidence = exists(
-        select(EvidenceItem.id).where(
-            EvidenceItem.submission_id == attempt.id, EvidenceItem.created_at >= cutoff
-        )
-    )
-    return exists(
-        select(attempt.id).where(
-            attempt.user_id == CohortMember.user_id,
-            attempt.status == status,
-            ~newer,
-            ~recent,
-            ~recent_evidence,
-        )
-    ).self_group()
-
-
 def _add_nudges(session: Session, cohort: Cohort, rows: dict[int, MemberRow], among: Any) -> None:
     """How often this cohort's coach nudged each member, and when last."""
     for user_id, count, last in session.exec(
@@ -342,7 +183,7 @@ def _cell(attempts: list[Submission], evidence: dict[int, datetime]) -> Cell:
     awarded = [s for s in attempts if s.status == SubmissionStatus.AWARDED.value]
     chosen = awarded[-1] if awarded else attempts[-1]
     return Cell(
-        _STATE_OF_STATUS[chosen.status], activity(chosen, evidence.get(chosen.id)), chosen.id
+        STATE_OF_STATUS[chosen.status], activity(chosen, evidence.get(chosen.id)), chosen.id
     )
 
 

@@ -9,6 +9,8 @@ from flask import flash, redirect, request, url_for
 
 from server.auth.session import require_user, roles_required
 from server.coach import bp, nudges, progress, service
+from server.coach.progress_filters import FILTERS
+from server.coach.progress_grid import Dashboard, MemberRow
 from server.db import get_session
 from server.errors import InvalidInput
 from server.htmx import render, wants_fragment
@@ -62,12 +64,12 @@ def cohort(cohort_id: int):
         "coach/_progress.html",
         cohort=the_cohort,
         board=board,
-        filters=progress.FILTERS,
+        filters=FILTERS,
         **_message_field(board.rows, template),
     )
 
 
-def _board(cohort) -> progress.Dashboard:
+def _board(cohort) -> Dashboard:
     """The page of the grid the query string asks for (?filter=, ?page=)."""
     page = parse_int(request.args.get("page", "1"), low=1, high=progress.MAX_PAGES)
     if page is None:
@@ -88,7 +90,7 @@ def _board(cohort) -> progress.Dashboard:
     return board
 
 
-def _message_field(rows: list[progress.MemberRow], template: str) -> dict:
+def _message_field(rows: list[MemberRow], template: str) -> dict:
     """What the nudge form's message part shows for the chosen template: with the fitted
     one, who on this page gets which message; else the template's text to edit."""
     fits: dict[str, list[str]] = {}

@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from server.badges import service as badges
-from server.badges import stacks
 from server.demo import feedback as words
 from server.demo.media import StoredFile
 from server.game import service as game
 from server.models import (
-    Award,
     CriterionScore,
     Decision,
     EvidenceItem,
@@ -33,6 +30,7 @@ from server.models import (
     new_uuid,
     utcnow,
 )
+from server.review.outcome import decision_notice, issue_award
 
 if TYPE_CHECKING:
     from server.demo.seed import SeededCredential
@@ -226,20 +224,10 @@ class Seeder:
         submission.decided_at = decided
         submission.updated_at = decided
         submission.version += 2  # claimed, then decided
-        award = None
-        if decision is Decision.AWARD:
-            award = Award(
-                user_id=submission.user_id,
-                credential_id=submission.credential_id,
-                submission_id=submission.id,
-                issued_at=decided,
-            )
-            self.session.add(award)
         self._notify(submission, decision, feedback, at=decided)
+        if decision is Decision.AWARD:  # Maya's also completes her one-credential stack
+            issue_award(session=self.session, submission=submission, issued_at=decided)
         self.session.flush()
-        if award is not None:
-            badges.issue(session=self.session, award=award)
-            stacks.after_award(session=self.session, award=award)  # Maya's one-credential stack
         game.on_decision(session=self.session, submission=submission, decision=decision.value)
         game.on_review_completed(session=self.session, review=review)
         return review
@@ -247,12 +235,7 @@ class Seeder:
     def _notify(
         self, submission: Submission, decision: Decision, feedback: str, *, at: datetime
     ) -> None:
-        title = self.catalog_title(submission)
-        kind, headline = (
-            (NoticeKind.AWARD, f"You earned {title}!")
-            if decision is Decision.AWARD
-            else (NoticeKind.NOT_YET, f"Not yet: {title}")
-        )
+        kind, headline = decision_notice(decision, self.catalog_title(submission))
         self.session.add(
             Notification(
                 user_id=submission.user_id,

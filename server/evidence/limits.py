@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from server.models import EvidenceKind
+
 if TYPE_CHECKING:  # config.py reads this module's defaults: no import at run time
     from server.config import Settings
 
@@ -56,7 +58,8 @@ class UploadLimits:
 
     def for_kind(self, kind: str) -> int:
         """Bytes one item of this evidence kind may have (text and links: a file's)."""
-        return {"photo": self.photo, "video": self.video}.get(kind, self.file)
+        sizes: dict[str, int] = {EvidenceKind.PHOTO: self.photo, EvidenceKind.VIDEO: self.video}
+        return sizes.get(kind, self.file)
 
     @property
     def largest_request(self) -> int:

@@ -13,38 +13,22 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.auth.session import current_user, require_user
 from server.db import get_session
-from server.errors import ChalkmarkError, InvalidInput, NotFound, TooLarge
+from server.errors import InvalidInput, NotFound, TooLarge
 from server.evidence import blobs, bp, current, service
 from server.evidence.limits import FORM_OVERHEAD
 from server.evidence.part_views import render_part
 from server.extensions import csrf
 from server.htmx import render, wants_fragment
 from server.ids import arg_id
-from server.jsonapi import error_for, wants_json
+from server.jsonapi import json_when_wanted, wants_json
 from server.models import EvidenceItem, Submission, SubmissionStatus, utcnow
+from server.security import EVIDENCE_FILE_CSP
 from server.storage import too_large_message
 from server.submissions.routes import render_attempt_page
-
-
-def json_errors(view):
-    """Scripts asking for JSON get the JSON error shape (server/jsonapi.py), never a page."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except (ChalkmarkError, CSRFError, HTTPException) as err:
-            if not wants_json():
-                raise
-            get_session().rollback()
-            return error_for(err)
-
-    return wrapped
 
 
 def form_errors(view):
@@ -82,7 +66,7 @@ def _back_to(item_or_submission_id, requirement_id=None):
 
 @bp.post("/submissions/<int:id>/evidence")
 @csrf.exempt  # checked below, once the size is known to be acceptable
-@json_errors
+@json_when_wanted
 @form_errors
 def upload(id: int):
     user = require_user()
@@ -241,9 +225,7 @@ def _send_blob(item_id: int, *, thumbnail: bool):
     response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
-    )
+    response.headers["Content-Security-Policy"] = EVIDENCE_FILE_CSP
     return response
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from server import access
 from server.catalog.service import published_credential, published_stack
 from server.coach import progress
+from server.coach.progress_grid import MemberRow
 from server.coach.service import cohorts_for
 from server.db import read
 from server.game import streaks, weeks
@@ -85,7 +86,7 @@ class StalledCohort:
     cohort_id: int
     name: str
     members: int
-    stalled: list[progress.MemberRow]
+    stalled: list[MemberRow]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from server.access import is_independent, may_review
-from server.errors import NotFound
-from server.models import Credential, Notification, Org, Role, Submission, User, utcnow
+from server.access import is_independent, may_review, owned
+from server.models import (
+    Credential,
+    NoticeKind,
+    Notification,
+    Org,
+    Role,
+    Submission,
+    User,
+    utcnow,
+)
 from server.notify import push_queue
 
 INBOX_LIMIT = 100
@@ -52,9 +60,9 @@ def open_notice(
     *, session: Session, user_id: int, notice_id: int, now: datetime | None = None
 ) -> Notification:
     """Mark one of the user's own notices read; anyone else's is NotFound."""
-    notice = session.get(Notification, notice_id)
-    if notice is None or notice.user_id != user_id:
-        raise NotFound("We couldn't find that notice in your inbox.")
+    notice = owned(
+        session, Notification, notice_id, user_id, "We couldn't find that notice in your inbox."
+    )
     if notice.read_at is None:
         notice.read_at = now or utcnow()
         session.add(notice)
@@ -73,7 +81,7 @@ def mark_all_read(*, session: Session, user_id: int, now: datetime | None = None
 
 # --- the review queue notice -----------------------------------------------------------
 
-REVIEW_QUEUE_KIND = "review_queue"
+REVIEW_QUEUE_KIND = NoticeKind.REVIEW_QUEUE.value
 REVIEW_QUEUE_TITLE = "New submissions in your review queue"
 REVIEW_QUEUE_EVERY = timedelta(hours=1)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlmodel import Session, select
 
+from server import access
 from server.errors import InvalidInput, NotFound
 from server.models import PushSubscription, User, utcnow
 from server.notify.endpoints import EndpointPolicy, check_endpoint
@@ -136,9 +137,9 @@ def devices(*, session: Session, user: User) -> list[PushSubscription]:
 
 def remove(*, session: Session, user: User, subscription_id: int) -> None:
     """Only your own devices: someone else's is reported as not found (caller commits)."""
-    subscription = session.get(PushSubscription, subscription_id)
-    if subscription is None or subscription.user_id != user.id:
-        raise NotFound("That device isn't in your list.")
+    subscription = access.owned(
+        session, PushSubscription, subscription_id, user.id, "That device isn't in your list."
+    )
     session.delete(subscription)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from flask import (
     jsonify,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from flask_wtf.csrf import generate_csrf
@@ -36,8 +34,6 @@ SHELL_SOURCES = [
     ROOT / "templates" / "pwa",
     ROOT / "templates" / "partials",
 ]
-PAGE_KEY_HEADER = "X-Chalkmark-Page-Key"
-PAGE_KEY_COOKIE = "chalkmark_page"
 # Static files are small today; a big one (a video, a font family) is fetched on use instead.
 PRECACHE_MAX_BYTES = 512 * 1024
 
@@ -158,29 +154,3 @@ def _requirement_json(requirement: service.RequirementSnapshot) -> dict:
             for item in requirement.items
         ],
     }
-
-
-@bp.after_app_request
-def _page_key(response):
-    """Tag each HTML page with a digest of the session's CSRF secret, and keep the current
-    digest in a cookie the service worker can read. The worker serves catalog pages from
-    its cache only while the two match: a page cached before signing in or out carries
-    forms with a stale token, so then it fetches a fresh one instead."""
-    raw = session.get("csrf_token")
-    key = hashlib.sha256(str(raw).encode()).hexdigest()[:16] if raw else ""
-    if key and response.mimetype == "text/html":
-        response.headers[PAGE_KEY_HEADER] = key
-    if request.cookies.get(PAGE_KEY_COOKIE, "") != key:
-        settings = current_app.config["SETTINGS"]
-        if key:
-            response.set_cookie(
-                PAGE_KEY_COOKIE,
-                key,
-                samesite="Lax",
-                httponly=False,
-                secure=settings.secure_cookies,
-                max_age=60 * 60 * 24 * 30,
-            )
-        else:
-            response.delete_cookie(PAGE_KEY_COOKIE, samesite="Lax")
-    return response

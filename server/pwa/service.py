@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from server import access
 from server.catalog.service import requirements_for
-from server.errors import NotFound
 from server.models import Credential, EvidenceItem, Submission, SubmissionStatus, User
 from server.submissions import queries
 
@@ -52,10 +52,7 @@ class DraftSnapshot:
 
 def owned_submission(*, session: Session, user: User, submission_id: int) -> Submission:
     """The person's own attempt; NotFound for anyone else's (never reveal it exists)."""
-    submission = session.get(Submission, submission_id)
-    if submission is None or submission.user_id != user.id:
-        raise NotFound("We couldn't find that draft.")
-    return submission
+    return access.owned(session, Submission, submission_id, user.id, "We couldn't find that draft.")
 
 
 def draft_snapshot(*, session: Session, user: User, submission_id: int) -> DraftSnapshot:

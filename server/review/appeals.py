@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -24,7 +23,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.submissions import queries
+from server.submissions import queries, versioned
 
 REASON_LIMIT = 2_000
 ALREADY_APPEALED = (
@@ -96,22 +95,14 @@ def file_appeal(
         session.rollback()
         raise Conflict(ALREADY_APPEALED) from None
     # Back to the queue, guarded on status and version: nothing else moved it meanwhile.
-    changed = session.exec(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status == SubmissionStatus.NOT_YET.value,
-            Submission.version == submission.version,
-        )
-        .values(
-            status=SubmissionStatus.SUBMITTED.value,
-            decided_at=None,
-            updated_at=now,
-            version=Submission.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
+    if not versioned.advance(
+        session=session,
+        submission=submission,
+        status_was=SubmissionStatus.NOT_YET.value,
+        status=SubmissionStatus.SUBMITTED.value,
+        decided_at=None,
+        updated_at=now,
+    ):
         session.rollback()
         raise Conflict("This attempt changed meanwhile. Reload the page to see where it stands.")
     session.refresh(submission)

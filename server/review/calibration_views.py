@@ -12,9 +12,8 @@ from server.htmx import render
 from server.models import AssessorQualification, CalibrationAnchor
 from server.review import bp, calibration
 from server.review.calibration_page import calibration_page
+from server.review.outcome import MET_CHOICES
 from server.review.routes import _see_other
-
-CHOICES = {"met": True, "not_yet": False}
 
 
 def _page(credential_id: int, *, errors=None, chosen=None, status: int = 200):
@@ -54,7 +53,7 @@ def calibrate_score(credential_id: int):
         criterion.id: request.form.get(f"met_{criterion.id}", "")
         for criterion in calibration.anchor_criteria(db, anchor)
     }
-    met = {cid: CHOICES.get(value) for cid, value in chosen.items()}
+    met = {cid: MET_CHOICES.get(value) for cid, value in chosen.items()}
     already = db.get(AssessorQualification, (user.id, credential_id)) is not None
     errors = calibration.record_scores(session=db, attempt=attempt, met=met)
     if errors:

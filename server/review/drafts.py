@@ -31,8 +31,9 @@ from server.models import (
 )
 from server.review import decide as deciding  # its limits, read at call time (it imports us)
 from server.review.guards import already_decided, load_for_reviewer, open_review_of
+from server.review.outcome import MET_CHOICES
 
-CHOICES = frozenset({"met", "not_yet", ""})
+CHOICES = frozenset({*MET_CHOICES, ""})
 NOT_YOURS = "Only the assessor who claimed this submission can save or read its draft."
 LAPSED = (
     "Your claim on this submission has run out, so the draft wasn't saved. "

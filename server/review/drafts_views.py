@@ -7,42 +7,16 @@ from __future__ import annotations
 
 from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 
-from server.auth.session import current_user, require_user, roles_required
+from server.auth.session import require_user, roles_required
 from server.db import get_session
 from server.errors import ChalkmarkError
 from server.htmx import wants_fragment
 from server.jsonapi import Object, Schema, Text, error_for, no_store, read_json, wants_json
-from server.review import bp, drafts, hidden, hidden_item, hidden_rows
+from server.review import bp, drafts
 from server.review.decide import FEEDBACK_LIMIT
 from server.review.routes import _form_values
 
 DRAFT_JSON = Schema(scores=Object(), feedback=Text(FEEDBACK_LIMIT))
-
-
-@bp.app_template_global("scoring_draft")
-def scoring_draft(review) -> drafts.Draft | None:
-    """For the rubric form: the signed-in assessor's draft of their live claim, if any."""
-    user = current_user()
-    if user is None or not review.lease_mine:
-        return None
-    item = hidden.find(session=get_session(), viewer=user, item_id=review.submission.id)
-    if item is not None:
-        return hidden_item.read_draft(item)
-    return drafts.for_review_page(
-        session=get_session(), viewer=user, submission_id=review.submission.id
-    )
-
-
-@bp.app_template_global("drafts_saved")
-def drafts_saved(rows) -> dict:
-    """For the queue and home: {submission id: saved at} of the assessor's own claims with a
-    draft (a queue row says whether it is theirs; home lists only theirs)."""
-    user = current_user()
-    ids = [row.submission_id for row in rows if getattr(row, "mine", True)]
-    if user is None or not ids:
-        return {}
-    saved = drafts.saved_for(session=get_session(), viewer=user, submission_ids=ids)
-    return saved | hidden_rows.drafts_saved(session=get_session(), viewer=user, item_ids=ids)
 
 
 @bp.post("/<int:submission_id>/draft")

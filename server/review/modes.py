@@ -47,7 +47,7 @@ def scoring_statement(*, session: Session, submission_id: int) -> str:
         .where(Review.submission_id == submission_id, Review.decision.is_not(None))
         .order_by(Review.decided_at.desc(), Review.id.desc())
     ).first()
-    return STATEMENTS.get(deciding or ReviewKind.SINGLE.value, STATEMENTS["single"])
+    return STATEMENTS.get(deciding or ReviewKind.SINGLE.value, STATEMENTS[ReviewKind.SINGLE.value])
 
 
 def parse_mode(value: str | None) -> ScoringMode | None:

@@ -33,6 +33,9 @@ from server.review.guards import open_review_of
 
 # A score as the form gives it: met is None when neither radio was chosen.
 Scores = dict[int, tuple[bool | None, str]]
+# A criterion's radio on every scoring form (review, calibration practice, an anchor's true
+# scores) -> met; "" (neither chosen) is absent, so .get() gives None.
+MET_CHOICES = {"met": True, "not_yet": False}
 
 
 def record_review(
@@ -95,15 +98,6 @@ def conclude(
 ) -> None:
     """The attempt is decided (`deciding` is the review that made it so): award, notice,
     badges, points (the teacher's once, each review's own) and the appeal's outcome."""
-    award = None
-    if outcome is Decision.AWARD:
-        award = Award(
-            user_id=submission.user_id,
-            credential_id=credential.id,
-            submission_id=submission.id,
-            issued_at=now,
-        )
-        session.add(award)
     tell_the_teacher(
         session=session,
         submission=submission,
@@ -111,24 +105,36 @@ def conclude(
         outcome=outcome,
         feedback=feedback,
     )
+    if outcome is Decision.AWARD:
+        issue_award(session=session, submission=submission, issued_at=now)
     session.flush()
-    if award is not None:
-        badges.issue(session=session, award=award)  # the signed OB 3.0 credential
-        stacks.after_award(session=session, award=award)  # the stack's, when it completes
     game.before_paying(session=session, user_ids=(submission.user_id, *assessor_ids))
     game.on_decision(session=session, submission=submission, decision=outcome.value)
     game.on_review_completed(session=session, review=deciding)
     appeals.on_decision(session=session, review=deciding)  # a second opinion is final
 
 
+def issue_award(*, session: Session, submission: Submission, issued_at: datetime) -> Award:
+    """The award of an attempt decided "award", with its signed OB 3.0 credential and the
+    stack's when this completes it (adds and flushes; the caller commits)."""
+    award = Award(
+        user_id=submission.user_id,
+        credential_id=submission.credential_id,
+        submission_id=submission.id,
+        issued_at=issued_at,
+    )
+    session.add(award)
+    session.flush()
+    badges.issue(session=session, award=award)
+    stacks.after_award(session=session, award=award)
+    return award
+
+
 def tell_the_teacher(
     *, session: Session, submission: Submission, title: str, outcome: Decision, feedback: str
 ) -> None:
     first_line = next((line.strip() for line in feedback.splitlines() if line.strip()), "")
-    if outcome is Decision.AWARD:
-        kind, headline = NoticeKind.AWARD, f"You earned {title}!"
-    else:
-        kind, headline = NoticeKind.NOT_YET, f"Not yet: {title}"
+    kind, headline = decision_notice(outcome, title)
     notify.send(
         session=session,
         user_id=submission.user_id,
@@ -137,3 +143,10 @@ def tell_the_teacher(
         body=first_line[:500],
         url=f"/submissions/{submission.id}",
     )
+
+
+def decision_notice(outcome: Decision, title: str) -> tuple[NoticeKind, str]:
+    """The teacher's notice of a decision: its kind and headline (the demo's history too)."""
+    if outcome is Decision.AWARD:
+        return NoticeKind.AWARD, f"You earned {title}!"
+    return NoticeKind.NOT_YET, f"Not yet: {title}"

@@ -10,14 +10,6 @@ from server.htmx import render
 from server.review import bp, phrases, service
 
 
-@bp.app_template_global("comment_bank")
-def comment_bank(criteria) -> dict:
-    """For the rubric form: {criterion id: [phrases]} of the signed-in assessor's district."""
-    return phrases.bank(
-        session=get_session(), viewer=require_user(), criterion_ids=[c.id for c in criteria]
-    )
-
-
 @bp.post("/<int:submission_id>/criteria/<int:criterion_id>/phrases")
 @roles_required("assessor")
 def add_phrase(submission_id: int, criterion_id: int):

@@ -13,6 +13,7 @@ from server.htmx import render, wants_fragment
 from server.ids import parse_id, parse_int
 from server.models import utcnow
 from server.review import bp, calibration, hidden, hidden_rows, service
+from server.review.outcome import MET_CHOICES
 
 HISTORY_ROWS = 200  # as service.history's own limit
 SCORE_FIELD = re.compile(r"^(met|comment)_([0-9]+)$")
@@ -144,7 +145,7 @@ def _form_values(form) -> dict:
             target = met if match[1] == "met" else comments
             target[criterion_id] = value
     scores = {
-        cid: ({"met": True, "not_yet": False}.get(met.get(cid, "")), comments.get(cid, ""))
+        cid: (MET_CHOICES.get(met.get(cid, "")), comments.get(cid, ""))
         for cid in met.keys() | comments.keys()
     }
     return {

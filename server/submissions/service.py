@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -24,7 +23,7 @@ from server.models import (
     utcnow,
 )
 from server.notify import service as notify
-from server.submissions import queries, rigour
+from server.submissions import queries, rigour, versioned
 
 DRAFT = SubmissionStatus.DRAFT.value
 NOT_YET = SubmissionStatus.NOT_YET.value
@@ -112,22 +111,15 @@ def submit(*, session: Session, submission_id: int, user: User, consent: bool) -
         raise InvalidInput(CONSENT_MISSING, field="consent")
     now = utcnow()
     # Guarded on status and version: of two clicks racing, exactly one submits.
-    changed = session.exec(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status == DRAFT,
-            Submission.version == submission.version,
-        )
-        .values(
-            status=SubmissionStatus.SUBMITTED.value,
-            submitted_at=now,
-            updated_at=now,
-            consent_given=True,
-            version=Submission.version + 1,
-        )
-    ).rowcount
-    if changed != 1:
+    if not versioned.advance(
+        session=session,
+        submission=submission,
+        status_was=DRAFT,
+        status=SubmissionStatus.SUBMITTED.value,
+        submitted_at=now,
+        updated_at=now,
+        consent_given=True,
+    ):
         raise Conflict("This attempt was already submitted.")
     session.refresh(submission)
     game.on_submission(session=session, submission=submission)

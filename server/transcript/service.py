@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from server import timezones
 from server.models import Award, Credential, Org, StackAward, User
 
 SCHOOL_YEAR_STARTS = 7  # July: a school year runs 1 July – 30 June
@@ -26,10 +27,7 @@ NO_DISTRICT = "Chalkmark"  # the instance issues for teachers in no district
 
 
 def zone_of(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return timezones.zone(user.timezone)
 
 
 def school_year_of(day: date) -> int:

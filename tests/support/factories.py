@@ -88,18 +88,29 @@ def make_cohort(
         session,
         Cohort(name=name, coach_id=coach.id, org_id=fields.pop("org_id", coach.org_id), **fields),
     )
-    session.add_all(
-        [
-            CohortMember(cohort_id=cohort.id, user_id=user.id, status=MemberStatus.ACTIVE.value)
-            for user in members
-        ]
-        + [
-            CohortMember(cohort_id=cohort.id, user_id=user.id, status=MemberStatus.INVITED.value)
-            for user in invited
-        ]
-    )
+    for user in members:
+        make_membership(session, cohort, user, commit=False)
+    for user in invited:
+        make_membership(session, cohort, user, status=MemberStatus.INVITED.value, commit=False)
     session.commit()
     return cohort
+
+
+def make_membership(
+    session: Session,
+    cohort: Cohort,
+    user: User,
+    *,
+    status: str = MemberStatus.ACTIVE.value,
+    commit: bool = True,
+    **fields,
+) -> CohortMember:
+    """`user` in `cohort` (accepted unless `status` says otherwise; `joined_at=` to date it)."""
+    member = CohortMember(cohort_id=cohort.id, user_id=user.id, status=status, **fields)
+    session.add(member)
+    if commit:
+        session.commit()
+    return member
 
 
 def make_notification(

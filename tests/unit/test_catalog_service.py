@@ -1,8 +1,9 @@
-"""The catalog service: search, category filter, slug lookups, and the text helpers."""
+"""The catalog service (slug lookups, the text helpers) and its search
+(catalog/search.py: words, category filter)."""
 
 import pytest
 
-from server.catalog import service
+from server.catalog import search, service
 from server.errors import NotFound
 from server.models import Credential
 from tests.support.factories import make_credential, make_stack
@@ -49,12 +50,12 @@ def _titles(cards):
 
 
 def test_lists_only_published_stacks_in_catalog_order(session, shelf):
-    cards = service.list_stacks(session=session)
+    cards = search.list_stacks(session=session)
     assert _titles(cards) == ["Fractions Foundations", "Classroom Technology"]
 
 
 def test_credential_counts_leave_out_unpublished_credentials(session, shelf):
-    counts = {c.stack.slug: c.credential_count for c in service.list_stacks(session=session)}
+    counts = {c.stack.slug: c.credential_count for c in search.list_stacks(session=session)}
     assert counts == {"fractions": 1, "tech": 1}
 
 
@@ -72,24 +73,24 @@ def test_credential_counts_leave_out_unpublished_credentials(session, shelf):
     ],
 )
 def test_search_matches_title_summary_and_credential_titles(session, shelf, query, expected):
-    assert _titles(service.list_stacks(session=session, query=query)) == expected
+    assert _titles(search.list_stacks(session=session, query=query)) == expected
 
 
 def test_category_filter_and_search_combine(session, shelf):
-    assert _titles(service.list_stacks(session=session, category="Technology")) == [
+    assert _titles(search.list_stacks(session=session, category="Technology")) == [
         "Classroom Technology"
     ]
-    assert service.list_stacks(session=session, query="fractions", category="Technology") == []
-    assert service.list_stacks(session=session, category="No such category") == []
+    assert search.list_stacks(session=session, query="fractions", category="Technology") == []
+    assert search.list_stacks(session=session, category="No such category") == []
 
 
 def test_categories_are_those_of_published_stacks(session, shelf):
     make_stack(session, slug="blank", title="No Category", category="")
-    assert service.categories(session=session) == ["Mathematics", "Technology"]
+    assert search.categories(session=session) == ["Mathematics", "Technology"]
 
 
 def test_featured_stacks_are_the_first_few(session, shelf):
-    assert _titles(service.featured_stacks(session=session, limit=1)) == ["Fractions Foundations"]
+    assert _titles(search.featured_stacks(session=session, limit=1)) == ["Fractions Foundations"]
 
 
 def test_get_stack_by_slug_with_evidence_counts(session, shelf):
@@ -167,6 +168,6 @@ def test_count_label(low, high, label):
 
 
 def test_normalise_query_collapses_spaces_and_caps_length():
-    assert service.normalise_query("  a   b ") == "a b"
-    assert len(service.normalise_query("x" * 500)) == service.MAX_QUERY_LENGTH
-    assert service.normalise_query(None) == ""
+    assert search.normalise_query("  a   b ") == "a b"
+    assert len(search.normalise_query("x" * 500)) == search.MAX_QUERY_LENGTH
+    assert search.normalise_query(None) == ""

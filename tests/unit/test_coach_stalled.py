@@ -11,11 +11,12 @@ from sqlmodel import select
 from server.admin import analytics, analytics_report
 from server.coach import nudges, progress
 from server.demo.seed import seed_demo
-from server.models import Cohort, CohortMember, Org
+from server.models import Cohort, CohortMember
 from tests.support.coaching import NOW, dated_attempt, evidence_added, joined_days_ago
 from tests.support.factories import (
     make_cohort,
     make_credential,
+    make_org,
     make_stack,
     make_user,
 )
@@ -24,9 +25,7 @@ from tests.support.factories import (
 @pytest.fixture
 def world(session):
     """Members by name, each joined some days ago, with their activity; and the cohort."""
-    org = Org(slug="stalled-town", name="Stalled Town")
-    session.add(org)
-    session.commit()
+    org = make_org(session, slug="stalled-town", name="Stalled Town")
     coach = make_user(session, "coach", org_id=org.id)
     fractions = make_stack(session, slug="fr", title="Fractions", position=1)
     tech = make_stack(session, slug="tech", title="Classroom Tech", position=2)

@@ -14,7 +14,7 @@ from server.game import leaderboard as boards
 from server.game.boards_redis import BOARD_TTL, RedisBoards, points_of, tag_for
 from server.models import CohortMember, User, UserPoints
 from tests.support.boards_data import district, pay, pay_some, sql_and_redis
-from tests.support.factories import make_user
+from tests.support.factories import make_membership, make_user
 
 pytest_plugins = ["tests.support.boards"]
 
@@ -96,8 +96,7 @@ def test_leaving_and_joining_a_cohort_and_changing_visibility_move_people(sessio
     assert teacher.display_name not in names()
     newcomer = world["people"][25]
     newcomer.leaderboard_visibility = "public"
-    session.add(CohortMember(cohort_id=cohort.id, user_id=newcomer.id, status="active"))
-    session.commit()
+    make_membership(session, cohort, newcomer)
     assert newcomer.display_name in names()
     newcomer.leaderboard_visibility = "hidden"
     session.commit()

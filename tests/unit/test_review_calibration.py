@@ -7,10 +7,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from server.errors import Conflict
-from server.models import AssessorQualification, CalibrationScore, DistrictSettings, User
+from server.models import AssessorQualification, CalibrationScore, DistrictSettings
 from server.review import calibration
 from tests.support.calibration_data import TRUTHS, make_anchor, make_calibration_world
-from tests.support.factories import make_review, make_submission
+from tests.support.factories import make_review, make_submission, make_user
 from tests.support.threads import run_at_once
 
 
@@ -113,9 +113,7 @@ def test_own_work_and_reviewed_attempts_are_never_given(session):
 
 def test_another_pool_sees_no_anchors_and_admins_are_never_gated(session):
     world = make_calibration_world(session)
-    independent = User(handle="indie", display_name="Indie Assessor", roles="assessor")
-    session.add(independent)
-    session.commit()
+    independent = make_user(session, "assessor", name="Indie Assessor", handle="indie")
     for person in (world.far_assessor, world.admin, independent):
         assert calibration.gated_credentials(session=session, assessor=person) == set()
     assert calibration.gated_credentials(session=session, assessor=world.assessor) == {

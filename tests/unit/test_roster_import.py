@@ -10,8 +10,8 @@ from server.admin import roster, roster_apply
 from server.admin.roster_csv import MAX_BYTES, read_rows
 from server.auth import devicelinks
 from server.errors import Conflict, Expired, InvalidInput, NotFound, TooLarge
-from server.models import AuditEntry, Cohort, CohortMember, DeviceLink, User
-from tests.support.factories import make_cohort, make_org, make_user
+from server.models import AuditEntry, Cohort, CohortMember, DeviceLink, MemberStatus, User
+from tests.support.factories import make_cohort, make_membership, make_org, make_user
 
 HEADER = "Name,Email,School,Role,Cohort\n"
 
@@ -142,8 +142,7 @@ def test_updates_add_roles_never_remove_and_keep_a_school_an_empty_cell_leaves(s
         session, "teacher", "admin", name="Ana", email="ana@maple.org", school="Old", org_id=org.id
     )
     left = make_cohort(session, admin, "Readers")
-    session.add(CohortMember(cohort_id=left.id, user_id=ana.id, status="left"))
-    session.commit()
+    make_membership(session, left, ana, status=MemberStatus.LEFT.value)
     imported = run(session, district, csv_bytes("Ana Li,ANA@maple.org,,coach,Readers"))
     assert imported.counts["updated"] == 1
     session.refresh(ana)

@@ -8,9 +8,16 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from server.models import CohortMember, Nudge, Submission, utcnow
+from server.models import CohortMember, Nudge, utcnow
 from tests.support.coaching import add_member, daytime_zone
-from tests.support.factories import make_cohort, make_credential, make_org, make_stack, make_user
+from tests.support.factories import (
+    make_cohort,
+    make_credential,
+    make_org,
+    make_stack,
+    make_submission,
+    make_user,
+)
 from tests.support.web import htmx_headers, post_form, sign_in_as
 
 
@@ -24,19 +31,8 @@ def people(session, cohort):
     grace = add_member(session, cohort, "Grace Liu", timezone=zone)
     ned = add_member(session, cohort, "Ned New", timezone=zone)
     old = utcnow() - timedelta(days=18)
-    session.add_all(
-        [
-            Submission(user_id=maya.id, credential_id=numbers.id, status="not_yet"),
-            Submission(
-                user_id=grace.id,
-                credential_id=numbers.id,
-                status="draft",
-                created_at=old,
-                updated_at=old,
-            ),
-        ]
-    )
-    session.commit()
+    make_submission(session, maya, numbers, status="not_yet", with_evidence=False)
+    make_submission(session, grace, numbers, status="draft", created_at=old, updated_at=old)
     return {"maya": maya, "grace": grace, "ned": ned}
 
 

@@ -11,8 +11,14 @@ import pytest
 from sqlalchemy import event
 
 from server.coach import progress
-from server.models import CohortMember, Submission, utcnow
-from tests.support.factories import make_credential, make_stack, make_user
+from server.models import utcnow
+from tests.support.factories import (
+    make_credential,
+    make_membership,
+    make_stack,
+    make_submission,
+    make_user,
+)
 from tests.support.web import htmx_headers, sign_in_as
 
 PAGE = 3
@@ -32,11 +38,9 @@ def _members(session, cohort, count: int, *, stalled_every: int = 2, start: int 
         user = make_user(session, name=f"Member {n:02d}", org_id=cohort.org_id)
         stalled = n % stalled_every == 0
         joined = utcnow() - timedelta(days=20 if stalled else 1)
-        session.add(
-            CohortMember(cohort_id=cohort.id, user_id=user.id, status="active", joined_at=joined)
-        )
+        make_membership(session, cohort, user, joined_at=joined, commit=False)
         if not stalled:
-            session.add(Submission(user_id=user.id, credential_id=credential.id, status="draft"))
+            make_submission(session, user, credential, status="draft")
         people.append(user)
     session.commit()
     return people

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session, select
 
 from server import jobs
-from server.models import CohortMember, Notification, Nudge, Submission
+from server.models import CohortMember, Notification, Nudge
 from server.notify import subscriptions
 from tests.support.coaching import add_member, daytime_zone
-from tests.support.factories import make_credential, make_user
+from tests.support.factories import make_credential, make_submission, make_user
 from tests.support.push_service import LOCAL_PUSH
 from tests.support.web import csrf_token, htmx_headers, post_form, sign_in_as
 
@@ -79,8 +79,7 @@ def test_creating_a_cohort(client, coach, engine):
 
 def test_the_dashboard_shows_members_credentials_and_filters(client, session, coach, cohort, maya):
     credential = make_credential(session, title="Fractions as Numbers")
-    session.add(Submission(user_id=maya.id, credential_id=credential.id, status="not_yet"))
-    session.commit()
+    make_submission(session, maya, credential, status="not_yet", with_evidence=False)
     sign_in_as(client, coach)
     html = client.get(f"/coach/cohorts/{cohort.id}").get_data(as_text=True)
     assert "Maya Lopez" in html and "Fractions as Numbers" in html and "Not yet" in html

@@ -48,6 +48,8 @@ def test_reading_a_file(client, session, world, photo, role, what, status):
     if allowed:
         assert response.headers["Cache-Control"] == "private, no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+        # Someone's upload on our origin: sandboxed (server/security.py), not the page CSP.
+        assert "sandbox" in response.headers["Content-Security-Policy"].split("; ")
         assert response.mimetype == "image/jpeg"
     else:
         assert b"\xff\xd8" not in response.data
