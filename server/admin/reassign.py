@@ -46,7 +46,7 @@ from server.models import (
 )
 from server.notify import service as notify
 from server.review import appeals, calibration, double, modes
-from server.review.guards import Reviewable, open_review_of, try_transition
+from server.review.guards import Reviewable, hold, try_transition
 
 NOT_HERE = "We couldn't find that submission in your district."
 NO_ASSESSOR = "We couldn't find that assessor in your district."
@@ -218,12 +218,14 @@ def reassign(
     )
     session.execute(delete(ScoringDraft).where(col(ScoringDraft.review_id) == old.id))
     until = now + timedelta(hours=lease_hours)
-    review = open_review_of(session=session, submission_id=submission.id, assessor_id=person.id)
-    review = review or Review(
-        submission_id=submission.id, assessor_id=person.id, claimed_until=until
+    review = hold(
+        session=session,
+        submission_id=submission.id,
+        assessor_id=person.id,
+        now=now,
+        until=until,
+        kind=kind.value,
     )
-    review.kind, review.claimed_at, review.claimed_until = kind.value, now, until
-    session.add(review)
     audit.record(
         session=session,
         org=org,

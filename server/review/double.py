@@ -40,7 +40,7 @@ from server.review.guards import (
     Reviewable,
     already_decided,
     already_reviewing,
-    open_review_of,
+    hold,
     try_transition,
 )
 
@@ -189,11 +189,14 @@ def claim_in_pair(
         now=now,
         plan=lambda _state, _kind: {"status": SubmissionStatus.IN_REVIEW.value},
     )
-    review = open_review_of(
-        session=session, submission_id=found.submission.id, assessor_id=assessor.id
-    ) or Review(submission_id=found.submission.id, assessor_id=assessor.id, claimed_until=until)
-    review.kind, review.claimed_at, review.claimed_until = kind.value, now, until
-    session.add(review)
+    review = hold(
+        session=session,
+        submission_id=found.submission.id,
+        assessor_id=assessor.id,
+        now=now,
+        until=until,
+        kind=kind.value,
+    )
     if not won.blind:  # the first place taken: the teacher hears once, whoever won
         notify.send(
             session=session,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from server import access
@@ -27,6 +26,7 @@ from server.models import (
     User,
 )
 from server.review.appeals import check_not_first_assessor
+from server.submissions.versioned import advance
 from server.timezones import in_zone
 
 NOT_IN_QUEUE = "We couldn't find that submission among the ones you can review."
@@ -86,6 +86,29 @@ def open_review_of(*, session: Session, submission_id: int, assessor_id: int) ->
         )
         .order_by(Review.claimed_until.desc())
     ).first()
+
+
+def hold(
+    *,
+    session: Session,
+    submission_id: int,
+    assessor_id: int,
+    now: datetime,
+    until: datetime,
+    kind: str | None = None,
+) -> Review:
+    """The assessor's claim on the attempt from `now` to `until`: their undecided review
+    row reused (a lapsed claim taken again), else a new one. The caller has already won
+    the attempt's conditional UPDATE."""
+    review = open_review_of(session=session, submission_id=submission_id, assessor_id=assessor_id)
+    review = review or Review(
+        submission_id=submission_id, assessor_id=assessor_id, claimed_until=until
+    )
+    review.claimed_at, review.claimed_until = now, until
+    if kind is not None:
+        review.kind = kind
+    session.add(review)
+    return review
 
 
 def decided_review(*, session: Session, submission_id: int) -> Review | None:
@@ -173,17 +196,13 @@ def try_transition(
 ) -> bool:
     """win_transition's conditional UPDATE alone: False when the version moved on (a
     double-blind pair re-reads and tries again: both scores count, see double.py)."""
-    result = session.exec(
-        update(Submission)
-        .where(
-            Submission.id == submission.id,
-            Submission.status.in_(sorted(AWAITING_REVIEW)),
-            Submission.version == submission.version,
-        )
-        .values(updated_at=now, version=Submission.version + 1, **values)
-        .execution_options(synchronize_session=False)
+    return advance(
+        session=session,
+        submission=submission,
+        status_was=AWAITING_REVIEW,
+        updated_at=now,
+        **values,
     )
-    return bool(result.rowcount == 1)
 
 
 def empty_required_parts(*, session: Session, submission: Submission) -> list[str]:

@@ -38,9 +38,9 @@ from server.review.guards import (
     award_refusal,
     check_still_open,
     display_name,
+    hold,
     live_lease,
     load_for_reviewer,
-    open_review_of,
     win_transition,
 )
 from server.review.history import HistoryRow, history
@@ -103,11 +103,9 @@ def claim(
         now=now,
         status=SubmissionStatus.IN_REVIEW.value,
     )
-    review = open_review_of(
-        session=session, submission_id=submission.id, assessor_id=assessor.id
-    ) or Review(submission_id=submission.id, assessor_id=assessor.id, claimed_until=until)
-    review.claimed_at, review.claimed_until = now, until
-    session.add(review)
+    review = hold(
+        session=session, submission_id=submission.id, assessor_id=assessor.id, now=now, until=until
+    )
     notify.send(
         session=session,
         user_id=submission.user_id,
