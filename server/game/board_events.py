@@ -3,7 +3,9 @@
 A payment (ledger.pay) and a change of who is on a board (a person joins or leaves a
 district or a cohort, or changes their visibility) are noted on the Session while the
 transaction runs; the notes go to Redis in `after_commit` and are dropped on rollback.
-So Redis is never ahead of the database: a rolled-back payment never reaches it. The one
+So Redis is never ahead of the database: a rolled-back payment never reaches it. A
+transaction that pays is registered as in flight from before its commit until after its
+apply (boards_inflight.py), so that a board built meanwhile does not count it twice. The one
 gap, a process dying between the commit and the Redis call, leaves a board behind until
 its keys expire (boards_redis.BOARD_TTL) and it is built again from the database.
 
@@ -25,9 +27,12 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+from server.game import boards_inflight
 from server.models import CohortMember, MemberStatus, User
 
 if TYPE_CHECKING:
+    from redis import Redis
+
     from server.game.boards_redis import RedisBoards
 
 log = logging.getLogger(__name__)
@@ -52,6 +57,7 @@ class Payment:
 class Pending:
     payments: list[Payment]
     stale: set[tuple[str, int]]
+    inflight: tuple[Redis, str] | None = None  # (where, token) from before the commit
 
 
 def install(engine: Engine, store: RedisBoards | None) -> None:
@@ -169,26 +175,49 @@ def _note_bulk_changes(state: ORMExecuteState) -> None:
         _pending(state.session).stale.add(EVERY_BOARD)
 
 
-# --- after the commit -----------------------------------------------------------------
+# --- around the commit ----------------------------------------------------------------
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _register(session: OrmSession) -> None:
+    """Payments about to commit are in flight until applied (boards_inflight.py)."""
+    pending: Pending | None = session.info.get(PENDING)
+    if pending is None or not pending.payments or pending.inflight is not None:
+        return
+    store = store_for(session)  # type: ignore[arg-type]
+    if store is None:
+        return
+    token = boards_inflight.register(store.redis)
+    if token is not None:
+        pending.inflight = (store.redis, token)
+
+
+def _land(pending: Pending) -> None:
+    if pending.inflight is not None:
+        boards_inflight.unregister(*pending.inflight)
+        pending.inflight = None
 
 
 @event.listens_for(OrmSession, "after_commit")
 def _send(session: OrmSession) -> None:
     pending: Pending | None = session.info.pop(PENDING, None)
-    if pending is None or not (pending.payments or pending.stale):
+    if pending is None:
         return
     store = store_for(session)  # type: ignore[arg-type]
-    if store is None:
-        return
     try:
-        store.invalidate(pending.stale)
-        store.apply(pending.payments)
+        if store is not None and (pending.payments or pending.stale):
+            store.invalidate(pending.stale)
+            store.apply(pending.payments)
     except Exception:  # the commit stands; the board catches up when its keys expire
         log.exception("leaderboards: Redis missed %d payments", len(pending.payments))
+    finally:
+        _land(pending)  # only once applied: a build waiting for it may finish now
 
 
 @event.listens_for(OrmSession, "after_transaction_end")
 def _forget(session: OrmSession, transaction: Any) -> None:
     # After `after_commit` (nothing left) or a rollback or close: what it noted never happened.
     if transaction.parent is None:
-        session.info.pop(PENDING, None)
+        pending: Pending | None = session.info.pop(PENDING, None)
+        if pending is not None:
+            _land(pending)

@@ -16,8 +16,10 @@ Keys (`chalkmark:board:...`):
 A missing set is built lazily from the database (`build`): one request takes the journal
 (others use SQL meanwhile), reads the scores in one snapshot, loads a temporary key, adds
 the journalled payments the snapshot did not contain, and RENAMEs it into place in a
-script that first checks nothing was journalled since and no generation moved. So a
-payment is counted once whether it committed before, during or after the build.
+script that first checks nothing was journalled since and no generation moved. Between
+the snapshot and the rename it waits for the payments in flight (committed, maybe, but not
+yet applied: boards_inflight.py, where the argument is). So a payment is counted once
+whether it committed before, during or after the build.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from redis import Redis
 from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
-from server.game import ranking
+from server.game import boards_inflight, ranking
 from server.game.board_events import EVERY_BOARD, Payment
 from server.models import PointEvent
 
@@ -195,6 +197,8 @@ class RedisBoards:
             with _snapshot(engine) as conn:
                 rows = conn.execute(ranking.scores_query(kind, period), params)
                 self._load(temp, ((uid, score(points, uid)) for uid, points in rows))
+                if not boards_inflight.settle(self.redis):  # after the snapshot, before FINISH
+                    return False
                 for _ in range(BUILD_ATTEMPTS):
                     done = self._try_finish(conn, temp, board, journal, gens, kind, scope_id)
                     if done != 0:
