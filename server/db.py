@@ -46,13 +46,11 @@ def engine() -> Engine:
     return current_app.extensions["db_engine"]
 
 
-def get_session() -> Session:
-    if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
-        event.listen(g.db_session, "loaded_as_persistent", _hold_for_the_request)
-    return g.db_session
+class RequestSession(Session):
+    """The session of one web request: it keeps what it loaded until it closes (below)."""
 
 
+@event.listens_for(RequestSession, "loaded_as_persistent")
 def _hold_for_the_request(session: Session, instance: object) -> None:
     """The identity map holds rows weakly: a row a helper loaded and let go (the owner of
     a submission, read by each permission check in turn) was fetched again by the next
@@ -60,6 +58,12 @@ def _hold_for_the_request(session: Session, instance: object) -> None:
     closes; session.get then answers from memory. (Not for CLI and job sessions, which
     may walk millions of rows.)"""
     session.info.setdefault("held", []).append(instance)
+
+
+def get_session() -> Session:
+    if "db_session" not in g:
+        g.db_session = RequestSession(engine(), expire_on_commit=False)
+    return g.db_session
 
 
 def read(session: Session, statement: Executable, **params) -> Result:
