@@ -49,8 +49,22 @@ def _files_for(accept: str, count: int, prefix: str) -> list[dict]:
     ]
 
 
+def wait_for_htmx(page: Page) -> None:
+    """Wait until htmx has wired every hx- element of the page.
+
+    A click that navigates returns before the new page's scripts have run; a field
+    filled in that gap fires its one input event before htmx listens, so an autosave
+    never starts (seen on a busy CI machine). A person types on; a test must wait.
+    """
+    page.wait_for_function(
+        """() => window.htmx && [...document.querySelectorAll('[hx-post],[hx-get]')]
+                 .every((el) => el['htmx-internal-data'] && el['htmx-internal-data'].initHash)"""
+    )
+
+
 def fill_every_part(page: Page, text: str) -> None:
     """Give each evidence requirement of the open draft the evidence it needs."""
+    wait_for_htmx(page)
     for index, part in enumerate(page.locator("li.evidence-part").all()):
         match = NEEDS.search(part.locator(".hint").first.inner_text())
         needed = int(match.group(1)) if match else 0
@@ -68,6 +82,7 @@ def fill_every_part(page: Page, text: str) -> None:
                 expect(part.locator(".evidence-item")).to_have_count(already, timeout=15_000)
         elif part.locator("textarea").count():
             hint = part.locator(".hint").first.inner_text()
+            wait_for_htmx(page)  # the uploads above re-rendered parts of the page
             part.locator("textarea").fill(long_enough(text, hint))
             expect(part.locator(".save-status")).to_contain_text("Saved", timeout=15_000)
         elif part.locator("input[type=url]").count():
