@@ -4,16 +4,38 @@ it 404; an admin revokes it and the page says so, with the points taken back."""
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from server.models import Award, User, UserPoints
-from tests.e2e.flows import sign_in_as_demo
+from server.game import service as game
+from server.models import (
+    Credential,
+    Decision,
+    Org,
+    SubmissionStatus,
+    User,
+    UserPoints,
+    utcnow,
+)
+from server.review.outcome import issue_award
+from tests.e2e.flows import sign_in_as_demo, sign_in_with_cookie
 from tests.support.browser import assert_accessible
+from tests.support.factories import make_submission
 
 
-def _maya_award(live_app):
-    with Session(live_app.extensions["db_engine"]) as session:
-        maya = session.exec(select(User).where(User.handle == "maya")).one()
-        award = session.exec(select(Award).where(Award.user_id == maya.id)).first()
-        return maya.id, award.submission_id, award.uuid
+def _awarded_teacher(live_app):
+    """A Riverbend teacher of its own with a signed award: revoking the demo teacher's would
+    change what other e2e tests (her transcript, her points) see in this shared app."""
+    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
+        riverbend = session.exec(select(Org).where(Org.slug == "riverbend")).one()
+        credential = session.exec(
+            select(Credential).where(Credential.title == "Checking for Understanding")
+        ).one()
+        user = User(handle="bea-badge", display_name="Bea Badge", org_id=riverbend.id)
+        session.add(user)
+        session.flush()
+        submission = make_submission(session, user, credential, status=SubmissionStatus.AWARDED)
+        award = issue_award(session=session, submission=submission, issued_at=utcnow())
+        game.on_decision(session=session, submission=submission, decision=Decision.AWARD.value)
+        session.commit()
+        return user, award.submission_id, award.uuid
 
 
 def _points(live_app, user_id):
@@ -22,8 +44,8 @@ def _points(live_app, user_id):
 
 
 def test_share_verify_private_and_revoke(live_app, browser, base_url, page):
-    maya_id, submission_id, uuid = _maya_award(live_app)
-    sign_in_as_demo(page, "teacher")
+    bea, submission_id, uuid = _awarded_teacher(live_app)
+    sign_in_with_cookie(page.context, live_app, base_url, bea)
     page.goto(f"/submissions/{submission_id}")
     page.get_by_role("link", name="Share your badge").click()
     link = page.get_by_label("Link to this page").input_value()
@@ -36,7 +58,7 @@ def test_share_verify_private_and_revoke(live_app, browser, base_url, page):
     anonymous.goto(link)
     expect(anonymous.get_by_text("Verified: signature valid, issued by")).to_be_visible()
     expect(anonymous.get_by_role("heading", name="Checking for Understanding")).to_be_visible()
-    expect(anonymous.get_by_text("Earned by")).to_contain_text("Maya")
+    expect(anonymous.get_by_text("Earned by")).to_contain_text("Bea Badge")
     assert_accessible(anonymous)
 
     page.get_by_label("Only me").check()
@@ -45,7 +67,7 @@ def test_share_verify_private_and_revoke(live_app, browser, base_url, page):
     page.get_by_label("Anyone with the link").check()
     page.get_by_role("button", name="Save").click()
 
-    before = _points(live_app, maya_id)
+    before = _points(live_app, bea.id)
     admin_context = browser.new_context(base_url=base_url)
     admin = admin_context.new_page()
     sign_in_as_demo(admin, "admin")
@@ -55,6 +77,6 @@ def test_share_verify_private_and_revoke(live_app, browser, base_url, page):
     admin.get_by_role("button", name="Revoke the badge").click()
     anonymous.goto(link)
     expect(anonymous.get_by_text("because Evidence belonged to another teacher.")).to_be_visible()
-    assert _points(live_app, maya_id) < before
+    assert _points(live_app, bea.id) < before
     admin_context.close()
     stranger.close()

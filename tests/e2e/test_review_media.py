@@ -80,7 +80,11 @@ def test_the_lightbox_by_keyboard(page, context, live_app, base_url, media):
     caption = dialog.locator(".lightbox-caption")
     expect(caption).to_have_text("Photo 2: Anchor chart 1 (1 of 3)")  # the factory made photo 1
     expect(dialog.get_by_role("img")).to_have_attribute("alt", "Photo 2: Anchor chart 1")
-    assert page.evaluate("document.querySelector('.lightbox-image').complete")
+    # The full image loads after the dialog opens: wait for it, and for real pixels.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.lightbox-image');"
+        " return img.complete && img.naturalWidth > 0; }"
+    )
     page.keyboard.press("ArrowRight")
     expect(caption).to_contain_text("(2 of 3)")
     page.keyboard.press("ArrowLeft")
