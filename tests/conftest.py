@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import Session, SQLModel
 
 from server import create_app
+from server.badges import issuing
 from server.config import Settings
 from server.db import make_engine
 from tests.support import route_builders
@@ -105,6 +106,9 @@ def engine(db_url):
 
 
 @pytest.fixture
-def session(engine):
+def session(engine, settings):
+    # Awarding signs a badge, which reads the issuer's settings that creating an app
+    # installs: install this test's own, so a unit test passes alone or after any other.
+    issuing.install(settings)
     with Session(engine, expire_on_commit=False) as session:
         yield session
