@@ -122,3 +122,21 @@ def test_a_row_taken_meanwhile_moves_nothing_else(client, session, taken):
     make_review(session, gone, make_user(session, "assessor"))  # someone else claims it
     second = row_ids(client.get(unescape(NEXT.search(first)[1])).get_data(as_text=True))  # type: ignore[index]
     assert second == in_queue_order(made)[QUEUE_PAGE : 2 * QUEUE_PAGE]
+
+
+@pytest.mark.parametrize(
+    ("after", "rows"),
+    [
+        ("", QUEUE_PAGE),  # no cursor: the first page
+        ("0001-01-01T00:00:00.000000_1", QUEUE_PAGE),
+        ("9999-12-31T23:59:59.999999_2147483647", 0),
+    ],
+)
+def test_a_cursor_at_the_ends_of_time_reaches_every_database(client, session, after, rows):
+    assessor, made = seed(session)
+    sign_in_as(client, assessor)
+    response = client.get("/review", query_string={"after": after})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert row_ids(html) == in_queue_order(made)[:rows]
+    assert ("Nothing more is waiting past this point" in html) == (rows == 0)
