@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, true
+from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, false, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -30,6 +30,11 @@ from server.review.queue_cursor import QueueCursor, after_clause
 from server.review.turnaround import Turnaround, turnaround
 
 QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
+# Rendered into the SQL as literals, not parameters: only then may a database use the
+# partial index of waiting rows (models.WAITING_WHERE), whatever plan it keeps.
+WAITING_STATUSES: BindParameter[list[str]] = bindparam(
+    "waiting_statuses", sorted(AWAITING_REVIEW), expanding=True, literal_execute=True
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def _waiting(query: Any, session: Session, assessor: User, may_take: ColumnEleme
     return (
         query.join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
-        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
+        .where(Submission.status.in_(WAITING_STATUSES), Submission.user_id != assessor.id)
         .where(Submission.submitted_at.is_not(None))
         .where(may_take, ~_first_assessor(assessor))
         .where(_qualified_clause(assessor), _review_pool(session, User, assessor))
