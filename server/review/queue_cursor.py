@@ -3,7 +3,7 @@ before, named by its place in the queue's order (submitted_at, id). Skipping row
 OFFSET made a deep page pay the per-row checks (availability, appeals, qualification)
 for every row it skipped; seeking to the cursor pays them only for the rows shown.
 
-The cursor is written into "Next 50" links as `2026-03-01T09:30:00.000000_1234`: the
+The cursor is written into "Next page" links as `2026-03-01T09:30:00.000000_1234`: the
 UTC submission time with microseconds, then the submission id. It is read back strictly
 (ASCII digits only, a real date and time, an id in range); anything else is refused with
 a clear message, never passed to the database.
