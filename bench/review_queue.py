@@ -3,9 +3,10 @@ Flask app: p50 / p95, bytes and rows rendered, on SQLite and (with --pg-url) Pos
 
 One district: 2,000 teachers × 5 credentials of a stack the assessor is appointed to, all
 submitted over the last 60 days; the assessor holds 20 live claims, each with a scoring
-draft. Three pages are timed: the first page of everything waiting, a deep page (the
-oldest work is page 1, so page 100 is the far end an assessor can page to) and
-"Assigned to me" (the 20 claims, each marked "Draft saved").
+draft. Three pages are timed: the first page of everything waiting, a deep page (rows
+4,951-5,000, where page 100 of the old offset paging was: reached by following "Next
+page" 99 times, as an assessor would) and "Assigned to me" (the 20 claims, each marked
+"Draft saved").
 
 Run: python -m bench.review_queue [--runs 50] [--waiting 10000] [--pg-url URL]
 """
@@ -13,7 +14,9 @@ Run: python -m bench.review_queue [--runs 50] [--waiting 10000] [--pg-url URL]
 from __future__ import annotations
 
 import argparse
+import html as html_text
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import insert, select
@@ -26,6 +29,8 @@ WAITING = 10_000
 CREDENTIALS = 5
 CLAIMS = 20
 RUNS = 50
+DEEP_PAGE = 100  # rows 4,951-5,000
+NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next"')
 
 
 def _seed(app, waiting: int) -> int:
@@ -95,10 +100,12 @@ def measure(*, runs: int = RUNS, waiting: int = WAITING, pg_url: str | None = No
     assessor_id = _seed(app, waiting)
     analyze(app)
     client = signed_in(app, assessor_id)
+    deep, hops = _follow_next(client, DEEP_PAGE - 1)
+    assert waiting < DEEP_PAGE * 50 or hops == DEEP_PAGE - 1, hops
     pages = {}
     for name, path, expected in (
         ("first page", "/review", 50),
-        ("page 100", "/review?page=100", 50 if waiting >= 5000 else None),
+        ("deep page", deep, 50 if waiting >= DEEP_PAGE * 50 else None),
         ("assigned to me", "/review?show=mine", CLAIMS),
     ):
         figures, html = time_page(client, path, runs=runs)
@@ -108,6 +115,18 @@ def measure(*, runs: int = RUNS, waiting: int = WAITING, pg_url: str | None = No
             assert html.count("Draft saved") == CLAIMS
         pages[name] = {"path": path, "rows_rendered": rendered, **figures}
     return {"waiting": waiting, "database": database_label(pg_url), "pages": pages}
+
+
+def _follow_next(client, times: int) -> tuple[str, int]:
+    """The queue page reached from the first by following its "Next page" link up to
+    `times` times (the last page, if the queue ends sooner), and how many it followed."""
+    path, hops = "/review", 0
+    while hops < times:
+        found = NEXT_LINK.search(client.get(path).get_data(as_text=True))
+        if found is None:
+            break
+        path, hops = html_text.unescape(found[1]), hops + 1
+    return path, hops
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ import uuid as uuidlib
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, false
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -57,6 +57,8 @@ class SubmissionStatus(StrEnum):
 # The one "waiting for review" set: the queue, claim, decide, access and erase all use it.
 AWAITING_REVIEW = frozenset({SubmissionStatus.SUBMITTED.value, SubmissionStatus.IN_REVIEW.value})
 DECIDED = frozenset({SubmissionStatus.AWARDED.value, SubmissionStatus.NOT_YET.value})
+# The partial index of the queue's order; queue.py's filter renders the very same IN list.
+WAITING_WHERE = "status IN ({})".format(", ".join(f"'{s}'" for s in sorted(AWAITING_REVIEW)))
 
 
 class ScoringMode(StrEnum):
@@ -347,6 +349,18 @@ class Submission(SQLModel, table=True):
         # (a composite index, not a partial one: SQLite ignores a partial index when the
         # statuses are bound parameters).
         Index("ix_submission_status_submitted", "status", "submitted_at", "id"),
+        # The queue's keyset pages (review/queue_cursor.py): the waiting rows alone, in the
+        # queue's order, so a page reads its 50 rows from the cursor on however many
+        # decided attempts lie between. Partial: the queue names its statuses as literals
+        # (queue.WAITING_STATUSES) so that a planner can match this WHERE. PostgreSQL uses
+        # it; SQLite, without statistics, keeps to the composite index above.
+        Index(
+            "ix_submission_waiting_order",
+            "submitted_at",
+            "id",
+            sqlite_where=text(WAITING_WHERE),
+            postgresql_where=text(WAITING_WHERE),
+        ),
         # The queue in a district: the planner walks the district's teachers and probes
         # each one's waiting attempts (one index probe each, not a bitmap AND per teacher).
         Index("ix_submission_user_status", "user_id", "status"),

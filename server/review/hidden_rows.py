@@ -42,16 +42,18 @@ def queue_rows(
     return rows
 
 
-def merge(rows: list[QueueRow], hidden: list[QueueRow], *, first_page: bool, more: bool):
-    """The page's rows with the hidden ones that fall on it (oldest submitted first)."""
+def merge(rows: list[QueueRow], hidden: list[QueueRow], *, since: datetime | None, more: bool):
+    """The page's live rows with the hidden ones that fall on it, oldest submitted first.
+    A page spans the times after `since` (the previous page's last live row; None on the
+    first page) up to its own last live row's (to the end when no more follow): each
+    page's span starts where the one before ended, so every hidden item shows once."""
     if not hidden:
         return rows
-    low = rows[0].submitted_at if rows and not first_page else None
     high = rows[-1].submitted_at if rows and more else None
     fits = [
         row
         for row in hidden
-        if (low is None or (row.submitted_at or EARLIEST) >= low)
+        if (since is None or (row.submitted_at or EARLIEST) > since)
         and (high is None or (row.submitted_at or EARLIEST) <= high)
     ]
     return sorted(rows + fits, key=lambda row: row.submitted_at or EARLIEST)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, true
+from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, false, func, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -26,10 +26,15 @@ from server.models import (
 )
 from server.review.blind import org_is_blind, pseudonym
 from server.review.pair_queue import available_clause
+from server.review.queue_cursor import QueueCursor, after_clause
 from server.review.turnaround import Turnaround, turnaround
 
 QUEUE_PAGE = 50  # rows per page: the oldest 50 are the ones to take next
-MAX_PAGES = 1000
+# Rendered into the SQL as literals, not parameters: only then may a database use the
+# partial index of waiting rows (models.WAITING_WHERE), whatever plan it keeps.
+WAITING_STATUSES: BindParameter[list[str]] = bindparam(
+    "waiting_statuses", sorted(AWAITING_REVIEW), expanding=True, literal_execute=True
+)
 
 
 @dataclass(frozen=True)
@@ -114,11 +119,13 @@ def _first_assessor(assessor: User) -> ColumnElement[bool]:
 def _waiting(query: Any, session: Session, assessor: User, may_take: ColumnElement[bool]) -> Any:
     """The one queue rule, applied to `query`: awaiting review and free for this assessor
     (`may_take`, from _availability); never their own; never the first assessor of an open
-    appeal; qualified; in their review pool."""
+    appeal; qualified; in their review pool. Sending an attempt sets its time, so a waiting
+    row without one is no attempt of ours: it could never be paged past (queue_cursor.py)."""
     return (
         query.join(Credential, Credential.id == Submission.credential_id)
         .join(User, User.id == Submission.user_id)
-        .where(Submission.status.in_(sorted(AWAITING_REVIEW)), Submission.user_id != assessor.id)
+        .where(Submission.status.in_(WAITING_STATUSES), Submission.user_id != assessor.id)
+        .where(Submission.submitted_at.is_not(None))
         .where(may_take, ~_first_assessor(assessor))
         .where(_qualified_clause(assessor), _review_pool(session, User, assessor))
     )
@@ -149,11 +156,12 @@ def queue(
     now: datetime | None = None,
     blind_key: str = "",
     limit: int = QUEUE_PAGE,
-    offset: int = 0,
+    after: QueueCursor | None = None,
 ) -> list[QueueRow]:
     """Waiting submissions this assessor may take: submitted, or in review with no live
     lease held by someone else; never their own; oldest submitted first; `limit` rows
-    from `offset` (the view asks one more than a page to know whether another follows)."""
+    after the cursor `after` (queue_cursor.py; the page asks one more than it shows to
+    know whether another follows)."""
     now = now or utcnow()
     # Held while the queue is built: the session keeps an object only while something
     # refers to it, and the pool, blindness and target below each read this district.
@@ -182,10 +190,11 @@ def queue(
         .outerjoin(teacher_org, teacher_org.id == User.org_id)
         .order_by(Submission.submitted_at, Submission.id)
         .limit(limit)
-        .offset(offset)
     )
     if only_mine:
         query = query.where(mine)
+    if after is not None:
+        query = query.where(after_clause(after))
     assessor_blind = org_is_blind(session, assessor.org_id)
     target_days = _target_days(session, district)
     rows = []

@@ -8,11 +8,10 @@ from flask import current_app, flash, make_response, redirect, request, url_for
 
 from server.auth.session import require_user, roles_required
 from server.db import get_session
-from server.errors import Conflict, InvalidInput
+from server.errors import Conflict
 from server.htmx import render, wants_fragment
-from server.ids import parse_id, parse_int
-from server.models import utcnow
-from server.review import bp, calibration, hidden, hidden_rows, service
+from server.ids import parse_id
+from server.review import bp, calibration, hidden, hidden_rows, queue_cursor, service
 from server.review.outcome import MET_CHOICES
 
 HISTORY_ROWS = 200  # as service.history's own limit
@@ -32,37 +31,24 @@ def _conflict(err: Conflict):
 @bp.get("")
 @roles_required("assessor")
 def queue():
+    """Keyset paging: `?after=` names the last live row of the page before
+    (queue_cursor.py). The old offset links (`?page=N`) are no longer read: any of them,
+    bookmarked or shared, answers the first page, which is where the work to take is."""
     only_mine = request.args.get("show") == "mine"
-    page = parse_int(request.args.get("page", "1"), low=1, high=service.MAX_PAGES)
-    if page is None:
-        raise InvalidInput("That page of the queue doesn't exist: choose page 1 or a later one.")
+    after = queue_cursor.parse(request.args.get("after"))
     db, assessor = get_session(), require_user()
     if hidden.ensure(session=db, assessor=assessor):
         db.commit()
-    rows = service.queue(
-        session=db,
-        assessor=assessor,
-        only_mine=only_mine,
-        blind_key=_blind_key(),
-        limit=service.QUEUE_PAGE + 1,
-        offset=(page - 1) * service.QUEUE_PAGE,
-    )
-    extra = hidden_rows.queue_rows(
-        session=db, assessor=assessor, blind_key=_blind_key(), only_mine=only_mine, now=utcnow()
+    page = service.queue_page(
+        session=db, assessor=assessor, only_mine=only_mine, blind_key=_blind_key(), after=after
     )
     return render(
         "review/queue.html",
         "review/_queue_rows.html",
-        rows=hidden_rows.merge(
-            rows[: service.QUEUE_PAGE],
-            extra,
-            first_page=page == 1,
-            more=len(rows) > service.QUEUE_PAGE,
-        ),
+        rows=page.rows,
         only_mine=only_mine,
-        page_number=page,
-        first=(page - 1) * service.QUEUE_PAGE + 1,
-        more=len(rows) > service.QUEUE_PAGE,
+        after=page.after,
+        next_after=page.next_after.token() if page.next_after else None,
         calibrate=dict(calibration.to_calibrate(session=db, assessor=assessor)),
     )
 

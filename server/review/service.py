@@ -45,12 +45,13 @@ from server.review.guards import (
 )
 from server.review.history import HistoryRow, history
 from server.review.past import PastDecision, past_decisions
-from server.review.queue import MAX_PAGES, QUEUE_PAGE, QueueRow, queue
+from server.review.queue import QUEUE_PAGE, QueueRow, queue
+from server.review.queue_page import QueuePage, queue_page
 from server.submissions import rigour
 
 __all__ = [
-    "MAX_PAGES",
     "QUEUE_PAGE",
+    "QueuePage",
     "DecisionInvalid",
     "HistoryRow",
     "QueueRow",
@@ -59,6 +60,7 @@ __all__ = [
     "decide",
     "history",
     "queue",
+    "queue_page",
     "review_page",
 ]
 

@@ -1,10 +1,15 @@
 """The assessor's queue: who sees what, in which order, and under which name."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from server.errors import InvalidInput
 from server.models import utcnow
+from server.review import queue_cursor
 from server.review.blind import pseudonym
 from server.review.queue import waiting_text
+from server.review.queue_cursor import QueueCursor
 from server.review.service import claim, history, queue
 from tests.support.factories import (
     appoint,
@@ -199,3 +204,31 @@ def test_an_award_without_the_role_or_another_district_queues_nothing(session):
     make_submission(session, make_user(session, org_id=home.id), credential)
     for viewer in (earner, far_assessor, far_admin):
         assert queue(session=session, assessor=viewer) == []
+
+
+def test_a_page_after_a_cursor_starts_past_it_ties_broken_by_id(session):
+    credential = make_credential(session)
+    assessor = make_user(session, "assessor")
+    appoint(session, assessor, credential)
+    at = utcnow() - timedelta(days=1)
+    tied = [
+        make_submission(session, make_user(session), credential, submitted_at=at) for _ in range(3)
+    ]
+    later = make_submission(
+        session, make_user(session), credential, submitted_at=at + timedelta(microseconds=1)
+    )
+    everything = queue(session=session, assessor=assessor)
+    assert _ids(everything) == [*(s.id for s in tied), later.id]
+    cursor = QueueCursor(everything[1].submitted_at, everything[1].submission_id)
+    assert _ids(queue(session=session, assessor=assessor, after=cursor)) == [tied[2].id, later.id]
+    assert _ids(queue(session=session, assessor=assessor, after=cursor, limit=1)) == [tied[2].id]
+
+
+def test_a_cursor_reads_back_what_it_wrote_in_utc():
+    eastern = timezone(timedelta(hours=-5))
+    cursor = QueueCursor(datetime(2026, 3, 1, 4, 30, 0, 7, tzinfo=eastern), 42)
+    assert cursor.token() == "2026-03-01T09:30:00.000007_42"
+    assert queue_cursor.parse(cursor.token()) == cursor
+    assert queue_cursor.parse(None) is None and queue_cursor.parse("") is None
+    with pytest.raises(InvalidInput):
+        queue_cursor.parse("2026-03-01T09:30:00.000007_42 ")

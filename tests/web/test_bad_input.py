@@ -252,3 +252,40 @@ def test_an_id_beyond_the_integer_columns_never_reaches_a_query(client, world, p
     (it was a 500, "integer out of range")."""
     as_role(client, world, "owner")
     assert client.get(path).status_code == status
+
+
+GOOD_AT = "2026-03-01T09:30:00.000000"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "garbage",
+        "2026-03-01T09:30:00_5",  # no microseconds: not a cursor we write
+        f"{GOOD_AT}_",
+        f"{GOOD_AT}_0",
+        f"{GOOD_AT}_{INT4_PLUS_ONE}",  # past PostgreSQL's INTEGER ids
+        f"{GOOD_AT}_{HUGE}",
+        f"{GOOD_AT}_99999999999999999999999",
+        "2026-13-01T09:30:00.000000_5",
+        "2026-02-30T09:30:00.000000_5",
+        "0000-01-01T00:00:00.000000_5",  # before year 1
+        "2026-03-01T24:00:00.000000_5",
+        "٢٠٢٦-03-01T09:30:00.000000_5",  # Arabic-Indic digits
+        f"{GOOD_AT}_٥",
+        f"{GOOD_AT}_²",
+        "2026-03-01T09:30:00.00000①_5",
+        f" {GOOD_AT}_5",
+        f"{GOOD_AT}_5\n",
+        f"{GOOD_AT}_5\x00",  # refused app-wide, before the queue (web.py): its own message
+        f"{GOOD_AT}+00:00_5",
+        "x" * 5000,
+    ],
+)
+def test_a_bad_queue_cursor_is_a_clear_422(client, world, after):
+    as_role(client, world, "assessor")
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get("/review", query_string={"after": after}, headers=headers)
+        assert response.status_code == 422, response.get_data(as_text=True)[:300]
+        message = "(NUL)" if "\x00" in after else "That place in the queue"
+        assert message in response.get_data(as_text=True)

@@ -34,6 +34,7 @@ SKIPPED = {"static", "auth.sign_out"}
 ARGUMENT = re.compile(r"<(?:([^:>]+):)?([^>]+)>")
 # Every key a form, query string or JSON body of the app reads.
 FIELDS = (
+    "after",
     "board",
     "captured_at",
     "category",
@@ -91,6 +92,8 @@ BAD_TEXT = (
     "9999-12-31T23:59:59-23:59",
     "0001-01-01T00:00:00+23:59",
     "2026-13-45",
+    "2026-03-01T09:30:00.000000_" + str(2**31),
+    "9999-12-31T23:59:59.999999_1",
     "1850-01-01T00:00:00Z",
     "/\n/x",
     "\x00",

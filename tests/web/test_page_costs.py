@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import event
@@ -17,6 +18,7 @@ from tests.support.factories import appoint, make_credential, make_org, make_sub
 from tests.support.web import sign_in_as
 
 QUEUE_ITEM = 'class="card review-queue-item"'
+NEXT = re.compile(r'<a href="([^"]+)" rel="next"')
 
 
 # --- the review queue --------------------------------------------------------------------
@@ -46,36 +48,43 @@ def test_queue_shows_one_page_of_the_oldest_and_links_the_next(client, queue_wor
     assert html.count(QUEUE_ITEM) == QUEUE_PAGE
     assert "Teacher 000" in html and f"Teacher {QUEUE_PAGE - 1:03d}" in html
     assert f"Teacher {QUEUE_PAGE:03d}" not in html
-    assert f"Submissions 1–{QUEUE_PAGE} waiting, oldest first" in html
-    assert 'href="/review?page=2" rel="next"' in html and 'rel="prev"' not in html
+    assert f"The {QUEUE_PAGE} oldest submissions waiting; more follow" in html
+    assert "Back to the oldest" not in html
+    [href] = NEXT.findall(html)
+    assert href.startswith("/review?after=")
 
-    second = client.get("/review?page=2").get_data(as_text=True)
+    second = client.get(unescape(href)).get_data(as_text=True)
     assert second.count(QUEUE_ITEM) == 5
     assert f"Teacher {QUEUE_PAGE:03d}" in second and "Teacher 000" not in second
-    assert 'href="/review?page=1" rel="prev"' in second and 'rel="next"' not in second
+    assert "5 later submissions waiting, oldest first: the end of the queue" in second
+    assert '<a href="/review" hx-get="/review"' in second and "Back to the oldest" in second
+    assert 'rel="next"' not in second
 
 
 def test_queue_page_fragment_for_htmx(client, queue_world):
     sign_in_as(client, queue_world)
-    response = client.get("/review?page=2", headers={"HX-Request": "true"})
+    [href] = NEXT.findall(client.get("/review").get_data(as_text=True))
+    response = client.get(unescape(href), headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.count(QUEUE_ITEM) == 5
+    assert "HX-Request" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1001", "99999999999999999999"])
-def test_queue_refuses_a_page_that_cannot_exist(client, queue_world, page):
+@pytest.mark.parametrize("page", ["1", "2", "0", "-1", "abc", "1001", "99999999999999999999"])
+def test_an_old_page_link_answers_the_first_page(client, queue_world, page):
+    """Offset pages are gone (review/queue_cursor.py): a bookmarked ?page= is the start."""
     sign_in_as(client, queue_world)
-    response = client.get(f"/review?page={page}")
-    assert 400 <= response.status_code < 500
-    assert "That page of the queue" in response.get_data(as_text=True)
+    html = client.get(f"/review?page={page}").get_data(as_text=True)
+    assert html.count(QUEUE_ITEM) == QUEUE_PAGE and "Teacher 000" in html
 
 
-def test_a_page_past_the_end_is_empty_not_an_error(client, queue_world):
+def test_a_cursor_past_the_end_is_empty_not_an_error(client, queue_world):
     sign_in_as(client, queue_world)
-    response = client.get("/review?page=5")
-    assert response.status_code == 200
-    assert QUEUE_ITEM not in response.get_data(as_text=True)
+    response = client.get("/review?after=2999-01-01T00:00:00.000000_1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and QUEUE_ITEM not in html
+    assert "Nothing more is waiting past this point" in html and 'href="/review"' in html
 
 
 # --- public catalog pages: cached per version, ETag/304 -----------------------------------
