@@ -11,6 +11,8 @@ from server.models import AccessLog
 from server.notify import push_queue
 
 # `redis_url`: the real Redis (db 15 or CHALKMARK_TEST_REDIS_URL), emptied around each test.
+from tests.support.rq_work import work_off
+
 pytest_plugins = ["tests.support.redis_queue"]
 
 
@@ -65,8 +67,6 @@ def test_delayed_job_waits_for_its_time(app, engine):
 
 
 def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeypatch):
-    from rq import SimpleWorker
-
     from server import create_app
 
     settings.redis_url = redis_url
@@ -78,7 +78,7 @@ def test_rq_backend_runs_jobs_through_redis(settings, redis_url, engine, monkeyp
             session.commit()
         queue = jobs.backend().queue
         assert queue.count == 1
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        work_off(queue)
     assert _marks(engine) == ["via-redis"]
 
 

@@ -14,6 +14,8 @@ from tests.support.factories import make_notification, make_user
 from tests.support.push_service import LOCAL_PUSH, FakeBrowser, unreachable_endpoint
 
 # The fixtures `receiver` (a local push service) and `redis_url` (the real Redis).
+from tests.support.rq_work import work_off
+
 pytest_plugins = ["tests.support.push_fixtures", "tests.support.redis_queue"]
 
 
@@ -271,8 +273,6 @@ def test_retry_after_reads_seconds_and_http_dates():
 
 
 def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, receiver, monkeypatch):
-    from rq import SimpleWorker
-
     from server import create_app
 
     settings.redis_url = redis_url
@@ -294,7 +294,7 @@ def test_delivery_through_rq_and_redis(settings, redis_url, engine, session, rec
         db.commit()
         queue = jobs.backend().queue
         assert queue.count == 1 and receiver.requests == []  # queued, not sent in-line
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        work_off(queue)
 
     assert receiver.errors == []
     assert [m.payload["title"] for m in receiver.received] == ["Not yet: Working Memory"]
