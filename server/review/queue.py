@@ -17,7 +17,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy import select as select_rows
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -251,10 +250,10 @@ def _oldest_first_per_status(query: Any, limit: int) -> Any:
     planner, without statistics, reads and checks every waiting row and sorts them all
     for the 51 a page shows (PostgreSQL walks the partial index in order on its own; the
     union would only double its planning). "Assigned to me" keeps the one walk: its few
-    rows lie anywhere in the queue, so every waiting row is checked either way.
-    (sqlmodel's select of one subquery yields scalars; sqlalchemy's yields the rows.)"""
+    rows lie anywhere in the queue, so every waiting row is checked either way. Each walk
+    is a subquery: SQLite takes no ORDER BY or LIMIT on a member of a UNION."""
     walks = [
-        select_rows(
+        select(
             query.where(Submission.status == status)
             .order_by(Submission.submitted_at, Submission.id)
             .limit(limit)
@@ -262,8 +261,9 @@ def _oldest_first_per_status(query: Any, limit: int) -> Any:
         )
         for status in sorted(AWAITING_REVIEW)
     ]
-    merged = union_all(*walks).subquery()
-    return select_rows(merged).order_by(merged.c.submitted_at, merged.c.submission_id).limit(limit)
+    merged = union_all(*walks)
+    order = merged.selected_columns
+    return merged.order_by(order.submitted_at, order.submission_id).limit(limit)
 
 
 def _target_days(session: Session, org: Org | None) -> int:
