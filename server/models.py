@@ -347,7 +347,8 @@ class Submission(SQLModel, table=True):
         UniqueConstraint("user_id", "credential_id", "attempt"),
         # The review queue: the waiting few, oldest first, without reading the decided many
         # (a composite index, not a partial one: SQLite ignores a partial index when the
-        # statuses are bound parameters).
+        # statuses are bound parameters). SQLite's queue pages walk it one status at a
+        # time, in order, and stop at the page's end (queue._oldest_first_per_status).
         Index("ix_submission_status_submitted", "status", "submitted_at", "id"),
         # The queue's keyset pages (review/queue_cursor.py): the waiting rows alone, in the
         # queue's order, so a page reads its 50 rows from the cursor on however many

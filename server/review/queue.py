@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, false, func, or_, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -172,29 +182,30 @@ def queue(
     may_take, pair = _availability(assessor, now)
     # sqlmodel.select is typed for at most four columns
     columns = select(  # type: ignore[call-overload]
-        Submission.id,
+        Submission.id.label("submission_id"),
         Submission.attempt,
         Submission.submitted_at,
         Submission.credential_id,
         Credential.title,
-        User.id,
+        User.id.label("teacher_id"),
         User.display_name,
         User.school,
         teacher_org.blind_review,
-        mine,
-        appealed,
-        pair,
+        mine.label("mine"),
+        appealed.label("appealed"),
+        pair.label("pair"),
     )
-    query = (
-        _waiting(columns, session, assessor, may_take)
-        .outerjoin(teacher_org, teacher_org.id == User.org_id)
-        .order_by(Submission.submitted_at, Submission.id)
-        .limit(limit)
+    query = _waiting(columns, session, assessor, may_take).outerjoin(
+        teacher_org, teacher_org.id == User.org_id
     )
     if only_mine:
         query = query.where(mine)
     if after is not None:
         query = query.where(after_clause(after))
+    if only_mine or session.get_bind().dialect.name != "sqlite":
+        query = query.order_by(Submission.submitted_at, Submission.id).limit(limit)
+    else:
+        query = _oldest_first_per_status(query, limit)
     assessor_blind = org_is_blind(session, assessor.org_id)
     target_days = _target_days(session, district)
     rows = []
@@ -230,6 +241,29 @@ def queue(
             )
         )
     return rows
+
+
+def _oldest_first_per_status(query: Any, limit: int) -> Any:
+    """The first `limit` rows of `query` in queue order, for SQLite: one ordered walk per
+    waiting status along ix_submission_status_submitted (status =, then submitted_at,
+    id), each stopping at `limit` rows, merged. Under the one `status IN (...)` SQLite's
+    planner, without statistics, reads and checks every waiting row and sorts them all
+    for the 51 a page shows (PostgreSQL walks the partial index in order on its own; the
+    union would only double its planning). "Assigned to me" keeps the one walk: its few
+    rows lie anywhere in the queue, so every waiting row is checked either way. Each walk
+    is a subquery: SQLite takes no ORDER BY or LIMIT on a member of a UNION."""
+    walks = [
+        select(
+            query.where(Submission.status == status)
+            .order_by(Submission.submitted_at, Submission.id)
+            .limit(limit)
+            .subquery()
+        )
+        for status in sorted(AWAITING_REVIEW)
+    ]
+    merged = union_all(*walks)
+    order = merged.selected_columns
+    return merged.order_by(order.submitted_at, order.submission_id).limit(limit)
 
 
 def _target_days(session: Session, org: Org | None) -> int:

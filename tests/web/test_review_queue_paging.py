@@ -34,9 +34,10 @@ def in_queue_order(submissions: list[Submission]) -> list[int]:
     return [s.id for s in sorted(submissions, key=lambda s: (s.submitted_at, s.id))]
 
 
-def seed(session: Session, *, org_blind: bool = False, pair_every: int = 0):
+def seed(session: Session, *, org_blind: bool = False, pair_every: int = 0, in_review=None):
     """WAITING attempts three to a submission time, created newest first so that id order
-    and queue order disagree; every `pair_every`-th on a double-blind credential."""
+    and queue order disagree; every `pair_every`-th on a double-blind credential; the
+    n-th oldest in review (its lease lapsed) where `in_review(n)`."""
     org = make_org(session, blind_review=org_blind)
     stack = make_stack(session)
     single = make_credential(session, stack=stack, title="Single scored")
@@ -55,6 +56,7 @@ def seed(session: Session, *, org_blind: bool = False, pair_every: int = 0):
                 credential,
                 with_evidence=False,
                 submitted_at=start + timedelta(minutes=n // 3),
+                status="in_review" if in_review and in_review(n) else "submitted",
             )
         )
     return assessor, made
@@ -71,6 +73,25 @@ def test_paging_visits_every_waiting_attempt_once_in_order(client, session):
     for later in pages[1:]:
         assert '<a href="/review" hx-get="/review"' in later
     assert "the end of the queue" in pages[-1] and 'rel="next"' not in pages[-1]
+
+
+@pytest.mark.parametrize(
+    "in_review",
+    [
+        lambda n: n % 2 == 0,  # the statuses alternate, within a submission time too
+        lambda n: n < QUEUE_PAGE + 10,  # the whole first page in review, then mixed
+    ],
+    ids=["alternating", "oldest-in-review"],
+)
+def test_both_waiting_statuses_share_one_order(client, session, in_review):
+    """SQLite reads each waiting status in order on its own (queue.py): the pages still
+    follow one order across both."""
+    assessor, made = seed(session, in_review=in_review)
+    sign_in_as(client, assessor)
+    pages = walk(client)
+    assert {s.status for s in made} == {"submitted", "in_review"}
+    assert [len(row_ids(html)) for html in pages] == [QUEUE_PAGE, QUEUE_PAGE, 25]
+    assert [row for html in pages for row in row_ids(html)] == in_queue_order(made)
 
 
 def test_pages_as_htmx_fragments_carry_on_the_same_way(client, session):
