@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    and_,
     bindparam,
     exists,
     false,
@@ -95,12 +96,13 @@ def same_district(people: type[User], viewer: User) -> ColumnElement[bool]:
     return people.org_id == access.pool_of(viewer)
 
 
+def _lease_is_live(now: datetime) -> ColumnElement[bool]:
+    """A claim not decided yet whose lease has not run out."""
+    return and_(Review.decision.is_(None), Review.claimed_until > now)
+
+
 def _live_lease(now: datetime) -> SelectOfScalar[int]:
-    return select(Review.id).where(
-        Review.submission_id == Submission.id,
-        Review.decision.is_(None),
-        Review.claimed_until > now,
-    )
+    return select(Review.id).where(Review.submission_id == Submission.id, _lease_is_live(now))
 
 
 def _open_appeal() -> SelectOfScalar[int]:
@@ -202,9 +204,7 @@ def queue(
         # Start from the assessor's own live leases (a short list) rather than testing
         # `mine` on every waiting row: the same rows, found without walking the queue.
         held = select(Review.submission_id).where(
-            Review.assessor_id == assessor.id,
-            Review.decision.is_(None),
-            Review.claimed_until > now,
+            Review.assessor_id == assessor.id, _lease_is_live(now)
         )
         query = query.where(Submission.id.in_(held))
     if after is not None:
