@@ -124,16 +124,23 @@ def submission_id_from(page: Page) -> int:
     return int(match.group(1))
 
 
-def make_live_user(live_app, handle_prefix: str, display_name: str):
-    """A fresh teacher in the served app's database (unique handle per call)."""
+def make_live_user(live_app, handle_prefix: str, display_name: str, *, district: str = ""):
+    """A fresh teacher in the served app's database (unique handle per call), in the
+    district with slug `district` when given. A test that changes a teacher's awards,
+    points or hours uses one of its own: the demo teacher is read by other tests."""
     import time
 
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
-    from server.models import User
+    from server.models import Org, User
 
     with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        user = User(handle=f"{handle_prefix}{time.monotonic_ns()}", display_name=display_name)
+        org = session.exec(select(Org).where(Org.slug == district)).one() if district else None
+        user = User(
+            handle=f"{handle_prefix}{time.monotonic_ns()}",
+            display_name=display_name,
+            org_id=org.id if org else None,
+        )
         session.add(user)
         session.commit()
     return user

@@ -8,10 +8,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from server.models import Org, Stack, User
+from server.models import Stack
 from tests.e2e.flows import (
     decide,
     fill_every_part,
+    make_live_user,
     sign_in_as_demo,
     sign_in_with_cookie,
     submission_id_from,
@@ -86,14 +87,7 @@ def _author_and_publish(admin) -> str:
 
 @pytest.fixture
 def teacher(live_app):
-    """A Riverbend teacher of its own (the demo teacher's points and hours stay as other
-    e2e tests expect them)."""
-    with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        riverbend = session.exec(select(Org).where(Org.slug == "riverbend")).one()
-        user = User(handle="wanda-wait", display_name="Wanda Wait", org_id=riverbend.id)
-        session.add(user)
-        session.commit()
-    return user
+    return make_live_user(live_app, "wanda-wait", "Wanda Wait", district="riverbend")
 
 
 def test_an_attempt_is_reviewed_against_the_version_it_started_with(

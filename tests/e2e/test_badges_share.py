@@ -8,29 +8,23 @@ from server.game import service as game
 from server.models import (
     Credential,
     Decision,
-    Org,
     SubmissionStatus,
-    User,
     UserPoints,
     utcnow,
 )
 from server.review.outcome import issue_award
-from tests.e2e.flows import sign_in_as_demo, sign_in_with_cookie
+from tests.e2e.flows import make_live_user, sign_in_as_demo, sign_in_with_cookie
 from tests.support.browser import assert_accessible
 from tests.support.factories import make_submission
 
 
 def _awarded_teacher(live_app):
-    """A Riverbend teacher of its own with a signed award: revoking the demo teacher's would
-    change what other e2e tests (her transcript, her points) see in this shared app."""
+    """A teacher of its own with a signed award, earned as a decision earns it."""
+    user = make_live_user(live_app, "bea-badge", "Bea Badge", district="riverbend")
     with Session(live_app.extensions["db_engine"], expire_on_commit=False) as session:
-        riverbend = session.exec(select(Org).where(Org.slug == "riverbend")).one()
         credential = session.exec(
             select(Credential).where(Credential.title == "Checking for Understanding")
         ).one()
-        user = User(handle="bea-badge", display_name="Bea Badge", org_id=riverbend.id)
-        session.add(user)
-        session.flush()
         submission = make_submission(session, user, credential, status=SubmissionStatus.AWARDED)
         award = issue_award(session=session, submission=submission, issued_at=utcnow())
         game.on_decision(session=session, submission=submission, decision=Decision.AWARD.value)
